@@ -1,0 +1,96 @@
+# sshdial: PPP over SSH, supervised.  See README.md.
+PREFIX    ?= /usr/local
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+
+CC        ?= cc
+PKGS      := libnl-route-3.0 libcap-ng
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+             -Wno-format-nonliteral -fstack-protector-strong
+CPPFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+B         := build
+
+SRCS      := $(sort $(wildcard src/*.c))
+LIB_OBJS  := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps check unit e2e demo bench install uninstall clean format lint
+
+all: $(B)/sshdial
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libsshdial.a: $(LIB_OBJS)
+	$(Q)$(AR) rcs $@ $^
+
+$(B)/sshdial: $(B)/obj/main.o $(B)/libsshdial.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libsshdial.a | $(B)/tests
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS) -lcmocka
+
+$(B)/bench-netconf: bench/netconf_routes.c $(B)/libsshdial.a
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS)
+
+$(B)/obj $(B)/tests:
+	$(Q)mkdir -p $@
+
+# Installs the Debian packages the build, the tests and the demo need (root, apt-get).
+deps:
+	scripts/install-deps
+
+unit: $(UNIT_BINS)
+	scripts/run-unit $(UNIT_BINS)
+
+e2e: $(B)/sshdial
+	tests/e2e/run
+
+# The test command of the README: installs what it needs, then runs every test.
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) e2e
+
+demo: deps
+	$(MAKE) all
+	scripts/demo
+
+bench: deps
+	$(MAKE) all $(B)/bench-netconf
+	bench/routes
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit bench
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c bench/*.c
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c bench/*.c
+
+install: $(B)/sshdial
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSCONFDIR)/sshdial/peers
+	install -m 0755 $(B)/sshdial $(DESTDIR)$(SBINDIR)/sshdial
+	install -m 0644 docs/sshdial.8 $(DESTDIR)$(MANDIR)/man8/sshdial.8
+	install -m 0644 docs/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-peer.5
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/sshdial $(DESTDIR)$(MANDIR)/man8/sshdial.8 \
+		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5
+
+clean:
+	rm -rf $(B)

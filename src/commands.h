@@ -1,0 +1,19 @@
+/* The subcommands' front ends, one file each (cmd_NAME.c), dispatched by main.c. */
+#ifndef SSHDIAL_COMMANDS_H
+#define SSHDIAL_COMMANDS_H
+
+/* Exit statuses of call and check (see sshdial(8)). */
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_CONFIG = 1,    /* bad configuration or usage */
+	EXIT_PERMANENT = 2, /* the link failed for good: authentication, host key */
+	EXIT_SYSTEM = 3,    /* the system lacks something: pppd, kernel PPP, root */
+};
+
+/* argv[0] is the subcommand's name; options follow. */
+int cmd_call(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+/* pppd's ip-up/ip-down script (sshdial runs as it under the names in hook.h). */
+int cmd_hook(int argc, char **argv);
+
+#endif

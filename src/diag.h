@@ -1,0 +1,19 @@
+/* Diagnostics collected while reading configuration: "FILE:LINE: message" each. */
+#ifndef SSHDIAL_DIAG_H
+#define SSHDIAL_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct diag;
+
+struct diag *diag_new(void);
+void diag_free(struct diag *d);
+/* line 0 means the file as a whole: "FILE: message". */
+void diag_add(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+size_t diag_count(const struct diag *d);
+const char *diag_get(const struct diag *d, size_t i);
+void diag_print(const struct diag *d, FILE *f);
+
+#endif

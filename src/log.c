@@ -1,0 +1,58 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+static const char *log_ident = "sshdial";
+static bool log_syslog;
+static enum log_level log_max = LOG_LEVEL_INFO;
+
+void log_open(const char *ident, bool use_syslog)
+{
+	log_ident = ident;
+	log_syslog = use_syslog;
+	if (use_syslog)
+		openlog(ident, LOG_PID, LOG_DAEMON);
+}
+
+void log_set_level(enum log_level max)
+{
+	log_max = max;
+}
+
+static void log_v(enum log_level level, const char *fmt, va_list ap)
+{
+	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
+	static const char *const tag[] = {"error: ", "warning: ", "", ""};
+
+	if (level > log_max)
+		return;
+	if (log_syslog) {
+		vsyslog(prio[level], fmt, ap);
+		return;
+	}
+	/* One write per line keeps lines whole when several processes share stderr. */
+	char line[2048];
+	int n = snprintf(line, sizeof(line), "%s: %s", log_ident, tag[level]);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	int m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	if (m < 0)
+		return;
+	fprintf(stderr, "%s\n", line);
+}
+
+#define LOG_FN(name, level)                                                                        \
+	void name(const char *fmt, ...)                                                            \
+	{                                                                                          \
+		va_list ap;                                                                        \
+		va_start(ap, fmt);                                                                 \
+		log_v(level, fmt, ap);                                                             \
+		va_end(ap);                                                                        \
+	}
+
+LOG_FN(log_error, LOG_LEVEL_ERROR)
+LOG_FN(log_warn, LOG_LEVEL_WARN)
+LOG_FN(log_info, LOG_LEVEL_INFO)
+LOG_FN(log_debug, LOG_LEVEL_DEBUG)
