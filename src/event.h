@@ -1,0 +1,35 @@
+/* The one event loop of a process: epoll over descriptors, one timerfd for every timer,
+ * signalfd for signals.  Timers are keyed by (callback, argument), as in dhcpcd's eloop,
+ * so that an object can cancel all of its timers with one call. */
+#ifndef SSHDIAL_EVENT_H
+#define SSHDIAL_EVENT_H
+
+#include <stdint.h>
+
+struct event_loop;
+
+typedef void (*event_fd_fn)(void *arg, int fd, uint32_t events);
+typedef void (*event_timer_fn)(void *arg);
+typedef void (*event_signal_fn)(void *arg, int signo);
+
+struct event_loop *event_loop_new(void);
+void event_loop_free(struct event_loop *loop);
+
+/* Runs until event_loop_exit; returns the status given there, or -1 on a loop error. */
+int event_loop_run(struct event_loop *loop);
+void event_loop_exit(struct event_loop *loop, int status);
+
+/* events: EPOLLIN and/or EPOLLOUT.  The loop does not own fd. */
+int event_fd_add(struct event_loop *loop, int fd, uint32_t events, event_fd_fn fn, void *arg);
+void event_fd_del(struct event_loop *loop, int fd);
+
+/* One-shot timer after msec; replaces a pending timer with the same (fn, arg). */
+int event_timer_set(struct event_loop *loop, unsigned msec, event_timer_fn fn, void *arg);
+void event_timer_cancel(struct event_loop *loop, event_timer_fn fn, void *arg);
+/* Cancels every timer whose argument is arg. */
+void event_timer_cancel_all(struct event_loop *loop, void *arg);
+
+/* Blocks signo and delivers it through the loop.  One handler per signal. */
+int event_signal_add(struct event_loop *loop, int signo, event_signal_fn fn, void *arg);
+
+#endif

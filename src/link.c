@@ -1,0 +1,318 @@
+#include "link.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "child.h"
+#include "commands.h"
+#include "dial.h"
+#include "failure.h"
+#include "log.h"
+#include "rundir.h"
+
+/* Without ip-up this long after starting ssh and pppd, the attempt has failed.  Generous:
+ * an ssh handshake under emulation takes several seconds. */
+#define DIAL_TIMEOUT_MS 60000
+/* pppd and ssh get this long to end after SIGTERM before SIGKILL. */
+#define STOP_GRACE_MS 5000
+/* After ssh ends, pppd should see the hangup at once; past this it is told to stop. */
+#define HANGUP_GRACE_MS 3000
+/* A link up this long has proven itself: the next failure starts the backoff afresh. */
+#define STABLE_MS 60000
+#define BACKOFF_BASE_MS 1000
+#define BACKOFF_CAP_MS 30000
+
+struct link {
+	struct event_loop *loop;
+	const struct peer *peer;
+	struct netconf *nc;
+	link_done_fn done;
+	void *arg;
+	enum link_state state;
+	struct dial *dial;
+	struct failure failure;
+	struct backoff backoff;
+	bool stopping;
+	unsigned attempts;
+	char ifname[16];
+	struct timespec dial_started;
+};
+
+static const char *const state_names[] = {
+	[LINK_IDLE] = "idle",	      [LINK_DIALING] = "dialing", [LINK_UP] = "up",
+	[LINK_CLOSING] = "closing",   [LINK_BACKOFF] = "backoff", [LINK_FAILED] = "failed",
+	[LINK_STOPPED] = "stopped",
+};
+
+const char *link_state_name(enum link_state s)
+{
+	return state_names[s];
+}
+
+enum link_state link_state(const struct link *l)
+{
+	return l->state;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void link_set_state(struct link *l, enum link_state s)
+{
+	if (l->state != s)
+		log_debug("%s: %s -> %s", peer_name(l->peer), state_names[l->state], state_names[s]);
+	l->state = s;
+}
+
+static void link_dial(struct link *l);
+
+static void on_backoff_over(void *arg)
+{
+	link_dial(arg);
+}
+
+static void on_stable(void *arg)
+{
+	struct link *l = arg;
+	backoff_reset(&l->backoff);
+}
+
+static void on_kill_timeout(void *arg)
+{
+	struct link *l = arg;
+	log_warn("%s: pppd or ssh did not end in time; killing them", peer_name(l->peer));
+	dial_signal(l->dial, DIAL_PPPD, SIGKILL);
+	dial_signal(l->dial, DIAL_SSH, SIGKILL);
+}
+
+/* Ends the current attempt: pppd first, so that it can say goodbye and run ip-down. */
+static void link_hang_up(struct link *l)
+{
+	link_set_state(l, LINK_CLOSING);
+	if (dial_running(l->dial, DIAL_PPPD))
+		dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+	else
+		dial_signal(l->dial, DIAL_SSH, SIGTERM);
+	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+}
+
+static void on_dial_timeout(void *arg)
+{
+	struct link *l = arg;
+	failure_set(&l->failure, FAILURE_TRANSIENT, "no link within %d s of dialing",
+		    DIAL_TIMEOUT_MS / 1000);
+	link_hang_up(l);
+}
+
+static void on_hangup_grace(void *arg)
+{
+	struct link *l = arg;
+	dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+}
+
+static void undo_network(struct link *l)
+{
+	unsigned n = netconf_applied(l->nc);
+	int failed = netconf_undo_all(l->nc);
+	if (n)
+		log_info("%s: removed %u route%s%s", peer_name(l->peer), n - (unsigned)failed,
+			 n == 1 ? "" : "s", failed ? " (some could not be removed, see above)" : "");
+}
+
+static void attempt_ended(struct link *l)
+{
+	event_timer_cancel_all(l->loop, l);
+	dial_free(l->dial);
+	l->dial = NULL;
+	undo_network(l);
+	l->ifname[0] = 0;
+
+	if (l->stopping) {
+		link_set_state(l, LINK_STOPPED);
+		l->done(l->arg, EXIT_OK);
+		return;
+	}
+	if (l->failure.cls > FAILURE_TRANSIENT) {
+		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
+		link_set_state(l, LINK_FAILED);
+		l->done(l->arg, failure_exit_status(&l->failure));
+		return;
+	}
+	unsigned delay = backoff_next(&l->backoff);
+	log_warn("%s: link down: %s; dialing again %s%.1f s", peer_name(l->peer),
+		 l->failure.cls ? l->failure.reason : "ssh and pppd ended", delay ? "in " : "now",
+		 delay ? delay / 1000.0 : 0.0);
+	link_set_state(l, LINK_BACKOFF);
+	event_timer_set(l->loop, delay, on_backoff_over, l);
+}
+
+static void on_line(void *arg, enum dial_proc from, const char *line)
+{
+	struct link *l = arg;
+	log_info("%s: %s: %s", peer_name(l->peer), from == DIAL_SSH ? "ssh" : "pppd", line);
+	if (from == DIAL_SSH && !l->stopping)
+		failure_from_ssh_line(&l->failure, l->peer, line);
+}
+
+static void on_exited(void *arg, enum dial_proc which, int wstatus)
+{
+	struct link *l = arg;
+	char how[64];
+	child_describe(wstatus, how, sizeof(how));
+	log_debug("%s: %s %s", peer_name(l->peer), which == DIAL_SSH ? "ssh" : "pppd", how);
+
+	if (which == DIAL_PPPD) {
+		if (!l->stopping)
+			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
+		if (dial_running(l->dial, DIAL_SSH)) {
+			dial_signal(l->dial, DIAL_SSH, SIGTERM);
+			event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+		}
+	} else {
+		if (!l->stopping)
+			failure_set(&l->failure, FAILURE_TRANSIENT, "ssh %s", how);
+		if (dial_running(l->dial, DIAL_PPPD) && !l->stopping)
+			event_timer_set(l->loop, HANGUP_GRACE_MS, on_hangup_grace, l);
+	}
+	if (!dial_running(l->dial, DIAL_SSH) && !dial_running(l->dial, DIAL_PPPD))
+		attempt_ended(l);
+}
+
+static const struct dial_ops link_dial_ops = {.line = on_line, .exited = on_exited};
+
+static void link_dial(struct link *l)
+{
+	static const struct dial_hooks hooks = {.ip_up = RUNDIR "/sshdial-ip-up",
+						.ip_down = RUNDIR "/sshdial-ip-down"};
+	int status;
+
+	failure_clear(&l->failure);
+	l->attempts++;
+	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
+	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
+		 peer_host(l->peer) ? peer_host(l->peer) : "with the pty command", l->attempts);
+	l->dial = dial_start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status);
+	if (!l->dial) {
+		link_set_state(l, LINK_FAILED);
+		l->done(l->arg, status);
+		return;
+	}
+	link_set_state(l, LINK_DIALING);
+	event_timer_set(l->loop, DIAL_TIMEOUT_MS, on_dial_timeout, l);
+}
+
+struct link *link_new(struct event_loop *loop, const struct peer *peer, struct netconf *nc,
+		      link_done_fn done, void *arg)
+{
+	struct link *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	*l = (struct link){.loop = loop, .peer = peer, .nc = nc, .done = done, .arg = arg};
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	backoff_init(&l->backoff, BACKOFF_BASE_MS, BACKOFF_CAP_MS,
+		     (uint32_t)ts.tv_nsec ^ (uint32_t)getpid());
+	return l;
+}
+
+void link_free(struct link *l)
+{
+	if (!l)
+		return;
+	event_timer_cancel_all(l->loop, l);
+	dial_free(l->dial);
+	free(l);
+}
+
+void link_start(struct link *l)
+{
+	link_dial(l);
+}
+
+void link_stop(struct link *l)
+{
+	if (l->stopping)
+		return;
+	l->stopping = true;
+	if (!l->dial) {
+		event_timer_cancel_all(l->loop, l);
+		undo_network(l);
+		link_set_state(l, LINK_STOPPED);
+		l->done(l->arg, EXIT_OK);
+		return;
+	}
+	log_info("%s: stopping", peer_name(l->peer));
+	event_timer_cancel_all(l->loop, l);
+	link_hang_up(l);
+}
+
+static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, size_t len)
+{
+	if (l->state != LINK_DIALING) {
+		snprintf(reply, len, "ip-up while %s", state_names[l->state]);
+		return -1;
+	}
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ev->ifname);
+	size_t n = peer_route_count(l->peer);
+	for (size_t i = 0; i < n; i++) {
+		if (netconf_route_add(l->nc, ev->ifname, peer_route(l->peer, i)) < 0) {
+			char dst[CIDR_STRLEN];
+			cidr_format(peer_route(l->peer, i), dst, sizeof(dst));
+			failure_set(&l->failure, FAILURE_CONFIG,
+				    "cannot add route %s via %s (see above); the link was taken "
+				    "down rather than left half-configured",
+				    dst, ev->ifname);
+			snprintf(reply, len, "cannot add route %s", dst);
+			undo_network(l);
+			link_hang_up(l);
+			return -1;
+		}
+	}
+	event_timer_cancel(l->loop, on_dial_timeout, l);
+	event_timer_set(l->loop, STABLE_MS, on_stable, l);
+	link_set_state(l, LINK_UP);
+	log_info("%s: up after %.1f s: %s %s peer %s, %zu route%s", peer_name(l->peer),
+		 seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
+		 n == 1 ? "" : "s");
+	if (ev->dns1[0])
+		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
+	return 0;
+}
+
+int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
+		    size_t len)
+{
+	pid_t pppd = l->dial ? dial_pid(l->dial, DIAL_PPPD) : -1;
+	if (strcmp(ev->peer, peer_name(l->peer)) != 0) {
+		log_warn("%s: dropped an %s event for peer '%s' from pid %d", peer_name(l->peer),
+			 hook_kind_name(ev->kind), ev->peer, (int)sender);
+		snprintf(reply, len, "this sshdial dials '%s', not '%s'", peer_name(l->peer), ev->peer);
+		return -1;
+	}
+	/* pppd runs its scripts as direct children: anything else is not this link's pppd. */
+	if (pppd < 0 || process_parent(sender) != pppd) {
+		log_warn("%s: dropped an %s event for %s from pid %d: it was not started by this "
+			 "link's pppd",
+			 peer_name(l->peer), hook_kind_name(ev->kind), ev->ifname, (int)sender);
+		snprintf(reply, len, "not from this link's pppd");
+		return -1;
+	}
+	if (ev->kind == HOOK_IP_UP)
+		return link_ip_up(l, ev, reply, len);
+	log_info("%s: %s down", peer_name(l->peer), ev->ifname);
+	undo_network(l);
+	if (l->state == LINK_UP)
+		link_set_state(l, LINK_CLOSING);
+	return 0;
+}
