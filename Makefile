@@ -46,6 +46,14 @@ $(B)/tests/%: tests/unit/%.c $(B)/libsshdial.a | $(B)/tests
 $(B)/bench-netconf: bench/netconf_routes.c $(B)/libsshdial.a
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS)
 
+# The real-kernel test of netconf (root, network namespaces): tests/netconf/run.
+$(B)/tests/netconf-driver: tests/netconf/driver.c $(B)/libsshdial.a | $(B)/tests
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS)
+
+.PHONY: netconf-test
+netconf-test: $(B)/tests/netconf-driver
+	tests/netconf/run
+
 $(B)/obj $(B)/tests:
 	$(Q)mkdir -p $@
 
