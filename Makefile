@@ -71,6 +71,7 @@ e2e: $(B)/sshdial
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) netconf-test
 	$(MAKE) e2e
 
 demo: deps
