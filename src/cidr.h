@@ -18,4 +18,19 @@ struct cidr {
 bool cidr_parse(const char *s, struct cidr *out);
 void cidr_format(const struct cidr *c, char *buf, size_t len);
 
+/* What cidr_parse found wrong, so that a message can say it. */
+enum cidr_status {
+	CIDR_OK,
+	CIDR_BAD_ADDRESS, /* not an IPv4 or IPv6 address */
+	CIDR_BAD_PREFIX,  /* prefix length missing, not a number, or too long */
+	CIDR_HOST_BITS,   /* bits set past the prefix length */
+};
+
+/* cidr_parse, telling why it failed.  On CIDR_HOST_BITS, out holds the network with the
+ * host bits cleared (for a "did you mean" hint); on other failures out is untouched. */
+enum cidr_status cidr_parse_status(const char *s, struct cidr *out);
+/* The longest prefix length of c's family: 32 or 128. */
+unsigned cidr_max_prefix(const struct cidr *c);
+bool cidr_equal(const struct cidr *a, const struct cidr *b);
+
 #endif

@@ -22,8 +22,17 @@ struct config_reader *config_read_init(const char *peer_name, const char *file, 
 void config_read_line(struct config_reader *r, const char *line, unsigned lineno);
 /* One keyword with its already-unquoted value: the pppd peer-file importer feeds it. */
 void config_read_keyword(struct config_reader *r, const char *key, const char *value,
-			 unsigned lineno);
+                         unsigned lineno);
 struct peer *config_read_finish(struct config_reader *r);
+/* One pppd argv word, passed on unchecked: for the pppd importer, which vets its words
+ * itself (it may pass 'call' and 'file', which pppd-option refuses). */
+void config_read_pppd_word(struct config_reader *r, const char *word, unsigned lineno);
+/* Frees the reader and the peer half read, adding no message: for a caller that found
+ * the input unusable as a whole. */
+void config_read_abort(struct config_reader *r);
+
+/* A peer name becomes file and socket names: 1-32 of [A-Za-z0-9._-], no leading '.'. */
+bool peer_name_valid(const char *name);
 
 /* Reads a whole file in sshdial's format. */
 struct peer *config_load_file(const char *peer_name, const char *path, struct diag *d);
@@ -32,32 +41,32 @@ struct peer *config_load_file(const char *peer_name, const char *path, struct di
  * peers_dir, then in ppp_peers_dir in pppd's syntax (secrets from pap_secrets).  A peer
  * found nowhere is a diag naming both places.  NULL arguments mean the defaults above. */
 struct peer *peer_load(const char *name_or_path, const char *peers_dir, const char *ppp_peers_dir,
-		       const char *pap_secrets, struct diag *d);
+                       const char *pap_secrets, struct diag *d);
 void peer_free(struct peer *p);
 
 /* Where the PAP secret comes from. */
 enum secret_source {
-	SECRET_NONE,	     /* no PAP */
-	SECRET_FILE,	     /* pap-password-file: the whole file, trailing newline removed */
+	SECRET_NONE,        /* no PAP */
+	SECRET_FILE,        /* pap-password-file: the whole file, trailing newline removed */
 	SECRET_PAP_SECRETS, /* pap-secrets: pppd's secrets file, entry for pap-user */
 };
 
 const char *peer_name(const struct peer *p);
 const char *peer_file(const struct peer *p);
-const char *peer_host(const struct peer *p);	     /* NULL if pty is used instead */
-unsigned peer_port(const struct peer *p);	     /* 0: ssh's default */
-const char *peer_ssh_user(const struct peer *p);     /* NULL: ssh's default */
-const char *peer_identity(const struct peer *p);     /* NULL: ssh's default */
-const char *peer_known_hosts(const struct peer *p);  /* NULL: ssh's default */
+const char *peer_host(const struct peer *p);               /* NULL if pty is used instead */
+unsigned peer_port(const struct peer *p);                  /* 0: ssh's default */
+const char *peer_ssh_user(const struct peer *p);           /* NULL: ssh's default */
+const char *peer_identity(const struct peer *p);           /* NULL: ssh's default */
+const char *peer_known_hosts(const struct peer *p);        /* NULL: ssh's default */
 const struct strv *peer_ssh_options(const struct peer *p); /* "Key=Value" each */
-const char *peer_remote_command(const struct peer *p);	   /* NULL: none (forced command) */
-const char *peer_local_user(const struct peer *p);	   /* NULL only when pty is set */
-const char *peer_pty_command(const struct peer *p);	   /* NULL: sshdial runs ssh */
-const char *peer_pap_user(const struct peer *p);	   /* NULL: no PAP */
+const char *peer_remote_command(const struct peer *p);     /* NULL: none (forced command) */
+const char *peer_local_user(const struct peer *p);         /* NULL only when pty is set */
+const char *peer_pty_command(const struct peer *p);        /* NULL: sshdial runs ssh */
+const char *peer_pap_user(const struct peer *p);           /* NULL: no PAP */
 enum secret_source peer_secret_source(const struct peer *p);
 const char *peer_secret_path(const struct peer *p); /* the password file or the secrets file */
 const char *peer_linkname(const struct peer *p);    /* defaults to the peer name */
-const char *peer_remotename(const struct peer *p); /* NULL: not given */
+const char *peer_remotename(const struct peer *p);  /* NULL: not given */
 size_t peer_route_count(const struct peer *p);
 const struct cidr *peer_route(const struct peer *p, size_t i);
 bool peer_route_all(const struct peer *p);

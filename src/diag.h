@@ -9,9 +9,9 @@ struct diag;
 
 struct diag *diag_new(void);
 void diag_free(struct diag *d);
-/* line 0 means the file as a whole: "FILE: message". */
+/* line 0 means the file as a whole: "FILE: message"; a NULL file, the message alone. */
 void diag_add(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 size_t diag_count(const struct diag *d);
 const char *diag_get(const struct diag *d, size_t i);
 void diag_print(const struct diag *d, FILE *f);

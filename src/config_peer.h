@@ -1,0 +1,33 @@
+/* The fields of a peer: shared by the reader that fills them (config.c) and the
+ * accessors (peer.c), and by nothing else. */
+#ifndef SSHDIAL_CONFIG_PEER_H
+#define SSHDIAL_CONFIG_PEER_H
+
+#include "config.h"
+
+struct peer {
+	char *name;
+	char *file;
+	char *host;
+	unsigned port;
+	char *ssh_user;
+	char *identity;
+	char *known_hosts;
+	struct strv *ssh_options;
+	char *remote_command;
+	char *local_user;
+	char *pty;
+	char *pap_user;
+	enum secret_source secret_source;
+	char *secret_path;
+	char *linkname;
+	char *remotename;
+	struct cidr *routes;
+	size_t route_count;
+	bool route_all;
+	bool dns;
+	bool compression;
+	struct strv *pppd_options;
+};
+
+#endif

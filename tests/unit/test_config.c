@@ -1,0 +1,561 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "config.h"
+#include "tmpdir.h"
+
+/* Feeds text to the three-call reader line by line, as file "office". */
+static struct peer *parse(const char *text, struct diag *d)
+{
+	struct config_reader *r = config_read_init("office", "office", d);
+	char *copy = strdup(text);
+	unsigned lineno = 0;
+	/* strsep keeps empty lines, so line numbers stay right. */
+	char *rest = copy;
+	char *line;
+	while ((line = strsep(&rest, "\n")) != NULL)
+		config_read_line(r, line, ++lineno);
+	free(copy);
+	return config_read_finish(r);
+}
+
+/* The minimum a valid ssh peer needs, prepended to fragments under test. */
+#define BASE "host server\nlocal-user alice\n"
+
+/* Parses text and checks that it fails with exactly the messages given (NULL-ended). */
+static void assert_errors(const char *text, const char *const *expected)
+{
+	struct diag *d = diag_new();
+	struct peer *p = parse(text, d);
+	size_t n = 0;
+	while (expected[n])
+		n++;
+	for (size_t i = 0; i < diag_count(d) && i < n; i++)
+		assert_string_equal(diag_get(d, i), expected[i]);
+	assert_int_equal(diag_count(d), n);
+	assert_null(p);
+	diag_free(d);
+}
+
+static void assert_error(const char *text, const char *message)
+{
+	assert_errors(text, (const char *const[]){message, NULL});
+}
+
+static struct peer *parse_ok(const char *text)
+{
+	struct diag *d = diag_new();
+	struct peer *p = parse(text, d);
+	if (diag_count(d))
+		fail_msg("unexpected: %s", diag_get(d, 0));
+	assert_non_null(p);
+	diag_free(d);
+	return p;
+}
+
+static void test_full_peer(void **state)
+{
+	(void)state;
+	struct peer *p = parse_ok("# the office link\n"
+	                          "host vpn.example.org\n"
+	                          "port 2222\n"
+	                          "\n"
+	                          "ssh-user pppuser\n"
+	                          "identity /etc/sshdial/office.key\n"
+	                          "known-hosts ~/.ssh/known_hosts_office\n"
+	                          "ssh-option ServerAliveInterval 15\n"
+	                          "ssh-option \"ProxyJump=jump.example.org\"\n"
+	                          "ssh-option ProxyCommand ssh -W %h:%p 'jump host'\n"
+	                          "remote-command sudo pppd 'name x'   # raw\n"
+	                          "local-user alice\n"
+	                          "route 10.1.0.0/16\n"
+	                          "route 2001:db8::/32\n"
+	                          "route 192.168.5.5\n"
+	                          "route-all no\n"
+	                          "dns yes\n"
+	                          "compression on\n"
+	                          "pppd-option \"mtu 1400\"\n"
+	                          "pppd-option name user\n"
+	                          "pppd-option connect 'chat -v'\n"
+	                          "remotename office-gw\n");
+	assert_string_equal(peer_name(p), "office");
+	assert_string_equal(peer_file(p), "office");
+	assert_string_equal(peer_host(p), "vpn.example.org");
+	assert_int_equal(peer_port(p), 2222);
+	assert_string_equal(peer_ssh_user(p), "pppuser");
+	assert_string_equal(peer_identity(p), "/etc/sshdial/office.key");
+	assert_string_equal(peer_known_hosts(p), "~/.ssh/known_hosts_office");
+	const struct strv *o = peer_ssh_options(p);
+	assert_int_equal(strv_len(o), 3);
+	assert_string_equal(strv_get(o, 0), "ServerAliveInterval=15");
+	assert_string_equal(strv_get(o, 1), "ProxyJump=jump.example.org");
+	assert_string_equal(strv_get(o, 2), "ProxyCommand=ssh -W %h:%p 'jump host'");
+	assert_string_equal(peer_remote_command(p), "sudo pppd 'name x'");
+	assert_string_equal(peer_local_user(p), "alice");
+	assert_null(peer_pty_command(p));
+	assert_null(peer_pap_user(p));
+	assert_int_equal(peer_secret_source(p), SECRET_NONE);
+	assert_string_equal(peer_linkname(p), "office");
+	assert_string_equal(peer_remotename(p), "office-gw");
+	assert_int_equal(peer_route_count(p), 3);
+	char buf[CIDR_STRLEN];
+	cidr_format(peer_route(p, 0), buf, sizeof(buf));
+	assert_string_equal(buf, "10.1.0.0/16");
+	cidr_format(peer_route(p, 1), buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8::/32");
+	cidr_format(peer_route(p, 2), buf, sizeof(buf));
+	assert_string_equal(buf, "192.168.5.5/32");
+	assert_null(peer_route(p, 3));
+	assert_false(peer_route_all(p));
+	assert_true(peer_dns(p));
+	assert_true(peer_compression(p));
+	const struct strv *w = peer_pppd_options(p);
+	const char *want[] = {"mtu", "1400", "name", "user", "connect", "chat -v"};
+	assert_int_equal(strv_len(w), 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(strv_get(w, i), want[i]);
+	peer_free(p);
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	struct peer *p = parse_ok(BASE);
+	assert_int_equal(peer_port(p), 0);
+	assert_null(peer_ssh_user(p));
+	assert_null(peer_identity(p));
+	assert_null(peer_known_hosts(p));
+	assert_null(peer_remote_command(p));
+	assert_int_equal(strv_len(peer_ssh_options(p)), 0);
+	assert_int_equal(strv_len(peer_pppd_options(p)), 0);
+	assert_false(peer_compression(p));
+	assert_false(peer_dns(p));
+	assert_false(peer_route_all(p));
+	assert_int_equal(peer_route_count(p), 0);
+	assert_null(peer_remotename(p));
+	assert_string_equal(peer_linkname(p), "office");
+	peer_free(p);
+}
+
+static void test_quoting_values(void **state)
+{
+	(void)state;
+	struct peer *p = parse_ok("host \"server\"\n"
+	                          "local-user 'alice'   # a comment\n"
+	                          "identity /keys/my\\ key\n"
+	                          "known-hosts \"/etc/ssh dial/known # hosts\"\n"
+	                          "Route-All Yes\n");
+	assert_string_equal(peer_host(p), "server");
+	assert_string_equal(peer_local_user(p), "alice");
+	assert_string_equal(peer_identity(p), "/keys/my key");
+	assert_string_equal(peer_known_hosts(p), "/etc/ssh dial/known # hosts");
+	assert_true(peer_route_all(p));
+	peer_free(p);
+}
+
+static void test_pty_peer(void **state)
+{
+	(void)state;
+	struct peer *p = parse_ok("pty 'ssh -e none pppuser@server false'\nlinkname pppoverssh\n");
+	assert_string_equal(peer_pty_command(p), "ssh -e none pppuser@server false");
+	assert_null(peer_host(p));
+	assert_null(peer_local_user(p));
+	assert_string_equal(peer_linkname(p), "pppoverssh");
+	peer_free(p);
+	p = parse_ok("pty ssh -e none 'pppuser@server' false\n");
+	assert_string_equal(peer_pty_command(p), "ssh -e none 'pppuser@server' false");
+	peer_free(p);
+}
+
+static void test_unknown_keywords(void **state)
+{
+	(void)state;
+	assert_error(BASE "hots server", "office:3: unknown keyword 'hots'; did you mean 'host'?");
+	assert_error(BASE "locl-user bob",
+	             "office:3: unknown keyword 'locl-user'; did you mean 'local-user'?");
+	assert_error(BASE "frobnicate yes",
+	             "office:3: unknown keyword 'frobnicate'; see sshdial-peer(5)");
+	assert_error(BASE "noauth", "office:3: unknown keyword 'noauth'; to pass it to pppd, "
+	                            "write 'pppd-option noauth'");
+	assert_error(BASE "mtu 1400", "office:3: unknown keyword 'mtu'; to pass it to pppd, "
+	                              "write 'pppd-option mtu VALUE'");
+	assert_error(BASE "user bob", "office:3: unknown keyword 'user'; did you mean 'pap-user'?");
+	assert_error(BASE "persist", "office:3: unknown keyword 'persist'; as a pppd option it is "
+	                             "not allowed: sshdial redials the link itself");
+}
+
+static void test_port(void **state)
+{
+	(void)state;
+	assert_error(BASE "port 70000", "office:3: port: '70000' is not a port number (1-65535)");
+	assert_error(BASE "port 0", "office:3: port: '0' is not a port number (1-65535)");
+	assert_error(BASE "port 22x", "office:3: port: '22x' is not a port number (1-65535)");
+	assert_error(BASE "port -1", "office:3: port: '-1' is not a port number (1-65535)");
+	struct peer *p = parse_ok(BASE "port 65535");
+	assert_int_equal(peer_port(p), 65535);
+	peer_free(p);
+}
+
+static void test_given_twice(void **state)
+{
+	(void)state;
+	assert_error("local-user alice\n\nhost a\nhost b",
+	             "office:4: host: given twice (first at line 3)");
+	assert_error(BASE "dns yes\ndns no", "office:4: dns: given twice (first at line 3)");
+}
+
+static void test_required(void **state)
+{
+	(void)state;
+	assert_error("local-user alice",
+	             "office: host: missing; name the ssh server with 'host NAME'");
+	assert_error("host server",
+	             "office: local-user: missing; name the local account whose ssh keys and "
+	             "known_hosts ssh uses with 'local-user NAME' (root only if you name it)");
+	struct peer *p = parse_ok("host server\nlocal-user root");
+	assert_string_equal(peer_local_user(p), "root");
+	peer_free(p);
+}
+
+static void test_routes(void **state)
+{
+	(void)state;
+	assert_error(BASE "route 10.0.0.1/8",
+	             "office:3: route: '10.0.0.1/8' has host bits set; did you mean '10.0.0.0/8'?");
+	assert_error(BASE "route 2001:db8::1/64", "office:3: route: '2001:db8::1/64' has host bits "
+	                                          "set; did you mean '2001:db8::/64'?");
+	assert_error(BASE "route 10.0.0.0/33",
+	             "office:3: route: '10.0.0.0/33' has a bad prefix length; IPv4 takes 0-32");
+	assert_error(BASE "route ::/200",
+	             "office:3: route: '::/200' has a bad prefix length; IPv6 takes 0-128");
+	assert_error(BASE "route office.lan", "office:3: route: 'office.lan' is not a network; "
+	                                      "write ADDRESS/PREFIX, as in '10.1.0.0/16' or "
+	                                      "'2001:db8::/32'");
+	assert_error(BASE "route 0.0.0.0/0", "office:3: route: '0.0.0.0/0' is the default route; "
+	                                     "write 'route-all yes' instead");
+	assert_error(BASE "route 10.0.0.0/8\nroute 10.0.0.0/8",
+	             "office:4: route: '10.0.0.0/8' given twice (first at line 3)");
+}
+
+static void test_values(void **state)
+{
+	(void)state;
+	assert_error(BASE "dns maybe", "office:3: dns: 'maybe' is not yes or no");
+	assert_error(BASE "ssh-user", "office:3: ssh-user: missing value; write 'ssh-user NAME'");
+	assert_error(BASE "ssh-user a b", "office:3: ssh-user: unexpected 'b' after 'a'; quote a "
+	                                  "value that contains spaces");
+	assert_error(BASE "ssh-user \"a b\"",
+	             "office:3: ssh-user: 'a b' contains a space; a name has none");
+	assert_error(BASE "ssh-user ''", "office:3: ssh-user: empty value; write 'ssh-user NAME'");
+	assert_error("local-user alice\nhost pppuser@server",
+	             "office:2: host: 'pppuser@server' contains '@'; write 'ssh-user pppuser' and "
+	             "'host server'");
+	assert_error("local-user alice\nhost -oProxyCommand=x",
+	             "office:2: host: '-oProxyCommand=x' starts with '-', which ssh would take for "
+	             "an option");
+	assert_error(BASE "identity id_rsa", "office:3: identity: 'id_rsa' is not an absolute "
+	                                     "path; write it from / (or ~/ for local-user's home)");
+	assert_error(BASE "linkname ../x",
+	             "office:3: linkname: '../x' is not a valid link name; use at most 32 letters, "
+	             "digits, '.', '_' and '-', not starting with '.'");
+	assert_error(BASE "pty \"unterminated",
+	             "office:3: unterminated double quote; add the closing \"");
+}
+
+static void test_ssh_options(void **state)
+{
+	(void)state;
+	const char *reserved[] = {"StrictHostKeyChecking=no", "BatchMode no", "requesttty=yes",
+	                          "EscapeChar=~"};
+	const char *names[] = {"StrictHostKeyChecking", "BatchMode", "requesttty", "EscapeChar"};
+	for (size_t i = 0; i < 4; i++) {
+		char text[200], msg[300];
+		snprintf(text, sizeof(text), BASE "ssh-option %s", reserved[i]);
+		snprintf(msg, sizeof(msg),
+		         "office:3: ssh-option: '%s' is set by sshdial itself, which always checks "
+		         "host keys strictly; remove this line",
+		         names[i]);
+		assert_error(text, msg);
+	}
+	assert_error(BASE "ssh-option Compression",
+	             "office:3: ssh-option: 'Compression' has no value; write 'ssh-option "
+	             "Compression=VALUE'");
+	assert_error(BASE "ssh-option =yes", "office:3: ssh-option: '' is not an ssh option name; "
+	                                     "write 'ssh-option KEY=VALUE'");
+	struct peer *p = parse_ok(BASE "ssh-option Compression = yes");
+	assert_string_equal(strv_get(peer_ssh_options(p), 0), "Compression=yes");
+	peer_free(p);
+}
+
+static void test_pppd_option_refusals(void **state)
+{
+	(void)state;
+	assert_error(BASE "pppd-option pty 'ssh x'",
+	             "office:3: pppd-option: 'pty' is not allowed: use the 'pty' keyword");
+	assert_error(BASE "pppd-option \"user bob\"",
+	             "office:3: pppd-option: 'user' is not allowed: use the 'pap-user' keyword");
+	assert_error(BASE "pppd-option password secret",
+	             "office:3: pppd-option: 'password' is not allowed: the secret would show on "
+	             "pppd's command line; use 'pap-password-file'");
+	assert_error(BASE "pppd-option call other",
+	             "office:3: pppd-option: 'call' is not allowed: sshdial cannot check the "
+	             "options of another file; copy them here as pppd-option lines");
+	assert_errors(BASE "pppd-option noauth persist nodetach",
+	              (const char *const[]){
+	                  "office:3: pppd-option: 'persist' is not allowed: sshdial redials "
+	                  "the link itself",
+	                  "office:3: pppd-option: 'nodetach' is not allowed: sshdial keeps pppd "
+	                  "in the foreground to supervise it",
+	                  NULL});
+	assert_error(BASE "pppd-option ip-up-script /x",
+	             "office:3: pppd-option: 'ip-up-script' is not allowed: sshdial runs its own "
+	             "hooks; use 'route', 'route-all' and 'dns'");
+	assert_error(BASE "pppd-option logfd 3",
+	             "office:3: pppd-option: 'logfd' is not allowed: sshdial reads pppd's log "
+	             "itself");
+	assert_error(BASE "pppd-option mtu", "office:3: pppd-option: 'mtu' needs a value; write "
+	                                     "'pppd-option \"mtu VALUE\"'");
+	/* Values are stepped over: here 'user' and 'persist' are names. */
+	struct peer *p = parse_ok(BASE "pppd-option name user\npppd-option remotename persist");
+	assert_int_equal(strv_len(peer_pppd_options(p)), 4);
+	assert_string_equal(strv_get(peer_pppd_options(p), 3), "persist");
+	peer_free(p);
+}
+
+static void test_pty_conflicts(void **state)
+{
+	(void)state;
+	assert_errors("host server\npty 'ssh x'\nport 22",
+	              (const char *const[]){
+	                  "office:1: host: not used with 'pty' (line 2), which runs instead of "
+	                  "ssh; remove one of them",
+	                  "office:3: port: not used with 'pty' (line 2), which runs instead of "
+	                  "ssh; remove one of them",
+	                  NULL});
+}
+
+static void test_collects_all_errors(void **state)
+{
+	(void)state;
+	assert_errors("hots a\nport 0\ndns perhaps",
+	              (const char *const[]){
+	                  "office:1: unknown keyword 'hots'; did you mean 'host'?",
+	                  "office:2: port: '0' is not a port number (1-65535)",
+	                  "office:3: dns: 'perhaps' is not yes or no",
+	                  "office: host: missing; name the ssh server with 'host NAME'",
+	                  "office: local-user: missing; name the local account whose ssh keys "
+	                  "and known_hosts ssh uses with 'local-user NAME' (root only if you "
+	                  "name it)",
+	                  NULL});
+}
+
+static void test_password_file(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	char *good = tmpdir_file(dir, "good", "s3cret\n", 0600);
+	char *open_file = tmpdir_file(dir, "open", "s3cret\n", 0640);
+	char *writable = tmpdir_file(dir, "writable", "s3cret\n", 0602);
+	char text[1024], msg[1024];
+
+	snprintf(text, sizeof(text), BASE "pap-user bob\npap-password-file %s", good);
+	struct peer *p = parse_ok(text);
+	assert_string_equal(peer_pap_user(p), "bob");
+	assert_int_equal(peer_secret_source(p), SECRET_FILE);
+	assert_string_equal(peer_secret_path(p), good);
+	peer_free(p);
+
+	snprintf(text, sizeof(text), BASE "pap-user bob\npap-password-file %s", open_file);
+	snprintf(msg, sizeof(msg),
+	         "office:4: pap-password-file: '%s' is readable or writable by group or others "
+	         "(mode 0640); run 'chmod 600 %s'",
+	         open_file, open_file);
+	assert_error(text, msg);
+
+	snprintf(text, sizeof(text), BASE "pap-user bob\npap-password-file %s", writable);
+	snprintf(msg, sizeof(msg),
+	         "office:4: pap-password-file: '%s' is readable or writable by group or others "
+	         "(mode 0602); run 'chmod 600 %s'",
+	         writable, writable);
+	assert_error(text, msg);
+
+	snprintf(text, sizeof(text), BASE "pap-user bob\npap-password-file %s/missing", dir);
+	snprintf(msg, sizeof(msg),
+	         "office:4: pap-password-file: cannot stat '%s/missing': No such file or directory",
+	         dir);
+	assert_error(text, msg);
+
+	snprintf(text, sizeof(text), BASE "pap-user bob\npap-password-file %s", dir);
+	snprintf(msg, sizeof(msg), "office:4: pap-password-file: '%s' is not a regular file", dir);
+	assert_error(text, msg);
+
+	assert_error(BASE "pap-user bob\npap-password-file secret",
+	             "office:4: pap-password-file: 'secret' is not an absolute path; write it "
+	             "from /");
+	free(good);
+	free(open_file);
+	free(writable);
+	tmpdir_remove(dir);
+}
+
+static void test_pap_combinations(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	char *pw = tmpdir_file(dir, "pw", "x\n", 0600);
+	char *secrets = tmpdir_file(dir, "pap-secrets", "bob * x\n", 0600);
+	char text[1024], msg[1024];
+
+	snprintf(text, sizeof(text), BASE "pap-user bob\npap-secrets %s", secrets);
+	struct peer *p = parse_ok(text);
+	assert_int_equal(peer_secret_source(p), SECRET_PAP_SECRETS);
+	assert_string_equal(peer_secret_path(p), secrets);
+	peer_free(p);
+
+	snprintf(text, sizeof(text), BASE "pap-user bob\npap-secrets %s\npap-password-file %s",
+	         secrets, pw);
+	snprintf(msg, sizeof(msg),
+	         "office:5: pap-password-file: conflicts with pap-secrets at line 4; keep one");
+	assert_error(text, msg);
+
+	snprintf(text, sizeof(text), BASE "pap-password-file %s", pw);
+	assert_error(text, "office:3: pap-password-file: needs 'pap-user NAME', the account to "
+	                   "authenticate as");
+	free(pw);
+	free(secrets);
+	tmpdir_remove(dir);
+}
+
+static void test_pap_user_alone_uses_pppd_secrets(void **state)
+{
+	(void)state;
+	struct stat st;
+	struct diag *d = diag_new();
+	struct peer *p = parse(BASE "pap-user bob", d);
+	if (stat(PPPD_PAP_SECRETS, &st) == 0 && (st.st_mode & 066) == 0) {
+		assert_non_null(p);
+		assert_int_equal(peer_secret_source(p), SECRET_PAP_SECRETS);
+		assert_string_equal(peer_secret_path(p), PPPD_PAP_SECRETS);
+	} else {
+		assert_null(p);
+		assert_int_equal(diag_count(d), 1);
+		assert_non_null(strstr(diag_get(d, 0), "office:3: pap-user: "));
+		assert_non_null(strstr(diag_get(d, 0), PPPD_PAP_SECRETS));
+	}
+	peer_free(p);
+	diag_free(d);
+}
+
+static void test_peer_names(void **state)
+{
+	(void)state;
+	assert_true(peer_name_valid("office"));
+	assert_true(peer_name_valid("a.b_c-9"));
+	assert_true(peer_name_valid("abcdefghijklmnopqrstuvwxyz012345"));
+	assert_false(peer_name_valid("abcdefghijklmnopqrstuvwxyz0123456"));
+	assert_false(peer_name_valid(".hidden"));
+	assert_false(peer_name_valid(""));
+	assert_false(peer_name_valid("a b"));
+	assert_false(peer_name_valid("a/b"));
+}
+
+static void test_peer_load(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	char *own = tmpdir_subdir(dir, "peers");
+	char *ppp = tmpdir_subdir(dir, "ppp");
+	char *secrets = tmpdir_file(dir, "pap-secrets", "pppuser * pw\n", 0600);
+	free(tmpdir_file(own, "office", BASE, 0644));
+	free(tmpdir_file(ppp, "office", "pty 'not used'\n", 0644));
+	free(tmpdir_file(ppp, "legacy", "pty 'ssh -e none pppuser@server false'\nuser pppuser\n",
+	                 0644));
+	struct diag *d = diag_new();
+
+	/* sshdial's directory first. */
+	struct peer *p = peer_load("office", own, ppp, secrets, d);
+	assert_int_equal(diag_count(d), 0);
+	assert_non_null(p);
+	assert_string_equal(peer_host(p), "server");
+	peer_free(p);
+
+	/* Then pppd's, in pppd's syntax. */
+	p = peer_load("legacy", own, ppp, secrets, d);
+	assert_int_equal(diag_count(d), 0);
+	assert_non_null(p);
+	assert_string_equal(peer_pty_command(p), "ssh -e none pppuser@server false");
+	assert_string_equal(peer_secret_path(p), secrets);
+	peer_free(p);
+
+	/* A path: sshdial's format, named after the file. */
+	char *path;
+	assert_true(asprintf(&path, "%s/office", own) > 0);
+	p = peer_load(path, NULL, NULL, NULL, d);
+	assert_non_null(p);
+	assert_string_equal(peer_name(p), "office");
+	assert_string_equal(peer_file(p), path);
+	peer_free(p);
+	free(path);
+
+	char msg[1024];
+	p = peer_load("nowhere", own, ppp, secrets, d);
+	assert_null(p);
+	snprintf(msg, sizeof(msg),
+	         "peer 'nowhere' not found: there is no %s/nowhere and no %s/nowhere; write one "
+	         "(see sshdial-peer(5))",
+	         own, ppp);
+	assert_int_equal(diag_count(d), 1);
+	assert_string_equal(diag_get(d, 0), msg);
+
+	p = peer_load(".hidden", own, ppp, secrets, d);
+	assert_null(p);
+	assert_int_equal(diag_count(d), 2);
+	assert_string_equal(
+	    diag_get(d, 1),
+	    "peer name '.hidden' is not valid: use at most 32 letters, digits, '.', "
+	    "'_' and '-', not starting with '.'");
+
+	assert_true(asprintf(&path, "%s/missing", own) > 0);
+	p = peer_load(path, NULL, NULL, NULL, d);
+	assert_null(p);
+	snprintf(msg, sizeof(msg), "%s: cannot open: No such file or directory", path);
+	assert_string_equal(diag_get(d, 2), msg);
+	free(path);
+
+	diag_free(d);
+	free(secrets);
+	free(own);
+	free(ppp);
+	tmpdir_remove(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_full_peer),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_quoting_values),
+	    cmocka_unit_test(test_pty_peer),
+	    cmocka_unit_test(test_unknown_keywords),
+	    cmocka_unit_test(test_port),
+	    cmocka_unit_test(test_given_twice),
+	    cmocka_unit_test(test_required),
+	    cmocka_unit_test(test_routes),
+	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_ssh_options),
+	    cmocka_unit_test(test_pppd_option_refusals),
+	    cmocka_unit_test(test_pty_conflicts),
+	    cmocka_unit_test(test_collects_all_errors),
+	    cmocka_unit_test(test_password_file),
+	    cmocka_unit_test(test_pap_combinations),
+	    cmocka_unit_test(test_pap_user_alone_uses_pppd_secrets),
+	    cmocka_unit_test(test_peer_names),
+	    cmocka_unit_test(test_peer_load),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

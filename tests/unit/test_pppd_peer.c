@@ -1,0 +1,251 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "pppd_peer.h"
+#include "tmpdir.h"
+
+struct fixture {
+	char *dir;
+	char *secrets;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	f->dir = tmpdir_new();
+	f->secrets = tmpdir_file(f->dir, "pap-secrets", "pppuser * s3cret\n", 0600);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	free(f->secrets);
+	tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+static void assert_words(const struct strv *v, const char *const *expected)
+{
+	size_t n = 0;
+	while (expected[n])
+		n++;
+	for (size_t i = 0; i < n && i < strv_len(v); i++)
+		assert_string_equal(strv_get(v, i), expected[i]);
+	assert_int_equal(strv_len(v), n);
+}
+
+static struct peer *import_ok(const struct fixture *f, const char *text)
+{
+	struct diag *d = diag_new();
+	struct peer *p =
+	    pppd_peer_parse("pppoverssh", "/etc/ppp/peers/pppoverssh", text, f->secrets, d);
+	if (diag_count(d))
+		fail_msg("unexpected: %s", diag_get(d, 0));
+	assert_non_null(p);
+	diag_free(d);
+	return p;
+}
+
+static void assert_import_errors(const struct fixture *f, const char *text,
+                                 const char *const *expected)
+{
+	struct diag *d = diag_new();
+	struct peer *p = pppd_peer_parse("office", "peers/office", text, f->secrets, d);
+	assert_null(p);
+	size_t n = 0;
+	while (expected[n])
+		n++;
+	for (size_t i = 0; i < n && i < diag_count(d); i++)
+		assert_string_equal(diag_get(d, i), expected[i]);
+	assert_int_equal(diag_count(d), n);
+	diag_free(d);
+}
+
+static void assert_import_error(const struct fixture *f, const char *text, const char *message)
+{
+	assert_import_errors(f, text, (const char *const[]){message, NULL});
+}
+
+static void test_classic_recipe(void **state)
+{
+	struct fixture *f = *state;
+	struct peer *p = import_ok(f, "# /etc/ppp/peers/pppoverssh, as the HOWTO has it\n"
+	                              "pty 'ssh -e none pppuser@server false'\n"
+	                              "user pppuser\n"
+	                              "linkname pppoverssh\n"
+	                              "noauth\n"
+	                              "defaultroute\n"
+	                              "nodetach\n"
+	                              "persist\n"
+	                              "ipparam vpn\n"
+	                              "10.0.5.1:10.0.5.2\n");
+	assert_string_equal(peer_name(p), "pppoverssh");
+	assert_string_equal(peer_file(p), "/etc/ppp/peers/pppoverssh");
+	assert_string_equal(peer_pty_command(p), "ssh -e none pppuser@server false");
+	assert_null(peer_host(p));
+	assert_null(peer_local_user(p));
+	assert_string_equal(peer_pap_user(p), "pppuser");
+	assert_int_equal(peer_secret_source(p), SECRET_PAP_SECRETS);
+	assert_string_equal(peer_secret_path(p), f->secrets);
+	assert_string_equal(peer_linkname(p), "pppoverssh");
+	assert_false(peer_compression(p));
+	assert_words(peer_pppd_options(p),
+	             (const char *const[]){"noauth", "defaultroute", "10.0.5.1:10.0.5.2", NULL});
+	peer_free(p);
+}
+
+static void test_passthrough_order_and_values(void **state)
+{
+	struct fixture *f = *state;
+	/* Options span lines and keep their order; values are never read as options. */
+	struct peer *p = import_ok(f, "mtu\n1400 name user lcp-echo-interval 5\n"
+	                              "pty \"ssh server\"\n"
+	                              "connect 'chat -v \"\" AT'\n"
+	                              "/dev/ttyS0 115200\n"
+	                              "remotename gw call extra updetach demand nopersist\n"
+	                              "file /etc/ppp/options.extra\n");
+	assert_words(peer_pppd_options(p),
+	             (const char *const[]){"mtu", "1400", "name", "user", "lcp-echo-interval", "5",
+	                                   "connect", "chat -v \"\" AT", "115200", "call", "extra",
+	                                   "file", "/etc/ppp/options.extra", NULL});
+	assert_null(peer_pap_user(p));
+	assert_int_equal(peer_secret_source(p), SECRET_NONE);
+	assert_string_equal(peer_remotename(p), "gw");
+	assert_string_equal(peer_linkname(p), "pppoverssh");
+	peer_free(p);
+}
+
+static void test_last_one_wins(void **state)
+{
+	struct fixture *f = *state;
+	struct peer *p = import_ok(f, "pty 'first'\nuser a\npty 'second'\nuser pppuser\n");
+	assert_string_equal(peer_pty_command(p), "second");
+	assert_string_equal(peer_pap_user(p), "pppuser");
+	peer_free(p);
+}
+
+static void test_compression_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct peer *p = import_ok(f, "pty x\ndeflate 15\n");
+	assert_true(peer_compression(p));
+	assert_words(peer_pppd_options(p), (const char *const[]){"deflate", "15", NULL});
+	peer_free(p);
+}
+
+static void test_password_refused(void **state)
+{
+	struct fixture *f = *state;
+	char msg[512];
+	snprintf(msg, sizeof(msg),
+	         "peers/office:3: password: a secret in a peer file would show on pppd's command "
+	         "line; put it in %s as 'pppuser * SECRET' and remove this option",
+	         f->secrets);
+	assert_import_error(f, "pty x\nuser pppuser\npassword hunter2\n", msg);
+
+	struct diag *d = diag_new();
+	assert_null(pppd_peer_parse("office", "f", "pty x\npassword hunter2\n", f->secrets, d));
+	assert_int_equal(diag_count(d), 1);
+	assert_null(strstr(diag_get(d, 0), "hunter2"));
+	assert_non_null(strstr(diag_get(d, 0), "'USER * SECRET'"));
+	diag_free(d);
+}
+
+static void test_refused_options(void **state)
+{
+	struct fixture *f = *state;
+	assert_import_errors(
+	    f, "pty x\nlogfd 3\nnotty\nip-up-script /etc/x\n",
+	    (const char *const[]){
+	        "peers/office:2: 'logfd' cannot be used with sshdial: sshdial reads pppd's "
+	        "log itself",
+	        "peers/office:3: 'notty' cannot be used with sshdial: sshdial gives pppd its "
+	        "terminal",
+	        "peers/office:4: 'ip-up-script' cannot be used with sshdial: sshdial runs its "
+	        "own hooks; use 'route', 'route-all' and 'dns'",
+	        NULL});
+}
+
+static void test_no_pty(void **state)
+{
+	struct fixture *f = *state;
+	assert_import_error(f, "/dev/ttyS0 115200\nconnect 'chat -f /etc/chatscript'\nuser bob\n",
+	                    "peers/office: no 'pty' option: sshdial dials a pppd peer file only "
+	                    "through its pty command; write an sshdial peer file instead (see "
+	                    "sshdial-peer(5))");
+}
+
+static void test_syntax_errors(void **state)
+{
+	struct fixture *f = *state;
+	assert_import_error(f, "noauth\npty 'ssh server\nuser x\n",
+	                    "peers/office:2: unterminated single quote; add the closing '");
+	assert_import_error(f, "pty x\nuser",
+	                    "peers/office:2: user: missing value at the end of "
+	                    "the file");
+	assert_import_error(f, "pty x\nlinkname ../../x",
+	                    "peers/office:2: linkname: '../../x' is not a valid link name; use at "
+	                    "most 32 letters, digits, '.', '_' and '-', not starting with '.'");
+}
+
+static void test_secrets_file_checked(void **state)
+{
+	struct fixture *f = *state;
+	char *open_secrets = tmpdir_file(f->dir, "open-secrets", "pppuser * x\n", 0644);
+	struct diag *d = diag_new();
+	assert_null(
+	    pppd_peer_parse("office", "peers/office", "pty x\nuser pppuser\n", open_secrets, d));
+	char msg[1024];
+	snprintf(msg, sizeof(msg),
+	         "peers/office:2: pap-secrets: '%s' is readable or writable by group or others "
+	         "(mode 0644); run 'chmod 600 %s'",
+	         open_secrets, open_secrets);
+	assert_int_equal(diag_count(d), 1);
+	assert_string_equal(diag_get(d, 0), msg);
+	diag_free(d);
+	free(open_secrets);
+}
+
+static void test_load_file(void **state)
+{
+	struct fixture *f = *state;
+	char *path =
+	    tmpdir_file(f->dir, "classic", "pty 'ssh -e none pppuser@server false'\n", 0644);
+	struct diag *d = diag_new();
+	struct peer *p = pppd_peer_load("classic", path, f->secrets, d);
+	assert_non_null(p);
+	assert_string_equal(peer_pty_command(p), "ssh -e none pppuser@server false");
+	peer_free(p);
+	char *missing;
+	assert_true(asprintf(&missing, "%s/missing", f->dir) > 0);
+	assert_null(pppd_peer_load("missing", missing, f->secrets, d));
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s: cannot read: No such file or directory", missing);
+	assert_string_equal(diag_get(d, 0), msg);
+	free(missing);
+	free(path);
+	diag_free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_classic_recipe, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_passthrough_order_and_values, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_last_one_wins, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_compression_kept, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_password_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refused_options, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_pty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_syntax_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_secrets_file_checked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_file, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
