@@ -42,12 +42,11 @@ static void child_reap(void *arg, int fd, uint32_t events)
 }
 
 struct child *child_watch(struct event_loop *loop, pid_t pid, const char *label, child_exit_fn fn,
-			  void *arg)
+                          void *arg)
 {
 	struct child *c = calloc(1, sizeof(*c));
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (!c || pidfd < 0 ||
-	    event_fd_add(loop, pidfd, EPOLLIN, child_reap, c) < 0) {
+	if (!c || pidfd < 0 || event_fd_add(loop, pidfd, EPOLLIN, child_reap, c) < 0) {
 		log_error("cannot watch %s (pid %d): %s", label, (int)pid, strerror(errno));
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -56,8 +55,8 @@ struct child *child_watch(struct event_loop *loop, pid_t pid, const char *label,
 		free(c);
 		return NULL;
 	}
-	*c = (struct child){.loop = loop, .pid = pid, .pidfd = pidfd, .running = true, .fn = fn,
-			    .arg = arg};
+	*c = (struct child){
+	    .loop = loop, .pid = pid, .pidfd = pidfd, .running = true, .fn = fn, .arg = arg};
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	return c;
 }

@@ -10,11 +10,11 @@
 
 struct child;
 
-typedef void (*child_exit_fn)(void *arg, struct child *c, int wstatus);
+typedef void (*child_exit_fn)(void *arg, const struct child *c, int wstatus);
 
 /* Takes over pid (a child of this process).  NULL on failure, with the child killed. */
 struct child *child_watch(struct event_loop *loop, pid_t pid, const char *label, child_exit_fn fn,
-			  void *arg);
+                          void *arg);
 pid_t child_pid(const struct child *c);
 const char *child_label(const struct child *c);
 bool child_running(const struct child *c);

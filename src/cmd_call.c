@@ -71,12 +71,12 @@ static int check_system(void)
 	}
 	if (access(PPPD_PATH, X_OK) != 0) {
 		log_error("pppd not found at %s: %s; install the ppp package", PPPD_PATH,
-			  strerror(errno));
+		          strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	if (!kernel_has_ppp()) {
 		log_error("the kernel has no PPP support: /dev/ppp is missing and 'modprobe "
-			  "ppp_generic' failed");
+		          "ppp_generic' failed");
 		return EXIT_SYSTEM;
 	}
 	return EXIT_OK;
@@ -124,9 +124,9 @@ out:
 int cmd_call(int argc, char **argv)
 {
 	static const struct option opts[] = {{"peers-dir", required_argument, NULL, 'p'},
-					     {"verbose", no_argument, NULL, 'v'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"verbose", no_argument, NULL, 'v'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *peers_dir = getenv("SSHDIAL_PEERS");
 	int opt;
 

@@ -30,7 +30,7 @@ int cmd_hook(int argc, char **argv)
 		log_open("sshdial-hook", true);
 	if (argc != 7 || !hook_kind_parse(argv[0], &ev.kind)) {
 		log_error("usage: sshdial hook ip-up|ip-down IFACE TTY SPEED LOCAL REMOTE IPPARAM "
-			  "(pppd runs this; see sshdial(8))");
+		          "(pppd runs this; see sshdial(8))");
 		return EXIT_CONFIG;
 	}
 	copy(ev.ifname, sizeof(ev.ifname), argv[1]);

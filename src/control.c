@@ -51,7 +51,7 @@ static void client_reply(struct client *cl, const char *msg)
 	/* Best effort: the hook may already be gone. */
 	if (send(cl->fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		log_debug("%s: cannot answer pid %d: %s", cl->ctl->label, (int)cl->cred.pid,
-			  strerror(errno));
+		          strerror(errno));
 }
 
 static void client_readable(void *arg, int fd, uint32_t events)
@@ -67,7 +67,7 @@ static void client_readable(void *arg, int fd, uint32_t events)
 	const char *why = "an empty message";
 	if (n <= 0 || !hook_event_parse(buf, (size_t)n, &ev, &why)) {
 		log_warn("%s: dropped a malformed hook event from pid %d: %s", ctl->label,
-			 (int)cl->cred.pid, why);
+		         (int)cl->cred.pid, why);
 		snprintf(reply, sizeof(reply), "error: malformed event: %s", why);
 	} else if (ctl->fn(ctl->arg, &ev, cl->cred.pid, reply + 7, sizeof(reply) - 7) == 0) {
 		snprintf(reply, sizeof(reply), "ok");
@@ -97,7 +97,7 @@ static void control_accept(void *arg, int fd, uint32_t events)
 	/* The socket's directory is root's alone; this is the second lock on the door. */
 	if (cl->cred.uid != 0) {
 		log_warn("%s: dropped a hook event from uid %u (pid %d): only root may send them",
-			 ctl->label, (unsigned)cl->cred.uid, (int)cl->cred.pid);
+		         ctl->label, (unsigned)cl->cred.uid, (int)cl->cred.pid);
 		client_reply(cl, "error: only root may send hook events");
 		close(cfd);
 		free(cl);
@@ -124,21 +124,21 @@ static int fill_addr(struct sockaddr_un *sa, const char *path)
 }
 
 struct control *control_open(struct event_loop *loop, const char *path, const char *label,
-			     control_hook_fn fn, void *arg)
+                             control_hook_fn fn, void *arg)
 {
 	struct sockaddr_un sa;
 	struct control *ctl = calloc(1, sizeof(*ctl));
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (!ctl || fd < 0 || fill_addr(&sa, path) < 0) {
 		log_error("%s: cannot create the control socket %s: %s", label, path,
-			  strerror(errno));
+		          strerror(errno));
 		goto fail;
 	}
 	/* A socket that answers belongs to a live sshdial; one that doesn't is stale. */
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
 		log_error("%s: already being dialed by another sshdial (%s answers); stop it "
-			  "first",
-			  label, path);
+		          "first",
+		          label, path);
 		goto fail;
 	}
 	close(fd);
@@ -176,8 +176,8 @@ void control_close(struct control *ctl)
 	free(ctl);
 }
 
-int control_send_hook(const char *path, const struct hook_event *ev, unsigned timeout_ms,
-		      char *err, size_t errlen)
+int control_send_hook(const char *path, const struct hook_event *ev, unsigned timeout_ms, char *err,
+                      size_t errlen)
 {
 	struct sockaddr_un sa;
 	char msg[HOOK_MSG_MAX], reply[400];
@@ -194,7 +194,8 @@ int control_send_hook(const char *path, const struct hook_event *ev, unsigned ti
 	}
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	if (poll(&pfd, 1, (int)timeout_ms) != 1) {
-		snprintf(err, errlen, "no answer from sshdial at %s within %u ms", path, timeout_ms);
+		snprintf(err, errlen, "no answer from sshdial at %s within %u ms", path,
+		         timeout_ms);
 		goto fail;
 	}
 	ssize_t n = recv(fd, reply, sizeof(reply) - 1, 0);

@@ -13,18 +13,18 @@ struct control;
 
 /* Returns 0 to accept, -1 to refuse; reply then says why (sent back to the hook). */
 typedef int (*control_hook_fn)(void *arg, const struct hook_event *ev, pid_t sender, char *reply,
-			       size_t len);
+                               size_t len);
 
 /* Binds path.  If a live process already listens there, fails saying so (label names
  * what is being dialed). */
 struct control *control_open(struct event_loop *loop, const char *path, const char *label,
-			     control_hook_fn fn, void *arg);
+                             control_hook_fn fn, void *arg);
 /* Closes and unlinks the socket. */
 void control_close(struct control *c);
 
 /* The client side, for the hook: sends ev to path and waits up to timeout_ms for the
  * verdict.  0 accepted; -1 with why in err. */
-int control_send_hook(const char *path, const struct hook_event *ev, unsigned timeout_ms,
-		      char *err, size_t errlen);
+int control_send_hook(const char *path, const struct hook_event *ev, unsigned timeout_ms, char *err,
+                      size_t errlen);
 
 #endif

@@ -105,18 +105,14 @@ static void on_pppd_output(void *arg, int fd, uint32_t events)
 	reader_drain(arg, DIAL_PPPD);
 }
 
-static void on_exit_common(struct dial *d, struct child *c, int wstatus)
+static void on_child_exit(void *arg, const struct child *c, int wstatus)
 {
+	struct dial *d = arg;
 	enum dial_proc which = c == d->proc[DIAL_SSH] ? DIAL_SSH : DIAL_PPPD;
 	/* Give out the last words before the verdict: they usually say why. */
 	if (d->out[which].fd >= 0)
 		reader_drain(d, which);
 	d->ops->exited(d->arg, which, wstatus);
-}
-
-static void on_child_exit(void *arg, struct child *c, int wstatus)
-{
-	on_exit_common(arg, c, wstatus);
 }
 
 static void child_common_setup(void)
@@ -151,8 +147,8 @@ static void ssh_drop_privileges(const struct ssh_identity *id)
 	capng_clear(CAPNG_SELECT_ALL);
 	if (id->uid != 0) {
 		if (capng_change_id((int)id->uid, (int)id->gid,
-				    CAPNG_INIT_SUPP_GRP | CAPNG_CLEAR_BOUNDING |
-					    CAPNG_CLEAR_AMBIENT) != 0)
+		                    CAPNG_INIT_SUPP_GRP | CAPNG_CLEAR_BOUNDING |
+		                        CAPNG_CLEAR_AMBIENT) != 0)
 			exec_failed("ssh (cannot change to the local user)");
 	} else if (capng_apply(CAPNG_SELECT_ALL) != 0) {
 		exec_failed("ssh (cannot drop capabilities)");
@@ -169,11 +165,12 @@ static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int 
 	snprintf(env_home, sizeof(env_home), "HOME=%s", id->home);
 	snprintf(env_user, sizeof(env_user), "USER=%s", id->name);
 	snprintf(env_logname, sizeof(env_logname), "LOGNAME=%s", id->name);
-	char *envp[] = {env_home, env_user, env_logname, "PATH=/usr/local/bin:/usr/bin:/bin",
-			"LANG=C", NULL};
 
 	pid_t pid = fork();
 	if (pid == 0) {
+		char *envp[] = {env_home,    env_user,
+		                env_logname, "PATH=/usr/local/bin:/usr/bin:/bin",
+		                "LANG=C",    NULL};
 		child_common_setup();
 		if (move_fd(master, 0) < 0 || dup2(0, 1) < 0 || move_fd(err, 2) < 0)
 			exec_failed("ssh");
@@ -188,18 +185,18 @@ static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int 
 }
 
 static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, const char *tty,
-			int secret, int logw)
+                        int secret, int logw)
 {
 	struct pppd_params params = {.tty = tty,
-				     .passwordfd = secret >= 0 ? PPPD_PASSWORDFD : -1,
-				     .logfd = PPPD_LOGFD,
-				     .ip_up = hooks->ip_up,
-				     .ip_down = hooks->ip_down};
+	                             .passwordfd = secret >= 0 ? PPPD_PASSWORDFD : -1,
+	                             .logfd = PPPD_LOGFD,
+	                             .ip_up = hooks->ip_up,
+	                             .ip_down = hooks->ip_down};
 	struct strv *argv = pppd_argv_build(p, &params);
-	char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 
 	pid_t pid = fork();
 	if (pid == 0) {
+		char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 		child_common_setup();
 		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(logw, 1) < 0 ||
@@ -221,8 +218,8 @@ static int resolve_identity(const struct peer *p, struct ssh_identity *id)
 	struct passwd *pw = getpwnam(user);
 	if (!pw) {
 		log_error("%s: local-user '%s' does not exist on this system (%s); create the "
-			  "account or change local-user",
-			  peer_name(p), user, peer_file(p));
+		          "account or change local-user",
+		          peer_name(p), user, peer_file(p));
 		return -1;
 	}
 	id->uid = pw->pw_uid;
@@ -266,8 +263,8 @@ static int open_pty(const struct peer *p, int *master, int *slave, char *name, s
 	if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0 ||
 	    ptsname_r(*master, name, len) != 0) {
 		log_error("%s: cannot allocate a pseudo-terminal: %s (is devpts mounted on "
-			  "/dev/pts?)",
-			  peer_name(p), strerror(errno));
+		          "/dev/pts?)",
+		          peer_name(p), strerror(errno));
 		return -1;
 	}
 	/* sshdial holds the slave open for the link's lifetime, so ssh never reads EOF from
@@ -298,8 +295,8 @@ static int nonblocking_pipe(int fds[2])
 }
 
 struct dial *dial_start(struct event_loop *loop, const struct peer *p,
-			const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
-			int *status)
+                        const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
+                        int *status)
 {
 	struct ssh_identity id;
 	*status = EXIT_CONFIG;
@@ -331,8 +328,8 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	if (ssh > 0)
 		d->proc[DIAL_SSH] = child_watch(loop, ssh, "ssh", on_child_exit, d);
 	if (!d->proc[DIAL_PPPD] || !d->proc[DIAL_SSH]) {
-		log_error("%s: cannot start %s: %s", peer_name(p), d->proc[DIAL_PPPD] ? "ssh" : "pppd",
-			  strerror(errno));
+		log_error("%s: cannot start %s: %s", peer_name(p),
+		          d->proc[DIAL_PPPD] ? "ssh" : "pppd", strerror(errno));
 		goto fail;
 	}
 	d->out[DIAL_SSH].fd = errp[0];

@@ -28,8 +28,8 @@ struct dial;
 /* Starts both processes.  NULL on failure, after logging why; *status then says which
  * exit status the failure calls for (enum exit_status). */
 struct dial *dial_start(struct event_loop *loop, const struct peer *p,
-			const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
-			int *status);
+                        const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
+                        int *status);
 pid_t dial_pid(const struct dial *d, enum dial_proc which);
 bool dial_running(const struct dial *d, enum dial_proc which);
 void dial_signal(struct dial *d, enum dial_proc which, int signo);

@@ -160,7 +160,7 @@ static void arm_timerfd(struct event_loop *loop)
 	timerfd_settime(loop->timerfd, 0, &its, NULL);
 }
 
-static void timer_unlink(struct event_loop *loop, event_timer_fn fn, void *arg, bool any_fn)
+static void timer_unlink(struct event_loop *loop, event_timer_fn fn, const void *arg, bool any_fn)
 {
 	struct timer **pp = &loop->timers;
 	while (*pp) {

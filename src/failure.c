@@ -33,18 +33,18 @@ void failure_from_ssh_line(struct failure *f, const struct peer *p, const char *
 {
 	if (strstr(line, "Host key verification failed")) {
 		failure_set(f, FAILURE_PERMANENT,
-			    "host key verification failed for '%s': its key is missing from or "
-			    "differs from %s; check the server's key and add it",
-			    or_default(peer_host(p), "the server"),
-			    or_default(peer_known_hosts(p), "the local user's known_hosts"));
+		            "host key verification failed for '%s': its key is missing from or "
+		            "differs from %s; check the server's key and add it",
+		            or_default(peer_host(p), "the server"),
+		            or_default(peer_known_hosts(p), "the local user's known_hosts"));
 	} else if (strstr(line, "Permission denied")) {
 		failure_set(f, FAILURE_PERMANENT,
-			    "the ssh server refused the login (Permission denied): check identity "
-			    "and ssh-user in %s and the server's authorized_keys",
-			    peer_file(p));
+		            "the ssh server refused the login (Permission denied): check identity "
+		            "and ssh-user in %s and the server's authorized_keys",
+		            peer_file(p));
 	} else if (strstr(line, "Connection refused") || strstr(line, "timed out") ||
-		   strstr(line, "No route to host") || strstr(line, "Network is unreachable") ||
-		   strstr(line, "Could not resolve hostname")) {
+	           strstr(line, "No route to host") || strstr(line, "Network is unreachable") ||
+	           strstr(line, "Could not resolve hostname")) {
 		failure_set(f, FAILURE_TRANSIENT, "ssh: %s", line);
 	}
 }
@@ -53,7 +53,7 @@ void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus
 {
 	if (!WIFEXITED(wstatus)) {
 		failure_set(f, FAILURE_TRANSIENT, "pppd was killed by signal %d",
-			    WTERMSIG(wstatus));
+		            WTERMSIG(wstatus));
 		return;
 	}
 	int code = WEXITSTATUS(wstatus);
@@ -64,36 +64,38 @@ void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus
 		break;
 	case 19:
 		failure_set(f, FAILURE_PERMANENT,
-			    "the server rejected our PAP authentication (pppd exit 19): check "
-			    "pap-user '%s' and its secret in %s",
-			    or_default(peer_pap_user(p), "?"),
-			    or_default(peer_secret_path(p), "the secrets file"));
+		            "the server rejected our PAP authentication (pppd exit 19): check "
+		            "pap-user '%s' and its secret in %s",
+		            or_default(peer_pap_user(p), "?"),
+		            or_default(peer_secret_path(p), "the secrets file"));
 		break;
 	case 2:
 		failure_set(f, FAILURE_CONFIG,
-			    "pppd refused its options (exit 2); its message above says which; "
-			    "check the pppd-option lines of %s",
-			    peer_file(p));
+		            "pppd refused its options (exit 2); its message above says which; "
+		            "check the pppd-option lines of %s",
+		            peer_file(p));
 		break;
 	case 1:
 	case 3:
 	case 4:
-		failure_set(f, FAILURE_SYSTEM,
-			    "pppd could not run (exit %d): %s", code,
-			    code == 4 ? "the kernel lacks PPP support (modprobe ppp_generic ppp_async)"
-			    : code == 3 ? "it is not setuid root or not run as root"
-					: "a fatal error; its message above says which");
+		failure_set(f, FAILURE_SYSTEM, "pppd could not run (exit %d): %s", code,
+		            code == 4
+		                ? "the kernel lacks PPP support (modprobe ppp_generic ppp_async)"
+		            : code == 3 ? "it is not setuid root or not run as root"
+		                        : "a fatal error; its message above says which");
 		break;
 	case 10:
 		failure_set(f, FAILURE_TRANSIENT,
-			    "PPP negotiation failed (pppd exit 10): is the server's forced command "
-			    "running pppd?");
+		            "PPP negotiation failed (pppd exit 10): is the server's forced command "
+		            "running pppd?");
 		break;
 	case 15:
-		failure_set(f, FAILURE_TRANSIENT, "the server stopped answering LCP echo (pppd exit 15)");
+		failure_set(f, FAILURE_TRANSIENT,
+		            "the server stopped answering LCP echo (pppd exit 15)");
 		break;
 	case 16:
-		failure_set(f, FAILURE_TRANSIENT, "the ssh connection closed (pppd exit 16, hangup)");
+		failure_set(f, FAILURE_TRANSIENT,
+		            "the ssh connection closed (pppd exit 16, hangup)");
 		break;
 	default:
 		failure_set(f, FAILURE_TRANSIENT, "pppd exited with status %d", code);
@@ -118,6 +120,6 @@ int failure_exit_status(const struct failure *f)
 const char *failure_class_name(enum failure_class cls)
 {
 	static const char *const names[] = {"none", "transient", "system", "configuration",
-					    "permanent"};
+	                                    "permanent"};
 	return names[cls];
 }

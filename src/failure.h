@@ -8,8 +8,8 @@
 enum failure_class {
 	FAILURE_NONE,
 	FAILURE_TRANSIENT, /* network, timeout, dead path: dial again */
-	FAILURE_SYSTEM,	   /* the system lacks something: pppd, kernel PPP */
-	FAILURE_CONFIG,	   /* pppd refused its options, a route conflicts */
+	FAILURE_SYSTEM,    /* the system lacks something: pppd, kernel PPP */
+	FAILURE_CONFIG,    /* pppd refused its options, a route conflicts */
 	FAILURE_PERMANENT, /* authentication or host key: dialing again won't help */
 };
 
@@ -20,7 +20,7 @@ struct failure {
 
 void failure_clear(struct failure *f);
 void failure_set(struct failure *f, enum failure_class cls, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Reads one line of ssh's stderr for a verdict. */
 void failure_from_ssh_line(struct failure *f, const struct peer *p, const char *line);
 /* Reads pppd's wait status (its exit codes are documented in pppd(8)). */

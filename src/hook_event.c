@@ -24,9 +24,10 @@ bool hook_kind_parse(const char *name, enum hook_kind *kind)
 
 size_t hook_event_format(const struct hook_event *ev, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "event=%s\npeer=%s\nifname=%s\nlocal=%s\nremote=%s\ndns1=%s\ndns2=%s\n",
-			 hook_kind_name(ev->kind), ev->peer, ev->ifname, ev->local, ev->remote,
-			 ev->dns1, ev->dns2);
+	int n = snprintf(buf, len,
+	                 "event=%s\npeer=%s\nifname=%s\nlocal=%s\nremote=%s\ndns1=%s\ndns2=%s\n",
+	                 hook_kind_name(ev->kind), ev->peer, ev->ifname, ev->local, ev->remote,
+	                 ev->dns1, ev->dns2);
 	return n > 0 && (size_t)n < len ? (size_t)n : 0;
 }
 
@@ -59,7 +60,7 @@ static bool set_field(char *dst, size_t size, const char *val, size_t vlen)
 }
 
 static bool parse_line(struct hook_event *ev, const char *line, size_t n, bool *have_kind,
-		       const char **why)
+                       const char **why)
 {
 	const char *eq = memchr(line, '=', n);
 	if (!eq) {
@@ -73,13 +74,14 @@ static bool parse_line(struct hook_event *ev, const char *line, size_t n, bool *
 		char *dst;
 		size_t size;
 	} fields[] = {
-		{"peer", ev->peer, sizeof(ev->peer)},	  {"ifname", ev->ifname, sizeof(ev->ifname)},
-		{"local", ev->local, sizeof(ev->local)},  {"remote", ev->remote, sizeof(ev->remote)},
-		{"dns1", ev->dns1, sizeof(ev->dns1)},	  {"dns2", ev->dns2, sizeof(ev->dns2)},
+	    {"peer", ev->peer, sizeof(ev->peer)},    {"ifname", ev->ifname, sizeof(ev->ifname)},
+	    {"local", ev->local, sizeof(ev->local)}, {"remote", ev->remote, sizeof(ev->remote)},
+	    {"dns1", ev->dns1, sizeof(ev->dns1)},    {"dns2", ev->dns2, sizeof(ev->dns2)},
 	};
 	if (klen == 5 && memcmp(line, "event", 5) == 0) {
 		char name[16];
-		if (!set_field(name, sizeof(name), val, vlen) || !hook_kind_parse(name, &ev->kind)) {
+		if (!set_field(name, sizeof(name), val, vlen) ||
+		    !hook_kind_parse(name, &ev->kind)) {
 			*why = "an unknown event";
 			return false;
 		}

@@ -13,7 +13,7 @@ enum hook_kind { HOOK_IP_UP, HOOK_IP_DOWN };
 
 struct hook_event {
 	enum hook_kind kind;
-	char peer[33];	 /* pppd's ipparam: the peer name */
+	char peer[33];   /* pppd's ipparam: the peer name */
 	char ifname[16]; /* IFNAMSIZ */
 	char local[HOOK_ADDR_LEN];
 	char remote[HOOK_ADDR_LEN];

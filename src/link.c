@@ -45,9 +45,9 @@ struct link {
 };
 
 static const char *const state_names[] = {
-	[LINK_IDLE] = "idle",	      [LINK_DIALING] = "dialing", [LINK_UP] = "up",
-	[LINK_CLOSING] = "closing",   [LINK_BACKOFF] = "backoff", [LINK_FAILED] = "failed",
-	[LINK_STOPPED] = "stopped",
+    [LINK_IDLE] = "idle",       [LINK_DIALING] = "dialing", [LINK_UP] = "up",
+    [LINK_CLOSING] = "closing", [LINK_BACKOFF] = "backoff", [LINK_FAILED] = "failed",
+    [LINK_STOPPED] = "stopped",
 };
 
 const char *link_state_name(enum link_state s)
@@ -70,7 +70,8 @@ static double seconds_since(const struct timespec *t0)
 static void link_set_state(struct link *l, enum link_state s)
 {
 	if (l->state != s)
-		log_debug("%s: %s -> %s", peer_name(l->peer), state_names[l->state], state_names[s]);
+		log_debug("%s: %s -> %s", peer_name(l->peer), state_names[l->state],
+		          state_names[s]);
 	l->state = s;
 }
 
@@ -110,7 +111,7 @@ static void on_dial_timeout(void *arg)
 {
 	struct link *l = arg;
 	failure_set(&l->failure, FAILURE_TRANSIENT, "no link within %d s of dialing",
-		    DIAL_TIMEOUT_MS / 1000);
+	            DIAL_TIMEOUT_MS / 1000);
 	link_hang_up(l);
 }
 
@@ -127,7 +128,8 @@ static void undo_network(struct link *l)
 	int failed = netconf_undo_all(l->nc);
 	if (n)
 		log_info("%s: removed %u route%s%s", peer_name(l->peer), n - (unsigned)failed,
-			 n == 1 ? "" : "s", failed ? " (some could not be removed, see above)" : "");
+		         n == 1 ? "" : "s",
+		         failed ? " (some could not be removed, see above)" : "");
 }
 
 static void attempt_ended(struct link *l)
@@ -151,8 +153,8 @@ static void attempt_ended(struct link *l)
 	}
 	unsigned delay = backoff_next(&l->backoff);
 	log_warn("%s: link down: %s; dialing again %s%.1f s", peer_name(l->peer),
-		 l->failure.cls ? l->failure.reason : "ssh and pppd ended", delay ? "in " : "now",
-		 delay ? delay / 1000.0 : 0.0);
+	         l->failure.cls ? l->failure.reason : "ssh and pppd ended", delay ? "in " : "now",
+	         delay ? delay / 1000.0 : 0.0);
 	link_set_state(l, LINK_BACKOFF);
 	event_timer_set(l->loop, delay, on_backoff_over, l);
 }
@@ -194,14 +196,14 @@ static const struct dial_ops link_dial_ops = {.line = on_line, .exited = on_exit
 static void link_dial(struct link *l)
 {
 	static const struct dial_hooks hooks = {.ip_up = RUNDIR "/sshdial-ip-up",
-						.ip_down = RUNDIR "/sshdial-ip-down"};
+	                                        .ip_down = RUNDIR "/sshdial-ip-down"};
 	int status;
 
 	failure_clear(&l->failure);
 	l->attempts++;
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
 	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
-		 peer_host(l->peer) ? peer_host(l->peer) : "with the pty command", l->attempts);
+	         peer_host(l->peer) ? peer_host(l->peer) : "with the pty command", l->attempts);
 	l->dial = dial_start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status);
 	if (!l->dial) {
 		link_set_state(l, LINK_FAILED);
@@ -213,7 +215,7 @@ static void link_dial(struct link *l)
 }
 
 struct link *link_new(struct event_loop *loop, const struct peer *peer, struct netconf *nc,
-		      link_done_fn done, void *arg)
+                      link_done_fn done, void *arg)
 {
 	struct link *l = calloc(1, sizeof(*l));
 	if (!l)
@@ -222,7 +224,7 @@ struct link *link_new(struct event_loop *loop, const struct peer *peer, struct n
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	backoff_init(&l->backoff, BACKOFF_BASE_MS, BACKOFF_CAP_MS,
-		     (uint32_t)ts.tv_nsec ^ (uint32_t)getpid());
+	             (uint32_t)ts.tv_nsec ^ (uint32_t)getpid());
 	return l;
 }
 
@@ -270,9 +272,9 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 			char dst[CIDR_STRLEN];
 			cidr_format(peer_route(l->peer, i), dst, sizeof(dst));
 			failure_set(&l->failure, FAILURE_CONFIG,
-				    "cannot add route %s via %s (see above); the link was taken "
-				    "down rather than left half-configured",
-				    dst, ev->ifname);
+			            "cannot add route %s via %s (see above); the link was taken "
+			            "down rather than left half-configured",
+			            dst, ev->ifname);
 			snprintf(reply, len, "cannot add route %s", dst);
 			undo_network(l);
 			link_hang_up(l);
@@ -283,28 +285,29 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
 	link_set_state(l, LINK_UP);
 	log_info("%s: up after %.1f s: %s %s peer %s, %zu route%s", peer_name(l->peer),
-		 seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
-		 n == 1 ? "" : "s");
+	         seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
+	         n == 1 ? "" : "s");
 	if (ev->dns1[0])
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
 	return 0;
 }
 
 int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
-		    size_t len)
+                    size_t len)
 {
 	pid_t pppd = l->dial ? dial_pid(l->dial, DIAL_PPPD) : -1;
 	if (strcmp(ev->peer, peer_name(l->peer)) != 0) {
 		log_warn("%s: dropped an %s event for peer '%s' from pid %d", peer_name(l->peer),
-			 hook_kind_name(ev->kind), ev->peer, (int)sender);
-		snprintf(reply, len, "this sshdial dials '%s', not '%s'", peer_name(l->peer), ev->peer);
+		         hook_kind_name(ev->kind), ev->peer, (int)sender);
+		snprintf(reply, len, "this sshdial dials '%s', not '%s'", peer_name(l->peer),
+		         ev->peer);
 		return -1;
 	}
 	/* pppd runs its scripts as direct children: anything else is not this link's pppd. */
 	if (pppd < 0 || process_parent(sender) != pppd) {
 		log_warn("%s: dropped an %s event for %s from pid %d: it was not started by this "
-			 "link's pppd",
-			 peer_name(l->peer), hook_kind_name(ev->kind), ev->ifname, (int)sender);
+		         "link's pppd",
+		         peer_name(l->peer), hook_kind_name(ev->kind), ev->ifname, (int)sender);
 		snprintf(reply, len, "not from this link's pppd");
 		return -1;
 	}

@@ -29,7 +29,7 @@ typedef void (*link_done_fn)(void *arg, int status);
 
 /* The link borrows peer and nc; both must outlive it. */
 struct link *link_new(struct event_loop *loop, const struct peer *peer, struct netconf *nc,
-		      link_done_fn done, void *arg);
+                      link_done_fn done, void *arg);
 void link_free(struct link *l);
 void link_start(struct link *l);
 /* Brings the link down in order: pppd first (it says goodbye to the server and runs
@@ -37,7 +37,7 @@ void link_start(struct link *l);
 void link_stop(struct link *l);
 /* An event from the control socket.  0 accepted; -1 refused with reply set. */
 int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
-		    size_t len);
+                    size_t len);
 enum link_state link_state(const struct link *l);
 const char *link_state_name(enum link_state s);
 

@@ -16,9 +16,9 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *description;
 } commands[] = {
-	{"call", cmd_call, "dial a peer in the foreground, like 'pppd call PEER'"},
-	{"check", cmd_check, "validate a peer file"},
-	{"hook", cmd_hook, "report pppd's ip-up/ip-down to sshdial (run by pppd)"},
+    {"call", cmd_call, "dial a peer in the foreground, like 'pppd call PEER'"},
+    {"check", cmd_check, "validate a peer file"},
+    {"hook", cmd_hook, "report pppd's ip-up/ip-down to sshdial (run by pppd)"},
 };
 
 static void show_usage(FILE *f)

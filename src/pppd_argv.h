@@ -8,11 +8,11 @@
 #define PPPD_PATH "/usr/sbin/pppd"
 
 struct pppd_params {
-	const char *tty;	/* the pseudo-terminal's slave side */
-	int passwordfd;		/* descriptor holding the PAP secret, or -1 */
-	int logfd;		/* descriptor for pppd's log */
-	const char *ip_up;	/* sshdial's hook, run by pppd as ip-up-script */
-	const char *ip_down;	/* and as ip-down-script */
+	const char *tty;     /* the pseudo-terminal's slave side */
+	int passwordfd;      /* descriptor holding the PAP secret, or -1 */
+	int logfd;           /* descriptor for pppd's log */
+	const char *ip_up;   /* sshdial's hook, run by pppd as ip-up-script */
+	const char *ip_down; /* and as ip-down-script */
 };
 
 struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *params);

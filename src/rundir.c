@@ -9,10 +9,10 @@
 
 #include "log.h"
 
-static const char *const hook_names[] = {[HOOK_IP_UP] = "sshdial-ip-up",
-					 [HOOK_IP_DOWN] = "sshdial-ip-down"};
-static const char *const hook_paths[] = {[HOOK_IP_UP] = RUNDIR "/sshdial-ip-up",
-					 [HOOK_IP_DOWN] = RUNDIR "/sshdial-ip-down"};
+static const char *const hook_names[] = {
+    [HOOK_IP_UP] = "sshdial-ip-up", [HOOK_IP_DOWN] = "sshdial-ip-down"};
+static const char *const hook_paths[] = {
+    [HOOK_IP_UP] = RUNDIR "/sshdial-ip-up", [HOOK_IP_DOWN] = RUNDIR "/sshdial-ip-down"};
 
 const char *rundir_hook_name(enum hook_kind kind)
 {
@@ -53,8 +53,8 @@ int rundir_prepare(void)
 	if (lstat(RUNDIR, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
 	    (st.st_mode & 022)) {
 		log_error("%s must be a directory owned by root and writable only by it; "
-			  "remove it and start again",
-			  RUNDIR);
+		          "remove it and start again",
+		          RUNDIR);
 		return -1;
 	}
 	char exe[PATH_MAX];

@@ -5,17 +5,14 @@
 /* Set before the peer's own ssh-options: ssh keeps the first value it sees for an
  * option, so these cannot be overridden (config.c also refuses them). */
 static const char *const ssh_fixed[] = {
-	"BatchMode=yes",
-	"StrictHostKeyChecking=yes",
+    "BatchMode=yes",
+    "StrictHostKeyChecking=yes",
 };
 
 /* Set after the peer's ssh-options: defaults the peer may override. */
 static const char *const ssh_defaults[] = {
-	"ConnectTimeout=15",
-	"ServerAliveInterval=10",
-	"ServerAliveCountMax=3",
-	"TCPKeepAlive=yes",
-	"ExitOnForwardFailure=yes",
+    "ConnectTimeout=15", "ServerAliveInterval=10",   "ServerAliveCountMax=3",
+    "TCPKeepAlive=yes",  "ExitOnForwardFailure=yes",
 };
 
 struct strv *ssh_argv_build(const struct peer *p)

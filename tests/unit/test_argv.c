@@ -52,24 +52,24 @@ static void ssh_full(void **state)
 {
 	(void)state;
 	const char *lines[] = {"host vpn.example.net",
-			       "port 2222",
-			       "ssh-user pppuser",
-			       "local-user alice",
-			       "identity /home/alice/.ssh/id_ed25519",
-			       "known-hosts /etc/sshdial/known_hosts",
-			       "ssh-option ProxyJump=jump.example.net",
-			       "ssh-option ConnectTimeout=5",
-			       NULL};
+	                       "port 2222",
+	                       "ssh-user pppuser",
+	                       "local-user alice",
+	                       "identity /home/alice/.ssh/id_ed25519",
+	                       "known-hosts /etc/sshdial/known_hosts",
+	                       "ssh-option ProxyJump=jump.example.net",
+	                       "ssh-option ConnectTimeout=5",
+	                       NULL};
 	struct peer *p = peer_from(lines);
 	struct strv *v = ssh_argv_build(p);
 	assert_string_equal(
-		joined(v),
-		"/usr/bin/ssh -e none -T -o BatchMode=yes -o StrictHostKeyChecking=yes "
-		"-o UserKnownHostsFile=/etc/sshdial/known_hosts -i /home/alice/.ssh/id_ed25519 "
-		"-o IdentitiesOnly=yes -o ProxyJump=jump.example.net -o ConnectTimeout=5 "
-		"-o ConnectTimeout=15 -o ServerAliveInterval=10 -o ServerAliveCountMax=3 "
-		"-o TCPKeepAlive=yes -o ExitOnForwardFailure=yes -p 2222 -l pppuser -- "
-		"vpn.example.net");
+	    joined(v),
+	    "/usr/bin/ssh -e none -T -o BatchMode=yes -o StrictHostKeyChecking=yes "
+	    "-o UserKnownHostsFile=/etc/sshdial/known_hosts -i /home/alice/.ssh/id_ed25519 "
+	    "-o IdentitiesOnly=yes -o ProxyJump=jump.example.net -o ConnectTimeout=5 "
+	    "-o ConnectTimeout=15 -o ServerAliveInterval=10 -o ServerAliveCountMax=3 "
+	    "-o TCPKeepAlive=yes -o ExitOnForwardFailure=yes -p 2222 -l pppuser -- "
+	    "vpn.example.net");
 	/* ssh keeps the first value: the peer's ConnectTimeout must precede the default. */
 	assert_true(index_of(v, "ConnectTimeout=5") < index_of(v, "ConnectTimeout=15"));
 	strv_free(v);
@@ -104,10 +104,10 @@ static void pty_command_runs_through_sh(void **state)
 }
 
 static const struct pppd_params params = {.tty = "/dev/pts/7",
-					  .passwordfd = 3,
-					  .logfd = 2,
-					  .ip_up = "/run/sshdial/sshdial-ip-up",
-					  .ip_down = "/run/sshdial/sshdial-ip-down"};
+                                          .passwordfd = 3,
+                                          .logfd = 2,
+                                          .ip_up = "/run/sshdial/sshdial-ip-up",
+                                          .ip_down = "/run/sshdial/sshdial-ip-down"};
 
 static void pppd_full(void **state)
 {
@@ -116,17 +116,18 @@ static void pppd_full(void **state)
 	char *secret = tmpdir_file(dir, "secret", "s3cret\n", 0600);
 	char line[300];
 	snprintf(line, sizeof(line), "pap-password-file %s", secret);
-	const char *lines[] = {"host h", "local-user bob", "pap-user pppuser", line,
-			       "pppd-option 'mtu 1400'", "dns yes", NULL};
+	const char *lines[] = {"host h", "local-user bob",         "pap-user pppuser",
+	                       line,     "pppd-option 'mtu 1400'", "dns yes",
+	                       NULL};
 	struct peer *p = peer_from(lines);
 	struct strv *v = pppd_argv_build(p, &params);
 	assert_string_equal(
-		joined(v),
-		"/usr/sbin/pppd /dev/pts/7 local nocrtscts noauth noipdefault ipcp-accept-local "
-		"ipcp-accept-remote noccp usepeerdns mtu 1400 user pppuser plugin passwordfd.so "
-		"passwordfd 3 nodetach nopersist linkname office ipparam office logfd 2 "
-		"ip-up-script /run/sshdial/sshdial-ip-up ip-down-script "
-		"/run/sshdial/sshdial-ip-down");
+	    joined(v),
+	    "/usr/sbin/pppd /dev/pts/7 local nocrtscts noauth noipdefault ipcp-accept-local "
+	    "ipcp-accept-remote noccp usepeerdns mtu 1400 user pppuser plugin passwordfd.so "
+	    "passwordfd 3 nodetach nopersist linkname office ipparam office logfd 2 "
+	    "ip-up-script /run/sshdial/sshdial-ip-up ip-down-script "
+	    "/run/sshdial/sshdial-ip-down");
 	/* The secret itself never reaches the command line. */
 	assert_int_equal(index_of(v, "s3cret"), -1);
 	strv_free(v);
@@ -139,7 +140,7 @@ static void pppd_supervision_options_come_last(void **state)
 {
 	(void)state;
 	const char *lines[] = {"host h", "local-user bob", "compression yes",
-			       "pppd-option 'lcp-echo-interval 5'", NULL};
+	                       "pppd-option 'lcp-echo-interval 5'", NULL};
 	struct peer *p = peer_from(lines);
 	struct pppd_params noauth = params;
 	noauth.passwordfd = -1;
@@ -156,11 +157,11 @@ static void pppd_supervision_options_come_last(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ssh_full),
-		cmocka_unit_test(ssh_minimal_with_remote_command),
-		cmocka_unit_test(pty_command_runs_through_sh),
-		cmocka_unit_test(pppd_full),
-		cmocka_unit_test(pppd_supervision_options_come_last),
+	    cmocka_unit_test(ssh_full),
+	    cmocka_unit_test(ssh_minimal_with_remote_command),
+	    cmocka_unit_test(pty_command_runs_through_sh),
+	    cmocka_unit_test(pppd_full),
+	    cmocka_unit_test(pppd_supervision_options_come_last),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,9 +52,9 @@ static void jitter_varies(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(first_retry_is_immediate_then_grows_to_cap),
-		cmocka_unit_test(reset_starts_over),
-		cmocka_unit_test(jitter_varies),
+	    cmocka_unit_test(first_retry_is_immediate_then_grows_to_cap),
+	    cmocka_unit_test(reset_starts_over),
+	    cmocka_unit_test(jitter_varies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

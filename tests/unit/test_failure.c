@@ -81,7 +81,8 @@ static void network_failures_are_transient(void **state)
 	(void)state;
 	struct failure f;
 	failure_clear(&f);
-	failure_from_ssh_line(&f, peer, "ssh: connect to host 10.0.0.1 port 22: Connection refused");
+	failure_from_ssh_line(&f, peer,
+	                      "ssh: connect to host 10.0.0.1 port 22: Connection refused");
 	assert_int_equal(f.cls, FAILURE_TRANSIENT);
 	assert_int_equal(failure_exit_status(&f), EXIT_OK);
 	failure_clear(&f);
@@ -99,9 +100,9 @@ static void pppd_exit_classes(void **state)
 		int code;
 		enum failure_class cls;
 		int status;
-	} cases[] = {{2, FAILURE_CONFIG, EXIT_CONFIG},	 {4, FAILURE_SYSTEM, EXIT_SYSTEM},
-		     {1, FAILURE_SYSTEM, EXIT_SYSTEM},	 {10, FAILURE_TRANSIENT, EXIT_OK},
-		     {15, FAILURE_TRANSIENT, EXIT_OK},	 {19, FAILURE_PERMANENT, EXIT_PERMANENT}};
+	} cases[] = {{2, FAILURE_CONFIG, EXIT_CONFIG}, {4, FAILURE_SYSTEM, EXIT_SYSTEM},
+	             {1, FAILURE_SYSTEM, EXIT_SYSTEM}, {10, FAILURE_TRANSIENT, EXIT_OK},
+	             {15, FAILURE_TRANSIENT, EXIT_OK}, {19, FAILURE_PERMANENT, EXIT_PERMANENT}};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct failure f;
 		failure_clear(&f);
@@ -114,11 +115,11 @@ static void pppd_exit_classes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(host_key_is_permanent),
-		cmocka_unit_test(permission_denied_is_permanent),
-		cmocka_unit_test(pap_rejected_is_permanent),
-		cmocka_unit_test(network_failures_are_transient),
-		cmocka_unit_test(pppd_exit_classes),
+	    cmocka_unit_test(host_key_is_permanent),
+	    cmocka_unit_test(permission_denied_is_permanent),
+	    cmocka_unit_test(pap_rejected_is_permanent),
+	    cmocka_unit_test(network_failures_are_transient),
+	    cmocka_unit_test(pppd_exit_classes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

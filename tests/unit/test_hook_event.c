@@ -51,9 +51,9 @@ static void rejects_malformed(void **state)
 	expect_rejected("", "a missing event, peer or interface name");
 	expect_rejected("event=ip-sideways\n", "an unknown event");
 	expect_rejected("event=ip-up\npeer=office\nifname=ppp0\nlocal=1.2.3.4\nremote=banana\n",
-			"an invalid address");
+	                "an invalid address");
 	expect_rejected("event=ip-up\npeer=../etc\nifname=ppp0\nlocal=1.2.3.4\nremote=1.2.3.5\n",
-			"a missing event, peer or interface name");
+	                "a missing event, peer or interface name");
 	expect_rejected("event=ip-up\nshell=rm -rf /\n", "an unknown key");
 	expect_rejected("event=ip-up\nnoequals\n", "a line without '='");
 	expect_rejected("event=ip-up\nifname=ppp0ppp0ppp0ppp0ppp0\n", "an overlong value");
@@ -78,9 +78,9 @@ static void accepts_ipv6_and_down(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(roundtrip),
-		cmocka_unit_test(rejects_malformed),
-		cmocka_unit_test(accepts_ipv6_and_down),
+	    cmocka_unit_test(roundtrip),
+	    cmocka_unit_test(rejects_malformed),
+	    cmocka_unit_test(accepts_ipv6_and_down),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
