@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,6 +79,24 @@ static int check_system(void)
 		log_error("the kernel has no PPP support: /dev/ppp is missing and 'modprobe "
 		          "ppp_generic' failed");
 		return EXIT_SYSTEM;
+	}
+	return EXIT_OK;
+}
+
+/* A peer file's pty command and pppd options run as root: only root may be able to
+ * change it, as iked insists for its configuration. */
+static int check_peer_file_owner(const struct peer *p)
+{
+	struct stat st;
+	if (stat(peer_file(p), &st) < 0) {
+		log_error("%s: cannot stat %s: %s", peer_name(p), peer_file(p), strerror(errno));
+		return EXIT_CONFIG;
+	}
+	if (st.st_uid != 0 || (st.st_mode & 022)) {
+		log_error("%s: %s must be owned by root and writable only by it (its pty command "
+		          "and pppd options run as root); run 'chown root %s; chmod go-w %s'",
+		          peer_name(p), peer_file(p), peer_file(p), peer_file(p));
+		return EXIT_CONFIG;
 	}
 	return EXIT_OK;
 }
@@ -157,6 +176,8 @@ int cmd_call(int argc, char **argv)
 	if (!p)
 		return EXIT_CONFIG;
 	int status = check_system();
+	if (status == EXIT_OK)
+		status = check_peer_file_owner(p);
 	if (status == EXIT_OK)
 		status = call_run(p);
 	peer_free(p);

@@ -25,6 +25,11 @@ int cmd_hook(int argc, char **argv)
 	struct hook_event ev = {0};
 	char sock[108], err[400];
 
+	/* Typed out as "sshdial hook ip-up ...": the kind follows the subcommand's name. */
+	if (argc > 0 && strcmp(argv[0], "hook") == 0) {
+		argc--;
+		argv++;
+	}
 	/* pppd gives its scripts no terminal: say it where an administrator will look. */
 	if (!isatty(2))
 		log_open("sshdial-hook", true);

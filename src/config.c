@@ -392,6 +392,12 @@ static void set_route(struct config_reader *r, const char *v, unsigned line)
 static void set_route_all(struct config_reader *r, const char *v, unsigned line)
 {
 	set_bool(r, line, KW_ROUTE_ALL, v, &r->peer->route_all);
+	/* Accepting it silently would leave traffic outside the tunnel that the user
+	 * believes is inside: refuse until route-everything mode exists. */
+	if (r->peer->route_all)
+		error(r, line,
+		      "route-all: not supported by this version of sshdial yet; list the networks "
+		      "to reach through the link with 'route CIDR'");
 }
 
 static void set_dns(struct config_reader *r, const char *v, unsigned line)

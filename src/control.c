@@ -63,6 +63,10 @@ static void client_readable(void *arg, int fd, uint32_t events)
 	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (n == 0) { /* connected and hung up: another sshdial checking the socket is live */
+		client_close(cl);
+		return;
+	}
 	struct hook_event ev;
 	const char *why = "an empty message";
 	if (n <= 0 || !hook_event_parse(buf, (size_t)n, &ev, &why)) {

@@ -152,9 +152,12 @@ static void attempt_ended(struct link *l)
 		return;
 	}
 	unsigned delay = backoff_next(&l->backoff);
-	log_warn("%s: link down: %s; dialing again %s%.1f s", peer_name(l->peer),
-	         l->failure.cls ? l->failure.reason : "ssh and pppd ended", delay ? "in " : "now",
-	         delay ? delay / 1000.0 : 0.0);
+	const char *why = l->failure.cls ? l->failure.reason : "ssh and pppd ended";
+	if (delay)
+		log_warn("%s: link down: %s; dialing again in %.1f s", peer_name(l->peer), why,
+		         delay / 1000.0);
+	else
+		log_warn("%s: link down: %s; dialing again now", peer_name(l->peer), why);
 	link_set_state(l, LINK_BACKOFF);
 	event_timer_set(l->loop, delay, on_backoff_over, l);
 }

@@ -149,12 +149,12 @@ static void test_quoting_values(void **state)
 	                          "local-user 'alice'   # a comment\n"
 	                          "identity /keys/my\\ key\n"
 	                          "known-hosts \"/etc/ssh dial/known # hosts\"\n"
-	                          "Route-All Yes\n");
+	                          "Compression Yes\n");
 	assert_string_equal(peer_host(p), "server");
 	assert_string_equal(peer_local_user(p), "alice");
 	assert_string_equal(peer_identity(p), "/keys/my key");
 	assert_string_equal(peer_known_hosts(p), "/etc/ssh dial/known # hosts");
-	assert_true(peer_route_all(p));
+	assert_true(peer_compression(p));
 	peer_free(p);
 }
 
@@ -238,6 +238,9 @@ static void test_routes(void **state)
 	                                      "'2001:db8::/32'");
 	assert_error(BASE "route 0.0.0.0/0", "office:3: route: '0.0.0.0/0' is the default route; "
 	                                     "write 'route-all yes' instead");
+	assert_error(BASE "route-all yes",
+	             "office:3: route-all: not supported by this version of sshdial yet; list the "
+	             "networks to reach through the link with 'route CIDR'");
 	assert_error(BASE "route 10.0.0.0/8\nroute 10.0.0.0/8",
 	             "office:4: route: '10.0.0.0/8' given twice (first at line 3)");
 }
