@@ -28,7 +28,7 @@
 #     $E2E_SSHD_LOG) listening on 10.77.0.2:22 in $E2E_SRV. pppuser's authorized_keys
 #     holds the dialer's key with the forced command $E2E_PPPD_SERVER_CMD, an
 #     unprivileged pppd that requires PAP and gives the client 192.168.77.2.
-# e2e_teardown (on EXIT, INT, TERM) kills every process in both namespaces and the
+# e2e_teardown (on EXIT, HUP, INT, PIPE, TERM) kills every process in both namespaces and the
 # script's background jobs, deletes the namespaces, unmounts, removes $E2E_DIR and keeps
 # the script's exit status; on failure it first prints the logs (sshd, pppd server,
 # anything given to e2e_log) and the state of both namespaces.
@@ -270,6 +270,7 @@ _e2e_netns() {
 _e2e_sshd_listening() {
 	ss -N "$E2E_SRV" -Hltn | grep -q "$E2E_SERVER_IP:22 "
 }
+_e2e_sshd_up_or_gone() { _e2e_sshd_listening || ! kill -0 "$_e2e_sshd_pid"; }
 
 # IPv6 gives the veth ends link-local addresses a moment after they come up (and
 # marks them tentative during duplicate address detection): wait, so that a scenario's
@@ -302,8 +303,13 @@ _e2e_sshd() {
 		X11Forwarding no
 		LogLevel VERBOSE
 	EOF
-	in_srv /usr/sbin/sshd -f "$conf" -E "$E2E_SSHD_LOG" || fail "sshd did not start with $conf"
-	wait_for 30 _e2e_sshd_listening || fail "sshd is not listening on $E2E_SERVER_IP:22"
+	# In the foreground (-D) as a child of this script, with a parent-death signal: a
+	# script killed outright (SIGKILL) leaves no sshd behind.
+	ip netns exec "$E2E_SRV" setpriv --pdeathsig TERM \
+		/usr/sbin/sshd -D -f "$conf" -E "$E2E_SSHD_LOG" </dev/null &
+	_e2e_sshd_pid=$!
+	wait_for 30 _e2e_sshd_up_or_gone
+	_e2e_sshd_listening || fail "sshd is not listening on $E2E_SERVER_IP:22 (config $conf)"
 }
 
 # The server end: pppd started by pppuser through the forced command. Debian's pppd is
@@ -333,7 +339,7 @@ e2e_setup() {
 		fail "unshare -m failed"
 	fi
 	unset _E2E_PRIVATE_MNTNS
-	for c in ip ss unshare mount ssh ssh-keygen /usr/sbin/sshd /usr/sbin/pppd; do
+	for c in ip ss unshare setpriv mount ssh ssh-keygen /usr/sbin/sshd /usr/sbin/pppd; do
 		command -v "$c" >/dev/null || fail "$c not found: run make deps"
 	done
 	export E2E_TOP E2E_SSHDIAL=$E2E_TOP/build/sshdial
@@ -344,7 +350,9 @@ e2e_setup() {
 
 	E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sshdial-e2e.XXXXXX") || fail "mktemp failed"
 	trap e2e_teardown EXIT
+	trap 'exit 129' HUP
 	trap 'exit 130' INT
+	trap 'exit 141' PIPE
 	trap 'exit 143' TERM
 	chmod 755 "$E2E_DIR" && mkdir -p "$E2E_DIR"/{etc,log,sshd,home,peers} &&
 		chmod 700 "$E2E_DIR/sshd" || fail "cannot populate $E2E_DIR"
@@ -420,7 +428,8 @@ e2e_teardown() {
 	local rc=$? ns i
 	[ -n "${_e2e_torn:-}" ] && return "$rc"
 	_e2e_torn=1
-	trap - EXIT INT TERM
+	trap - EXIT HUP INT TERM
+	trap '' PIPE # a closed stdout must not stop the cleanup
 	set +eu
 	[ "$rc" -ne 0 ] && _e2e_dump "$rc" >&2
 	# shellcheck disable=SC2046
