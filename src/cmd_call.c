@@ -42,6 +42,13 @@ static void on_stop_signal(void *arg, int signo)
 	link_stop(c->link);
 }
 
+static void on_status_signal(void *arg, int signo)
+{
+	(void)signo;
+	const struct call *c = arg;
+	link_log_status(c->link);
+}
+
 static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *reply, size_t len)
 {
 	struct call *c = arg;
@@ -126,7 +133,8 @@ static int call_run(struct peer *p)
 		goto out;
 	c.link = link_new(c.loop, p, nc, on_link_done, &c);
 	if (!c.link || event_signal_add(c.loop, SIGINT, on_stop_signal, &c) < 0 ||
-	    event_signal_add(c.loop, SIGTERM, on_stop_signal, &c) < 0)
+	    event_signal_add(c.loop, SIGTERM, on_stop_signal, &c) < 0 ||
+	    event_signal_add(c.loop, SIGUSR1, on_status_signal, &c) < 0)
 		goto out;
 	link_start(c.link);
 	status = event_loop_run(c.loop);

@@ -33,6 +33,9 @@ enum keyword_id {
 	KW_PTY,
 	KW_LINKNAME,
 	KW_REMOTENAME,
+	KW_HEALTH,
+	KW_HEALTH_INTERVAL,
+	KW_HEALTH_TIMEOUT,
 	KW_COUNT
 };
 
@@ -60,7 +63,7 @@ struct keyword {
 static set_fn set_host, set_port, set_ssh_user, set_identity, set_known_hosts, set_ssh_option,
     set_remote_command, set_local_user, set_pap_user, set_pap_password_file, set_pap_secrets,
     set_route, set_route_all, set_dns, set_compression, set_pppd_option, set_pty, set_linkname,
-    set_remotename;
+    set_remotename, set_health, set_health_interval, set_health_timeout;
 
 /* Indexed by enum keyword_id. */
 static const struct keyword keywords[KW_COUNT] = {
@@ -83,6 +86,9 @@ static const struct keyword keywords[KW_COUNT] = {
     {"pty", "pty COMMAND", false, true, set_pty},
     {"linkname", "linkname NAME", false, false, set_linkname},
     {"remotename", "remotename NAME", false, false, set_remotename},
+    {"health", "health yes|no", false, false, set_health},
+    {"health-interval", "health-interval SECONDS", false, false, set_health_interval},
+    {"health-timeout", "health-timeout SECONDS", false, false, set_health_timeout},
 };
 
 static void error(struct config_reader *r, unsigned line, const char *fmt, ...)
@@ -476,6 +482,51 @@ static void set_remotename(struct config_reader *r, const char *v, unsigned line
 		replace(&r->peer->remotename, v);
 }
 
+/* ---- health ---- */
+
+static void set_health(struct config_reader *r, const char *v, unsigned line)
+{
+	set_bool(r, line, KW_HEALTH, v, &r->peer->health);
+}
+
+/* Seconds with up to three decimals, 0.1 to 3600: "1", "0.5", "2.25". */
+static bool parse_seconds(const char *v, unsigned *ms)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (errno || end == v || *end || !isdigit((unsigned char)*v) || d < 0.1 || d > 3600)
+		return false;
+	*ms = (unsigned)(d * 1000 + 0.5);
+	return true;
+}
+
+static void set_health_interval(struct config_reader *r, const char *v, unsigned line)
+{
+	if (!parse_seconds(v, &r->peer->health_interval_ms))
+		error(r, line, "health-interval: '%s' is not a number of seconds (0.1-3600)", v);
+}
+
+static void set_health_timeout(struct config_reader *r, const char *v, unsigned line)
+{
+	if (!parse_seconds(v, &r->peer->health_timeout_ms))
+		error(r, line, "health-timeout: '%s' is not a number of seconds (0.1-3600)", v);
+}
+
+/* A timeout shorter than two probe periods would call a link dead for one lost probe. */
+static void check_health(struct config_reader *r)
+{
+	const struct peer *p = r->peer;
+	unsigned line = r->first_line[KW_HEALTH_TIMEOUT] ? r->first_line[KW_HEALTH_TIMEOUT]
+	                                                 : r->first_line[KW_HEALTH_INTERVAL];
+	if (line && p->health_timeout_ms < 2 * p->health_interval_ms)
+		error(
+		    r, line,
+		    "health-timeout: %.3g s is less than twice health-interval (%.3g s); one lost "
+		    "probe would end the link: raise health-timeout",
+		    p->health_timeout_ms / 1000.0, p->health_interval_ms / 1000.0);
+}
+
 /* ---- the reader ---- */
 
 struct config_reader *config_read_init(const char *peer_name, const char *file, struct diag *d)
@@ -486,6 +537,9 @@ struct config_reader *config_read_init(const char *peer_name, const char *file, 
 	p->file = xstrdup(file);
 	p->ssh_options = strv_new();
 	p->pppd_options = strv_new();
+	p->health = true;
+	p->health_interval_ms = PEER_HEALTH_INTERVAL_MS;
+	p->health_timeout_ms = PEER_HEALTH_TIMEOUT_MS;
 	r->peer = p;
 	r->diag = d;
 	r->errors_before = diag_count(d);
@@ -744,6 +798,7 @@ struct peer *config_read_finish(struct config_reader *r)
 {
 	check_required(r);
 	check_pap(r);
+	check_health(r);
 	struct peer *p = r->peer;
 	if (!p->linkname)
 		p->linkname = xstrdup(p->name);

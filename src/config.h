@@ -74,4 +74,11 @@ bool peer_dns(const struct peer *p);
 bool peer_compression(const struct peer *p);
 const struct strv *peer_pppd_options(const struct peer *p); /* one argv word each */
 
+/* sshdial's own probe through the link (health.c): on by default. */
+#define PEER_HEALTH_INTERVAL_MS 1000
+#define PEER_HEALTH_TIMEOUT_MS 3000
+bool peer_health(const struct peer *p);
+unsigned peer_health_interval_ms(const struct peer *p);
+unsigned peer_health_timeout_ms(const struct peer *p);
+
 #endif

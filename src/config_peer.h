@@ -28,6 +28,9 @@ struct peer {
 	bool dns;
 	bool compression;
 	struct strv *pppd_options;
+	bool health;
+	unsigned health_interval_ms;
+	unsigned health_timeout_ms;
 };
 
 #endif

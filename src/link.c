@@ -1,5 +1,6 @@
 #include "link.h"
 
+#include <netdb.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,7 +14,9 @@
 #include "commands.h"
 #include "dial.h"
 #include "failure.h"
+#include "health.h"
 #include "log.h"
+#include "netwatch.h"
 #include "rundir.h"
 
 /* Without ip-up this long after starting ssh and pppd, the attempt has failed.  Generous:
@@ -39,9 +42,15 @@ struct link {
 	struct failure failure;
 	struct backoff backoff;
 	bool stopping;
+	bool redial_now; /* the path to the server changed: no backoff */
 	unsigned attempts;
 	char ifname[16];
 	struct timespec dial_started;
+	struct timespec up_since;
+	struct health *health;
+	struct netwatch *watch;
+	char server_addr[64]; /* the ssh server, resolved: for the route watch */
+	char last_failure[sizeof(((struct failure *)0)->reason)];
 };
 
 static const char *const state_names[] = {
@@ -107,6 +116,25 @@ static void link_hang_up(struct link *l)
 	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 }
 
+/* The path is gone: pppd's goodbye cannot arrive, so ssh need not wait for it. */
+static void link_hang_up_now(struct link *l)
+{
+	health_stop(l->health);
+	l->health = NULL;
+	link_set_state(l, LINK_CLOSING);
+	dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+	dial_signal(l->dial, DIAL_SSH, SIGTERM);
+	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+}
+
+static void on_health_dead(void *arg, const char *why)
+{
+	struct link *l = arg;
+	log_warn("%s: link dead: %s", peer_name(l->peer), why);
+	failure_set(&l->failure, FAILURE_TRANSIENT, "link dead: %s", why);
+	link_hang_up_now(l);
+}
+
 static void on_dial_timeout(void *arg)
 {
 	struct link *l = arg;
@@ -135,10 +163,14 @@ static void undo_network(struct link *l)
 static void attempt_ended(struct link *l)
 {
 	event_timer_cancel_all(l->loop, l);
+	health_stop(l->health);
+	l->health = NULL;
 	dial_free(l->dial);
 	l->dial = NULL;
 	undo_network(l);
 	l->ifname[0] = 0;
+	if (l->failure.cls)
+		memcpy(l->last_failure, l->failure.reason, sizeof(l->last_failure));
 
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
@@ -151,7 +183,8 @@ static void attempt_ended(struct link *l)
 		l->done(l->arg, failure_exit_status(&l->failure));
 		return;
 	}
-	unsigned delay = backoff_next(&l->backoff);
+	unsigned delay = l->redial_now ? 0 : backoff_next(&l->backoff);
+	l->redial_now = false;
 	const char *why = l->failure.cls ? l->failure.reason : "ssh and pppd ended";
 	if (delay)
 		log_warn("%s: link down: %s; dialing again in %.1f s", peer_name(l->peer), why,
@@ -196,12 +229,67 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 
 static const struct dial_ops link_dial_ops = {.line = on_line, .exited = on_exited};
 
+/* The part of a path description that names our source address ("src ..."). */
+static const char *path_source(const char *path)
+{
+	const char *src = strstr(path, " src ");
+	return src ? src : "";
+}
+
+static void on_path_changed(void *arg, const char *before, const char *after)
+{
+	struct link *l = arg;
+	const char *host = peer_host(l->peer);
+	bool source_moved =
+	    strcmp(path_source(before), path_source(after)) != 0 || strcmp(after, "no route") == 0;
+
+	if (l->state == LINK_BACKOFF && strcmp(after, "no route") != 0) {
+		log_info("%s: path to %s changed (%s -> %s); dialing again now", peer_name(l->peer),
+		         host, before, after);
+		event_timer_cancel(l->loop, on_backoff_over, l);
+		backoff_reset(&l->backoff);
+		link_dial(l);
+	} else if ((l->state == LINK_DIALING || l->state == LINK_UP) && source_moved) {
+		/* ssh's connection is bound to the old source address: it is dead. */
+		log_info("%s: path to %s changed (%s -> %s); dialing again now", peer_name(l->peer),
+		         host, before, after);
+		failure_set(&l->failure, FAILURE_TRANSIENT, "the path to %s changed", host);
+		l->redial_now = true;
+		link_hang_up_now(l);
+	} else {
+		log_info("%s: path to %s changed (%s -> %s)", peer_name(l->peer), host, before,
+		         after);
+	}
+}
+
+/* Resolved once: the watch needs an address, and ssh resolves the name again itself. */
+static void link_watch_path(struct link *l)
+{
+	if (l->watch || !peer_host(l->peer))
+		return;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	int err = getaddrinfo(peer_host(l->peer), NULL, &hints, &res);
+	if (err != 0) {
+		log_debug("%s: cannot resolve %s yet (%s): not watching its route",
+		          peer_name(l->peer), peer_host(l->peer), gai_strerror(err));
+		return;
+	}
+	getnameinfo(res->ai_addr, res->ai_addrlen, l->server_addr, sizeof(l->server_addr), NULL, 0,
+	            NI_NUMERICHOST);
+	freeaddrinfo(res);
+	l->watch = netwatch_start(l->loop, peer_name(l->peer), l->server_addr, on_path_changed, l);
+	if (l->watch)
+		log_debug("%s: path to %s: %s", peer_name(l->peer), l->server_addr,
+		          netwatch_path(l->watch));
+}
+
 static void link_dial(struct link *l)
 {
 	static const struct dial_hooks hooks = {.ip_up = RUNDIR "/sshdial-ip-up",
 	                                        .ip_down = RUNDIR "/sshdial-ip-down"};
 	int status;
 
+	link_watch_path(l);
 	failure_clear(&l->failure);
 	l->attempts++;
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
@@ -236,6 +324,8 @@ void link_free(struct link *l)
 	if (!l)
 		return;
 	event_timer_cancel_all(l->loop, l);
+	health_stop(l->health);
+	netwatch_free(l->watch);
 	dial_free(l->dial);
 	free(l);
 }
@@ -286,6 +376,11 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	}
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
+	if (peer_health(l->peer))
+		l->health = health_start(l->loop, peer_name(l->peer), ev->ifname, ev->remote,
+		                         peer_health_interval_ms(l->peer),
+		                         peer_health_timeout_ms(l->peer), on_health_dead, l);
+	clock_gettime(CLOCK_MONOTONIC, &l->up_since);
 	link_set_state(l, LINK_UP);
 	log_info("%s: up after %.1f s: %s %s peer %s, %zu route%s", peer_name(l->peer),
 	         seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
@@ -317,8 +412,20 @@ int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, c
 	if (ev->kind == HOOK_IP_UP)
 		return link_ip_up(l, ev, reply, len);
 	log_info("%s: %s down", peer_name(l->peer), ev->ifname);
+	health_stop(l->health);
+	l->health = NULL;
 	undo_network(l);
 	if (l->state == LINK_UP)
 		link_set_state(l, LINK_CLOSING);
 	return 0;
+}
+
+void link_log_status(const struct link *l)
+{
+	char uptime[32] = "-";
+	if (l->state == LINK_UP)
+		snprintf(uptime, sizeof(uptime), "%.0f s", seconds_since(&l->up_since));
+	log_info("%s: status: state %s, attempts %u, uptime %s, last failure: %s",
+	         peer_name(l->peer), state_names[l->state], l->attempts, uptime,
+	         l->last_failure[0] ? l->last_failure : "none");
 }

@@ -39,6 +39,8 @@ void link_stop(struct link *l);
 int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
                     size_t len);
 enum link_state link_state(const struct link *l);
+/* One log line: state, attempts, uptime, the last failure's reason. */
+void link_log_status(const struct link *l);
 const char *link_state_name(enum link_state s);
 
 #endif

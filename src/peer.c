@@ -129,3 +129,18 @@ const struct strv *peer_pppd_options(const struct peer *p)
 {
 	return p->pppd_options;
 }
+
+bool peer_health(const struct peer *p)
+{
+	return p->health;
+}
+
+unsigned peer_health_interval_ms(const struct peer *p)
+{
+	return p->health_interval_ms;
+}
+
+unsigned peer_health_timeout_ms(const struct peer *p)
+{
+	return p->health_timeout_ms;
+}

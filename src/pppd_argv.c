@@ -23,6 +23,11 @@ struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *par
 		strv_push(v, "noccp");
 	if (peer_dns(p))
 		strv_push(v, "usepeerdns");
+	/* A backstop behind sshdial's own probe (health.c): 30 s without LCP echo replies. */
+	strv_push(v, "lcp-echo-interval");
+	strv_push(v, "10");
+	strv_push(v, "lcp-echo-failure");
+	strv_push(v, "3");
 
 	const struct strv *opts = peer_pppd_options(p);
 	for (size_t i = 0; opts && i < strv_len(opts); i++)

@@ -124,7 +124,8 @@ static void pppd_full(void **state)
 	assert_string_equal(
 	    joined(v),
 	    "/usr/sbin/pppd /dev/pts/7 local nocrtscts noauth noipdefault ipcp-accept-local "
-	    "ipcp-accept-remote noccp usepeerdns mtu 1400 user pppuser plugin passwordfd.so "
+	    "ipcp-accept-remote noccp usepeerdns lcp-echo-interval 10 lcp-echo-failure 3 mtu 1400 "
+	    "user pppuser plugin passwordfd.so "
 	    "passwordfd 3 nodetach nopersist linkname office ipparam office logfd 2 "
 	    "ip-up-script /run/sshdial/sshdial-ip-up ip-down-script "
 	    "/run/sshdial/sshdial-ip-down");

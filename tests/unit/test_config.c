@@ -270,6 +270,28 @@ static void test_values(void **state)
 	             "office:3: unterminated double quote; add the closing \"");
 }
 
+static void test_health(void **state)
+{
+	(void)state;
+	struct peer *p = parse_ok(BASE);
+	assert_true(peer_health(p));
+	assert_int_equal(peer_health_interval_ms(p), 1000);
+	assert_int_equal(peer_health_timeout_ms(p), 3000);
+	peer_free(p);
+	p = parse_ok(BASE "health-interval 0.5\nhealth-timeout 2.25\nhealth no");
+	assert_false(peer_health(p));
+	assert_int_equal(peer_health_interval_ms(p), 500);
+	assert_int_equal(peer_health_timeout_ms(p), 2250);
+	peer_free(p);
+	assert_error(BASE "health-interval 0",
+	             "office:3: health-interval: '0' is not a number of seconds (0.1-3600)");
+	assert_error(BASE "health-timeout 3s",
+	             "office:3: health-timeout: '3s' is not a number of seconds (0.1-3600)");
+	assert_error(BASE "health-interval 2\nhealth-timeout 3",
+	             "office:4: health-timeout: 3 s is less than twice health-interval (2 s); one "
+	             "lost probe would end the link: raise health-timeout");
+}
+
 static void test_ssh_options(void **state)
 {
 	(void)state;
@@ -551,6 +573,7 @@ int main(void)
 	    cmocka_unit_test(test_routes),
 	    cmocka_unit_test(test_values),
 	    cmocka_unit_test(test_ssh_options),
+	    cmocka_unit_test(test_health),
 	    cmocka_unit_test(test_pppd_option_refusals),
 	    cmocka_unit_test(test_pty_conflicts),
 	    cmocka_unit_test(test_collects_all_errors),
