@@ -18,13 +18,11 @@
 
 #include "log.h"
 
-/* From linux/icmp.h, which clashes with glibc's headers: a raw ICMP socket's type filter. */
+/* From linux/icmp.h, which clashes with glibc's headers: a raw ICMP socket's type filter,
+ * a 32-bit mask of the ICMP types to drop. */
 #ifndef ICMP_FILTER
 #define ICMP_FILTER 1
 #endif
-struct icmp_type_filter {
-	uint32_t data;
-};
 
 struct health {
 	struct event_loop *loop;
@@ -140,7 +138,7 @@ static int open_probe_socket(struct health *h)
 {
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
 	/* Only echo replies, and only those that came in through this link. */
-	struct icmp_type_filter filter = {.data = ~(1U << ICMP_ECHOREPLY)};
+	uint32_t filter = ~(1U << ICMP_ECHOREPLY);
 	if (fd < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, h->ifname, (socklen_t)strlen(h->ifname)) <
 	        0 ||
