@@ -76,3 +76,54 @@ assert_nothing_left() {
 	[ ! -e "/run/sshdial/$name.sock" ] || fail "/run/sshdial/$name.sock is left over"
 	[ ! -e "/run/sshdial/$name.journal" ] || fail "/run/sshdial/$name.journal is left over"
 }
+
+# --- link health and redial (issue 4) ------------------------------------------------------
+
+# call_count ERE: how many lines of the log match ERE (0 when none).
+call_count() {
+	local n
+	n=$(grep -cE -- "$1" "$CALL_LOG" 2>/dev/null) || true
+	echo "${n:-0}"
+}
+
+# call_attempts: how many dial attempts the log shows so far.
+call_attempts() { call_count ': dialing .* \(attempt [0-9]+\)$'; }
+
+_call_at_least() { [ "$(call_count "$2")" -ge "$1" ]; }
+
+# call_wait_count N ERE SECS: until at least N log lines match ERE; 1 if not within SECS.
+call_wait_count() { wait_for "$3" _call_at_least "$1" "$2"; }
+
+# call_wait_up_n N [SECS]: until the Nth 'up after' line (the link came back N-1 times).
+call_wait_up_n() {
+	local t=${2:-120}
+	call_wait_count "$1" ': up after ' "$t" ||
+		fail "no up-after line number $1 within ${t}s (see $CALL_LOG)"
+}
+
+# now: seconds since the epoch with decimals; since T: seconds since T, one decimal.
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# cli_pids COMM: pids of the client namespace's processes named COMM.
+cli_pids() {
+	ip netns pids "$E2E_CLI" | xargs -r ps -o pid=,comm= -p | awk -v c="$1" '$2 == c { print $1 }'
+}
+
+# ppp_dev: the client's ppp interface (empty when none).
+ppp_dev() { ip -n "$E2E_CLI" -o link show type ppp 2>/dev/null | awk -F': ' '{ print $2 }' | head -n1; }
+
+# assert_route_once CIDR: CIDR is routed in the client exactly once, through a ppp device.
+assert_route_once() {
+	local got
+	got=$(ip -n "$E2E_CLI" route show table all | grep -E "^${1//./\\.} " || true)
+	[ "$(printf '%s' "$got" | grep -c .)" = 1 ] || fail "route $1 should be there once: '$got'"
+	assert_match "$got" " dev ppp[0-9]+( |$)" "route $1"
+}
+
+# ping_through ADDR [SECS]: ping ADDR from the client until it answers (default 60 s). The
+# server's stale session from before a fault can hold the tunnel's host route there for a
+# while, so a single ping right after 'up after' may go unanswered.
+ping_through() {
+	wait_for "${2:-60}" in_cli ping -c 1 -W 2 "$1" || fail "no ping through the link to $1 within ${2:-60}s"
+}

@@ -28,6 +28,18 @@
 #     $E2E_SSHD_LOG) listening on 10.77.0.2:22 in $E2E_SRV. pppuser's authorized_keys
 #     holds the dialer's key with the forced command $E2E_PPPD_SERVER_CMD, an
 #     unprivileged pppd that requires PAP and gives the client 192.168.77.2.
+# Routed topology (opt-in): E2E_TOPOLOGY=routed set before e2e_setup puts a router
+# namespace $E2E_RTR between the two: client 10.77.1.1/24 on e2e0 <-> rtr-cli
+# 10.77.1.254/24 in $E2E_RTR, rtr-srv 10.77.2.254/24 <-> server 10.77.2.2/24 on e2e0,
+# default routes via the router, forwarding on in the router only. E2E_CLIENT_IP,
+# E2E_SERVER_IP, sshd's ListenAddress and both known_hosts follow. Faults in the path:
+#   e2e_blackhole_on / e2e_blackhole_off: the router silently drops everything between
+#     E2E_CLIENT_IP and E2E_SERVER_IP (policy rules of type blackhole: no ICMP error, no
+#     RST; both ends and their routes untouched, so a TCP connection hangs);
+#   e2e_router_icmp_out: ICMP messages the router has sent (Icmp OutMsgs), to check that.
+# Either topology: e2e_sshd_restart kills every process in $E2E_SRV (the listening sshd,
+# its sessions, the server's pppd) and starts sshd again, optionally after SECS of
+# downtime (e2e_sshd_restart [SECS]).
 # e2e_teardown (on EXIT, HUP, INT, PIPE, TERM) kills every process in both namespaces and the
 # script's background jobs, deletes the namespaces, unmounts, removes $E2E_DIR and keeps
 # the script's exit status; on failure it first prints the logs (sshd, pppd server,
@@ -257,6 +269,10 @@ _e2e_run_and_resolv() {
 _e2e_netns() {
 	E2E_CLI=sshdial-e2e-cli-$$
 	E2E_SRV=sshdial-e2e-srv-$$
+	if [ "$E2E_TOPOLOGY" = routed ]; then
+		_e2e_netns_routed
+		return
+	fi
 	ip netns add "$E2E_CLI" && ip netns add "$E2E_SRV" || fail "ip netns add failed"
 	ip link add "$E2E_IFACE" netns "$E2E_CLI" type veth peer name "$E2E_IFACE" netns "$E2E_SRV" ||
 		fail "cannot create the veth pair (is the veth module available?)"
@@ -265,6 +281,69 @@ _e2e_netns() {
 		printf '%s\n' "link set lo up" "addr add $E2E_SERVER_IP/24 dev $E2E_IFACE" \
 			"link set $E2E_IFACE up" | ip -n "$E2E_SRV" -batch - ||
 		fail "cannot configure the namespaces"
+}
+
+# client e2e0 10.77.1.1 <-> rtr-cli 10.77.1.254 [router] rtr-srv 10.77.2.254 <-> e2e0 10.77.2.2
+_e2e_netns_routed() {
+	E2E_RTR=sshdial-e2e-rtr-$$
+	ip netns add "$E2E_CLI" && ip netns add "$E2E_SRV" && ip netns add "$E2E_RTR" ||
+		fail "ip netns add failed"
+	ip link add "$E2E_IFACE" netns "$E2E_CLI" type veth peer name rtr-cli netns "$E2E_RTR" &&
+		ip link add "$E2E_IFACE" netns "$E2E_SRV" type veth peer name rtr-srv netns "$E2E_RTR" ||
+		fail "cannot create the veth pairs (is the veth module available?)"
+	printf '%s\n' "link set lo up" "addr add $E2E_CLIENT_IP/24 dev $E2E_IFACE" \
+		"link set $E2E_IFACE up" "route add default via 10.77.1.254" | ip -n "$E2E_CLI" -batch - &&
+		printf '%s\n' "link set lo up" "addr add $E2E_SERVER_IP/24 dev $E2E_IFACE" \
+			"link set $E2E_IFACE up" "route add default via 10.77.2.254" | ip -n "$E2E_SRV" -batch - &&
+		printf '%s\n' "link set lo up" "addr add 10.77.1.254/24 dev rtr-cli" \
+			"addr add 10.77.2.254/24 dev rtr-srv" "link set rtr-cli up" "link set rtr-srv up" |
+		ip -n "$E2E_RTR" -batch - &&
+		ip netns exec "$E2E_RTR" sysctl -q -w net.ipv4.ip_forward=1 ||
+		fail "cannot configure the namespaces"
+	export E2E_RTR
+}
+
+_e2e_need_router() {
+	[ -n "${E2E_RTR:-}" ] || fail "$1 needs the routed topology (E2E_TOPOLOGY=routed before e2e_setup)"
+}
+
+# Policy rules ahead of the main table, matching both directions of the client-server
+# path. A blackhole rule (like a blackhole route, unlike prohibit and unreachable) makes
+# the forwarding lookup fail with EINVAL, and ip_error() drops such a packet without an
+# ICMP error: the ends see silence, as behind a dead link.
+e2e_blackhole_on() {
+	_e2e_need_router e2e_blackhole_on
+	ip -n "$E2E_RTR" rule add pref 100 from "$E2E_CLIENT_IP" to "$E2E_SERVER_IP" blackhole &&
+		ip -n "$E2E_RTR" rule add pref 101 from "$E2E_SERVER_IP" to "$E2E_CLIENT_IP" blackhole ||
+		fail "cannot add the blackhole rules in $E2E_RTR"
+}
+
+e2e_blackhole_off() {
+	_e2e_need_router e2e_blackhole_off
+	ip -n "$E2E_RTR" rule del pref 100 2>/dev/null
+	ip -n "$E2E_RTR" rule del pref 101 2>/dev/null
+	[ -z "$(ip -n "$E2E_RTR" rule show pref 100; ip -n "$E2E_RTR" rule show pref 101)" ] ||
+		fail "cannot remove the blackhole rules in $E2E_RTR"
+}
+
+e2e_router_icmp_out() {
+	_e2e_need_router e2e_router_icmp_out
+	ip netns exec "$E2E_RTR" awk '$1 == "Icmp:" { if (h) { print $i; exit }
+		for (i = 1; i <= NF; i++) if ($i == "OutMsgs") break; h = 1 }' /proc/net/snmp
+}
+
+_e2e_netns_empty() { [ -z "$(ip netns pids "$1")" ]; }
+
+# e2e_sshd_restart [SECS]: the server goes away with every session, and comes back.
+e2e_sshd_restart() {
+	local pids
+	pids=$(ip netns pids "$E2E_SRV")
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || _e2e_kill_all $pids
+	wait "$_e2e_sshd_pid" 2>/dev/null
+	wait_for 10 _e2e_netns_empty "$E2E_SRV" || fail "processes in $E2E_SRV survived SIGKILL"
+	sleep "${1:-0}"
+	_e2e_sshd
 }
 
 _e2e_sshd_listening() {
@@ -359,6 +438,12 @@ e2e_setup() {
 
 	export E2E_DIR E2E_PEERS=$E2E_DIR/peers E2E_IFACE=e2e0
 	export E2E_CLIENT_IP=10.77.0.1 E2E_SERVER_IP=10.77.0.2
+	export E2E_TOPOLOGY=${E2E_TOPOLOGY:-direct}
+	case $E2E_TOPOLOGY in
+	direct) ;;
+	routed) E2E_CLIENT_IP=10.77.1.1 E2E_SERVER_IP=10.77.2.2 ;;
+	*) fail "E2E_TOPOLOGY: '$E2E_TOPOLOGY' is neither direct nor routed" ;;
+	esac
 	export E2E_TUN_CLIENT=192.168.77.2 E2E_TUN_SERVER=192.168.77.1
 	export E2E_LOCAL_USER=dialer E2E_PAP_USER=pppuser
 	export E2E_PAP_SECRET E2E_PAP_FILE=$E2E_DIR/pap-secret
@@ -393,7 +478,7 @@ _e2e_dump() {
 		echo "--- tail of $f"
 		tail -n 40 "$f"
 	done
-	for ns in "${E2E_CLI:-}" "${E2E_SRV:-}"; do
+	for ns in "${E2E_CLI:-}" "${E2E_SRV:-}" "${E2E_RTR:-}"; do
 		[ -n "$ns" ] && ip netns list 2>/dev/null | grep -qw "$ns" || continue
 		echo "--- namespace $ns: addresses and processes"
 		ip -n "$ns" -br addr 2>/dev/null
@@ -434,7 +519,7 @@ e2e_teardown() {
 	[ "$rc" -ne 0 ] && _e2e_dump "$rc" >&2
 	# shellcheck disable=SC2046
 	_e2e_kill_all $(jobs -p)
-	for ns in "$E2E_CLI" "$E2E_SRV"; do
+	for ns in "$E2E_CLI" "$E2E_SRV" "${E2E_RTR:-}"; do
 		[ -n "$ns" ] || continue
 		# shellcheck disable=SC2046
 		_e2e_kill_all $(ip netns pids "$ns" 2>/dev/null)

@@ -1,0 +1,49 @@
+#!/bin/bash
+# (issue 4, a) The path to the server goes silent while the link is up (the router drops
+# everything, no ICMP error, no RST): sshdial's health check says 'link dead' and dials
+# again; when the path comes back, so does the link, with its routes, and pings pass.
+E2E_TOPOLOGY=routed
+. tests/e2e/lib.sh
+e2e_setup "$@"
+. tests/e2e/call.sh
+
+in_srv ip addr add 10.99.0.1/24 dev lo
+peer_file e2e-bh "route 10.99.0.0/24"
+call_start e2e-bh
+call_wait_up
+note "up ${CALL_UP_AFTER}s after start"
+ping_through 10.99.0.1 30
+
+icmp_before=$(e2e_router_icmp_out)
+e2e_blackhole_on
+t_off=$(now)
+# The drop is silent: a ping across gets no error back, only silence.
+out=$(in_cli ping -c 1 -W 2 "$E2E_SERVER_IP" 2>&1) && fail "ping crossed the blackhole: $out"
+case $out in *nreachable* | *rohibit*) fail "the router answered the blackholed ping: $out" ;; esac
+
+# Without sshdial's own check, ssh's ServerAlive (10 s x 3) would end the link only after
+# 30-40 s, and logged as 'link down' with no 'link dead' before it.
+call_wait_count 1 ': link dead: ' 90 ||
+	fail "no 'link dead' line within 90 s of the blackhole (see $CALL_LOG)"
+detect=$(since "$t_off")
+note "link dead ${detect}s after the path went silent"
+dead_line=$(grep -nE ': link dead: ' "$CALL_LOG" | head -n1 | cut -d: -f1)
+down_line=$(grep -nE ': link down: ' "$CALL_LOG" | head -n1 | cut -d: -f1)
+[ -z "$down_line" ] || [ "$down_line" -gt "$dead_line" ] ||
+	fail "the link went down before the health check declared it dead: $(sed -n "${down_line}p" "$CALL_LOG")"
+call_wait_count 2 ': dialing .* \(attempt [0-9]+\)$' 30 || fail "no new attempt after 'link dead'"
+call_running || fail "sshdial ended after 'link dead'"
+
+# Let the redial run into the silence a little, then bring the path back.
+sleep 5
+assert_eq "$(e2e_router_icmp_out)" "$icmp_before" "ICMP messages sent by the router while blackholing"
+e2e_blackhole_off
+t_on=$(now)
+call_wait_up_n 2 150
+note "up again $(since "$t_on")s after the path came back ($(call_attempts) attempts in all)"
+ping_through 10.99.0.1 60
+assert_route_once 10.99.0.0/24
+
+call_stop
+assert_eq "$CALL_RC" 0
+assert_nothing_left e2e-bh
