@@ -15,5 +15,9 @@ int cmd_call(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 /* pppd's ip-up/ip-down script (sshdial runs as it under the names in hook.h). */
 int cmd_hook(int argc, char **argv);
+/* The server side: the forced command, its line, and its root hook (serve_install.h). */
+int cmd_serve(int argc, char **argv);
+int cmd_authorize(int argc, char **argv);
+int cmd_serve_hook(int argc, char **argv);
 
 #endif

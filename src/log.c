@@ -3,10 +3,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char *log_ident = "sshdial";
 static bool log_syslog;
 static enum log_level log_max = LOG_LEVEL_INFO;
+static int log_extra_fd = -1;
 
 void log_open(const char *ident, bool use_syslog)
 {
@@ -21,6 +24,33 @@ void log_set_level(enum log_level max)
 	log_max = max;
 }
 
+void log_also_to_fd(int fd)
+{
+	log_extra_fd = fd;
+}
+
+static void log_to_extra(enum log_level level, const char *fmt, va_list ap)
+{
+	static const char *const tag[] = {"error: ", "warning: ", "", ""};
+	char line[2048], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", localtime_r(&now, &tm));
+	int n = snprintf(line, sizeof(line), "%s %s[%d]: %s", stamp, log_ident, (int)getpid(),
+	                 tag[level]);
+	if (n < 0 || (size_t)n >= sizeof(line) - 1)
+		return;
+	int m = vsnprintf(line + n, sizeof(line) - 1 - (size_t)n, fmt, ap);
+	if (m < 0)
+		return;
+	size_t len = (size_t)n + (size_t)m;
+	if (len > sizeof(line) - 2)
+		len = sizeof(line) - 2;
+	line[len++] = '\n';
+	/* O_APPEND and one write: lines of several processes stay whole. */
+	(void)!write(log_extra_fd, line, len);
+}
+
 static void log_v(enum log_level level, const char *fmt, va_list ap)
 {
 	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
@@ -28,6 +58,12 @@ static void log_v(enum log_level level, const char *fmt, va_list ap)
 
 	if (level > log_max)
 		return;
+	if (log_extra_fd >= 0) {
+		va_list copy;
+		va_copy(copy, ap);
+		log_to_extra(level, fmt, copy);
+		va_end(copy);
+	}
 	if (log_syslog) {
 		vsyslog(prio[level], fmt, ap);
 		return;

@@ -8,6 +8,7 @@
 #include "hook_event.h"
 #include "log.h"
 #include "rundir.h"
+#include "serve_install.h"
 
 #define SSHDIAL_VERSION "0.1.0"
 
@@ -19,6 +20,9 @@ static const struct {
     {"call", cmd_call, "dial a peer in the foreground, like 'pppd call PEER'"},
     {"check", cmd_check, "validate a peer file"},
     {"hook", cmd_hook, "report pppd's ip-up/ip-down to sshdial (run by pppd)"},
+    {"serve", cmd_serve, "the server's end: run as the forced command of authorized_keys"},
+    {"authorize", cmd_authorize, "print the authorized_keys line that runs 'serve' for a key"},
+    {"serve-hook", cmd_serve_hook, "the server's ip-up/ip-down: routes from server.conf"},
 };
 
 static void show_usage(FILE *f)
@@ -40,6 +44,12 @@ int main(int argc, char **argv)
 			argv[0] = (char *)hook_kind_name((enum hook_kind)k);
 			return cmd_hook(argc, argv);
 		}
+	}
+	/* And the server's: pppd started by sshdial serve runs these (serve_install.h). */
+	if (strcmp(base, SERVE_HOOK_IP_UP_NAME) == 0 ||
+	    strcmp(base, SERVE_HOOK_IP_DOWN_NAME) == 0) {
+		argv[0] = (char *)(strcmp(base, SERVE_HOOK_IP_UP_NAME) == 0 ? "ip-up" : "ip-down");
+		return cmd_serve_hook(argc, argv);
 	}
 	if (argc < 2) {
 		show_usage(stderr);

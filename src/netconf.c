@@ -347,6 +347,17 @@ unsigned netconf_applied(const struct netconf *nc)
 	return (unsigned)nc->n;
 }
 
+void netconf_release(struct netconf *nc)
+{
+	if (!nc)
+		return;
+	journal_close(nc->journal, false);
+	nl_socket_free(nc->sk);
+	free(nc->applied);
+	free(nc->label);
+	free(nc);
+}
+
 void netconf_close(struct netconf *nc)
 {
 	if (!nc)

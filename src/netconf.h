@@ -24,6 +24,10 @@ int netconf_undo_all(struct netconf *nc);
 /* Number of changes currently applied. */
 unsigned netconf_applied(const struct netconf *nc);
 
+/* Frees, leaving every change applied and in the journal, for a later process (the server's
+ * ip-down hook) to undo by opening the same journal. */
+void netconf_release(struct netconf *nc);
+
 /* Undoes everything, removes the journal file, frees. */
 void netconf_close(struct netconf *nc);
 

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Server (a): two clients with different keys connect at the same time through
+# `sshdial serve`; each gets its own fixed address, and both links carry traffic.
+. tests/e2e/lib.sh
+e2e_setup "$@"
+. tests/e2e/call.sh
+. tests/e2e/serve.sh
+
+serve_setup "key alice" "address 192.168.77.10" "key bob" "address 192.168.77.11"
+serve_key alice
+alice=$SERVE_KEY
+serve_key bob
+bob=$SERVE_KEY
+serve_authorize "$("$SSHDIAL" authorize --key "$alice.pub" --name alice)" \
+	"$("$SSHDIAL" authorize --key "$bob.pub" --name bob)"
+grep -q '^restrict,command=".*sshdial serve --key alice" ssh-ed25519 ' "$E2E_AUTHORIZED_KEYS" ||
+	fail "unexpected authorized_keys: $(cat "$E2E_AUTHORIZED_KEYS")"
+
+serve_peer alice "$alice"
+serve_peer bob "$bob"
+call_start alice
+alice_pid=$CALL_PID alice_log=$CALL_LOG
+call_start bob
+bob_pid=$CALL_PID bob_log=$CALL_LOG
+
+CALL_LOG=$alice_log call_wait_up 60
+CALL_LOG=$bob_log call_wait_up 60
+note "both links up"
+grep -q ': up after .* 192\.168\.77\.10 peer 192\.168\.77\.1,' "$alice_log" ||
+	fail "alice did not get 192.168.77.10: $(grep 'up after' "$alice_log")"
+grep -q ': up after .* 192\.168\.77\.11 peer 192\.168\.77\.1,' "$bob_log" ||
+	fail "bob did not get 192.168.77.11: $(grep 'up after' "$bob_log")"
+
+a_dev=$(serve_ppp_of 192.168.77.10)
+b_dev=$(serve_ppp_of 192.168.77.11)
+[ -n "$a_dev" ] && [ -n "$b_dev" ] && [ "$a_dev" != "$b_dev" ] ||
+	fail "the server should have one ppp device per client: '$a_dev' '$b_dev'"
+in_srv ping -c 2 -W 5 192.168.77.10 >/dev/null || fail "server cannot ping alice through $a_dev"
+in_srv ping -c 2 -W 5 192.168.77.11 >/dev/null || fail "server cannot ping bob through $b_dev"
+grep -q 'sshdial-serve.*key alice: starting pppd for 192.168.77.10 (fixed address)' "$SERVE_LOG" ||
+	fail "serve did not log alice's start with her key's name"
+
+CALL_PID=$alice_pid call_stop
+assert_eq "$CALL_RC" 0 "alice's exit status"
+# Bob's link is untouched by alice's going.
+in_srv ping -c 2 -W 5 192.168.77.11 >/dev/null || fail "bob's link went down with alice's"
+CALL_PID=$bob_pid call_stop
+assert_eq "$CALL_RC" 0 "bob's exit status"
