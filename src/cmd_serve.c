@@ -217,12 +217,13 @@ int cmd_serve(int argc, char **argv)
 	struct serve s = {0};
 	struct diag *d = diag_new();
 	int status = EXIT_CONFIG;
-	if (parse_args(&s, argc, argv, d) < 0)
-		goto out;
+	int parsed = parse_args(&s, argc, argv, d);
+	/* Even when the line is bad: the log-file is where the administrator looks. */
 	s.conf = server_conf_load(SERVER_CONF_PATH, d);
-	if (!s.conf)
+	if (s.conf)
+		open_log_file(s.conf);
+	if (parsed < 0 || !s.conf)
 		goto out;
-	open_log_file(s.conf);
 	note_request(s.key);
 	if (!server_conf_resolve(s.conf, s.key, s.opts, s.keys_file, s.keys_line, &s.settings, d))
 		goto out;
