@@ -1,0 +1,148 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "lease.h"
+#include "tmpdir.h"
+
+static char msg[512];
+
+static struct in_addr addr(const char *s)
+{
+	struct in_addr a;
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static const char *str(struct in_addr a)
+{
+	static char buf[INET_ADDRSTRLEN];
+	return inet_ntop(AF_INET, &a, buf, sizeof(buf));
+}
+
+/* A /29: hosts .1 to .6; .1 is the server's, .5 some key's fixed address. */
+static bool usable(void *arg, struct in_addr a)
+{
+	(void)arg;
+	return a.s_addr != addr("10.9.0.1").s_addr && a.s_addr != addr("10.9.0.5").s_addr;
+}
+
+static void test_fixed(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	struct lease *a = NULL, *b = NULL;
+	char key[40];
+	assert_int_equal(lease_take(dir, addr("10.9.0.5"), "alice", &a, msg, sizeof(msg)),
+	                 LEASE_OK);
+	assert_string_equal(str(lease_address(a)), "10.9.0.5");
+	assert_true(lease_held(dir, addr("10.9.0.5"), key, sizeof(key)));
+	assert_string_equal(key, "alice");
+	/* A second connection of the same address: refused, naming the holder. */
+	assert_int_equal(lease_take(dir, addr("10.9.0.5"), "alice", &b, msg, sizeof(msg)),
+	                 LEASE_BUSY);
+	char expected[128];
+	snprintf(expected, sizeof(expected), "address 10.9.0.5 is in use by key alice %d",
+	         (int)getpid());
+	assert_string_equal(msg, expected);
+	lease_release(a);
+	assert_false(lease_held(dir, addr("10.9.0.5"), key, sizeof(key)));
+	assert_int_equal(lease_take(dir, addr("10.9.0.5"), "bob", &b, msg, sizeof(msg)), LEASE_OK);
+	assert_true(lease_held(dir, addr("10.9.0.5"), key, sizeof(key)));
+	assert_string_equal(key, "bob");
+	lease_release(b);
+	tmpdir_remove(dir);
+}
+
+static void test_pool(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	struct cidr pool;
+	assert_true(cidr_parse("10.9.0.0/29", &pool));
+	struct lease *l[4] = {0};
+	/* Highest first, skipping what is not usable: .6, .4, .3, .2, then none. */
+	const char *expected[] = {"10.9.0.6", "10.9.0.4", "10.9.0.3", "10.9.0.2"};
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(
+		    lease_take_from_pool(dir, &pool, usable, NULL, "k", &l[i], msg, sizeof(msg)),
+		    LEASE_OK);
+		assert_string_equal(str(lease_address(l[i])), expected[i]);
+	}
+	struct lease *none = NULL;
+	assert_int_equal(
+	    lease_take_from_pool(dir, &pool, usable, NULL, "k", &none, msg, sizeof(msg)),
+	    LEASE_BUSY);
+	assert_string_equal(msg, "the pool 10.9.0.0/29 is exhausted: all 4 addresses it leases "
+	                         "are in use");
+	/* A lease given back is the next one taken. */
+	lease_release(l[2]);
+	assert_int_equal(
+	    lease_take_from_pool(dir, &pool, usable, NULL, "k", &l[2], msg, sizeof(msg)), LEASE_OK);
+	assert_string_equal(str(lease_address(l[2])), "10.9.0.3");
+	for (int i = 0; i < 4; i++)
+		lease_release(l[i]);
+	tmpdir_remove(dir);
+}
+
+/* A holder that dies without a word (SIGKILL) frees its lease. */
+static void test_crash_frees(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct lease *l;
+		char m[256];
+		if (lease_take(dir, addr("10.9.0.2"), "crash", &l, m, sizeof(m)) != LEASE_OK)
+			_exit(1);
+		(void)!write(ready[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	char c;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_true(lease_held(dir, addr("10.9.0.2"), NULL, 0));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	assert_false(lease_held(dir, addr("10.9.0.2"), NULL, 0));
+	struct lease *l;
+	assert_int_equal(lease_take(dir, addr("10.9.0.2"), "next", &l, msg, sizeof(msg)), LEASE_OK);
+	lease_release(l);
+	close(ready[0]);
+	close(ready[1]);
+	tmpdir_remove(dir);
+}
+
+static void test_no_directory(void **state)
+{
+	(void)state;
+	struct lease *l = NULL;
+	assert_int_equal(
+	    lease_take("/nonexistent/leases", addr("10.9.0.2"), "k", &l, msg, sizeof(msg)),
+	    LEASE_ERROR);
+	assert_string_equal(msg,
+	                    "cannot open lease file /nonexistent/leases/10.9.0.2: No such file "
+	                    "or directory; is /nonexistent/leases writable by this account?");
+	assert_false(lease_held("/nonexistent/leases", addr("10.9.0.2"), NULL, 0));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fixed),
+	    cmocka_unit_test(test_pool),
+	    cmocka_unit_test(test_crash_frees),
+	    cmocka_unit_test(test_no_directory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,110 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "serve_pppd.h"
+#include "serve_request.h"
+
+static void test_request(void **state)
+{
+	(void)state;
+	static const char *const accepted[] = {
+	    "", "   ", "false", "pppd", "/usr/sbin/pppd", "sshdial serve", "  sshdial   serve "};
+	static const char *const ignored[] = {
+	    "/bin/sh",        "sh -c 'pppd'",   "pppd noauth",
+	    "pppd call x",    "false; /bin/sh", "sshdial serve --key bob",
+	    "sshdial call x", "bash",           "scp -t /tmp",
+	    "internal-sftp",  "'unterminated",  "false --help"};
+	assert_int_equal(serve_request_classify(NULL), SERVE_REQUEST_PPP);
+	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++)
+		if (serve_request_classify(accepted[i]) != SERVE_REQUEST_PPP)
+			fail_msg("'%s' should be accepted", accepted[i]);
+	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
+		if (serve_request_classify(ignored[i]) != SERVE_REQUEST_IGNORED)
+			fail_msg("'%s' should be ignored", ignored[i]);
+}
+
+static void test_quote(void **state)
+{
+	(void)state;
+	char buf[16];
+	serve_request_quote("/bin/sh", buf, sizeof(buf));
+	assert_string_equal(buf, "/bin/sh");
+	serve_request_quote("a\nb\x1b", buf, sizeof(buf));
+	assert_string_equal(buf, "a\\x0ab\\x1b");
+	serve_request_quote("0123456789abcdefghij", buf, sizeof(buf));
+	assert_string_equal(buf, "0123456789ab...");
+}
+
+static struct in_addr addr(const char *s)
+{
+	struct in_addr a;
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static char *joined(const struct strv *v)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < strv_len(v); i++)
+		len += strlen(strv_get(v, i)) + 1;
+	char *s = calloc(1, len);
+	for (size_t i = 0; i < strv_len(v); i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, strv_get(v, i));
+	}
+	return s;
+}
+
+static void test_pppd_argv(void **state)
+{
+	(void)state;
+	struct key_settings k = {.name = "alice",
+	                         .pap = true,
+	                         .mtu = 1400,
+	                         .mru = 1300,
+	                         .dns_count = 2,
+	                         .proxyarp = true};
+	k.dns[0] = addr("192.168.77.1");
+	k.dns[1] = addr("9.9.9.9");
+	struct serve_pppd_params p = {.local = addr("192.168.77.1"),
+	                              .remote = addr("192.168.77.10"),
+	                              .echo_interval = 5,
+	                              .echo_failure = 4,
+	                              .log_file = "/var/log/s.log"};
+	struct strv *v = serve_pppd_argv(&k, &p);
+	char *s = joined(v);
+	assert_string_equal(s, "/usr/sbin/pppd call sshdial-serve notty nodetach "
+	                       "192.168.77.1:192.168.77.10 require-pap mtu 1400 mru 1300 "
+	                       "ms-dns 192.168.77.1 ms-dns 9.9.9.9 proxyarp lcp-echo-interval 5 "
+	                       "lcp-echo-failure 4 logfile /var/log/s.log ipparam alice");
+	free(s);
+	strv_free(v);
+
+	struct key_settings bare = {.name = "bob"};
+	p.log_file = NULL;
+	v = serve_pppd_argv(&bare, &p);
+	s = joined(v);
+	assert_string_equal(s, "/usr/sbin/pppd call sshdial-serve-noauth notty nodetach "
+	                       "192.168.77.1:192.168.77.10 lcp-echo-interval 5 lcp-echo-failure 4 "
+	                       "ipparam bob");
+	free(s);
+	strv_free(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_request),
+	    cmocka_unit_test(test_quote),
+	    cmocka_unit_test(test_pppd_argv),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
