@@ -81,6 +81,13 @@ demo: deps
 bench: deps
 	$(MAKE) all $(B)/bench-netconf
 	bench/routes
+	$(MAKE) bench-failover
+
+# Dead-link detection and recovery against pppd's and ssh's own, and a soak (in the VM
+# when the kernel has no PPP; about 20 minutes; SOAK_SECONDS shortens the soak).
+.PHONY: bench-failover
+bench-failover: $(B)/sshdial
+	bench/failover
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \

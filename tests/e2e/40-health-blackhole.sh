@@ -14,6 +14,10 @@ call_wait_up
 note "up ${CALL_UP_AFTER}s after start"
 ping_through 10.99.0.1 30
 
+# A healthy link is left alone.
+sleep 5
+assert_eq "$(call_count "$LINK_DEAD_RE|$LINK_DOWN_RE")" 0 "'link dead' or 'link down' lines on a healthy link"
+
 icmp_before=$(e2e_router_icmp_out)
 e2e_blackhole_on
 t_off=$(now)
@@ -23,12 +27,12 @@ case $out in *nreachable* | *rohibit*) fail "the router answered the blackholed 
 
 # Without sshdial's own check, ssh's ServerAlive (10 s x 3) would end the link only after
 # 30-40 s, and logged as 'link down' with no 'link dead' before it.
-call_wait_count 1 ': link dead: ' 90 ||
+call_wait_count 1 "$LINK_DEAD_RE" 90 ||
 	fail "no 'link dead' line within 90 s of the blackhole (see $CALL_LOG)"
 detect=$(since "$t_off")
 note "link dead ${detect}s after the path went silent"
-dead_line=$(grep -nE ': link dead: ' "$CALL_LOG" | head -n1 | cut -d: -f1)
-down_line=$(grep -nE ': link down: ' "$CALL_LOG" | head -n1 | cut -d: -f1)
+dead_line=$(grep -nE "$LINK_DEAD_RE" "$CALL_LOG" | head -n1 | cut -d: -f1)
+down_line=$(grep -nE "$LINK_DOWN_RE" "$CALL_LOG" | head -n1 | cut -d: -f1)
 [ -z "$down_line" ] || [ "$down_line" -gt "$dead_line" ] ||
 	fail "the link went down before the health check declared it dead: $(sed -n "${down_line}p" "$CALL_LOG")"
 call_wait_count 2 ': dialing .* \(attempt [0-9]+\)$' 30 || fail "no new attempt after 'link dead'"
@@ -43,6 +47,15 @@ call_wait_up_n 2 150
 note "up again $(since "$t_on")s after the path came back ($(call_attempts) attempts in all)"
 ping_through 10.99.0.1 60
 assert_route_once 10.99.0.0/24
+
+# SIGUSR1: one status line naming the state, the attempts and why the last link ended.
+kill -USR1 "$CALL_PID"
+call_wait_count 1 ': status: state ' 10 || fail "no status line after SIGUSR1"
+status=$(grep -E ': status: state ' "$CALL_LOG" | tail -n1)
+note "${status#sshdial: }"
+assert_match "$status" ": status: state up, attempts $(call_attempts), uptime [0-9]+ s, last failure: .*link dead" \
+	"the status line"
+call_running || fail "sshdial ended on SIGUSR1"
 
 call_stop
 assert_eq "$CALL_RC" 0

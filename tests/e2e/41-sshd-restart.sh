@@ -17,7 +17,7 @@ ping_through 10.99.0.1 30
 t0=$(now)
 e2e_sshd_restart 3
 note "sshd restarted ($(since "$t0")s with the server down)"
-call_wait_count 1 ': link down: ' 60 || fail "sshdial did not notice the server going away"
+call_wait_count 1 "$LINK_DOWN_RE" 60 || fail "sshdial did not notice the server going away"
 call_wait_up_n 2 150
 note "up again $(since "$t0")s after the server went away ($(call_attempts) attempts in all)"
 ping_through 10.99.0.1 60

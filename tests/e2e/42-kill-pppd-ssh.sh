@@ -22,7 +22,7 @@ for victim in pppd ssh; do
 	n=$((n + 1))
 	call_wait_up_n "$n" 150
 	note "$victim killed: up again after $(since "$t0")s"
-	[ "$(call_count ': link down: ')" -ge $((n - 1)) ] || fail "no 'link down' line for the killed $victim"
+	[ "$(call_count "$LINK_DOWN_RE")" -ge $((n - 1)) ] || fail "no 'link down' line for the killed $victim"
 	assert_route_once 10.99.0.0/24
 	assert_route_once 10.98.7.0/24
 	dev=$(ppp_dev)

@@ -53,25 +53,27 @@ for fault in pppd ssh blackhole ssh pppd; do
 		kill -KILL "$pids"
 		;;
 	blackhole)
-		downs=$(call_count ': link down: ')
+		downs=$(call_count "$LINK_DOWN_RE")
 		e2e_blackhole_on
-		call_wait_count $((downs + 1)) ': link down: ' 90 ||
+		call_wait_count $((downs + 1)) "$LINK_DOWN_RE" 90 ||
 			fail "the blackholed link was not taken down within 90 s"
 		note "blackhole: link down after $(since "$t0")s" \
-			"($(call_count ': link dead: ') 'link dead' lines so far)"
+			"($(call_count "$LINK_DEAD_RE") 'link dead' lines so far)"
 		sleep 3
 		e2e_blackhole_off
 		;;
 	esac
 	n=$((n + 1))
 	call_wait_up_n "$n" 150
-	note "fault $((n - 1)) ($fault): up again after $(since "$t0")s, attempt $(call_attempts)"
+	note "fault $((n - 1)) ($fault): up again after $(since "$t0")s, attempt $(call_attempts)," \
+		"$(call_count "$LINK_DEAD_RE") 'link dead' lines so far"
 	settled
 	z=$(ps -o stat=,pid=,comm= --ppid "$CALL_PID" | awk '$1 ~ /^Z/')
 	[ -z "$z" ] || fail "zombie children of sshdial after fault $((n - 1)): $z"
 done
 
 snapshot last
+grep -E "$LINK_DEAD_RE|$LINK_DOWN_RE" "$CALL_LOG" | sed 's/^/    /'
 note "after the last up: $(wc -l <"$E2E_DIR/last.fd") descriptors in sshdial"
 diff -u "$E2E_DIR/first.procs" "$E2E_DIR/last.procs" || fail "the client's processes differ"
 diff -u "$E2E_DIR/first.routes" "$E2E_DIR/last.routes" || fail "the client's routes differ"

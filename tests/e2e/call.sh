@@ -79,6 +79,11 @@ assert_nothing_left() {
 
 # --- link health and redial (issue 4) ------------------------------------------------------
 
+# The health verdict and the end of an attempt, as whole log lines go: ': link dead: '
+# alone would also match the 'link down: link dead: ...' line that follows a verdict.
+LINK_DEAD_RE='sshdial: warning: [^ ]+: link dead: '
+LINK_DOWN_RE='sshdial: warning: [^ ]+: link down: '
+
 # call_count ERE: how many lines of the log match ERE (0 when none).
 call_count() {
 	local n
