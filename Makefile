@@ -103,10 +103,11 @@ install: $(B)/sshdial
 	install -m 0755 $(B)/sshdial $(DESTDIR)$(SBINDIR)/sshdial
 	install -m 0644 docs/sshdial.8 $(DESTDIR)$(MANDIR)/man8/sshdial.8
 	install -m 0644 docs/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-peer.5
+	install -m 0644 docs/sshdial-server.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sshdial $(DESTDIR)$(MANDIR)/man8/sshdial.8 \
-		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5
+		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
 
 clean:
 	rm -rf $(B)

@@ -201,7 +201,9 @@ int cmd_authorize(int argc, char **argv)
 	int status = EXIT_CONFIG;
 	if (parse_args(&a, argc, argv) < 0)
 		goto out;
-	struct server_conf *c = load_conf(a.config);
+	/* --install comes before server.conf in the README's steps: none yet is fine. */
+	struct server_conf *c =
+	    a.install && access(a.config, F_OK) != 0 ? NULL : load_conf(a.config);
 	if (a.install) {
 		/* Without a server.conf yet, the leases go to the default place. */
 		status = serve_install(c ? server_conf_lease_dir(c) : SERVER_LEASE_DIR) == 0
