@@ -1,12 +1,13 @@
 #!/bin/bash
 # Server (a): two clients with different keys connect at the same time through
-# `sshdial serve`; each gets its own fixed address, and both links carry traffic.
+# `sshdial serve`; each gets its own fixed address, and both links carry traffic. Bob's
+# key also requires PAP (pppd 'call sshdial-serve' and require-pap, run as pppuser).
 . tests/e2e/lib.sh
 e2e_setup "$@"
 . tests/e2e/call.sh
 . tests/e2e/serve.sh
 
-serve_setup "key alice" "address 192.168.77.10" "key bob" "address 192.168.77.11"
+serve_setup "key alice" "address 192.168.77.10" "key bob" "address 192.168.77.11" "pap yes"
 serve_key alice
 alice=$SERVE_KEY
 serve_key bob
@@ -37,8 +38,11 @@ b_dev=$(serve_ppp_of 192.168.77.11)
 	fail "the server should have one ppp device per client: '$a_dev' '$b_dev'"
 in_srv ping -c 2 -W 5 192.168.77.10 >/dev/null || fail "server cannot ping alice through $a_dev"
 in_srv ping -c 2 -W 5 192.168.77.11 >/dev/null || fail "server cannot ping bob through $b_dev"
-grep -q 'sshdial-serve.*key alice: starting pppd for 192.168.77.10 (fixed address)' "$SERVE_LOG" ||
+grep -q 'sshdial-serve.*key alice: starting pppd for 192.168.77.10 (fixed address)$' "$SERVE_LOG" ||
 	fail "serve did not log alice's start with her key's name"
+grep -q 'sshdial-serve.*key bob: starting pppd for 192.168.77.11 (fixed address), PAP required' "$SERVE_LOG" ||
+	fail "serve did not log bob's start with PAP"
+grep -q 'pppd: PAP authentication succeeded' "$bob_log" || fail "the server's pppd did not ask bob for PAP"
 
 CALL_PID=$alice_pid call_stop
 assert_eq "$CALL_RC" 0 "alice's exit status"
