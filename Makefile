@@ -7,10 +7,11 @@ SYSCONFDIR ?= /etc
 CC        ?= cc
 PKGS      := libnl-route-3.0 libcap-ng
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+# "override": a CFLAGS given on the command line (the sanitizer pass) adds to these.
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
              -Wno-format-nonliteral -fstack-protector-strong
-CPPFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc
-LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+override CPPFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc
+override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 B         := build
 
 SRCS      := $(sort $(wildcard src/*.c))
