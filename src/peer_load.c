@@ -7,31 +7,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lines.h"
 #include "pppd_peer.h"
 #include "xalloc.h"
 
+static void peer_file_line(void *arg, const char *line, unsigned lineno)
+{
+	config_read_line(arg, line, lineno);
+}
+
 struct peer *config_load_file(const char *peer_name, const char *path, struct diag *d)
 {
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+	struct config_reader *r = config_read_init(peer_name, path, d);
+	if (lines_read(path, d, peer_file_line, r) < 0) {
+		config_read_abort(r);
 		return NULL;
 	}
-	struct config_reader *r = config_read_init(peer_name, path, d);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned lineno = 0;
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		config_read_line(r, line, lineno);
-	}
-	if (ferror(f))
-		diag_add(d, path, 0, "cannot read: %s", strerror(errno));
-	free(line);
-	fclose(f);
 	return config_read_finish(r);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lines.h"
 #include "words.h"
 #include "xalloc.h"
 
@@ -600,28 +601,25 @@ struct server_conf *server_conf_read_finish(struct server_conf_reader *r)
 	return c;
 }
 
+/* Drops a reader and what it read so far, with no check of the whole. */
+static void server_conf_read_abort(struct server_conf_reader *r)
+{
+	server_conf_free(r->c);
+	free(r);
+}
+
+static void server_conf_file_line(void *arg, const char *line, unsigned lineno)
+{
+	server_conf_read_line(arg, line, lineno);
+}
+
 struct server_conf *server_conf_load(const char *path, struct diag *d)
 {
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+	struct server_conf_reader *r = server_conf_read_init(path, d);
+	if (lines_read(path, d, server_conf_file_line, r) < 0) {
+		server_conf_read_abort(r);
 		return NULL;
 	}
-	struct server_conf_reader *r = server_conf_read_init(path, d);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned lineno = 0;
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		server_conf_read_line(r, line, lineno);
-	}
-	if (ferror(f))
-		diag_add(d, path, 0, "cannot read: %s", strerror(errno));
-	free(line);
-	fclose(f);
 	return server_conf_read_finish(r);
 }
 
