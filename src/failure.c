@@ -49,6 +49,14 @@ void failure_from_ssh_line(struct failure *f, const struct peer *p, const char *
 	}
 }
 
+void failure_from_pppd_line(struct failure *f, const char *line)
+{
+	/* pppd then exits 16 (hangup) as if ssh had closed: the log line says why. */
+	if (strstr(line, "No response to") && strstr(line, "echo-requests"))
+		failure_set(f, FAILURE_TRANSIENT,
+		            "the server stopped answering LCP echo requests (pppd: %s)", line);
+}
+
 void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus)
 {
 	if (!WIFEXITED(wstatus)) {

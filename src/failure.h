@@ -23,6 +23,8 @@ void failure_set(struct failure *f, enum failure_class cls, const char *fmt, ...
     __attribute__((format(printf, 3, 4)));
 /* Reads one line of ssh's stderr for a verdict. */
 void failure_from_ssh_line(struct failure *f, const struct peer *p, const char *line);
+/* Reads one line of pppd's log for a verdict. */
+void failure_from_pppd_line(struct failure *f, const char *line);
 /* Reads pppd's wait status (its exit codes are documented in pppd(8)). */
 void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus);
 /* The exit status of `sshdial call` for this verdict (enum exit_status). */

@@ -199,8 +199,12 @@ static void on_line(void *arg, enum dial_proc from, const char *line)
 {
 	struct link *l = arg;
 	log_info("%s: %s: %s", peer_name(l->peer), from == DIAL_SSH ? "ssh" : "pppd", line);
-	if (from == DIAL_SSH && !l->stopping)
+	if (l->stopping)
+		return;
+	if (from == DIAL_SSH)
 		failure_from_ssh_line(&l->failure, l->peer, line);
+	else
+		failure_from_pppd_line(&l->failure, line);
 }
 
 static void on_exited(void *arg, enum dial_proc which, int wstatus)

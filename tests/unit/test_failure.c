@@ -93,6 +93,18 @@ static void network_failures_are_transient(void **state)
 	assert_int_equal(f.cls, FAILURE_NONE);
 }
 
+static void lcp_echo_death_is_named(void **state)
+{
+	(void)state;
+	struct failure f;
+	failure_clear(&f);
+	failure_from_pppd_line(&f, "No response to 4 echo-requests");
+	failure_from_pppd_exit(&f, peer, exited(16));
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	assert_string_equal(f.reason, "the server stopped answering LCP echo requests (pppd: No "
+	                              "response to 4 echo-requests)");
+}
+
 static void pppd_exit_classes(void **state)
 {
 	(void)state;
