@@ -131,6 +131,7 @@ int main(void)
 	    cmocka_unit_test(permission_denied_is_permanent),
 	    cmocka_unit_test(pap_rejected_is_permanent),
 	    cmocka_unit_test(network_failures_are_transient),
+	    cmocka_unit_test(lcp_echo_death_is_named),
 	    cmocka_unit_test(pppd_exit_classes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
