@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "authorized_keys.h"
@@ -130,6 +133,55 @@ static bool pool_usable(void *arg, struct in_addr a)
 	return server_conf_in_pool(c, a) && !server_conf_address_fixed(c, a);
 }
 
+/* How long an old connection of the same key gets to end after SIGTERM: pppd says
+ * goodbye to a peer that may be gone (its LCP terminate requests time out). */
+#define TAKEOVER_WAIT_MS 10000
+
+static bool process_is_pppd(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = 0;
+	fclose(f);
+	return strcmp(comm, "pppd\n") == 0;
+}
+
+/* A key with a fixed address that connects again while its old connection still holds
+ * the address is, almost always, the same client back after its network failed: the old
+ * session is stale (its TCP connection has not noticed yet).  Ending it now brings the
+ * client back in seconds instead of after the server's LCP echo timeout. */
+static int take_over_stale(struct serve *s)
+{
+	const char *dir = server_conf_lease_dir(s->conf);
+	char holder_key[64] = "", msg[512];
+	if (!lease_held(dir, s->settings.address, holder_key, sizeof(holder_key)) ||
+	    strcmp(holder_key, s->key) != 0)
+		return -1;
+	pid_t pid = lease_holder_pid(dir, s->settings.address);
+	/* The pidfd pins the process: what is checked is what gets the signal. */
+	int pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	if (pidfd < 0 || !process_is_pppd(pid) ||
+	    syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0) < 0) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return -1;
+	}
+	log_info("key %s: connected again; ending its old connection (pppd pid %d)", s->key,
+	         (int)pid);
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+	int ended = poll(&pfd, 1, TAKEOVER_WAIT_MS);
+	close(pidfd);
+	if (ended != 1)
+		return -1;
+	return lease_take(dir, s->settings.address, s->key, &s->lease, msg, sizeof(msg)) == LEASE_OK
+	           ? 0
+	           : -1;
+}
+
 static int take_address(struct serve *s)
 {
 	char msg[512];
@@ -140,6 +192,8 @@ static int take_address(struct serve *s)
 	        : lease_take_from_pool(dir, server_conf_pool(s->conf), pool_usable, s->conf, s->key,
 	                               &s->lease, msg, sizeof(msg));
 	if (r == LEASE_OK)
+		return 0;
+	if (r == LEASE_BUSY && s->settings.has_address && take_over_stale(s) == 0)
 		return 0;
 	if (r == LEASE_BUSY)
 		refuse("key %s: %s; refusing this connection", s->key, msg);

@@ -127,3 +127,18 @@ bool lease_held(const char *dir, struct in_addr addr, char *key, size_t len)
 		snprintf(key, len, "%.*s", (int)strcspn(holder, " "), holder);
 	return held;
 }
+
+pid_t lease_holder_pid(const char *dir, struct in_addr addr)
+{
+	char path[PATH_MAX], holder[64];
+	lease_path(path, sizeof(path), dir, addr);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	bool held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	read_holder(fd, holder, sizeof(holder));
+	close(fd);
+	const char *space = strchr(holder, ' ');
+	long pid = held && space ? strtol(space + 1, NULL, 10) : 0;
+	return pid > 0 ? (pid_t)pid : 0;
+}

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "cidr.h"
 
@@ -38,5 +39,8 @@ void lease_release(struct lease *l);
 
 /* Whether someone holds addr's lease now, and for which key (copied to key). */
 bool lease_held(const char *dir, struct in_addr addr, char *key, size_t len);
+
+/* The process holding addr's lease now, as it wrote itself in the file; 0 if none. */
+pid_t lease_holder_pid(const char *dir, struct in_addr addr);
 
 #endif
