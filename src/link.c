@@ -289,8 +289,8 @@ static void link_watch_path(struct link *l)
 
 static void link_dial(struct link *l)
 {
-	static const struct dial_hooks hooks = {.ip_up = RUNDIR "/sshdial-ip-up",
-	                                        .ip_down = RUNDIR "/sshdial-ip-down"};
+	const struct dial_hooks hooks = {.ip_up = rundir_hook(HOOK_IP_UP),
+	                                 .ip_down = rundir_hook(HOOK_IP_DOWN)};
 	int status;
 
 	link_watch_path(l);
