@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "assert_diag.h"
+
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +30,7 @@ static void assert_errors(const char *text, const char *const *expected)
 {
 	struct diag *d = diag_new();
 	struct server_conf *c = parse(text, d);
-	size_t n = 0;
-	while (expected[n])
-		n++;
-	for (size_t i = 0; i < diag_count(d) && i < n; i++)
-		assert_string_equal(diag_get(d, i), expected[i]);
-	assert_int_equal(diag_count(d), n);
+	assert_diag_equal(d, expected);
 	assert_null(c);
 	diag_free(d);
 }
