@@ -13,7 +13,7 @@ enum exit_status {
 /* argv[0] is the subcommand's name; options follow. */
 int cmd_call(int argc, char **argv);
 int cmd_check(int argc, char **argv);
-/* pppd's ip-up/ip-down script (sshdial runs as it under the names in hook.h). */
+/* pppd's ip-up/ip-down script (sshdial runs as it under the names rundir.h gives the links). */
 int cmd_hook(int argc, char **argv);
 /* The server side: the forced command, its line, and its root hook (serve_install.h). */
 int cmd_serve(int argc, char **argv);
