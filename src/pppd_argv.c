@@ -19,7 +19,7 @@ struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *par
 	strv_push(v, "ipcp-accept-local");
 	strv_push(v, "ipcp-accept-remote");
 	/* Compressing inside ssh costs more than it saves: measured, pppd's Deflate cut bulk
-	 * throughput over ssh to less than half (README, "Testing"). */
+	 * throughput over ssh to less than half (sshdial-peer(5), compression). */
 	if (!peer_compression(p))
 		strv_push(v, "noccp");
 	if (peer_dns(p))
