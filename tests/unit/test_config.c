@@ -500,14 +500,14 @@ static void test_peer_load(void **state)
 	struct diag *d = diag_new();
 
 	/* sshdial's directory first. */
-	struct peer *p = peer_load("office", own, ppp, secrets, d);
+	struct peer *p = peer_load_trusting("office", own, ppp, secrets, getuid(), d);
 	assert_int_equal(diag_count(d), 0);
 	assert_non_null(p);
 	assert_string_equal(peer_host(p), "server");
 	peer_free(p);
 
 	/* Then pppd's, in pppd's syntax. */
-	p = peer_load("legacy", own, ppp, secrets, d);
+	p = peer_load_trusting("legacy", own, ppp, secrets, getuid(), d);
 	assert_int_equal(diag_count(d), 0);
 	assert_non_null(p);
 	assert_string_equal(peer_pty_command(p), "ssh -e none pppuser@server false");
@@ -517,7 +517,7 @@ static void test_peer_load(void **state)
 	/* A path: sshdial's format, named after the file. */
 	char *path;
 	assert_true(asprintf(&path, "%s/office", own) > 0);
-	p = peer_load(path, NULL, NULL, NULL, d);
+	p = peer_load_trusting(path, NULL, NULL, NULL, getuid(), d);
 	assert_non_null(p);
 	assert_string_equal(peer_name(p), "office");
 	assert_string_equal(peer_file(p), path);
@@ -525,7 +525,7 @@ static void test_peer_load(void **state)
 	free(path);
 
 	char msg[1024];
-	p = peer_load("nowhere", own, ppp, secrets, d);
+	p = peer_load_trusting("nowhere", own, ppp, secrets, getuid(), d);
 	assert_null(p);
 	snprintf(msg, sizeof(msg),
 	         "peer 'nowhere' not found: there is no %s/nowhere and no %s/nowhere; write one "
@@ -534,7 +534,7 @@ static void test_peer_load(void **state)
 	assert_int_equal(diag_count(d), 1);
 	assert_string_equal(diag_get(d, 0), msg);
 
-	p = peer_load(".hidden", own, ppp, secrets, d);
+	p = peer_load_trusting(".hidden", own, ppp, secrets, getuid(), d);
 	assert_null(p);
 	assert_int_equal(diag_count(d), 2);
 	assert_string_equal(
@@ -543,7 +543,7 @@ static void test_peer_load(void **state)
 	    "'_' and '-', not starting with '.'");
 
 	assert_true(asprintf(&path, "%s/missing", own) > 0);
-	p = peer_load(path, NULL, NULL, NULL, d);
+	p = peer_load_trusting(path, NULL, NULL, NULL, getuid(), d);
 	assert_null(p);
 	snprintf(msg, sizeof(msg), "%s: cannot open: No such file or directory", path);
 	assert_string_equal(diag_get(d, 2), msg);

@@ -226,7 +226,7 @@ static void test_load_file(void **state)
 	assert_true(asprintf(&missing, "%s/missing", f->dir) > 0);
 	assert_null(pppd_peer_load("missing", missing, f->secrets, d));
 	char msg[1024];
-	snprintf(msg, sizeof(msg), "%s: cannot read: No such file or directory", missing);
+	snprintf(msg, sizeof(msg), "%s: cannot open: No such file or directory", missing);
 	assert_string_equal(diag_get(d, 0), msg);
 	free(missing);
 	free(path);
