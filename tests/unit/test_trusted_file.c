@@ -28,6 +28,22 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Out of line, as tmpdir_file: GCC with -fsanitize=undefined otherwise imagines NULL. */
+__attribute__((returns_nonnull, noinline)) static char *subdir(const char *dir, const char *name)
+{
+	return tmpdir_subdir(dir, name);
+}
+
+/* The message for a directory others may write.  Out of line for the same reason. */
+__attribute__((noinline)) static void writable_dir_msg(char *buf, size_t size, const char *path,
+                                                       const char *dir, const char *mode)
+{
+	snprintf(buf, size,
+	         "%s: directory %s is writable by group or others (mode %s), who could replace "
+	         "this file; run 'chmod go-w %s' or move the file",
+	         path, dir, mode, dir);
+}
+
 static char *join(const char *dir, const char *name)
 {
 	char *path;
@@ -77,7 +93,7 @@ static void test_symlink_refused(void **state)
 /* A link among the directories is resolved once; the resolved path is what is checked. */
 static void test_symlinked_directory(void **state)
 {
-	char *real = tmpdir_subdir(*state, "real");
+	char *real = subdir(*state, "real");
 	char *file = tmpdir_file(real, "office", "host a\n", 0644);
 	char *alias = join(*state, "alias");
 	assert_int_equal(symlink(real, alias), 0);
@@ -86,10 +102,7 @@ static void test_symlinked_directory(void **state)
 
 	assert_int_equal(chmod(real, 0777), 0);
 	char msg[1024];
-	snprintf(msg, sizeof(msg),
-	         "%s: directory %s is writable by group or others (mode 0777), who could replace "
-	         "this file; run 'chmod go-w %s' or move the file",
-	         via, real, real);
+	writable_dir_msg(msg, sizeof(msg), via, real, "0777");
 	assert_open(via, msg);
 	free(via);
 	free(alias);
@@ -117,14 +130,11 @@ static void test_writable_file_refused(void **state)
 
 static void test_directories(void **state)
 {
-	char *dir = tmpdir_subdir(*state, "peers");
+	char *dir = subdir(*state, "peers");
 	char *path = tmpdir_file(dir, "office", "host a\n", 0644);
 	assert_int_equal(chmod(dir, 0775), 0);
 	char msg[1024];
-	snprintf(msg, sizeof(msg),
-	         "%s: directory %s is writable by group or others (mode 0775), who could replace "
-	         "this file; run 'chmod go-w %s' or move the file",
-	         path, dir, dir);
+	writable_dir_msg(msg, sizeof(msg), path, dir, "0775");
 	assert_open(path, msg);
 
 	/* Sticky, as /tmp is: no one else may rename or remove the file. */
@@ -134,10 +144,7 @@ static void test_directories(void **state)
 	/* The directories above count too. */
 	assert_int_equal(chmod(dir, 0755), 0);
 	assert_int_equal(chmod(*state, 0757), 0);
-	snprintf(msg, sizeof(msg),
-	         "%s: directory %s is writable by group or others (mode 0757), who could replace "
-	         "this file; run 'chmod go-w %s' or move the file",
-	         path, (char *)*state, (char *)*state);
+	writable_dir_msg(msg, sizeof(msg), path, *state, "0757");
 	assert_open(path, msg);
 	assert_int_equal(chmod(*state, 0700), 0);
 	free(path);
@@ -179,7 +186,7 @@ static void test_not_regular(void **state)
 	assert_open(fifo, msg);
 	free(fifo);
 	assert_open("/dev/zero", "/dev/zero: not a regular file; name the file itself");
-	char *sub = tmpdir_subdir(*state, "sub");
+	char *sub = subdir(*state, "sub");
 	snprintf(msg, sizeof(msg), "%s: not a regular file; name the file itself", sub);
 	assert_open(sub, msg);
 	free(sub);
