@@ -218,8 +218,16 @@ static void check_secret_file(struct config_reader *r, unsigned line, enum keywo
 
 /* ---- keywords ---- */
 
+/* The longest DNS name, as ssh resolves it. */
+#define MAX_HOST 253
+
 static void set_host(struct config_reader *r, const char *v, unsigned line)
 {
+	if (strlen(v) > MAX_HOST) {
+		error(r, line, "host: the name is %zu bytes long; a host name has at most %d",
+		      strlen(v), MAX_HOST);
+		return;
+	}
 	if (!check_name(r, line, KW_HOST, v))
 		return;
 	const char *at = strrchr(v, '@');

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "cidr.h"
 #include "diag.h"
@@ -34,14 +35,26 @@ void config_read_abort(struct config_reader *r);
 /* A peer name becomes file and socket names: 1-32 of [A-Za-z0-9._-], no leading '.'. */
 bool peer_name_valid(const char *name);
 
-/* Reads a whole file in sshdial's format. */
+/* Reads a whole file in sshdial's format, within the limits of lines.h (regular file, no
+ * NUL byte, lines and size bounded), but with no check of who could write it: peer_load
+ * does that. */
 struct peer *config_load_file(const char *peer_name, const char *path, struct diag *d);
+/* The same for a file already open on fd; path names it in messages. */
+struct peer *config_load_fd(const char *peer_name, int fd, const char *path, struct diag *d);
 
 /* Finds PEER: a path (contains '/') is read as sshdial's format; a name is looked up in
  * peers_dir, then in ppp_peers_dir in pppd's syntax (secrets from pap_secrets).  A peer
- * found nowhere is a diag naming both places.  NULL arguments mean the defaults above. */
+ * found nowhere is a diag naming both places.  NULL arguments mean the defaults above.
+ * The file is opened once with trusted_file_open() (no symbolic link; it and the
+ * directories above it root's and writable by no one else) and that descriptor is
+ * parsed: 'call' runs its pty command and pppd options as root. */
 struct peer *peer_load(const char *name_or_path, const char *peers_dir, const char *ppp_peers_dir,
                        const char *pap_secrets, struct diag *d);
+/* peer_load trusting files and directories of owner as well as root's: for tests, which
+ * cannot write root's files; peer_load passes 0. */
+struct peer *peer_load_trusting(const char *name_or_path, const char *peers_dir,
+                                const char *ppp_peers_dir, const char *pap_secrets, uid_t owner,
+                                struct diag *d);
 void peer_free(struct peer *p);
 
 /* Where the PAP secret comes from. */

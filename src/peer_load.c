@@ -1,4 +1,4 @@
-/* Finding a peer's file and reading it whole. */
+/* Finding a peer's file, checking who could have written it, and reading it whole. */
 #include "config.h"
 
 #include <errno.h>
@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lines.h"
 #include "pppd_peer.h"
+#include "trusted_file.h"
 #include "xalloc.h"
 
 static void peer_file_line(void *arg, const char *line, unsigned lineno)
@@ -16,14 +18,24 @@ static void peer_file_line(void *arg, const char *line, unsigned lineno)
 	config_read_line(arg, line, lineno);
 }
 
-struct peer *config_load_file(const char *peer_name, const char *path, struct diag *d)
+struct peer *config_load_fd(const char *peer_name, int fd, const char *path, struct diag *d)
 {
 	struct config_reader *r = config_read_init(peer_name, path, d);
-	if (lines_read(path, d, peer_file_line, r) < 0) {
+	if (lines_read_fd(fd, path, d, peer_file_line, r) < 0) {
 		config_read_abort(r);
 		return NULL;
 	}
 	return config_read_finish(r);
+}
+
+struct peer *config_load_file(const char *peer_name, const char *path, struct diag *d)
+{
+	int fd = lines_open(path, d);
+	if (fd < 0)
+		return NULL;
+	struct peer *p = config_load_fd(peer_name, fd, path, d);
+	close(fd);
+	return p;
 }
 
 static const char *basename_of(const char *path)
@@ -32,19 +44,33 @@ static const char *basename_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* True if path exists, or fails for a reason other than absence (which the reader will
- * then report): only absence moves the search on. */
+/* True if path exists, even as a dangling link, or fails for a reason other than absence
+ * (which the reader will then report): only absence moves the search on. */
 static bool present(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
+	return lstat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
 }
 
-struct peer *peer_load(const char *name_or_path, const char *peers_dir, const char *ppp_peers_dir,
-                       const char *pap_secrets, struct diag *d)
+/* The file is opened and checked once, and that descriptor is what is parsed. */
+static struct peer *load_trusted(const char *peer_name, const char *path, bool pppd,
+                                 const char *pap_secrets, uid_t owner, struct diag *d)
+{
+	int fd = trusted_file_open(path, owner, d);
+	if (fd < 0)
+		return NULL;
+	struct peer *p = pppd ? pppd_peer_load_fd(peer_name, fd, path, pap_secrets, d)
+	                      : config_load_fd(peer_name, fd, path, d);
+	close(fd);
+	return p;
+}
+
+struct peer *peer_load_trusting(const char *name_or_path, const char *peers_dir,
+                                const char *ppp_peers_dir, const char *pap_secrets, uid_t owner,
+                                struct diag *d)
 {
 	if (strchr(name_or_path, '/'))
-		return config_load_file(basename_of(name_or_path), name_or_path, d);
+		return load_trusted(basename_of(name_or_path), name_or_path, false, NULL, owner, d);
 	if (!peer_name_valid(name_or_path)) {
 		diag_add(
 		    d, NULL, 0,
@@ -58,10 +84,10 @@ struct peer *peer_load(const char *name_or_path, const char *peers_dir, const ch
 	    xasprintf("%s/%s", ppp_peers_dir ? ppp_peers_dir : PPPD_PEERS_DIR, name_or_path);
 	struct peer *p = NULL;
 	if (present(own))
-		p = config_load_file(name_or_path, own, d);
+		p = load_trusted(name_or_path, own, false, NULL, owner, d);
 	else if (present(ppp))
-		p = pppd_peer_load(name_or_path, ppp, pap_secrets ? pap_secrets : PPPD_PAP_SECRETS,
-		                   d);
+		p = load_trusted(name_or_path, ppp, true,
+		                 pap_secrets ? pap_secrets : PPPD_PAP_SECRETS, owner, d);
 	else
 		diag_add(d, NULL, 0,
 		         "peer '%s' not found: there is no %s and no %s; write one (see "
@@ -70,4 +96,10 @@ struct peer *peer_load(const char *name_or_path, const char *peers_dir, const ch
 	free(own);
 	free(ppp);
 	return p;
+}
+
+struct peer *peer_load(const char *name_or_path, const char *peers_dir, const char *ppp_peers_dir,
+                       const char *pap_secrets, struct diag *d)
+{
+	return peer_load_trusting(name_or_path, peers_dir, ppp_peers_dir, pap_secrets, 0, d);
 }

@@ -241,6 +241,8 @@ static const struct refusal refusals[] = {
     {"user", "pap-user", "use the 'pap-user' keyword"},
     {"password", "pap-password-file",
      "the secret would show on pppd's command line; use 'pap-password-file'"},
+    {"show-password", NULL,
+     "pppd would write the PAP secret into its log, which sshdial relays; remove it"},
     {"call", NULL,
      "sshdial cannot check the options of another file; copy them here as pppd-option lines"},
     {"file", NULL,

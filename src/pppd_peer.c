@@ -1,19 +1,17 @@
 #include "pppd_peer.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lines.h"
 #include "pppd_options.h"
 #include "words.h"
 #include "xalloc.h"
 
 /* pppd peer files are a few lines; anything this big is not one. */
-#define MAX_PEER_FILE (1024 * 1024)
+#define MAX_PEER_FILE LINES_MAX_FILE
 
 /* An option that sshdial takes over from the file; as in pppd, the last one given wins. */
 struct taken {
@@ -188,49 +186,28 @@ struct peer *pppd_peer_parse(const char *peer_name, const char *file, const char
 	return p;
 }
 
-/* Reads all of fd into a NUL-terminated buffer, or NULL with errno set. */
-static char *read_all(int fd)
+struct peer *pppd_peer_load_fd(const char *peer_name, int fd, const char *path,
+                               const char *pap_secrets, struct diag *d)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap >= MAX_PEER_FILE) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap, 1);
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	return buf;
+	size_t len;
+	char *text = lines_slurp(fd, path, MAX_PEER_FILE, &len, d);
+	if (!text)
+		return NULL;
+	struct peer *p = lines_check_length(path, text, len, d)
+	                     ? pppd_peer_parse(peer_name, path, text, pap_secrets, d)
+	                     : NULL;
+	/* Wiped: the file may hold a 'password', refused but read. */
+	lines_free(text, len);
+	return p;
 }
 
 struct peer *pppd_peer_load(const char *peer_name, const char *path, const char *pap_secrets,
                             struct diag *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *text = fd < 0 ? NULL : read_all(fd);
-	if (!text) {
-		diag_add(d, path, 0, "cannot read: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	int fd = lines_open(path, d);
+	if (fd < 0)
 		return NULL;
-	}
+	struct peer *p = pppd_peer_load_fd(peer_name, fd, path, pap_secrets, d);
 	close(fd);
-	struct peer *p = pppd_peer_parse(peer_name, path, text, pap_secrets, d);
-	free(text);
 	return p;
 }

@@ -73,7 +73,8 @@ static char *read_content(int fd, const char *path, size_t max, size_t *len, str
 
 char *secret_file_read(const char *path, size_t max, size_t *len, struct diag *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; check_mode refuses it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;

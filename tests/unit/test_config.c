@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "commands.h"
 #include "config.h"
 #include "tmpdir.h"
 
@@ -258,6 +259,15 @@ static void test_values(void **state)
 	assert_error("local-user alice\nhost -oProxyCommand=x",
 	             "office:2: host: '-oProxyCommand=x' starts with '-', which ssh would take for "
 	             "an option");
+	/* A DNS name has at most 253 bytes. */
+	char host[300] = "local-user alice\nhost ";
+	size_t at = strlen(host);
+	memset(host + at, 'a', 253);
+	host[at + 253] = '\0';
+	peer_free(parse_ok(host));
+	strcat(host, "b");
+	assert_error(host,
+	             "office:2: host: the name is 254 bytes long; a host name has at most 253");
 	assert_error(BASE "identity id_rsa", "office:3: identity: 'id_rsa' is not an absolute "
 	                                     "path; write it from / (or ~/ for local-user's home)");
 	assert_error(BASE "linkname ../x",
@@ -337,6 +347,13 @@ static void test_pppd_option_refusals(void **state)
 	assert_error(BASE "pppd-option ip-up-script /x",
 	             "office:3: pppd-option: 'ip-up-script' is not allowed: sshdial runs its own "
 	             "hooks; use 'route', 'route-all' and 'dns'");
+	assert_error(BASE "pppd-option show-password",
+	             "office:3: pppd-option: 'show-password' is not allowed: pppd would write the "
+	             "PAP secret into its log, which sshdial relays; remove it");
+	assert_error(BASE "show-password",
+	             "office:3: unknown keyword 'show-password'; as a pppd option it is not "
+	             "allowed: pppd would write the PAP secret into its log, which sshdial "
+	             "relays; remove it");
 	assert_error(BASE "pppd-option logfd 3",
 	             "office:3: pppd-option: 'logfd' is not allowed: sshdial reads pppd's log "
 	             "itself");
@@ -500,14 +517,14 @@ static void test_peer_load(void **state)
 	struct diag *d = diag_new();
 
 	/* sshdial's directory first. */
-	struct peer *p = peer_load("office", own, ppp, secrets, d);
+	struct peer *p = peer_load_trusting("office", own, ppp, secrets, getuid(), d);
 	assert_int_equal(diag_count(d), 0);
 	assert_non_null(p);
 	assert_string_equal(peer_host(p), "server");
 	peer_free(p);
 
 	/* Then pppd's, in pppd's syntax. */
-	p = peer_load("legacy", own, ppp, secrets, d);
+	p = peer_load_trusting("legacy", own, ppp, secrets, getuid(), d);
 	assert_int_equal(diag_count(d), 0);
 	assert_non_null(p);
 	assert_string_equal(peer_pty_command(p), "ssh -e none pppuser@server false");
@@ -517,7 +534,7 @@ static void test_peer_load(void **state)
 	/* A path: sshdial's format, named after the file. */
 	char *path;
 	assert_true(asprintf(&path, "%s/office", own) > 0);
-	p = peer_load(path, NULL, NULL, NULL, d);
+	p = peer_load_trusting(path, NULL, NULL, NULL, getuid(), d);
 	assert_non_null(p);
 	assert_string_equal(peer_name(p), "office");
 	assert_string_equal(peer_file(p), path);
@@ -525,7 +542,7 @@ static void test_peer_load(void **state)
 	free(path);
 
 	char msg[1024];
-	p = peer_load("nowhere", own, ppp, secrets, d);
+	p = peer_load_trusting("nowhere", own, ppp, secrets, getuid(), d);
 	assert_null(p);
 	snprintf(msg, sizeof(msg),
 	         "peer 'nowhere' not found: there is no %s/nowhere and no %s/nowhere; write one "
@@ -534,7 +551,7 @@ static void test_peer_load(void **state)
 	assert_int_equal(diag_count(d), 1);
 	assert_string_equal(diag_get(d, 0), msg);
 
-	p = peer_load(".hidden", own, ppp, secrets, d);
+	p = peer_load_trusting(".hidden", own, ppp, secrets, getuid(), d);
 	assert_null(p);
 	assert_int_equal(diag_count(d), 2);
 	assert_string_equal(
@@ -543,7 +560,7 @@ static void test_peer_load(void **state)
 	    "'_' and '-', not starting with '.'");
 
 	assert_true(asprintf(&path, "%s/missing", own) > 0);
-	p = peer_load(path, NULL, NULL, NULL, d);
+	p = peer_load_trusting(path, NULL, NULL, NULL, getuid(), d);
 	assert_null(p);
 	snprintf(msg, sizeof(msg), "%s: cannot open: No such file or directory", path);
 	assert_string_equal(diag_get(d, 2), msg);
@@ -553,6 +570,187 @@ static void test_peer_load(void **state)
 	free(secrets);
 	free(own);
 	free(ppp);
+	tmpdir_remove(dir);
+}
+
+/* Writes len bytes (NULs included) to dir/name, mode 0644; the path. */
+static char *write_bytes(const char *dir, const char *name, const char *buf, size_t len)
+{
+	char *path;
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	assert_int_equal(fwrite(buf, 1, len, out), len);
+	assert_int_equal(fclose(out), 0);
+	return path;
+}
+
+/* Loads path, expecting failure with exactly the message "PATH" + suffix. */
+static void assert_load_error(const char *path, const char *suffix)
+{
+	struct diag *d = diag_new();
+	alarm(10); /* a FIFO must not hang the test */
+	assert_null(config_load_file("office", path, d));
+	alarm(0);
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s%s", path, suffix);
+	assert_diag_equal(d, (const char *const[]){msg, NULL});
+	diag_free(d);
+}
+
+static void test_load_limits(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	static const char nul[] = "local-user alice\nhost gw\0evil\n";
+	char *path = write_bytes(dir, "nul", nul, sizeof(nul) - 1);
+	assert_load_error(path, ":2: contains a NUL byte; a configuration file is text: remove it");
+	free(path);
+
+	char *fifo;
+	assert_true(asprintf(&fifo, "%s/fifo", dir) > 0);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	assert_load_error(fifo, ": not a regular file; name the file itself");
+	free(fifo);
+	assert_load_error("/dev/zero", ": not a regular file; name the file itself");
+
+	/* A 200 KB host is one line too long; the line after it is still read. */
+	size_t big = 200 * 1024;
+	char *text = malloc(big + 64);
+	strcpy(text, "local-user alice\nhost ");
+	size_t at = strlen(text);
+	memset(text + at, 'a', big);
+	strcpy(text + at + big, "\nport x\n");
+	path = write_bytes(dir, "long", text, strlen(text));
+	struct diag *d = diag_new();
+	assert_null(config_load_file("office", path, d));
+	char msg1[1024], msg2[1024];
+	snprintf(msg1, sizeof(msg1), "%s:2: line longer than 4096 bytes; shorten it", path);
+	snprintf(msg2, sizeof(msg2), "%s:3: port: 'x' is not a port number (1-65535)", path);
+	assert_diag_equal(d, (const char *const[]){msg1, msg2, NULL});
+	diag_free(d);
+	free(path);
+	free(text);
+
+	/* The longest line allowed. */
+	text = malloc(4200);
+	strcpy(text, "local-user alice\nhost server\nremote-command ");
+	at = strlen(text);
+	memset(text + at, 'x', 4096 - (at - 29));
+	strcpy(text + at + 4096 - (at - 29), "\n");
+	path = write_bytes(dir, "longest", text, strlen(text));
+	d = diag_new();
+	struct peer *p = config_load_file("office", path, d);
+	assert_int_equal(diag_count(d), 0);
+	assert_int_equal(strlen(peer_remote_command(p)), 4096 - strlen("remote-command "));
+	peer_free(p);
+	diag_free(d);
+	free(path);
+	free(text);
+	tmpdir_remove(dir);
+}
+
+/* Peer files run as root: a file others could write, or one reached through a link, is
+ * refused by the loader itself, before anything in it is used. */
+static void test_peer_load_trust(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	char *own = tmpdir_subdir(dir, "peers");
+	char *ppp = tmpdir_subdir(dir, "ppp");
+	char *open_file = tmpdir_file(own, "open", BASE, 0666);
+	char *target = tmpdir_file(dir, "target", BASE, 0644);
+	char *link;
+	assert_true(asprintf(&link, "%s/linked", own) > 0);
+	assert_int_equal(symlink(target, link), 0);
+	char *classic = tmpdir_file(ppp, "classic", "pty 'ssh x'\n", 0664);
+
+	char msg[1024];
+	struct diag *d = diag_new();
+	assert_null(peer_load_trusting("open", own, ppp, NULL, getuid(), d));
+	snprintf(msg, sizeof(msg),
+	         "%s: writable by group or others (mode 0666), but its pty command and pppd "
+	         "options run as root; run 'chmod go-w %s'",
+	         open_file, open_file);
+	assert_diag_equal(d, (const char *const[]){msg, NULL});
+	diag_free(d);
+
+	d = diag_new();
+	assert_null(peer_load_trusting("linked", own, ppp, NULL, getuid(), d));
+	snprintf(msg, sizeof(msg),
+	         "%s: a symbolic link: sshdial reads a peer file only where it is, not through a "
+	         "link that someone could change; copy the file here or name its target",
+	         link);
+	assert_diag_equal(d, (const char *const[]){msg, NULL});
+	diag_free(d);
+
+	/* pppd's peer files too. */
+	d = diag_new();
+	assert_null(peer_load_trusting("classic", own, ppp, NULL, getuid(), d));
+	snprintf(msg, sizeof(msg),
+	         "%s: writable by group or others (mode 0664), but its pty command and pppd "
+	         "options run as root; run 'chmod go-w %s'",
+	         classic, classic);
+	assert_diag_equal(d, (const char *const[]){msg, NULL});
+	diag_free(d);
+
+	/* A directory that others could write, not sticky. */
+	assert_int_equal(chmod(own, 0777), 0);
+	free(tmpdir_file(own, "office", BASE, 0644));
+	d = diag_new();
+	assert_null(peer_load_trusting("office", own, ppp, NULL, getuid(), d));
+	snprintf(msg, sizeof(msg),
+	         "%s/office: directory %s is writable by group or others (mode 0777), who could "
+	         "replace this file; run 'chmod go-w %s' or move the file",
+	         own, own, own);
+	assert_diag_equal(d, (const char *const[]){msg, NULL});
+	diag_free(d);
+
+	free(classic);
+	free(link);
+	free(target);
+	free(open_file);
+	free(own);
+	free(ppp);
+	tmpdir_remove(dir);
+}
+
+/* 'sshdial check' applies the checks of 'call': a peer file others could write is an
+ * error, exit 1, whoever runs it. */
+static void test_check_command(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	char *path = tmpdir_file(dir, "office", BASE, 0666);
+	char *err = tmpdir_file(dir, "stderr", "", 0600);
+	fflush(stderr);
+	int saved = dup(2);
+	int fd = open(err, O_WRONLY | O_TRUNC);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	char *argv[] = {"check", path, NULL};
+	int status = cmd_check(2, argv);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_int_equal(status, EXIT_CONFIG);
+	FILE *f = fopen(err, "r");
+	char line[1024] = "";
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	char msg[1024];
+	if (getuid() == 0)
+		snprintf(msg, sizeof(msg),
+		         "%s: writable by group or others (mode 0666), but its pty command and "
+		         "pppd options run as root; run 'chmod go-w %s'\n",
+		         path, path);
+	else /* the test's directory is not root's, which is refused first */
+		snprintf(msg, sizeof(msg), "%s: directory %s is owned by uid %u", path, dir,
+		         (unsigned)getuid());
+	assert_true(strncmp(line, msg, strlen(msg)) == 0);
+	free(err);
+	free(path);
 	tmpdir_remove(dir);
 }
 
@@ -579,6 +777,9 @@ int main(void)
 	    cmocka_unit_test(test_pap_user_alone_uses_pppd_secrets),
 	    cmocka_unit_test(test_peer_names),
 	    cmocka_unit_test(test_peer_load),
+	    cmocka_unit_test(test_load_limits),
+	    cmocka_unit_test(test_peer_load_trust),
+	    cmocka_unit_test(test_check_command),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

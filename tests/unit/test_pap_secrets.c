@@ -179,6 +179,24 @@ static void test_too_long(void **state)
 	free(path);
 }
 
+/* A FIFO named as the secrets file is refused at once, not waited on. */
+static void test_fifo(void **state)
+{
+	char *path;
+	assert_true(asprintf(&path, "%s/pap-secrets", (char *)*state) > 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	char buf[256], msg[1024];
+	struct diag *d = diag_new();
+	alarm(10);
+	assert_int_equal(pap_secrets_lookup(path, "pppuser", NULL, buf, sizeof(buf), d), -1);
+	alarm(0);
+	snprintf(msg, sizeof(msg), "%s: not a regular file", path);
+	assert_int_equal(diag_count(d), 1);
+	assert_string_equal(diag_get(d, 0), msg);
+	diag_free(d);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +209,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_too_long, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fifo, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "lines.h"
 #include "pppd_peer.h"
 #include "tmpdir.h"
 
@@ -226,11 +227,81 @@ static void test_load_file(void **state)
 	assert_true(asprintf(&missing, "%s/missing", f->dir) > 0);
 	assert_null(pppd_peer_load("missing", missing, f->secrets, d));
 	char msg[1024];
-	snprintf(msg, sizeof(msg), "%s: cannot read: No such file or directory", missing);
+	snprintf(msg, sizeof(msg), "%s: cannot open: No such file or directory", missing);
 	assert_string_equal(diag_get(d, 0), msg);
 	free(missing);
 	free(path);
 	diag_free(d);
+}
+
+static void test_show_password_refused(void **state)
+{
+	struct fixture *f = *state;
+	assert_import_error(f, "pty x\nshow-password\n",
+	                    "peers/office:2: 'show-password' cannot be used with sshdial: pppd "
+	                    "would write the PAP secret into its log, which sshdial relays; "
+	                    "remove it");
+}
+
+/* Writes len bytes (NULs included) to dir/name, mode 0644; the path. */
+static char *write_bytes(const char *dir, const char *name, const char *buf, size_t len)
+{
+	char *path;
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	assert_int_equal(fwrite(buf, 1, len, out), len);
+	assert_int_equal(fclose(out), 0);
+	return path;
+}
+
+/* Loads path, expecting failure with exactly one message: "PATH" + suffix. */
+static void assert_load_error(const struct fixture *f, const char *path, const char *suffix)
+{
+	struct diag *d = diag_new();
+	alarm(10); /* a FIFO must not hang the test */
+	assert_null(pppd_peer_load("office", path, f->secrets, d));
+	alarm(0);
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s%s", path, suffix);
+	assert_int_equal(diag_count(d), 1);
+	assert_string_equal(diag_get(d, 0), msg);
+	diag_free(d);
+}
+
+static void test_load_limits(void **state)
+{
+	struct fixture *f = *state;
+	static const char nul[] = "pty 'ssh server'\nnoauth\0 evil\n";
+	char *path = write_bytes(f->dir, "nul", nul, sizeof(nul) - 1);
+	assert_load_error(f, path,
+	                  ":2: contains a NUL byte; a configuration file is text: remove it");
+	free(path);
+
+	char *fifo;
+	assert_true(asprintf(&fifo, "%s/fifo", f->dir) > 0);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	assert_load_error(f, fifo, ": not a regular file; name the file itself");
+	free(fifo);
+	assert_load_error(f, "/dev/zero", ": not a regular file; name the file itself");
+
+	size_t big = LINES_MAX_LINE + 20;
+	char *text = malloc(big);
+	memcpy(text, "pty x\nname ", 11);
+	memset(text + 11, 'a', big - 12);
+	text[big - 1] = '\n';
+	path = write_bytes(f->dir, "long-line", text, big);
+	assert_load_error(f, path, ":2: line longer than 4096 bytes; shorten it");
+	free(path);
+	free(text);
+
+	big = LINES_MAX_FILE + 1;
+	text = malloc(big);
+	memset(text, '\n', big);
+	path = write_bytes(f->dir, "huge", text, big);
+	assert_load_error(f, path, ": larger than 1048576 bytes: not a configuration file");
+	free(path);
+	free(text);
 }
 
 int main(void)
@@ -246,6 +317,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_syntax_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_secrets_file_checked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_load_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_show_password_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_limits, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,6 +139,22 @@ static void test_bad_content(void **state)
 	free(path);
 }
 
+/* Opening a FIFO used to wait for a writer forever; now it is refused at once. */
+static void test_not_regular(void **state)
+{
+	char *path = tmpdir_file(*state, "pw", "s3cret\n", 0600);
+	struct peer *p = peer_with_password_file(path);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "peer 'office': %s: not a regular file", path);
+	assert_read_fails(p, SECRET_MAX, msg);
+	alarm(0);
+	peer_free(p);
+	free(path);
+}
+
 static void test_pap_secrets_source(void **state)
 {
 	char *secrets = tmpdir_file(*state, "pap-secrets",
@@ -176,6 +192,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_password_file, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_permissions_checked_again, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_content, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_not_regular, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pap_secrets_source, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_pap, setup, teardown),
 	};

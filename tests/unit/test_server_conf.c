@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "server_conf.h"
+#include "tmpdir.h"
 
 /* Feeds text to the three-call reader line by line, as file "server.conf". */
 static struct server_conf *parse(const char *text, struct diag *d)
@@ -272,12 +273,73 @@ static void test_key_names(void **state)
 	assert_false(server_key_name_valid("abcdefghijklmnopqrstuvwxyz0123456"));
 }
 
+/* Writes len bytes (NULs included) to dir/name, mode 0644; the path. */
+static char *write_bytes(const char *dir, const char *name, const char *buf, size_t len)
+{
+	char *path;
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	assert_int_equal(fwrite(buf, 1, len, out), len);
+	assert_int_equal(fclose(out), 0);
+	return path;
+}
+
+/* Loads path, expecting failure with exactly the message "PATH" + suffix. */
+static void assert_load_error(const char *path, const char *suffix)
+{
+	struct diag *d = diag_new();
+	alarm(10); /* a FIFO must not hang the test */
+	assert_null(server_conf_load(path, d));
+	alarm(0);
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s%s", path, suffix);
+	assert_diag_equal(d, (const char *const[]){msg, NULL});
+	diag_free(d);
+}
+
+/* server.conf is read by the same code as peer files, with the same limits. */
+static void test_load_limits(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	static const char nul[] = POOL "key office\0evil\n";
+	char *path = write_bytes(dir, "nul", nul, sizeof(nul) - 1);
+	assert_load_error(path, ":2: contains a NUL byte; a configuration file is text: remove it");
+	free(path);
+
+	char *fifo;
+	assert_true(asprintf(&fifo, "%s/fifo", dir) > 0);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	assert_load_error(fifo, ": not a regular file; name the file itself");
+	free(fifo);
+	assert_load_error("/dev/zero", ": not a regular file; name the file itself");
+
+	char text[5000] = POOL "key ";
+	size_t at = strlen(text);
+	memset(text + at, 'k', 4500);
+	strcpy(text + at + 4500, "\n");
+	path = write_bytes(dir, "long", text, strlen(text));
+	assert_load_error(path, ":2: line longer than 4096 bytes; shorten it");
+	free(path);
+
+	path = write_bytes(dir, "good", POOL "key office\n", strlen(POOL "key office\n"));
+	struct diag *d = diag_new();
+	struct server_conf *c = server_conf_load(path, d);
+	assert_int_equal(diag_count(d), 0);
+	assert_non_null(c);
+	server_conf_free(c);
+	diag_free(d);
+	free(path);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_full_file), cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_messages),  cmocka_unit_test(test_line_options),
-	    cmocka_unit_test(test_key_names),
+	    cmocka_unit_test(test_key_names), cmocka_unit_test(test_load_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
