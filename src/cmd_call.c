@@ -108,11 +108,37 @@ static int check_peer_file_owner(const struct peer *p)
 	return EXIT_OK;
 }
 
+/* A second call of the peer exits 1, as for any command that cannot go ahead as given
+ * (sshdial(8)): the system lacks nothing, the peer is simply taken. */
+static int lock_peer(const struct peer *p, int *fd)
+{
+	char path[108];
+	pid_t holder;
+	rundir_path(path, sizeof(path), peer_name(p), "pid");
+	*fd = rundir_lock(peer_name(p), &holder);
+	if (*fd >= 0)
+		return EXIT_OK;
+	if (errno == EWOULDBLOCK && holder > 0) {
+		log_error("%s: already being dialed by sshdial pid %d (it holds %s); stop that one "
+		          "first ('kill %d')",
+		          peer_name(p), (int)holder, path, (int)holder);
+		return EXIT_CONFIG;
+	}
+	if (errno == EWOULDBLOCK) {
+		log_error("%s: already being dialed by another sshdial (it holds %s); stop that "
+		          "one first",
+		          peer_name(p), path);
+		return EXIT_CONFIG;
+	}
+	log_error("%s: cannot lock %s: %s", peer_name(p), path, strerror(errno));
+	return EXIT_SYSTEM;
+}
+
 static int call_run(struct peer *p)
 {
 	char sock[108], journal[108];
 	struct call c = {0};
-	int status = EXIT_SYSTEM;
+	int status = EXIT_SYSTEM, lock = -1;
 	struct control *ctl = NULL;
 	struct netconf *nc = NULL;
 
@@ -122,12 +148,17 @@ static int call_run(struct peer *p)
 	c.loop = event_loop_new();
 	if (!c.loop || rundir_prepare() < 0)
 		goto out;
+	/* The peer's lock first, as dhcpcd takes its pidfile's: a call that does not get it
+	 * leaves the socket, the journal and the link of the one that has it alone. */
+	status = lock_peer(p, &lock);
+	if (status != EXIT_OK)
+		goto out;
+	status = EXIT_SYSTEM;
 	ctl = control_open(c.loop, sock, peer_name(p), on_hook, &c);
 	if (!ctl) {
 		status = EXIT_CONFIG;
 		goto out;
 	}
-	/* After the control socket: holding it proves no other sshdial owns this journal. */
 	nc = netconf_open(peer_name(p), journal);
 	if (!nc)
 		goto out;
@@ -144,6 +175,7 @@ out:
 	link_free(c.link);
 	netconf_close(nc);
 	control_close(ctl);
+	rundir_unlock(peer_name(p), lock);
 	event_loop_free(c.loop);
 	return status;
 }

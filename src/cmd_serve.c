@@ -46,7 +46,9 @@ static void refuse(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_error("%s", msg);
-	fprintf(stderr, "sshdial serve: %s\n", msg);
+	char line[1100];
+	snprintf(line, sizeof(line), "sshdial serve: %s", msg);
+	log_print_line(stderr, line); /* escaped: msg quotes the request and the files */
 }
 
 static void refuse_diag(const char *key, struct diag *d)

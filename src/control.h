@@ -15,8 +15,9 @@ struct control;
 typedef int (*control_hook_fn)(void *arg, const struct hook_event *ev, pid_t sender, char *reply,
                                size_t len);
 
-/* Binds path.  If a live process already listens there, fails saying so (label names
- * what is being dialed). */
+/* Binds path.  The caller holds the peer's lock (rundir_lock), so a socket found at path
+ * is a dead run's and is replaced; should a live process answer there all the same (one
+ * that takes no lock), fails saying so (label names what is being dialed). */
 struct control *control_open(struct event_loop *loop, const char *path, const char *label,
                              control_hook_fn fn, void *arg);
 /* Closes and unlinks the socket. */

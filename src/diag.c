@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "log.h"
 #include "strv.h"
 #include "xalloc.h"
 
@@ -53,5 +54,5 @@ const char *diag_get(const struct diag *d, size_t i)
 void diag_print(const struct diag *d, FILE *f)
 {
 	for (size_t i = 0; i < strv_len(d->messages); i++)
-		fprintf(f, "%s\n", strv_get(d->messages, i));
+		log_print_line(f, strv_get(d->messages, i));
 }

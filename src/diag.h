@@ -14,6 +14,7 @@ void diag_add(struct diag *d, const char *file, unsigned line, const char *fmt, 
     __attribute__((format(printf, 4, 5)));
 size_t diag_count(const struct diag *d);
 const char *diag_get(const struct diag *d, size_t i);
+/* One line each, escaped as log_escape does: the messages quote the files' text. */
 void diag_print(const struct diag *d, FILE *f);
 
 #endif
