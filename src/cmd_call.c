@@ -92,22 +92,6 @@ static int check_system(void)
 
 /* A peer file's pty command and pppd options run as root: only root may be able to
  * change it, as iked insists for its configuration. */
-static int check_peer_file_owner(const struct peer *p)
-{
-	struct stat st;
-	if (stat(peer_file(p), &st) < 0) {
-		log_error("%s: cannot stat %s: %s", peer_name(p), peer_file(p), strerror(errno));
-		return EXIT_CONFIG;
-	}
-	if (st.st_uid != 0 || (st.st_mode & 022)) {
-		log_error("%s: %s must be owned by root and writable only by it (its pty command "
-		          "and pppd options run as root); run 'chown root %s; chmod go-w %s'",
-		          peer_name(p), peer_file(p), peer_file(p), peer_file(p));
-		return EXIT_CONFIG;
-	}
-	return EXIT_OK;
-}
-
 /* A second call of the peer exits 1, as for any command that cannot go ahead as given
  * (sshdial(8)): the system lacks nothing, the peer is simply taken. */
 static int lock_peer(const struct peer *p, int *fd)
@@ -216,8 +200,6 @@ int cmd_call(int argc, char **argv)
 	if (!p)
 		return EXIT_CONFIG;
 	int status = check_system();
-	if (status == EXIT_OK)
-		status = check_peer_file_owner(p);
 	if (status == EXIT_OK)
 		status = call_run(p);
 	peer_free(p);
