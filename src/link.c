@@ -43,6 +43,7 @@ struct link {
 	struct backoff backoff;
 	bool stopping;
 	bool redial_now; /* the path to the server changed: no backoff */
+	bool came_up;    /* this attempt reached ip-up */
 	unsigned attempts;
 	char ifname[16];
 	struct timespec dial_started;
@@ -202,7 +203,7 @@ static void on_line(void *arg, enum dial_proc from, const char *line)
 	if (l->stopping)
 		return;
 	if (from == DIAL_SSH)
-		failure_from_ssh_line(&l->failure, l->peer, line);
+		failure_from_ssh_line(&l->failure, line);
 	else
 		failure_from_pppd_line(&l->failure, line);
 }
@@ -223,7 +224,10 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 		}
 	} else {
 		if (!l->stopping)
-			failure_set(&l->failure, FAILURE_TRANSIENT, "ssh %s", how);
+			failure_from_ssh_exit(
+			    &l->failure, l->peer, wstatus,
+			    (dial_signalled(l->dial, DIAL_SSH) ? FAILURE_SSH_SIGNALLED : 0) |
+			        (l->came_up ? FAILURE_SSH_WAS_UP : 0));
 		if (dial_running(l->dial, DIAL_PPPD) && !l->stopping)
 			event_timer_set(l->loop, HANGUP_GRACE_MS, on_hangup_grace, l);
 	}
@@ -295,6 +299,7 @@ static void link_dial(struct link *l)
 
 	link_watch_path(l);
 	failure_clear(&l->failure);
+	l->came_up = false;
 	l->attempts++;
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
 	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
@@ -362,6 +367,7 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 		snprintf(reply, len, "ip-up while %s", state_names[l->state]);
 		return -1;
 	}
+	l->came_up = true; /* ssh had logged in and the server's pppd had started */
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ev->ifname);
 	size_t n = peer_route_count(l->peer);
 	for (size_t i = 0; i < n; i++) {
