@@ -188,7 +188,7 @@ static void server_cannot_run(struct failure *f, const struct peer *p, int code)
 	const char *what = code == 126 ? "is not executable" : "does not exist";
 	char said[FAILURE_LINE_MAX + 40] = "the server's shell said nothing";
 	if (n->last[0])
-		snprintf(said, sizeof(said), "the server's shell said: %s", n->last);
+		snprintf(said, sizeof(said), "the server's shell said '%s'", n->last);
 
 	if (peer_pty_command(p)) {
 		failure_set(f, FAILURE_PERMANENT,
@@ -244,9 +244,9 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 		if (nl)
 			*nl = ' ';
 		failure_set(f, FAILURE_PERMANENT,
-		            "the server's pppd refused to start (status %d): '%s'; this is the "
-		            "server's configuration (its pppd options or /etc/ppp/pap-secrets for "
-		            "this login), so dialing again will not help",
+		            "the server's pppd refused to start (status %d): '%s'; fix this on "
+		            "the server (its pppd options, or /etc/ppp/pap-secrets for this "
+		            "login)",
 		            code, quoted);
 	} else {
 		failure_set(f, FAILURE_TRANSIENT, "ssh exited with status %d", code);
