@@ -146,7 +146,7 @@ static void ssh_own_verdict(struct failure *f, const struct peer *p)
 		            known);
 	} else if (ssh_permission_denied(n->last)) {
 		failure_set(f, FAILURE_PERMANENT,
-		            "the ssh server refused the login (ssh: %s): check identity and "
+		            "the ssh server refused the login (ssh said '%s'): check identity and "
 		            "ssh-user in %s and the server's authorized_keys",
 		            n->last, peer_file(p));
 	} else if (ssh_network_error(n->last)) {

@@ -2,6 +2,7 @@
 
 #include <netdb.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@
 #define DIAL_TIMEOUT_MS 60000
 /* pppd and ssh get this long to end after SIGTERM before SIGKILL. */
 #define STOP_GRACE_MS 5000
-/* After ssh ends, pppd should see the hangup at once; past this it is told to stop. */
+/* After ssh ends, pppd should see the hangup at once, and after pppd sees one, ssh is
+ * ending by itself: past this the other is told to stop. */
 #define HANGUP_GRACE_MS 3000
 /* A link up this long has proven itself: the next failure starts the backoff afresh. */
 #define STABLE_MS 60000
@@ -151,6 +153,13 @@ static void on_hangup_grace(void *arg)
 	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 }
 
+static void on_ssh_grace(void *arg)
+{
+	struct link *l = arg;
+	dial_signal(l->dial, DIAL_SSH, SIGTERM);
+	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+}
+
 static void undo_network(struct link *l)
 {
 	unsigned n = netconf_applied(l->nc);
@@ -218,10 +227,13 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 	if (which == DIAL_PPPD) {
 		if (!l->stopping)
 			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
-		if (dial_running(l->dial, DIAL_SSH)) {
-			dial_signal(l->dial, DIAL_SSH, SIGTERM);
-			event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
-		}
+		/* A hangup (16) means ssh closed the terminal: it is ending by itself, and only
+		 * its own exit status can say why (a host key, a login); a signal would hide it. */
+		bool hangup = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 16 && !l->stopping;
+		if (dial_running(l->dial, DIAL_SSH) && hangup)
+			event_timer_set(l->loop, HANGUP_GRACE_MS, on_ssh_grace, l);
+		else if (dial_running(l->dial, DIAL_SSH))
+			on_ssh_grace(l);
 	} else {
 		if (!l->stopping)
 			failure_from_ssh_exit(
