@@ -1,7 +1,8 @@
 #!/bin/bash
 # (issue 7, 3.3) A descriptor open when `sshdial call` starts does not reach its children:
 # a file only root may read, open on descriptor 7 of the starting shell, is in neither
-# ssh (the unprivileged local-user) nor pppd.
+# ssh (the unprivileged local-user) nor pppd. (OpenSSH's ssh closes what it inherits
+# itself; pppd and a pty command's shell do not.)
 . tests/e2e/lib.sh
 e2e_setup "$@"
 . tests/e2e/call.sh
