@@ -18,6 +18,7 @@ struct child {
 	int pidfd;
 	char label[32];
 	bool running;
+	bool signalled; /* sshdial signalled it while it still ran */
 	child_exit_fn fn;
 	void *arg;
 };
@@ -78,9 +79,21 @@ bool child_running(const struct child *c)
 
 void child_signal(struct child *c, int signo)
 {
+	if (!c || !c->running)
+		return;
+	/* Exited but not reaped yet: it ended by itself, and its status must say so. */
+	siginfo_t info = {0};
+	if (waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    info.si_pid == c->pid)
+		return;
 	/* The pidfd pins the pid: a signal can never reach a recycled one. */
-	if (c && c->running)
-		syscall(SYS_pidfd_send_signal, c->pidfd, signo, NULL, 0);
+	if (syscall(SYS_pidfd_send_signal, c->pidfd, signo, NULL, 0) == 0)
+		c->signalled = true;
+}
+
+bool child_signalled(const struct child *c)
+{
+	return c && c->signalled;
 }
 
 void child_free(struct child *c)

@@ -18,7 +18,10 @@ struct child *child_watch(struct event_loop *loop, pid_t pid, const char *label,
 pid_t child_pid(const struct child *c);
 const char *child_label(const struct child *c);
 bool child_running(const struct child *c);
+/* Signals c unless it has ended already (exited, even if not reaped yet). */
 void child_signal(struct child *c, int signo);
+/* Whether child_signal reached c while it still ran: its end was sshdial's doing. */
+bool child_signalled(const struct child *c);
 /* Frees c.  A child still running is killed and waited for: nothing is left behind. */
 void child_free(struct child *c);
 

@@ -3,6 +3,7 @@
 #include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -133,15 +136,74 @@ static int move_fd(int from, int to)
 	return dup2(from, to);
 }
 
-static void exec_failed(const char *what)
+/* Closes [from, to]; to may be INT_MAX for "and every one above". */
+static void close_fd_range(int from, int to)
 {
-	dprintf(2, "cannot run %s: %s\n", what, strerror(errno));
+	if (from > to)
+		return;
+	if (syscall(SYS_close_range, (unsigned)from, (unsigned)to, 0U) == 0 || errno != ENOSYS)
+		return;
+	long max = sysconf(_SC_OPEN_MAX); /* before Linux 5.9: one at a time */
+	if (max > 0 && max - 1 < to)
+		to = (int)max - 1;
+	for (int fd = from; fd <= to; fd++)
+		close(fd);
+}
+
+/* In a child: every descriptor from `first` up goes, but for `report` (the exec report
+ * pipe, close-on-exec).  Whatever sshdial's caller left open must not reach ssh, which runs
+ * as another user, nor pppd. */
+static void close_fds_from(int first, int report)
+{
+	close_fd_range(first, report - 1);
+	close_fd_range(report + 1, INT_MAX);
+}
+
+/* In a child: tells the parent why it cannot exec, then ends.  The report pipe carries
+ * it, so that no line on ssh's stderr or pppd's log is ever sshdial's own. */
+static void exec_failed(int report, const char *what)
+{
+	dprintf(report, "%s: %s", what, strerror(errno));
 	_exit(127);
+}
+
+/* In the parent, after fork: waits for the child's exec.  EOF means it happened (the pipe is
+ * close-on-exec); anything else is the child's report of why not, in why. */
+static pid_t exec_wait(pid_t pid, int report[2], char *why, size_t len)
+{
+	close(report[1]);
+	report[1] = -1;
+	ssize_t n = -1;
+	if (pid > 0) {
+		do
+			n = read(report[0], why, len - 1);
+		while (n < 0 && errno == EINTR);
+	} else {
+		snprintf(why, len, "fork: %s", strerror(errno));
+	}
+	close(report[0]);
+	report[0] = -1;
+	if (pid > 0 && n == 0)
+		return pid;
+	if (pid > 0) {
+		why[n > 0 ? n : 0] = 0;
+		if (n < 0)
+			snprintf(why, len, "cannot read its exec report: %s", strerror(errno));
+		waitpid(pid, NULL, 0);
+	}
+	return -1;
+}
+
+/* The report pipe's write end, moved above every descriptor number a child sets up. */
+static int report_fd(int fd)
+{
+	int moved = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	return moved >= 0 ? moved : fd;
 }
 
 /* In the ssh child: become the local user with every capability set empty, the bounding
  * set included, so that nothing ssh runs (ProxyCommand, a setuid helper) can regain any. */
-static void ssh_drop_privileges(const struct ssh_identity *id)
+static void ssh_drop_privileges(const struct ssh_identity *id, int report)
 {
 	capng_get_caps_process();
 	capng_clear(CAPNG_SELECT_ALL);
@@ -149,17 +211,25 @@ static void ssh_drop_privileges(const struct ssh_identity *id)
 		if (capng_change_id((int)id->uid, (int)id->gid,
 		                    CAPNG_INIT_SUPP_GRP | CAPNG_CLEAR_BOUNDING |
 		                        CAPNG_CLEAR_AMBIENT) != 0)
-			exec_failed("ssh (cannot change to the local user)");
+			exec_failed(report, "cannot change to the local user");
 	} else if (capng_apply(CAPNG_SELECT_ALL) != 0) {
-		exec_failed("ssh (cannot drop capabilities)");
+		exec_failed(report, "cannot drop capabilities");
 	}
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		exec_failed(report, "cannot set no_new_privs");
 	/* Set after the identity change, which clears it. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+		exec_failed(report, "cannot set the parent-death signal");
 }
 
-static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int master, int err)
+static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int master, int err,
+                       char *why, size_t len)
 {
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
 	struct strv *argv = ssh_argv_build(p);
 	char env_home[300], env_user[80], env_logname[80];
 	snprintf(env_home, sizeof(env_home), "HOME=%s", id->home);
@@ -171,22 +241,29 @@ static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int 
 		char *envp[] = {env_home,    env_user,
 		                env_logname, "PATH=/usr/local/bin:/usr/bin:/bin",
 		                "LANG=C",    NULL};
+		int rep = report_fd(report[1]);
 		child_common_setup();
 		if (move_fd(master, 0) < 0 || dup2(0, 1) < 0 || move_fd(err, 2) < 0)
-			exec_failed("ssh");
-		ssh_drop_privileges(id);
+			exec_failed(rep, "cannot set up its descriptors");
+		ssh_drop_privileges(id, rep);
 		if (chdir(id->home) < 0 && chdir("/") < 0)
-			exec_failed("ssh");
+			exec_failed(rep, "cannot change to the local user's home or /");
+		close_fds_from(3, rep);
 		execve(strv_get(argv, 0), strv_argv(argv), envp);
-		exec_failed(strv_get(argv, 0));
+		exec_failed(rep, strv_get(argv, 0));
 	}
 	strv_free(argv);
-	return pid;
+	return exec_wait(pid, report, why, len);
 }
 
 static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, const char *tty,
-                        int secret, int logw)
+                        int secret, int logw, char *why, size_t len)
 {
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
 	struct pppd_params params = {.tty = tty,
 	                             .passwordfd = secret >= 0 ? PPPD_PASSWORDFD : -1,
 	                             .logfd = PPPD_LOGFD,
@@ -197,17 +274,20 @@ static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, co
 	pid_t pid = fork();
 	if (pid == 0) {
 		char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+		int rep = report_fd(report[1]);
 		child_common_setup();
 		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(logw, 1) < 0 ||
 		    move_fd(logw, 2) < 0 || (secret >= 0 && move_fd(secret, PPPD_PASSWORDFD) < 0))
-			exec_failed("pppd");
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
+			exec_failed(rep, "cannot set up its descriptors");
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+			exec_failed(rep, "cannot set the parent-death signal");
+		close_fds_from(secret >= 0 ? PPPD_PASSWORDFD + 1 : PPPD_LOGFD + 1, rep);
 		execve(PPPD_PATH, strv_argv(argv), envp);
-		exec_failed(PPPD_PATH);
+		exec_failed(rep, PPPD_PATH);
 	}
 	strv_free(argv);
-	return pid;
+	return exec_wait(pid, report, why, len);
 }
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id)
@@ -304,10 +384,15 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		return NULL;
 
 	struct dial *d = calloc(1, sizeof(*d));
+	if (!d) {
+		log_error("%s: cannot dial: out of memory", peer_name(p));
+		*status = EXIT_SYSTEM;
+		return NULL;
+	}
 	*d = (struct dial){.loop = loop, .peer = p, .ops = ops, .arg = arg, .slave = -1};
 	d->out[0].fd = d->out[1].fd = -1;
 	int master = -1, secret = -1, errp[2] = {-1, -1}, logp[2] = {-1, -1};
-	char tty[64];
+	char tty[64], why[256] = "";
 
 	*status = EXIT_SYSTEM;
 	if (open_pty(p, &master, &d->slave, tty, sizeof(tty)) < 0)
@@ -321,22 +406,31 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		log_error("%s: cannot create a pipe: %s", peer_name(p), strerror(errno));
 		goto fail;
 	}
-	pid_t pppd = spawn_pppd(p, hooks, tty, secret, logp[1]);
-	if (pppd > 0)
-		d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
-	pid_t ssh = d->proc[DIAL_PPPD] ? spawn_ssh(p, &id, master, errp[1]) : -1;
-	if (ssh > 0)
-		d->proc[DIAL_SSH] = child_watch(loop, ssh, "ssh", on_child_exit, d);
-	if (!d->proc[DIAL_PPPD] || !d->proc[DIAL_SSH]) {
-		log_error("%s: cannot start %s: %s", peer_name(p),
-		          d->proc[DIAL_PPPD] ? "ssh" : "pppd", strerror(errno));
+	pid_t pppd = spawn_pppd(p, hooks, tty, secret, logp[1], why, sizeof(why));
+	if (pppd < 0) {
+		log_error("%s: cannot start pppd: %s", peer_name(p), why);
 		goto fail;
 	}
+	d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
+	if (!d->proc[DIAL_PPPD])
+		goto fail; /* child_watch said why */
+	pid_t ssh = spawn_ssh(p, &id, master, errp[1], why, sizeof(why));
+	if (ssh < 0) {
+		log_error("%s: cannot start %s: %s", peer_name(p),
+		          peer_pty_command(p) ? "the pty command" : "ssh", why);
+		goto fail;
+	}
+	d->proc[DIAL_SSH] = child_watch(loop, ssh, "ssh", on_child_exit, d);
+	if (!d->proc[DIAL_SSH])
+		goto fail;
+	if (event_fd_add(loop, errp[0], EPOLLIN, on_ssh_output, d) < 0)
+		goto fail; /* event_fd_add said why */
 	d->out[DIAL_SSH].fd = errp[0];
+	errp[0] = -1;
+	if (event_fd_add(loop, logp[0], EPOLLIN, on_pppd_output, d) < 0)
+		goto fail;
 	d->out[DIAL_PPPD].fd = logp[0];
-	errp[0] = logp[0] = -1;
-	event_fd_add(loop, d->out[DIAL_SSH].fd, EPOLLIN, on_ssh_output, d);
-	event_fd_add(loop, d->out[DIAL_PPPD].fd, EPOLLIN, on_pppd_output, d);
+	logp[0] = -1;
 	*status = EXIT_OK;
 fail:
 	/* The children hold their own copies now; sshdial keeps only the slave. */
@@ -361,6 +455,11 @@ bool dial_running(const struct dial *d, enum dial_proc which)
 void dial_signal(struct dial *d, enum dial_proc which, int signo)
 {
 	child_signal(d->proc[which], signo);
+}
+
+bool dial_signalled(const struct dial *d, enum dial_proc which)
+{
+	return child_signalled(d->proc[which]);
 }
 
 void dial_free(struct dial *d)

@@ -33,6 +33,8 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 pid_t dial_pid(const struct dial *d, enum dial_proc which);
 bool dial_running(const struct dial *d, enum dial_proc which);
 void dial_signal(struct dial *d, enum dial_proc which, int signo);
+/* Whether dial_signal reached the process while it still ran. */
+bool dial_signalled(const struct dial *d, enum dial_proc which);
 /* Kills and reaps whatever still runs, closes every descriptor. */
 void dial_free(struct dial *d);
 

@@ -2,6 +2,7 @@
 
 #include <netdb.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@
 #define DIAL_TIMEOUT_MS 60000
 /* pppd and ssh get this long to end after SIGTERM before SIGKILL. */
 #define STOP_GRACE_MS 5000
-/* After ssh ends, pppd should see the hangup at once; past this it is told to stop. */
+/* After ssh ends, pppd should see the hangup at once, and after pppd sees one, ssh is
+ * ending by itself: past this the other is told to stop. */
 #define HANGUP_GRACE_MS 3000
 /* A link up this long has proven itself: the next failure starts the backoff afresh. */
 #define STABLE_MS 60000
@@ -43,6 +45,7 @@ struct link {
 	struct backoff backoff;
 	bool stopping;
 	bool redial_now; /* the path to the server changed: no backoff */
+	bool came_up;    /* this attempt reached ip-up */
 	unsigned attempts;
 	char ifname[16];
 	struct timespec dial_started;
@@ -150,6 +153,13 @@ static void on_hangup_grace(void *arg)
 	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 }
 
+static void on_ssh_grace(void *arg)
+{
+	struct link *l = arg;
+	dial_signal(l->dial, DIAL_SSH, SIGTERM);
+	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+}
+
 static void undo_network(struct link *l)
 {
 	unsigned n = netconf_applied(l->nc);
@@ -202,7 +212,7 @@ static void on_line(void *arg, enum dial_proc from, const char *line)
 	if (l->stopping)
 		return;
 	if (from == DIAL_SSH)
-		failure_from_ssh_line(&l->failure, l->peer, line);
+		failure_from_ssh_line(&l->failure, line);
 	else
 		failure_from_pppd_line(&l->failure, line);
 }
@@ -217,13 +227,19 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 	if (which == DIAL_PPPD) {
 		if (!l->stopping)
 			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
-		if (dial_running(l->dial, DIAL_SSH)) {
-			dial_signal(l->dial, DIAL_SSH, SIGTERM);
-			event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
-		}
+		/* A hangup (16) means ssh closed the terminal: it is ending by itself, and only
+		 * its own exit status can say why (a host key, a login); a signal would hide it. */
+		bool hangup = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 16 && !l->stopping;
+		if (dial_running(l->dial, DIAL_SSH) && hangup)
+			event_timer_set(l->loop, HANGUP_GRACE_MS, on_ssh_grace, l);
+		else if (dial_running(l->dial, DIAL_SSH))
+			on_ssh_grace(l);
 	} else {
 		if (!l->stopping)
-			failure_set(&l->failure, FAILURE_TRANSIENT, "ssh %s", how);
+			failure_from_ssh_exit(
+			    &l->failure, l->peer, wstatus,
+			    (dial_signalled(l->dial, DIAL_SSH) ? FAILURE_SSH_SIGNALLED : 0) |
+			        (l->came_up ? FAILURE_SSH_WAS_UP : 0));
 		if (dial_running(l->dial, DIAL_PPPD) && !l->stopping)
 			event_timer_set(l->loop, HANGUP_GRACE_MS, on_hangup_grace, l);
 	}
@@ -295,6 +311,7 @@ static void link_dial(struct link *l)
 
 	link_watch_path(l);
 	failure_clear(&l->failure);
+	l->came_up = false;
 	l->attempts++;
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
 	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
@@ -362,6 +379,7 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 		snprintf(reply, len, "ip-up while %s", state_names[l->state]);
 		return -1;
 	}
+	l->came_up = true; /* ssh had logged in and the server's pppd had started */
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ev->ifname);
 	size_t n = peer_route_count(l->peer);
 	for (size_t i = 0; i < n; i++) {

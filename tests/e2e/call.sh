@@ -132,3 +132,22 @@ assert_route_once() {
 ping_through() {
 	wait_for "${2:-60}" in_cli ping -c 1 -W 2 "$1" || fail "no ping through the link to $1 within ${2:-60}s"
 }
+
+# --- failures named right (issue 7) -----------------------------------------------------------
+
+# call_verdict: sshdial's last error line, the verdict it exited with, without "sshdial: error: ".
+call_verdict() { grep -E '^sshdial: error: ' "$CALL_LOG" | tail -n 1 | sed 's/^sshdial: error: //'; }
+
+# call_ends_once NAME STATUS WHAT: NAME's call ends by itself (within 150 s; a redial loop
+# would still be running) with STATUS after exactly one attempt, leaving nothing behind.
+# Sets CALL_VERDICT for the caller to check what the message says.
+call_ends_once() {
+	call_start "$1"
+	call_wait_exit 150
+	CALL_VERDICT=$(call_verdict)
+	note "$3: status $CALL_RC after $(since "$CALL_STARTED")s: $CALL_VERDICT"
+	assert_eq "$(call_attempts)" 1 "$3: dial attempts"
+	assert_eq "$(call_count "$LINK_DOWN_RE")" 0 "$3: redials announced"
+	assert_eq "$CALL_RC" "$2" "$3: exit status"
+	assert_nothing_left "$1"
+}

@@ -39,14 +39,27 @@ static int exited(int code)
 	return (code & 0xff) << 8; /* a wait status as from waitpid */
 }
 
+/* ssh's stderr lines, then its wait status, as link.c hands them over. */
+static void ssh_said(struct failure *f, const char *const *lines, int wstatus, unsigned how)
+{
+	failure_clear(f);
+	for (size_t i = 0; lines[i]; i++)
+		failure_from_ssh_line(f, lines[i]);
+	failure_from_ssh_exit(f, peer, wstatus, how);
+}
+
 static void host_key_is_permanent(void **state)
 {
 	(void)state;
 	struct failure f;
-	failure_clear(&f);
-	failure_from_ssh_line(&f, peer, "Host key verification failed.");
+	ssh_said(&f,
+	         (const char *[]){"No ED25519 host key is known for vpn.example.net and you have "
+	                          "requested strict checking.",
+	                          "Host key verification failed.", NULL},
+	         exited(255), 0);
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
 	assert_non_null(strstr(f.reason, "host key verification failed for 'vpn.example.net'"));
+	assert_non_null(strstr(f.reason, "not in the known hosts"));
 	assert_non_null(strstr(f.reason, "/etc/sshdial/known_hosts"));
 	/* pppd's later hangup must not soften the verdict */
 	failure_from_pppd_exit(&f, peer, exited(16));
@@ -54,14 +67,142 @@ static void host_key_is_permanent(void **state)
 	assert_int_equal(failure_exit_status(&f), EXIT_PERMANENT);
 }
 
+static void changed_host_key_is_named(void **state)
+{
+	(void)state;
+	struct failure f;
+	ssh_said(&f,
+	         (const char *[]){"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+	                          "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @",
+	                          "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+	                          "Host key for vpn.example.net has changed and you have "
+	                          "requested strict checking.",
+	                          "Host key verification failed.", NULL},
+	         exited(255), 0);
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+	assert_non_null(strstr(f.reason, "CHANGED"));
+}
+
+/* The remote command's stderr shares the stream: its words are not ssh's verdict. */
+static void remote_lines_are_not_ssh_verdicts(void **state)
+{
+	(void)state;
+	const char *const spoof[] = {"Host key verification failed.",
+	                             "pppuser@10.77.0.2: Permission denied (publickey).", NULL};
+	const char *const hostkey[] = {"Host key verification failed.", NULL};
+	struct failure f;
+	for (int code = 0; code <= 1; code++) {
+		ssh_said(&f, hostkey, exited(code), 0);
+		assert_int_equal(f.cls, FAILURE_TRANSIENT);
+		ssh_said(&f, spoof, exited(code), 0);
+		assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	}
+	/* 255 after sshdial signalled ssh, or after the link was up, is not ssh's verdict */
+	ssh_said(&f, hostkey, exited(255), FAILURE_SSH_SIGNALLED);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	ssh_said(&f, hostkey, exited(255), FAILURE_SSH_WAS_UP);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	/* nor a verdict-like line that ssh's last words followed */
+	ssh_said(&f,
+	         (const char *[]){"Host key verification failed.",
+	                          "Connection to 10.77.0.2 closed by remote host.", NULL},
+	         exited(255), 0);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	/* nor lines that merely contain the words */
+	ssh_said(&f, (const char *[]){"echo Host key verification failed. now", NULL}, exited(255),
+	         0);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	ssh_said(&f, (const char *[]){"sh: 1: /srv/x: Permission denied (publickey).", NULL},
+	         exited(255), 0);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	/* debug chatter after the verdict does not hide it */
+	ssh_said(&f, (const char *[]){"Host key verification failed.", "debug1: exit", NULL},
+	         exited(255), 0);
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+}
+
 static void permission_denied_is_permanent(void **state)
 {
 	(void)state;
 	struct failure f;
-	failure_clear(&f);
-	failure_from_ssh_line(&f, peer, "pppuser@10.77.0.2: Permission denied (publickey).");
+	ssh_said(&f, (const char *[]){"pppuser@10.77.0.2: Permission denied (publickey).", NULL},
+	         exited(255), 0);
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
 	assert_non_null(strstr(f.reason, "Permission denied"));
+	assert_non_null(strstr(f.reason, "/etc/sshdial/peers/office"));
+	/* OpenSSH before 8: without USER@HOST */
+	ssh_said(&f, (const char *[]){"Permission denied (publickey,password).", NULL}, exited(255),
+	         0);
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+}
+
+static void server_cannot_run_its_command(void **state)
+{
+	(void)state;
+	struct failure f;
+	ssh_said(&f, (const char *[]){"sh: 1: /usr/local/bin/nope: not found", NULL}, exited(127),
+	         0);
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+	assert_int_equal(failure_exit_status(&f), EXIT_PERMANENT);
+	assert_non_null(strstr(f.reason, "'/usr/local/bin/nope' does not exist"));
+	assert_non_null(strstr(f.reason, "sh: 1: /usr/local/bin/nope: not found"));
+	ssh_said(&f, (const char *[]){"sh: 1: /home/pppuser/serve: Permission denied", NULL},
+	         exited(126), 0);
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+	assert_non_null(strstr(f.reason, "'/home/pppuser/serve' is not executable"));
+	ssh_said(&f,
+	         (const char *[]){"bash: line 1: /opt/a b/pppd: No such file or directory", NULL},
+	         exited(127), 0);
+	assert_non_null(strstr(f.reason, "'/opt/a b/pppd' does not exist"));
+	/* no line of a shell's form: still the server's, quoted as it is */
+	ssh_said(&f, (const char *[]){NULL}, exited(127), 0);
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+	assert_non_null(strstr(f.reason, "said nothing"));
+}
+
+static void server_pppd_refusing_is_permanent(void **state)
+{
+	(void)state;
+	struct failure f;
+	ssh_said(&f,
+	         (const char *[]){"pppd: The remote system is required to authenticate itself",
+	                          "pppd: but I couldn't find any suitable secret (password) for "
+	                          "it to use to do so.",
+	                          NULL},
+	         exited(1), 0);
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+	assert_non_null(strstr(f.reason, "'pppd: The remote system is required to authenticate "
+	                                 "itself but I couldn't find any suitable secret"));
+	ssh_said(&f,
+	         (const char *[]){"/usr/sbin/pppd: unrecognized option 'frobnicate'",
+	                          "pppd version 2.4.9", "Usage: /usr/sbin/pppd [ options ]", NULL},
+	         exited(2), 0);
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+	assert_non_null(strstr(f.reason, "'/usr/sbin/pppd: unrecognized option 'frobnicate''"));
+	/* not pppd's form, not a failure, or long after pppd started: not a refusal */
+	ssh_said(&f, (const char *[]){"xpppd: nope", NULL}, exited(1), 0);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	ssh_said(&f, (const char *[]){"pppd: nope", NULL}, exited(0), 0);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	ssh_said(&f, (const char *[]){"pppd: nope", NULL}, exited(1), FAILURE_SSH_WAS_UP);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+}
+
+static void pppd_lock_failure_is_a_system_failure(void **state)
+{
+	(void)state;
+	struct failure f;
+	failure_clear(&f);
+	failure_from_pppd_line(&f, "Can't create lock file /var/lock/LCK..pts_3: No such file or "
+	                           "directory");
+	failure_from_pppd_exit(&f, peer, exited(6));
+	assert_int_equal(f.cls, FAILURE_SYSTEM);
+	assert_int_equal(failure_exit_status(&f), EXIT_SYSTEM);
+	assert_non_null(strstr(f.reason, "lock file /var/lock/LCK..pts_3: No such file or "
+	                                 "directory"));
+	failure_clear(&f);
+	failure_from_pppd_exit(&f, peer, exited(6));
+	assert_int_equal(f.cls, FAILURE_SYSTEM);
 }
 
 static void pap_rejected_is_permanent(void **state)
@@ -81,15 +222,17 @@ static void network_failures_are_transient(void **state)
 	(void)state;
 	struct failure f;
 	failure_clear(&f);
-	failure_from_ssh_line(&f, peer,
-	                      "ssh: connect to host 10.0.0.1 port 22: Connection refused");
+	ssh_said(
+	    &f, (const char *[]){"ssh: connect to host 10.0.0.1 port 22: Connection refused", NULL},
+	    exited(255), 0);
 	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	assert_string_equal(f.reason, "ssh: connect to host 10.0.0.1 port 22: Connection refused");
 	assert_int_equal(failure_exit_status(&f), EXIT_OK);
 	failure_clear(&f);
 	failure_from_pppd_exit(&f, peer, exited(16));
 	assert_int_equal(f.cls, FAILURE_TRANSIENT);
 	failure_clear(&f);
-	failure_from_ssh_line(&f, peer, "debug1: some chatter");
+	failure_from_ssh_line(&f, "debug1: some chatter");
 	assert_int_equal(f.cls, FAILURE_NONE);
 }
 
@@ -114,7 +257,8 @@ static void pppd_exit_classes(void **state)
 		int status;
 	} cases[] = {{2, FAILURE_CONFIG, EXIT_CONFIG}, {4, FAILURE_SYSTEM, EXIT_SYSTEM},
 	             {1, FAILURE_SYSTEM, EXIT_SYSTEM}, {10, FAILURE_TRANSIENT, EXIT_OK},
-	             {15, FAILURE_TRANSIENT, EXIT_OK}, {19, FAILURE_PERMANENT, EXIT_PERMANENT}};
+	             {15, FAILURE_TRANSIENT, EXIT_OK}, {19, FAILURE_PERMANENT, EXIT_PERMANENT},
+	             {6, FAILURE_SYSTEM, EXIT_SYSTEM}, {7, FAILURE_SYSTEM, EXIT_SYSTEM}};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct failure f;
 		failure_clear(&f);
@@ -128,7 +272,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(host_key_is_permanent),
+	    cmocka_unit_test(changed_host_key_is_named),
+	    cmocka_unit_test(remote_lines_are_not_ssh_verdicts),
 	    cmocka_unit_test(permission_denied_is_permanent),
+	    cmocka_unit_test(server_cannot_run_its_command),
+	    cmocka_unit_test(server_pppd_refusing_is_permanent),
+	    cmocka_unit_test(pppd_lock_failure_is_a_system_failure),
 	    cmocka_unit_test(pap_rejected_is_permanent),
 	    cmocka_unit_test(network_failures_are_transient),
 	    cmocka_unit_test(lcp_echo_death_is_named),
