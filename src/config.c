@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -103,42 +104,28 @@ bool peer_name_valid(const char *name)
 	           n;
 }
 
-/* Keywords whose value is kept as written, and the peer's field for it. */
-static char **string_field(struct peer *p, int k)
-{
-	switch (k) {
-	case PK_SSH_USER:
-		return &p->ssh_user;
-	case PK_IDENTITY:
-		return &p->identity;
-	case PK_KNOWN_HOSTS:
-		return &p->known_hosts;
-	case PK_REMOTE_COMMAND:
-		return &p->remote_command;
-	case PK_LOCAL_USER:
-		return &p->local_user;
-	case PK_PAP_USER:
-		return &p->pap_user;
-	case PK_PTY:
-		return &p->pty;
-	default:
-		return &p->remotename;
-	}
-}
+static void *field_of(struct config_reader *r, int k);
 
+/* The setters of values kept as they are, in the peer's field for the keyword. */
 static void set_string(struct config_reader *r, int k, const struct kw_place *at,
                        const struct kw_value *v)
 {
 	(void)at;
-	replace(string_field(r->peer, k), v->text);
+	replace(field_of(r, k), v->text);
 }
 
 static void set_flag(struct config_reader *r, int k, const struct kw_place *at,
                      const struct kw_value *v)
 {
 	(void)at;
-	struct peer *p = r->peer;
-	*(k == PK_DNS ? &p->dns : k == PK_COMPRESSION ? &p->compression : &p->health) = v->yes;
+	*(bool *)field_of(r, k) = v->yes;
+}
+
+static void set_number(struct config_reader *r, int k, const struct kw_place *at,
+                       const struct kw_value *v)
+{
+	(void)at;
+	*(unsigned *)field_of(r, k) = v->number;
 }
 
 /* A file that holds a secret: root reads it, so anyone else able to read or change it
@@ -177,14 +164,6 @@ static void set_host(struct config_reader *r, int k, const struct kw_place *at,
 		         v->text, (int)(at_sign - v->text), v->text, at_sign + 1);
 	else
 		replace(&r->peer->host, v->text);
-}
-
-static void set_port(struct config_reader *r, int k, const struct kw_place *at,
-                     const struct kw_value *v)
-{
-	(void)k;
-	(void)at;
-	r->peer->port = v->number;
 }
 
 /* sshdial sets these on every ssh command line; ssh takes the first value it is given,
@@ -317,39 +296,39 @@ static void set_linkname(struct config_reader *r, int k, const struct kw_place *
 		         v->text);
 }
 
-static void set_health_time(struct config_reader *r, int k, const struct kw_place *at,
-                            const struct kw_value *v)
-{
-	(void)at;
-	*(k == PK_HEALTH_INTERVAL ? &r->peer->health_interval_ms : &r->peer->health_timeout_ms) =
-	    v->number;
-}
-
-/* Indexed by enum peer_keyword, beside the table. */
-static set_fn *const setters[PK_COUNT] = {
-    [PK_HOST] = set_host,
-    [PK_PORT] = set_port,
-    [PK_SSH_USER] = set_string,
-    [PK_IDENTITY] = set_string,
-    [PK_KNOWN_HOSTS] = set_string,
-    [PK_SSH_OPTION] = set_ssh_option,
-    [PK_REMOTE_COMMAND] = set_string,
-    [PK_LOCAL_USER] = set_string,
-    [PK_PAP_USER] = set_string,
-    [PK_PAP_PASSWORD_FILE] = set_secret_path,
-    [PK_PAP_SECRETS] = set_secret_path,
-    [PK_ROUTE] = set_route,
-    [PK_ROUTE_ALL] = set_route_all,
-    [PK_DNS] = set_flag,
-    [PK_COMPRESSION] = set_flag,
-    [PK_PPPD_OPTION] = set_pppd_option,
-    [PK_PTY] = set_string,
-    [PK_LINKNAME] = set_linkname,
-    [PK_REMOTENAME] = set_string,
-    [PK_HEALTH] = set_flag,
-    [PK_HEALTH_INTERVAL] = set_health_time,
-    [PK_HEALTH_TIMEOUT] = set_health_time,
+/* Indexed by enum peer_keyword, beside the table: what each keyword does with its value. */
+static const struct {
+	set_fn *set;
+	size_t field; /* where set_string, set_flag and set_number keep it */
+} setters[PK_COUNT] = {
+    [PK_HOST] = {set_host},
+    [PK_PORT] = {set_number, offsetof(struct peer, port)},
+    [PK_SSH_USER] = {set_string, offsetof(struct peer, ssh_user)},
+    [PK_IDENTITY] = {set_string, offsetof(struct peer, identity)},
+    [PK_KNOWN_HOSTS] = {set_string, offsetof(struct peer, known_hosts)},
+    [PK_SSH_OPTION] = {set_ssh_option},
+    [PK_REMOTE_COMMAND] = {set_string, offsetof(struct peer, remote_command)},
+    [PK_LOCAL_USER] = {set_string, offsetof(struct peer, local_user)},
+    [PK_PAP_USER] = {set_string, offsetof(struct peer, pap_user)},
+    [PK_PAP_PASSWORD_FILE] = {set_secret_path},
+    [PK_PAP_SECRETS] = {set_secret_path},
+    [PK_ROUTE] = {set_route},
+    [PK_ROUTE_ALL] = {set_route_all},
+    [PK_DNS] = {set_flag, offsetof(struct peer, dns)},
+    [PK_COMPRESSION] = {set_flag, offsetof(struct peer, compression)},
+    [PK_PPPD_OPTION] = {set_pppd_option},
+    [PK_PTY] = {set_string, offsetof(struct peer, pty)},
+    [PK_LINKNAME] = {set_linkname},
+    [PK_REMOTENAME] = {set_string, offsetof(struct peer, remotename)},
+    [PK_HEALTH] = {set_flag, offsetof(struct peer, health)},
+    [PK_HEALTH_INTERVAL] = {set_number, offsetof(struct peer, health_interval_ms)},
+    [PK_HEALTH_TIMEOUT] = {set_number, offsetof(struct peer, health_timeout_ms)},
 };
+
+static void *field_of(struct config_reader *r, int k)
+{
+	return (char *)r->peer + setters[k].field;
+}
 
 /* A timeout shorter than two probe periods would call a link dead for one lost probe. */
 static void check_health(struct config_reader *r)
@@ -416,7 +395,7 @@ static void apply(struct config_reader *r, int k, const struct kw_place *at, con
 {
 	struct kw_value v;
 	if (kw_take(&table, k, at, &r->first_line[k], value, &v))
-		setters[k](r, k, at, &v);
+		setters[k].set(r, k, at, &v);
 }
 
 void config_read_keyword(struct config_reader *r, const char *key, const char *value,
