@@ -41,7 +41,9 @@ struct keyword {
 	enum kw_kind kind;
 	const char *usage; /* how to write it: the help that messages and the manual show */
 	unsigned flags;
-	unsigned places;   /* where it may be given: the reader's own bits, 0 anywhere */
+	/* Where it may be given, in the reader's own bits (0: anywhere); the reader checks
+	 * it, since only the reader can say where the keyword belongs instead. */
+	unsigned places;
 	unsigned min, max; /* KW_NUMBER's bounds */
 };
 
