@@ -32,6 +32,10 @@ void config_read_pppd_word(struct config_reader *r, const char *word, unsigned l
  * the input unusable as a whole. */
 void config_read_abort(struct config_reader *r);
 
+/* The peer file's keywords (the docs test compares them with sshdial-peer(5)). */
+struct kw_table;
+const struct kw_table *config_keywords(void);
+
 /* A peer name becomes file and socket names: 1-32 of [A-Za-z0-9._-], no leading '.'. */
 bool peer_name_valid(const char *name);
 

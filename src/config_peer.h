@@ -4,6 +4,7 @@
 #define SSHDIAL_CONFIG_PEER_H
 
 #include "config.h"
+#include "keyword.h"
 
 struct peer {
 	char *name;
@@ -22,8 +23,7 @@ struct peer {
 	char *secret_path;
 	char *linkname;
 	char *remotename;
-	struct cidr *routes;
-	size_t route_count;
+	struct kw_networks routes; /* with the line of each, for "given twice" */
 	bool route_all;
 	bool dns;
 	bool compression;

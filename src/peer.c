@@ -16,7 +16,7 @@ void peer_free(struct peer *p)
 		free(strings[i]);
 	strv_free(p->ssh_options);
 	strv_free(p->pppd_options);
-	free(p->routes);
+	kw_networks_free(&p->routes);
 	free(p);
 }
 
@@ -102,12 +102,12 @@ const char *peer_remotename(const struct peer *p)
 
 size_t peer_route_count(const struct peer *p)
 {
-	return p->route_count;
+	return p->routes.count;
 }
 
 const struct cidr *peer_route(const struct peer *p, size_t i)
 {
-	return i < p->route_count ? &p->routes[i] : NULL;
+	return i < p->routes.count ? &p->routes.nets[i] : NULL;
 }
 
 bool peer_route_all(const struct peer *p)

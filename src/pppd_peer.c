@@ -1,10 +1,10 @@
 #include "pppd_peer.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "keyword.h"
 #include "lines.h"
 #include "pppd_options.h"
 #include "words.h"
@@ -13,7 +13,16 @@
 /* pppd peer files are a few lines; anything this big is not one. */
 #define MAX_PEER_FILE LINES_MAX_FILE
 
-/* An option that sshdial takes over from the file; as in pppd, the last one given wins. */
+/* The options sshdial takes over from the file, and the keyword each becomes; as in
+ * pppd, the last one given wins. */
+enum { TAKE_PTY, TAKE_USER, TAKE_LINKNAME, TAKE_REMOTENAME, TAKE_COUNT };
+static const char *const taken_options[TAKE_COUNT][2] = {
+    [TAKE_PTY] = {"pty", "pty"},
+    [TAKE_USER] = {"user", "pap-user"},
+    [TAKE_LINKNAME] = {"linkname", "linkname"},
+    [TAKE_REMOTENAME] = {"remotename", "remotename"},
+};
+
 struct taken {
 	char *value;
 	unsigned line;
@@ -25,21 +34,21 @@ struct import {
 	struct diag *d;
 	const char *file;
 	const char *pap_secrets;
-	struct taken pty, user, linkname, remotename;
+	struct taken taken[TAKE_COUNT];
 	unsigned compression_line; /* where the file asks for compression, if it does */
 };
 
-static void import_error(struct import *im, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void import_error(struct import *im, unsigned line, const char *fmt, ...)
+static struct kw_place place(const struct import *im, unsigned line)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	diag_add(im->d, im->file, line, "%s", msg);
-	free(msg);
+	return (struct kw_place){im->d, im->file, line};
+}
+
+static int taken_option(const char *option)
+{
+	for (int t = 0; t < TAKE_COUNT; t++)
+		if (strcmp(option, taken_options[t][0]) == 0)
+			return t;
+	return -1;
 }
 
 static void take(struct taken *t, const char *value, unsigned line)
@@ -70,7 +79,8 @@ static bool refused(struct import *im, const char *option, unsigned line)
 	const char *why = pppd_option_refusal(option);
 	if (!why || strcmp(option, "call") == 0 || strcmp(option, "file") == 0)
 		return false;
-	import_error(im, line, "'%s' cannot be used with sshdial: %s", option, why);
+	const struct kw_place at = place(im, line);
+	kw_error(&at, "'%s' cannot be used with sshdial: %s", option, why);
 	return true;
 }
 
@@ -91,22 +101,19 @@ static void import_plain(struct import *im, const char *word, unsigned line)
 static void import_with_value(struct import *im, const char *option, const char *value,
                               unsigned line)
 {
-	if (strcmp(option, "pty") == 0) {
-		take(&im->pty, value, line);
-	} else if (strcmp(option, "user") == 0) {
-		take(&im->user, value, line);
-	} else if (strcmp(option, "linkname") == 0) {
-		take(&im->linkname, value, line);
-	} else if (strcmp(option, "remotename") == 0) {
-		take(&im->remotename, value, line);
+	const struct kw_place at = place(im, line);
+	const char *user = im->taken[TAKE_USER].value;
+	int t = taken_option(option);
+	if (t >= 0) {
+		take(&im->taken[t], value, line);
 	} else if (strcmp(option, "ipparam") == 0) {
 		return;
 	} else if (strcmp(option, "password") == 0) {
 		/* The value is a secret: it goes in no message. */
-		import_error(im, line,
-		             "password: a secret in a peer file would show on pppd's command line; "
-		             "put it in %s as '%s * SECRET' and remove this option",
-		             im->pap_secrets, im->user.value ? im->user.value : "USER");
+		kw_error(&at,
+		         "password: a secret in a peer file would show on pppd's command line; put "
+		         "it in %s as '%s * SECRET' and remove this option",
+		         im->pap_secrets, user ? user : "USER");
 	} else if (!refused(im, option, line)) {
 		if (strcmp(option, "deflate") == 0 || strcmp(option, "bsdcomp") == 0)
 			im->compression_line = line;
@@ -128,33 +135,31 @@ static int import_option(struct import *im, const char *word)
 	int n = words_next(im->w, &value);
 	if (n == 1)
 		import_with_value(im, option, value, line);
-	else if (n == 0)
-		import_error(im, line, "%s: missing value at the end of the file", option);
+	const struct kw_place at = place(im, line);
+	if (n == 0)
+		kw_error(&at, "%s: missing value at the end of the file", option);
 	free(option);
 	return n < 0 ? -1 : 0;
 }
 
-static void feed(struct import *im, const char *keyword, const struct taken *t)
-{
-	if (t->value)
-		config_read_keyword(im->r, keyword, t->value, t->line);
-}
-
 static struct peer *import_finish(struct import *im)
 {
-	if (!im->pty.value) {
-		import_error(im, 0,
-		             "no 'pty' option: sshdial dials a pppd peer file only through its pty "
-		             "command; write an sshdial peer file instead (see sshdial-peer(5))");
+	const struct kw_place whole = place(im, 0);
+	if (!im->taken[TAKE_PTY].value) {
+		kw_error(&whole, "no 'pty' option: sshdial dials a pppd peer file only through its "
+		                 "pty command; write an sshdial peer file instead (see "
+		                 "sshdial-peer(5))");
 		config_read_abort(im->r);
 		return NULL;
 	}
-	feed(im, "pty", &im->pty);
-	feed(im, "pap-user", &im->user);
-	if (im->user.value)
-		config_read_keyword(im->r, "pap-secrets", im->pap_secrets, im->user.line);
-	feed(im, "linkname", &im->linkname);
-	feed(im, "remotename", &im->remotename);
+	for (int t = 0; t < TAKE_COUNT; t++) {
+		const struct taken *given = &im->taken[t];
+		if (!given->value)
+			continue;
+		config_read_keyword(im->r, taken_options[t][1], given->value, given->line);
+		if (t == TAKE_USER)
+			config_read_keyword(im->r, "pap-secrets", im->pap_secrets, given->line);
+	}
 	/* pppd compresses by default, sshdial does not: keep what the file asked for. */
 	if (im->compression_line)
 		config_read_keyword(im->r, "compression", "yes", im->compression_line);
@@ -174,15 +179,15 @@ struct peer *pppd_peer_parse(const char *peer_name, const char *file, const char
 			n = -1;
 	struct peer *p = NULL;
 	if (n < 0) {
-		import_error(&im, words_line(im.w), "%s", words_error(im.w));
+		const struct kw_place at = place(&im, words_line(im.w));
+		kw_error(&at, "%s", words_error(im.w));
 		config_read_abort(im.r);
 	} else {
 		p = import_finish(&im);
 	}
 	words_free(im.w);
-	struct taken *all[] = {&im.pty, &im.user, &im.linkname, &im.remotename};
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		free(all[i]->value);
+	for (int t = 0; t < TAKE_COUNT; t++)
+		free(im.taken[t].value);
 	return p;
 }
 

@@ -30,6 +30,10 @@ struct server_conf *server_conf_read_finish(struct server_conf_reader *r);
 struct server_conf *server_conf_load(const char *path, struct diag *d);
 void server_conf_free(struct server_conf *c);
 
+/* server.conf's keywords (the docs test compares them with sshdial-server(5)). */
+struct kw_table;
+const struct kw_table *server_conf_keywords(void);
+
 /* A key name becomes a syslog tag, a pppd ipparam and a lease's owner: 1-32 of
  * [A-Za-z0-9._-], no leading '.'. */
 bool server_key_name_valid(const char *name);

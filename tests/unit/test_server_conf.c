@@ -177,6 +177,14 @@ static void test_messages(void **state)
 	assert_error(POOL "key a\nroute 0.0.0.0/0",
 	             "server.conf:3: route: '0.0.0.0/0' is the default route, which a key cannot "
 	             "take over");
+	/* The engine's messages, as the peer file has them. */
+	assert_error(
+	    POOL "key a\nroute 10.0.0.0/33",
+	    "server.conf:3: route: '10.0.0.0/33' has a bad prefix length; IPv4 takes 0-32");
+	assert_error(POOL "mtuu 1400",
+	             "server.conf:2: unknown keyword 'mtuu'; did you mean 'mtu'?");
+	assert_error(POOL "log-file '/var/log/a\x01'",
+	             "server.conf:2: log-file: the value contains a control character");
 	assert_error("pool 10.0.0.0/8",
 	             "server.conf:1: pool: '10.0.0.0/8' is too large; use a prefix length from /16 "
 	             "to /30");
