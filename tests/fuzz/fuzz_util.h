@@ -80,12 +80,12 @@ static inline void fuzz_memfd_path(int fd, char *buf, size_t len)
  * /tmp; removed at exit.  NULL on failure. */
 static inline const char *fuzz_tmpdir(void)
 {
-	static char dir[4096];
+	static char made[4096];
 	const char *base = getenv("TMPDIR");
-	if (!base || !*base || strlen(base) > sizeof(dir) - 32)
+	if (!base || !*base || strlen(base) > sizeof(made) - 32)
 		base = "/tmp";
-	snprintf(dir, sizeof(dir), "%s/sshdial-fuzz-XXXXXX", base);
-	return mkdtemp(dir);
+	snprintf(made, sizeof(made), "%s/sshdial-fuzz-XXXXXX", base);
+	return mkdtemp(made);
 }
 
 #endif
