@@ -25,7 +25,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps check unit e2e demo bench install uninstall clean format lint
+.PHONY: all deps check unit e2e demo bench install uninstall clean format lint fuzz
 
 all: $(B)/sshdial
 
@@ -57,6 +57,38 @@ netconf-test: $(B)/tests/netconf-driver
 
 $(B)/obj $(B)/tests:
 	$(Q)mkdir -p $@
+
+# libFuzzer harnesses, one per parser of outside input (tests/fuzz): clang, with the
+# library compiled again for them in an object directory of their own.
+FUZZ_CC      ?= clang
+FUZZ_B       := build-fuzz
+FUZZ_SECONDS ?= 20
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+                -Wno-format-nonliteral -O1 -g -fno-omit-frame-pointer \
+                -fno-sanitize-recover=undefined
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRCS))
+FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_B)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+
+$(FUZZ_B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_B)/obj
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		-c -o $@ $<
+
+$(FUZZ_B)/libsshdial.a: $(FUZZ_OBJS)
+	$(Q)$(AR) rcs $@ $^
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_B)/libsshdial.a
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+		$(FUZZ_B)/libsshdial.a $(LDLIBS)
+
+$(FUZZ_B)/obj:
+	$(Q)mkdir -p $@
+
+# Each harness for FUZZ_SECONDS after replaying its kept crashes; fails on any finding.
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 # Installs the Debian packages the build, the tests and the demo need (root, apt-get).
 deps:
@@ -92,11 +124,12 @@ bench-failover: $(B)/sshdial
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit bench
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c bench/*.c
+		--inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit tests/fuzz bench
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h \
+		bench/*.c
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c bench/*.c
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h bench/*.c
 
 install: $(B)/sshdial
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
@@ -111,4 +144,4 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) $(FUZZ_B)

@@ -1,0 +1,96 @@
+/* The classifier of ssh's stderr and pppd's log: the input is what the two wrote, cut into
+ * lines as dial.c's reader does (a trailing CR dropped, empty lines skipped, an overlong
+ * line cut at the reader's buffer), each line given to failure_from_ssh_line and
+ * failure_from_pppd_line as link.c does; its first byte is pppd's exit status. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "config.h"
+#include "diag.h"
+#include "failure.h"
+#include "fuzz_util.h"
+
+#define READER_LINE_MAX 1023 /* dial.c: a 1024-byte buffer, NUL included */
+
+static struct peer *peers[2];
+
+static struct peer *make_peer(const char *const *lines)
+{
+	struct diag *d = diag_new();
+	struct config_reader *r = config_read_init("office", "/etc/sshdial/peers/office", d);
+	for (unsigned i = 0; lines[i]; i++)
+		config_read_line(r, lines[i], i + 1);
+	struct peer *p = config_read_finish(r);
+	if (!p) {
+		diag_print(d, stderr);
+		abort();
+	}
+	diag_free(d);
+	return p;
+}
+
+static void free_peers(void)
+{
+	peer_free(peers[0]);
+	peer_free(peers[1]);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	static const char *const ssh[] = {"host gw.example.org", "local-user root",
+	                                  "known-hosts /etc/sshdial/known_hosts", NULL};
+	static const char *const pty[] = {"pty 'ssh -e none pppuser@gw.example.org false'", NULL};
+	peers[0] = make_peer(ssh);
+	peers[1] = make_peer(pty);
+	atexit(free_peers);
+	return 0;
+}
+
+static void check(const struct failure *f)
+{
+	if (memchr(f->reason, '\0', sizeof(f->reason)) == NULL)
+		abort();
+	if (f->cls == FAILURE_NONE && f->reason[0])
+		abort();
+	(void)failure_exit_status(f);
+	(void)failure_class_name(f->cls);
+}
+
+static void one_line(struct failure *f, const struct peer *p, char *line)
+{
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\r' || line[n - 1] == '\n'))
+		line[--n] = '\0';
+	if (!n)
+		return;
+	failure_from_ssh_line(&f[0], p, line);
+	failure_from_pppd_line(&f[1], line);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	const struct peer *p = peers[data[0] & 1];
+	int wstatus = data[0] >> 1 == 127 ? 9 : (data[0] >> 1) << 8; /* killed, or exited */
+	struct failure f[2];
+	failure_clear(&f[0]);
+	failure_clear(&f[1]);
+	for (size_t at = 1; at < size;) {
+		const uint8_t *nl = memchr(data + at, '\n', size - at);
+		size_t n = nl ? (size_t)(nl - (data + at)) : size - at;
+		if (n > READER_LINE_MAX)
+			n = READER_LINE_MAX;
+		char *line = fuzz_strdup(data + at, n);
+		one_line(f, p, line);
+		free(line);
+		at += n + (nl && data + at + n == nl ? 1 : 0);
+	}
+	failure_from_pppd_exit(&f[1], p, wstatus);
+	check(&f[0]);
+	check(&f[1]);
+	return 0;
+}
