@@ -1,7 +1,8 @@
 /* The classifier of ssh's stderr and pppd's log: the input is what the two wrote, cut into
  * lines as dial.c's reader does (a trailing CR dropped, empty lines skipped, an overlong
  * line cut at the reader's buffer), each line given to failure_from_ssh_line and
- * failure_from_pppd_line as link.c does; its first byte is pppd's exit status. */
+ * failure_from_pppd_line as link.c does; its first byte is pppd's exit status, its second
+ * ssh's (one of the statuses that mean something) and how ssh ended (FAILURE_SSH_*). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -59,36 +60,41 @@ static void check(const struct failure *f)
 	(void)failure_class_name(f->cls);
 }
 
-static void one_line(struct failure *f, const struct peer *p, char *line)
+static void one_line(struct failure *f, char *line)
 {
 	size_t n = strlen(line);
 	while (n && (line[n - 1] == '\r' || line[n - 1] == '\n'))
 		line[--n] = '\0';
 	if (!n)
 		return;
-	failure_from_ssh_line(&f[0], p, line);
+	failure_from_ssh_line(&f[0], line);
 	failure_from_pppd_line(&f[1], line);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size == 0)
+	static const int ssh_status[8] = {0, 1 << 8, 126 << 8, 127 << 8, 255 << 8, 255 << 8,
+	                                  9 /* killed */, 15 /* terminated */};
+	if (size < 2)
 		return 0;
 	const struct peer *p = peers[data[0] & 1];
 	int wstatus = data[0] >> 1 == 127 ? 9 : (data[0] >> 1) << 8; /* killed, or exited */
+	int ssh_wstatus = ssh_status[data[1] & 7];
+	unsigned how = (data[1] >> 3) & (FAILURE_SSH_SIGNALLED | FAILURE_SSH_WAS_UP);
 	struct failure f[2];
 	failure_clear(&f[0]);
 	failure_clear(&f[1]);
-	for (size_t at = 1; at < size;) {
+	for (size_t at = 2; at < size;) {
 		const uint8_t *nl = memchr(data + at, '\n', size - at);
 		size_t n = nl ? (size_t)(nl - (data + at)) : size - at;
 		if (n > READER_LINE_MAX)
 			n = READER_LINE_MAX;
 		char *line = fuzz_strdup(data + at, n);
-		one_line(f, p, line);
+		one_line(f, line);
 		free(line);
 		at += n + (nl && data + at + n == nl ? 1 : 0);
 	}
+	failure_from_ssh_exit(&f[0], p, ssh_wstatus, how);
 	failure_from_pppd_exit(&f[1], p, wstatus);
 	check(&f[0]);
 	check(&f[1]);
