@@ -69,7 +69,14 @@ static void client_readable(void *arg, int fd, uint32_t events)
 	}
 	struct hook_event ev;
 	const char *why = "an empty message";
-	if (n <= 0 || !hook_event_parse(buf, (size_t)n, &ev, &why)) {
+	/* The socket's directory is root's alone; this is the second lock on the door.  The
+	 * refusal waits for the client's message: closing with it unread would reset the
+	 * connection, and the client would never hear why. */
+	if (cl->cred.uid != 0) {
+		log_warn("%s: dropped a hook event from uid %u (pid %d): only root may send them",
+		         ctl->label, (unsigned)cl->cred.uid, (int)cl->cred.pid);
+		snprintf(reply, sizeof(reply), "error: only root may send hook events");
+	} else if (n <= 0 || !hook_event_parse(buf, (size_t)n, &ev, &why)) {
 		log_warn("%s: dropped a malformed hook event from pid %d: %s", ctl->label,
 		         (int)cl->cred.pid, why);
 		snprintf(reply, sizeof(reply), "error: malformed event: %s", why);
@@ -98,15 +105,6 @@ static void control_accept(void *arg, int fd, uint32_t events)
 	}
 	cl->ctl = ctl;
 	cl->fd = cfd;
-	/* The socket's directory is root's alone; this is the second lock on the door. */
-	if (cl->cred.uid != 0) {
-		log_warn("%s: dropped a hook event from uid %u (pid %d): only root may send them",
-		         ctl->label, (unsigned)cl->cred.uid, (int)cl->cred.pid);
-		client_reply(cl, "error: only root may send hook events");
-		close(cfd);
-		free(cl);
-		return;
-	}
 	if (event_fd_add(ctl->loop, cfd, EPOLLIN, client_readable, cl) < 0) {
 		close(cfd);
 		free(cl);
