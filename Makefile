@@ -14,8 +14,11 @@ override CPPFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc
 override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 B         := build
 
-SRCS      := $(sort $(wildcard src/*.c))
-LIB_OBJS  := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+# src/SUBSYSTEM/NAME.c, one folder per subsystem (README, "Source layout").
+SRCS      := $(sort $(wildcard src/*/*.c))
+HDRS      := $(wildcard src/*/*.h)
+MAIN      := src/cmd/main.c
+LIB_OBJS  := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out $(MAIN),$(SRCS)))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
@@ -29,14 +32,15 @@ endif
 
 all: $(B)/sshdial
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj
+$(B)/obj/%.o: src/%.c $(HDRS)
 	@$(if $(Q),echo "  CC      $<")
+	@mkdir -p "$(@D)"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libsshdial.a: $(LIB_OBJS)
 	$(Q)$(AR) rcs $@ $^
 
-$(B)/sshdial: $(B)/obj/main.o $(B)/libsshdial.a
+$(B)/sshdial: $(B)/obj/cmd/main.o $(B)/libsshdial.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -55,7 +59,7 @@ $(B)/tests/netconf-driver: tests/netconf/driver.c $(B)/libsshdial.a | $(B)/tests
 netconf-test: $(B)/tests/netconf-driver
 	tests/netconf/run
 
-$(B)/obj $(B)/tests:
+$(B)/tests:
 	$(Q)mkdir -p $@
 
 # libFuzzer harnesses, one per parser of outside input (tests/fuzz): clang, with the
@@ -69,10 +73,11 @@ FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2
                 -fno-sanitize-recover=undefined
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRCS))
-FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_B)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_B)/obj/%.o,$(filter-out $(MAIN),$(SRCS)))
 
-$(FUZZ_B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_B)/obj
+$(FUZZ_B)/obj/%.o: src/%.c $(HDRS)
 	@$(if $(Q),echo "  FUZZCC  $<")
+	@mkdir -p "$(@D)"
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
 		-c -o $@ $<
 
@@ -83,9 +88,6 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_B)/libsshdia
 	@$(if $(Q),echo "  FUZZLD  $@")
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
 		$(FUZZ_B)/libsshdial.a $(LDLIBS)
-
-$(FUZZ_B)/obj:
-	$(Q)mkdir -p $@
 
 # Each harness for FUZZ_SECONDS after replaying its kept crashes; fails on any finding.
 fuzz: $(FUZZ_BINS)
@@ -123,14 +125,16 @@ bench: deps
 bench-failover: $(B)/sshdial
 	bench/failover
 
+# Dependencies between subsystems follow the README's order (scripts/check-layers).
 lint:
+	scripts/check-layers
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit tests/fuzz bench
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h \
+	clang-format --dry-run --Werror src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h \
 		bench/*.c
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h bench/*.c
+	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h bench/*.c
 
 install: $(B)/sshdial
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \

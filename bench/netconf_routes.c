@@ -14,9 +14,9 @@
 #include <netlink/netlink.h>
 #include <netlink/route/route.h>
 
-#include "cidr.h"
-#include "log.h"
-#include "netconf.h"
+#include "lib/cidr.h"
+#include "lib/log.h"
+#include "net/netconf.h"
 
 static long long now_ns(void)
 {

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "authorized_keys.h"
+#include "server/authorized_keys.h"
 #include "fuzz_util.h"
-#include "serve_request.h"
-#include "strv.h"
+#include "server/serve_request.h"
+#include "lib/strv.h"
 
 static char *const serve_argv[] = {
     "/usr/local/sbin/sshdial", "serve", "--key", "office", "--mtu", "1400"};

@@ -2,7 +2,7 @@
  * accepts, that cidr_format writes text that parses back to the same network. */
 #include <stdlib.h>
 
-#include "cidr.h"
+#include "lib/cidr.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

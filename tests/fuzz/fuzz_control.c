@@ -11,11 +11,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "control.h"
-#include "event.h"
+#include "ctl/control.h"
+#include "lib/event.h"
 #include "fuzz_util.h"
-#include "hook_event.h"
-#include "log.h"
+#include "ctl/hook_event.h"
+#include "lib/log.h"
 
 static const char *dir;
 static char path[sizeof(((struct sockaddr_un *)0)->sun_path)];

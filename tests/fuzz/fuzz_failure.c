@@ -7,9 +7,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "config.h"
-#include "diag.h"
-#include "failure.h"
+#include "cmd/commands.h"
+#include "conf/config.h"
+#include "lib/diag.h"
+#include "link/failure.h"
 #include "fuzz_util.h"
 
 #define READER_LINE_MAX 1023 /* dial.c: a 1024-byte buffer, NUL included */
@@ -56,7 +57,7 @@ static void check(const struct failure *f)
 		abort();
 	if (f->cls == FAILURE_NONE && f->reason[0])
 		abort();
-	(void)failure_exit_status(f);
+	(void)exit_status_of(f->cls);
 	(void)failure_class_name(f->cls);
 }
 
@@ -73,8 +74,8 @@ static void one_line(struct failure *f, char *line)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int ssh_status[8] = {0, 1 << 8, 126 << 8, 127 << 8, 255 << 8, 255 << 8,
-	                                  9 /* killed */, 15 /* terminated */};
+	static const int ssh_status[8] = {0,        1 << 8,   126 << 8,       127 << 8,
+	                                  255 << 8, 255 << 8, 9 /* killed */, 15 /* terminated */};
 	if (size < 2)
 		return 0;
 	const struct peer *p = peers[data[0] & 1];

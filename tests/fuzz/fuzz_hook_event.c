@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "hook_event.h"
+#include "ctl/hook_event.h"
 
 /* Field by field: a key given twice leaves bytes of its first value past the NUL. */
 static bool same_event(const struct hook_event *a, const struct hook_event *b)

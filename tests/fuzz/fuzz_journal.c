@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "fuzz_util.h"
-#include "journal.h"
-#include "log.h"
+#include "net/journal.h"
+#include "lib/log.h"
 
 static const char *dir;
 static char path[4200];

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "fuzz_util.h"
-#include "server_conf.h"
-#include "strv.h"
+#include "server/server_conf.h"
+#include "lib/strv.h"
 
 #define KEYS_FILE "/home/pppuser/.ssh/authorized_keys"
 

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "fuzz_util.h"
-#include "pap_secrets.h"
-#include "secret.h"
-#include "words.h"
+#include "conf/pap_secrets.h"
+#include "conf/secret.h"
+#include "lib/words.h"
 
 /* The one file a secret may name, at a fixed descriptor so that seeds can name it. */
 #define INDIRECT_FD 100

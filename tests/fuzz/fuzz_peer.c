@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cidr.h"
-#include "config.h"
-#include "diag.h"
+#include "lib/cidr.h"
+#include "conf/config.h"
+#include "lib/diag.h"
 #include "fuzz_util.h"
-#include "pppd_argv.h"
-#include "ssh_argv.h"
-#include "strv.h"
+#include "link/pppd_argv.h"
+#include "link/ssh_argv.h"
+#include "lib/strv.h"
 
 static void peer_line(void *arg, const char *line, unsigned lineno)
 {

@@ -2,13 +2,13 @@
  * pppd_peer_load calls with the file's text, then the argv sshdial call builds. */
 #include <stdlib.h>
 
-#include "config.h"
-#include "diag.h"
+#include "conf/config.h"
+#include "lib/diag.h"
 #include "fuzz_util.h"
-#include "pppd_argv.h"
-#include "pppd_peer.h"
-#include "ssh_argv.h"
-#include "strv.h"
+#include "link/pppd_argv.h"
+#include "conf/pppd_peer.h"
+#include "link/ssh_argv.h"
+#include "lib/strv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

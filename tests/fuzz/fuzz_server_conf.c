@@ -4,11 +4,11 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "fuzz_util.h"
-#include "serve_pppd.h"
-#include "server_conf.h"
-#include "strv.h"
+#include "server/serve_pppd.h"
+#include "server/server_conf.h"
+#include "lib/strv.h"
 
 static void conf_line(void *arg, const char *line, unsigned lineno)
 {

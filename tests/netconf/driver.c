@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cidr.h"
-#include "log.h"
-#include "netconf.h"
+#include "lib/cidr.h"
+#include "lib/log.h"
+#include "net/netconf.h"
 
 static void usage(void)
 {

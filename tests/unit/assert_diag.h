@@ -2,7 +2,7 @@
 #ifndef SSHDIAL_TEST_ASSERT_DIAG_H
 #define SSHDIAL_TEST_ASSERT_DIAG_H
 
-#include "diag.h"
+#include "lib/diag.h"
 
 /* d holds exactly the messages given (NULL-ended), in order. */
 static inline void assert_diag_equal(const struct diag *d, const char *const *expected)

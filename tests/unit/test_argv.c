@@ -8,9 +8,9 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "pppd_argv.h"
-#include "ssh_argv.h"
+#include "conf/config.h"
+#include "link/pppd_argv.h"
+#include "link/ssh_argv.h"
 #include "tmpdir.h"
 
 static struct peer *peer_from(const char *const *lines)

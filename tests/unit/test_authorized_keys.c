@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authorized_keys.h"
+#include "server/authorized_keys.h"
 #include "tmpdir.h"
 
 #define ED25519 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEiuXCk122ynR6uPIoaCKB1mRZwlcEmqG+5OxCNCl/lL"

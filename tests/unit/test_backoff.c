@@ -5,7 +5,7 @@
 
 #include <cmocka.h>
 
-#include "backoff.h"
+#include "lib/backoff.h"
 
 static void first_retry_is_immediate_then_grows_to_cap(void **state)
 {

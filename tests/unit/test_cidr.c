@@ -6,7 +6,7 @@
 
 #include <sys/socket.h>
 
-#include "cidr.h"
+#include "lib/cidr.h"
 
 static void assert_formats(const char *in, const char *out)
 {

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "commands.h"
-#include "config.h"
+#include "cmd/commands.h"
+#include "conf/config.h"
 #include "tmpdir.h"
 
 /* Feeds text to the three-call reader line by line, as file "office". */

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
-#include "keyword.h"
-#include "server_conf.h"
+#include "conf/config.h"
+#include "conf/keyword.h"
+#include "server/server_conf.h"
 
 /* One keyword's heading in a page: the line after .TP or .TQ. */
 struct entry {

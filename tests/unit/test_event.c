@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "event.h"
+#include "lib/event.h"
 
 struct trace {
 	struct event_loop *loop;

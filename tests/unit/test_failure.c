@@ -8,9 +8,9 @@
 
 #include <cmocka.h>
 
-#include "commands.h"
-#include "config.h"
-#include "failure.h"
+#include "cmd/commands.h"
+#include "conf/config.h"
+#include "link/failure.h"
 
 static struct peer *peer;
 
@@ -64,7 +64,7 @@ static void host_key_is_permanent(void **state)
 	/* pppd's later hangup must not soften the verdict */
 	failure_from_pppd_exit(&f, peer, exited(16));
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
-	assert_int_equal(failure_exit_status(&f), EXIT_PERMANENT);
+	assert_int_equal(exit_status_of(f.cls), EXIT_PERMANENT);
 }
 
 static void changed_host_key_is_named(void **state)
@@ -143,7 +143,7 @@ static void server_cannot_run_its_command(void **state)
 	ssh_said(&f, (const char *[]){"sh: 1: /usr/local/bin/nope: not found", NULL}, exited(127),
 	         0);
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
-	assert_int_equal(failure_exit_status(&f), EXIT_PERMANENT);
+	assert_int_equal(exit_status_of(f.cls), EXIT_PERMANENT);
 	assert_non_null(strstr(f.reason, "'/usr/local/bin/nope' does not exist"));
 	assert_non_null(strstr(f.reason, "sh: 1: /usr/local/bin/nope: not found"));
 	ssh_said(&f, (const char *[]){"sh: 1: /home/pppuser/serve: Permission denied", NULL},
@@ -197,7 +197,7 @@ static void pppd_lock_failure_is_a_system_failure(void **state)
 	                           "directory");
 	failure_from_pppd_exit(&f, peer, exited(6));
 	assert_int_equal(f.cls, FAILURE_SYSTEM);
-	assert_int_equal(failure_exit_status(&f), EXIT_SYSTEM);
+	assert_int_equal(exit_status_of(f.cls), EXIT_SYSTEM);
 	assert_non_null(strstr(f.reason, "lock file /var/lock/LCK..pts_3: No such file or "
 	                                 "directory"));
 	failure_clear(&f);
@@ -214,7 +214,7 @@ static void pap_rejected_is_permanent(void **state)
 	failure_from_pppd_exit(&f, peer, exited(19));
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
 	assert_non_null(strstr(f.reason, "PAP"));
-	assert_int_equal(failure_exit_status(&f), EXIT_PERMANENT);
+	assert_int_equal(exit_status_of(f.cls), EXIT_PERMANENT);
 }
 
 static void network_failures_are_transient(void **state)
@@ -227,7 +227,7 @@ static void network_failures_are_transient(void **state)
 	    exited(255), 0);
 	assert_int_equal(f.cls, FAILURE_TRANSIENT);
 	assert_string_equal(f.reason, "ssh: connect to host 10.0.0.1 port 22: Connection refused");
-	assert_int_equal(failure_exit_status(&f), EXIT_OK);
+	assert_int_equal(exit_status_of(f.cls), EXIT_OK);
 	failure_clear(&f);
 	failure_from_pppd_exit(&f, peer, exited(16));
 	assert_int_equal(f.cls, FAILURE_TRANSIENT);
@@ -264,7 +264,7 @@ static void pppd_exit_classes(void **state)
 		failure_clear(&f);
 		failure_from_pppd_exit(&f, peer, exited(cases[i].code));
 		assert_int_equal(f.cls, cases[i].cls);
-		assert_int_equal(failure_exit_status(&f), cases[i].status);
+		assert_int_equal(exit_status_of(f.cls), cases[i].status);
 	}
 }
 

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "hook_event.h"
+#include "ctl/hook_event.h"
 
 static struct hook_event sample(void)
 {

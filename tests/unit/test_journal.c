@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "journal.h"
-#include "log.h"
+#include "net/journal.h"
+#include "lib/log.h"
 
 struct fixture {
 	char dir[64];

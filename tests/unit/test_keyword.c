@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keyword.h"
+#include "conf/keyword.h"
 
 enum { T_NAME, T_PATH, T_HOME, T_FLAG, T_PORT, T_COUNT, T_TIME, T_NET, T_ADDR, T_CMD, T_N };
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "lease.h"
+#include "server/lease.h"
 #include "tmpdir.h"
 
 static char msg[512];

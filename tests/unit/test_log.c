@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "log.h"
+#include "lib/diag.h"
+#include "lib/log.h"
 
 /* Escapes src into a large buffer; asserts that it fit. */
 static const char *esc(const char *src)

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "pap_secrets.h"
+#include "conf/pap_secrets.h"
 #include "tmpdir.h"
 
 static int setup(void **state)

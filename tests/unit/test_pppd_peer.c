@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "lines.h"
-#include "pppd_peer.h"
+#include "lib/lines.h"
+#include "conf/pppd_peer.h"
 #include "tmpdir.h"
 
 struct fixture {

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "secret.h"
+#include "conf/config.h"
+#include "conf/secret.h"
 #include "tmpdir.h"
 
 static int setup(void **state)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serve_pppd.h"
-#include "serve_request.h"
+#include "server/serve_pppd.h"
+#include "server/serve_request.h"
 
 static void test_request(void **state)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server_conf.h"
+#include "server/server_conf.h"
 #include "tmpdir.h"
 
 /* Feeds text to the three-call reader line by line, as file "server.conf". */

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "strv.h"
+#include "lib/strv.h"
 
 static void test_push_and_get(void **state)
 {

@@ -9,8 +9,8 @@
 #include <signal.h>
 #include <string.h>
 
-#include "config.h"
-#include "trusted_file.h"
+#include "conf/config.h"
+#include "lib/trusted_file.h"
 #include "tmpdir.h"
 
 static int setup(void **state)

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "words.h"
+#include "lib/words.h"
 
 /* Splits line and checks the words; expected is NULL-terminated. */
 static void assert_split(const char *line, const char *const *expected)

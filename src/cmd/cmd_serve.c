@@ -1,0 +1,296 @@
+/* sshdial serve: the forced command of an authorized_keys line.  It picks the key's
+ * address (fixed, or leased from the pool), then becomes pppd on the ssh channel with
+ * the key's settings.  stdout is the PPP link itself: nothing may be printed there.
+ * Messages go to syslog (and the log-file of server.conf); a refusal also goes to
+ * stderr, which ssh shows the client. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "server/authorized_keys.h"
+#include "cmd/commands.h"
+#include "server/lease.h"
+#include "lib/log.h"
+#include "conf/pppd_options.h"
+#include "server/serve_pppd.h"
+#include "server/serve_request.h"
+#include "server/server_conf.h"
+
+struct serve {
+	const char *key;
+	char keys_file[4096]; /* the authorized_keys file, for messages */
+	unsigned keys_line;   /* this key's line in it, 0 if not found */
+	struct server_conf *conf;
+	struct key_options *opts;
+	struct key_settings settings;
+	struct lease *lease;
+};
+
+static void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* To syslog, and to the client, who otherwise sees only that the link did not come up. */
+static void refuse(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_error("%s", msg);
+	char line[1100];
+	snprintf(line, sizeof(line), "sshdial serve: %s", msg);
+	log_print_line(stderr, line); /* escaped: msg quotes the request and the files */
+}
+
+static void refuse_diag(const char *key, struct diag *d)
+{
+	for (size_t i = 0; i < diag_count(d); i++)
+		refuse("key %s: %s", key ? key : "?", diag_get(d, i));
+}
+
+static void serve_usage(FILE *f)
+{
+	fprintf(f, "usage: sshdial serve --key NAME [--address A] [--mtu N] [--mru N] [--dns A] "
+	           "[--pap yes|no] [--proxyarp yes|no]\n"
+	           "       sshdial serve --check [--config FILE]\n"
+	           "serve runs as the forced command of an authorized_keys line (see "
+	           "'sshdial authorize')\n");
+}
+
+/* 'sshdial serve --check': the administrator's test of server.conf. */
+static int serve_check(int argc, char **argv)
+{
+	const char *path = SERVER_CONF_PATH;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			path = argv[++i];
+		} else if (strcmp(argv[i], "--check") != 0) {
+			serve_usage(stderr);
+			return EXIT_CONFIG;
+		}
+	}
+	struct diag *d = diag_new();
+	struct server_conf *c = server_conf_load(path, d);
+	diag_print(d, stderr);
+	diag_free(d);
+	if (!c)
+		return EXIT_CONFIG;
+	printf("%s: configuration OK\n", path);
+	server_conf_free(c);
+	return EXIT_OK;
+}
+
+/* sshd's default AuthorizedKeysFile: where the line that started us most likely is. */
+static void home_keys_file(char *path, size_t len)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	snprintf(path, len, "%s/.ssh/authorized_keys", pw ? pw->pw_dir : "~");
+}
+
+/* --key NAME and the key's options, each "--KEYWORD VALUE". */
+static int parse_args(struct serve *s, int argc, char **argv, struct diag *d)
+{
+	/* sshd ran the line's command through the shell: main's argv is its words, and
+	 * argv[-1] (the binary's path as written there) is part of it. */
+	home_keys_file(s->keys_file, sizeof(s->keys_file));
+	s->keys_line = authorized_keys_locate(s->keys_file, argc + 1, argv - 1);
+	s->opts = key_options_new();
+	for (int i = 1; i < argc; i += 2) {
+		if (strncmp(argv[i], "--", 2) != 0 || i + 1 >= argc) {
+			diag_add(
+			    d, s->keys_file, s->keys_line,
+			    "serve: '%s' is not an option with a value; write '--KEYWORD VALUE'",
+			    argv[i]);
+			return -1;
+		}
+		if (strcmp(argv[i], "--key") == 0) {
+			s->key = argv[i + 1];
+			if (!server_key_name_valid(s->key)) {
+				diag_add(d, s->keys_file, s->keys_line,
+				         "serve: --key '%s' is not a valid key name", s->key);
+				return -1;
+			}
+			continue;
+		}
+		key_options_add(s->opts, argv[i] + 2, argv[i + 1], s->keys_file, s->keys_line, d);
+	}
+	if (!s->key)
+		diag_add(d, s->keys_file, s->keys_line,
+		         "serve: no --key NAME; write the line with 'sshdial authorize'");
+	return diag_count(d) ? -1 : 0;
+}
+
+static bool pool_usable(void *arg, struct in_addr a)
+{
+	const struct server_conf *c = arg;
+	return server_conf_in_pool(c, a) && !server_conf_address_fixed(c, a);
+}
+
+/* How long an old connection of the same key gets to end after SIGTERM: pppd says
+ * goodbye to a peer that may be gone (its LCP terminate requests time out). */
+#define TAKEOVER_WAIT_MS 10000
+
+static bool process_is_pppd(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = 0;
+	fclose(f);
+	return strcmp(comm, "pppd\n") == 0;
+}
+
+/* A key with a fixed address that connects again while its old connection still holds
+ * the address is, almost always, the same client back after its network failed: the old
+ * session is stale (its TCP connection has not noticed yet).  Ending it now brings the
+ * client back in seconds instead of after the server's LCP echo timeout. */
+static int take_over_stale(struct serve *s)
+{
+	const char *dir = server_conf_lease_dir(s->conf);
+	char holder_key[64] = "", msg[512];
+	if (!lease_held(dir, s->settings.address, holder_key, sizeof(holder_key)) ||
+	    strcmp(holder_key, s->key) != 0)
+		return -1;
+	pid_t pid = lease_holder_pid(dir, s->settings.address);
+	/* The pidfd pins the process: what is checked is what gets the signal. */
+	int pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	if (pidfd < 0 || !process_is_pppd(pid) ||
+	    syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0) < 0) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return -1;
+	}
+	log_info("key %s: connected again; ending its old connection (pppd pid %d)", s->key,
+	         (int)pid);
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+	int ended = poll(&pfd, 1, TAKEOVER_WAIT_MS);
+	close(pidfd);
+	if (ended != 1)
+		return -1;
+	return lease_take(dir, s->settings.address, s->key, &s->lease, msg, sizeof(msg)) == LEASE_OK
+	           ? 0
+	           : -1;
+}
+
+static int take_address(struct serve *s)
+{
+	char msg[512];
+	const char *dir = server_conf_lease_dir(s->conf);
+	enum lease_result r =
+	    s->settings.has_address
+	        ? lease_take(dir, s->settings.address, s->key, &s->lease, msg, sizeof(msg))
+	        : lease_take_from_pool(dir, server_conf_pool(s->conf), pool_usable, s->conf, s->key,
+	                               &s->lease, msg, sizeof(msg));
+	if (r == LEASE_OK)
+		return 0;
+	if (r == LEASE_BUSY && s->settings.has_address && take_over_stale(s) == 0)
+		return 0;
+	if (r == LEASE_BUSY)
+		refuse("key %s: %s; refusing this connection", s->key, msg);
+	else
+		refuse("key %s: %s (run 'sshdial authorize --install' as root to create %s)",
+		       s->key, msg, dir);
+	return -1;
+}
+
+static void open_log_file(const struct server_conf *c)
+{
+	const char *path = server_conf_log_file(c);
+	if (!path)
+		return;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+	if (fd < 0)
+		log_warn("cannot open log-file %s: %s", path, strerror(errno));
+	else
+		log_also_to_fd(fd);
+}
+
+static void note_request(const char *key)
+{
+	const char *cmd = getenv("SSH_ORIGINAL_COMMAND");
+	char quoted[128];
+	if (serve_request_classify(cmd) == SERVE_REQUEST_PPP)
+		return;
+	serve_request_quote(cmd, quoted, sizeof(quoted));
+	log_warn("key %s: ignored the client's command '%s': only pppd runs, with the server's "
+	         "options",
+	         key, quoted);
+}
+
+static int exec_pppd(struct serve *s)
+{
+	char options[256];
+	snprintf(options, sizeof(options), "%s/%s", PPPD_PEERS_DIR_SERVE,
+	         s->settings.pap ? SERVE_PEERS_FILE : SERVE_PEERS_FILE_NOAUTH);
+	if (access(options, R_OK) != 0) {
+		refuse("key %s: cannot read %s: %s; run 'sshdial authorize --install' as root",
+		       s->key, options, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	const struct serve_pppd_params p = {
+	    .local = server_conf_local(s->conf),
+	    .remote = lease_address(s->lease),
+	    .echo_interval = server_conf_echo_interval(s->conf),
+	    .echo_failure = server_conf_echo_failure(s->conf),
+	    .log_file = server_conf_log_file(s->conf),
+	};
+	char addr[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &p.remote, addr, sizeof(addr));
+	log_info("key %s: starting pppd for %s (%s address)%s", s->key, addr,
+	         s->settings.has_address ? "fixed" : "pool",
+	         s->settings.pap ? ", PAP required" : "");
+	struct strv *v = serve_pppd_argv(&s->settings, &p);
+	/* The lease's descriptor stays open across exec: pppd holds the lease from now on. */
+	execv(PPPD_PATH, strv_argv(v));
+	refuse("key %s: cannot run %s: %s", s->key, PPPD_PATH, strerror(errno));
+	strv_free(v);
+	return EXIT_SYSTEM;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--check") == 0)
+			return serve_check(argc, argv);
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			serve_usage(stdout);
+			return EXIT_OK;
+		}
+	}
+	log_open("sshdial-serve", true);
+	struct serve s = {0};
+	struct diag *d = diag_new();
+	int status = EXIT_CONFIG;
+	int parsed = parse_args(&s, argc, argv, d);
+	/* Even when the line is bad: the log-file is where the administrator looks. */
+	s.conf = server_conf_load(SERVER_CONF_PATH, d);
+	if (s.conf)
+		open_log_file(s.conf);
+	if (parsed < 0 || !s.conf)
+		goto out;
+	note_request(s.key);
+	if (!server_conf_resolve(s.conf, s.key, s.opts, s.keys_file, s.keys_line, &s.settings, d))
+		goto out;
+	status = EXIT_SYSTEM;
+	if (take_address(&s) == 0)
+		status = exec_pppd(&s);
+out:
+	refuse_diag(s.key, d);
+	diag_free(d);
+	lease_release(s.lease);
+	key_options_free(s.opts);
+	server_conf_free(s.conf);
+	return status;
+}

@@ -1,0 +1,218 @@
+/* The server's ip-up and ip-down script.  pppd, started by sshdial serve as the login
+ * account, runs it as root through the links that 'sshdial authorize --install' makes
+ * (/etc/ppp/sshdial-serve-ip-up, -ip-down), with the arguments iface tty speed local
+ * remote ipparam.  Any account of group dip can start pppd with the same options file and
+ * any ipparam, so ipparam is only a claim: the routes come from root's server.conf, and
+ * are installed only when the remote address is leased to that key right now. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/commands.h"
+#include "ctl/hook_event.h"
+#include "server/lease.h"
+#include "lib/log.h"
+#include "net/netconf.h"
+#include "ctl/rundir.h"
+#include "server/server_conf.h"
+
+struct hook_args {
+	enum hook_kind kind;
+	const char *ifname;
+	const char *remote;
+	const char *key; /* ipparam, when it is a valid key name */
+};
+
+static void journal_of(char *buf, size_t len, const char *ifname)
+{
+	snprintf(buf, len, "%s/serve-%s.journal", RUNDIR, ifname);
+}
+
+/* server.conf decides what root does: only root may be able to change it. */
+static struct server_conf *load_conf(void)
+{
+	struct stat st;
+	if (stat(SERVER_CONF_PATH, &st) < 0) {
+		log_error("cannot stat %s: %s", SERVER_CONF_PATH, strerror(errno));
+		return NULL;
+	}
+	if (st.st_uid != 0 || (st.st_mode & 022)) {
+		log_error("%s must be owned by root and writable only by it; ignoring it "
+		          "(run 'chown root %s; chmod go-w %s')",
+		          SERVER_CONF_PATH, SERVER_CONF_PATH, SERVER_CONF_PATH);
+		return NULL;
+	}
+	struct diag *d = diag_new();
+	struct server_conf *c = server_conf_load(SERVER_CONF_PATH, d);
+	for (size_t i = 0; i < diag_count(d); i++)
+		log_error("%s", diag_get(d, i));
+	diag_free(d);
+	return c;
+}
+
+/* The log-file is writable by the serve accounts: root appends to it only when it is a
+ * plain file, not a link that could point root at another file. */
+static void open_log_file(const struct server_conf *c)
+{
+	const char *path = server_conf_log_file(c);
+	struct stat st;
+	if (!path)
+		return;
+	int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
+		log_also_to_fd(fd);
+	else
+		close(fd);
+}
+
+/* The claim of ipparam holds: the remote address is leased to this key (and is its fixed
+ * address when it has one). */
+static bool claim_holds(const struct server_conf *c, const struct key_settings *k,
+                        const struct hook_args *a)
+{
+	struct in_addr remote;
+	char holder[SERVER_KEY_NAME_MAX + 1] = "";
+	if (inet_pton(AF_INET, a->remote, &remote) != 1) {
+		log_warn("key %s: %s: remote address '%s' is not IPv4; no routes", a->key,
+		         a->ifname, a->remote);
+		return false;
+	}
+	if (k->has_address && remote.s_addr != k->address.s_addr) {
+		log_warn("key %s: %s: remote address %s is not the key's address; no routes",
+		         a->key, a->ifname, a->remote);
+		return false;
+	}
+	if (!lease_held(server_conf_lease_dir(c), remote, holder, sizeof(holder)) ||
+	    strcmp(holder, a->key) != 0) {
+		log_warn("key %s: %s: %s is not leased to this key (%s%s); no routes", a->key,
+		         a->ifname, a->remote, holder[0] ? "held by " : "not held", holder);
+		return false;
+	}
+	return true;
+}
+
+static void enable_forwarding(const char *key, const char *ifname)
+{
+	static const char path[] = "/proc/sys/net/ipv4/ip_forward";
+	char v = '0';
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || pread(fd, &v, 1, 0) != 1) {
+		log_error("key %s: %s: cannot read %s: %s", key, ifname, path, strerror(errno));
+	} else if (v != '1') {
+		if (pwrite(fd, "1\n", 2, 0) != 2)
+			log_error("key %s: %s: cannot turn on IPv4 forwarding: %s", key, ifname,
+			          strerror(errno));
+		else
+			log_info("key %s: %s: turned on IPv4 forwarding (net.ipv4.ip_forward), "
+			         "which stays on",
+			         key, ifname);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static int add_routes(const struct key_settings *k, const struct hook_args *a)
+{
+	char journal[128], label[64];
+	if (k->route_count == 0)
+		return 0;
+	if (mkdir(RUNDIR, 0700) < 0 && errno != EEXIST) {
+		log_error("key %s: cannot create %s: %s", a->key, RUNDIR, strerror(errno));
+		return -1;
+	}
+	journal_of(journal, sizeof(journal), a->ifname);
+	snprintf(label, sizeof(label), "key %s", a->key);
+	struct netconf *nc = netconf_open(label, journal);
+	if (!nc)
+		return -1;
+	for (size_t i = 0; i < k->route_count; i++) {
+		if (netconf_route_add(nc, a->ifname, &k->routes[i]) < 0) {
+			netconf_close(nc);
+			return -1;
+		}
+	}
+	log_info("key %s: %s up, peer %s: added %zu route%s", a->key, a->ifname, a->remote,
+	         k->route_count, k->route_count == 1 ? "" : "s");
+	netconf_release(nc); /* ip-down undoes them */
+	return 0;
+}
+
+static int ip_up(const struct hook_args *a)
+{
+	struct server_conf *c = load_conf();
+	struct key_settings k;
+	int status = EXIT_OK;
+	if (!c)
+		return EXIT_CONFIG;
+	open_log_file(c);
+	if (!a->key) {
+		log_warn("%s: ipparam is not an sshdial key name; no routes", a->ifname);
+	} else if (server_conf_resolve(c, a->key, NULL, NULL, 0, &k, NULL) &&
+	           (k.route_count || k.forwarding) && claim_holds(c, &k, a)) {
+		if (k.forwarding)
+			enable_forwarding(a->key, a->ifname);
+		if (add_routes(&k, a) < 0) {
+			/* As on the client: down rather than half-configured.  pppd runs its
+			 * scripts as direct children. */
+			log_error("key %s: %s: taking the link down", a->key, a->ifname);
+			kill(getppid(), SIGTERM);
+			status = EXIT_SYSTEM;
+		}
+	}
+	server_conf_free(c);
+	return status;
+}
+
+static int ip_down(const struct hook_args *a)
+{
+	char journal[128], label[64];
+	journal_of(journal, sizeof(journal), a->ifname);
+	if (access(journal, F_OK) != 0)
+		return EXIT_OK;
+	snprintf(label, sizeof(label), "key %s", a->key ? a->key : a->ifname);
+	/* Opening undoes what the journal lists; its "left by an earlier run" is the usual
+	 * case here, not news. */
+	log_set_level(LOG_LEVEL_WARN);
+	struct netconf *nc = netconf_open(label, journal);
+	log_set_level(LOG_LEVEL_INFO);
+	if (!nc)
+		return EXIT_SYSTEM;
+	log_info("%s: %s down: its routes are removed", label, a->ifname);
+	netconf_close(nc);
+	return EXIT_OK;
+}
+
+int cmd_serve_hook(int argc, char **argv)
+{
+	struct hook_args a = {0};
+	if (argc > 0 && strcmp(argv[0], "serve-hook") == 0) {
+		argc--;
+		argv++;
+	}
+	if (!isatty(2))
+		log_open("sshdial-serve", true);
+	if (argc != 7 || !hook_kind_parse(argv[0], &a.kind)) {
+		log_error("usage: sshdial serve-hook ip-up|ip-down IFACE TTY SPEED LOCAL REMOTE "
+		          "IPPARAM (pppd runs this; see sshdial(8))");
+		return EXIT_CONFIG;
+	}
+	if (geteuid() != 0) {
+		log_error("the server's hook must run as root (pppd runs it so)");
+		return EXIT_SYSTEM;
+	}
+	a.ifname = argv[1];
+	a.remote = argv[5];
+	a.key = server_key_name_valid(argv[6]) ? argv[6] : NULL;
+	if (strchr(a.ifname, '/') || !a.ifname[0] || strlen(a.ifname) >= 16) {
+		log_error("%s: '%s' is not an interface name", argv[0], a.ifname);
+		return EXIT_CONFIG;
+	}
+	return a.kind == HOOK_IP_UP ? ip_up(&a) : ip_down(&a);
+}

@@ -1,0 +1,28 @@
+/* The subcommands' front ends, one file each (cmd_NAME.c), dispatched by main.c. */
+#ifndef SSHDIAL_COMMANDS_H
+#define SSHDIAL_COMMANDS_H
+
+#include "link/failure.h"
+
+/* Exit statuses of call and check (see sshdial(8)). */
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_CONFIG = 1,    /* bad configuration or usage */
+	EXIT_PERMANENT = 2, /* the link failed for good: authentication, host key */
+	EXIT_SYSTEM = 3,    /* the system lacks something: pppd, kernel PPP, root */
+};
+
+/* The exit status for the class of failure that ended a link (FAILURE_NONE: EXIT_OK). */
+int exit_status_of(enum failure_class cls);
+
+/* argv[0] is the subcommand's name; options follow. */
+int cmd_call(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+/* pppd's ip-up/ip-down script (sshdial runs as it under the names rundir.h gives the links). */
+int cmd_hook(int argc, char **argv);
+/* The server side: the forced command, its line, and its root hook (serve_install.h). */
+int cmd_serve(int argc, char **argv);
+int cmd_authorize(int argc, char **argv);
+int cmd_serve_hook(int argc, char **argv);
+
+#endif

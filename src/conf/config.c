@@ -1,0 +1,514 @@
+#include "conf/config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "conf/config_peer.h"
+#include "conf/keyword.h"
+#include "conf/pppd_options.h"
+#include "lib/words.h"
+#include "lib/xalloc.h"
+
+enum peer_keyword {
+	PK_HOST,
+	PK_PORT,
+	PK_SSH_USER,
+	PK_IDENTITY,
+	PK_KNOWN_HOSTS,
+	PK_SSH_OPTION,
+	PK_REMOTE_COMMAND,
+	PK_LOCAL_USER,
+	PK_PAP_USER,
+	PK_PAP_PASSWORD_FILE,
+	PK_PAP_SECRETS,
+	PK_ROUTE,
+	PK_ROUTE_ALL,
+	PK_DNS,
+	PK_COMPRESSION,
+	PK_PPPD_OPTION,
+	PK_PTY,
+	PK_LINKNAME,
+	PK_REMOTENAME,
+	PK_HEALTH,
+	PK_HEALTH_INTERVAL,
+	PK_HEALTH_TIMEOUT,
+	PK_COUNT
+};
+
+struct config_reader {
+	struct peer *peer;
+	struct diag *diag;
+	size_t errors_before; /* the diag may already hold other files' messages */
+	unsigned first_line[PK_COUNT];
+};
+
+/* The peer file's keywords, as sshdial-peer(5) lists them (tests/unit/test_docs.c). */
+static const struct keyword keywords[PK_COUNT] = {
+    [PK_HOST] = {"host", KW_NAME, "host NAME"},
+    [PK_PORT] = {"port", KW_PORT, "port N"},
+    [PK_SSH_USER] = {"ssh-user", KW_NAME, "ssh-user NAME"},
+    [PK_IDENTITY] = {"identity", KW_PATH, "identity PATH", KW_TILDE},
+    [PK_KNOWN_HOSTS] = {"known-hosts", KW_PATH, "known-hosts PATH", KW_TILDE},
+    [PK_SSH_OPTION] = {"ssh-option", KW_TEXT, "ssh-option KEY=VALUE", KW_REPEATS | KW_REST_OF_LINE},
+    [PK_REMOTE_COMMAND] = {"remote-command", KW_TEXT, "remote-command COMMAND", KW_REST_OF_LINE},
+    [PK_LOCAL_USER] = {"local-user", KW_NAME, "local-user NAME"},
+    [PK_PAP_USER] = {"pap-user", KW_TEXT, "pap-user NAME"},
+    [PK_PAP_PASSWORD_FILE] = {"pap-password-file", KW_PATH, "pap-password-file PATH"},
+    [PK_PAP_SECRETS] = {"pap-secrets", KW_PATH, "pap-secrets PATH"},
+    [PK_ROUTE] = {"route", KW_NETWORK, "route ADDRESS/PREFIX", KW_REPEATS},
+    [PK_ROUTE_ALL] = {"route-all", KW_BOOL, "route-all yes|no"},
+    [PK_DNS] = {"dns", KW_BOOL, "dns yes|no"},
+    [PK_COMPRESSION] = {"compression", KW_BOOL, "compression yes|no"},
+    [PK_PPPD_OPTION] = {"pppd-option", KW_TEXT, "pppd-option \"OPTION ...\"",
+                        KW_REPEATS | KW_REST_OF_LINE},
+    [PK_PTY] = {"pty", KW_TEXT, "pty COMMAND", KW_REST_OF_LINE},
+    [PK_LINKNAME] = {"linkname", KW_TEXT, "linkname NAME"},
+    [PK_REMOTENAME] = {"remotename", KW_TEXT, "remotename NAME"},
+    [PK_HEALTH] = {"health", KW_BOOL, "health yes|no"},
+    [PK_HEALTH_INTERVAL] = {"health-interval", KW_SECONDS, "health-interval SECONDS"},
+    [PK_HEALTH_TIMEOUT] = {"health-timeout", KW_SECONDS, "health-timeout SECONDS"},
+};
+
+static const struct kw_table table = {keywords, PK_COUNT, "quote a value that contains spaces"};
+
+const struct kw_table *config_keywords(void)
+{
+	return &table;
+}
+
+static struct kw_place place(const struct config_reader *r, unsigned line)
+{
+	return (struct kw_place){r->diag, r->peer->file, line};
+}
+
+/* ---- setters: what a value means beyond its kind ---- */
+
+typedef void set_fn(struct config_reader *r, int k, const struct kw_place *at,
+                    const struct kw_value *v);
+
+static void replace(char **field, const char *value)
+{
+	free(*field);
+	*field = xstrdup(value);
+}
+
+bool peer_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 0 && n <= 32 && name[0] != '.' &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+	           n;
+}
+
+static void *field_of(struct config_reader *r, int k);
+
+/* The setters of values kept as they are, in the peer's field for the keyword. */
+static void set_string(struct config_reader *r, int k, const struct kw_place *at,
+                       const struct kw_value *v)
+{
+	(void)at;
+	replace(field_of(r, k), v->text);
+}
+
+static void set_flag(struct config_reader *r, int k, const struct kw_place *at,
+                     const struct kw_value *v)
+{
+	(void)at;
+	*(bool *)field_of(r, k) = v->yes;
+}
+
+static void set_number(struct config_reader *r, int k, const struct kw_place *at,
+                       const struct kw_value *v)
+{
+	(void)at;
+	*(unsigned *)field_of(r, k) = v->number;
+}
+
+/* A file that holds a secret: root reads it, so anyone else able to read or change it
+ * could learn or replace the secret. */
+static void check_secret_file(const struct kw_place *at, int k, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		kw_error(at, "%s: cannot stat '%s': %s", keywords[k].name, path, strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		kw_error(at, "%s: '%s' is not a regular file", keywords[k].name, path);
+		return;
+	}
+	if (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH))
+		kw_error(at,
+		         "%s: '%s' is readable or writable by group or others (mode %04o); "
+		         "run 'chmod 600 %s'",
+		         keywords[k].name, path, (unsigned)(st.st_mode & 07777), path);
+}
+
+/* The longest DNS name, as ssh resolves it. */
+#define MAX_HOST 253
+
+static void set_host(struct config_reader *r, int k, const struct kw_place *at,
+                     const struct kw_value *v)
+{
+	(void)k;
+	const char *at_sign = strrchr(v->text, '@');
+	if (strlen(v->text) > MAX_HOST)
+		kw_error(at, "host: the name is %zu bytes long; a host name has at most %d",
+		         strlen(v->text), MAX_HOST);
+	else if (at_sign)
+		kw_error(at, "host: '%s' contains '@'; write 'ssh-user %.*s' and 'host %s'",
+		         v->text, (int)(at_sign - v->text), v->text, at_sign + 1);
+	else
+		replace(&r->peer->host, v->text);
+}
+
+/* sshdial sets these on every ssh command line; ssh takes the first value it is given,
+ * so a user's copy would be either ignored or, worse, win. */
+static bool ssh_option_reserved(const char *key)
+{
+	static const char *const reserved[] = {"StrictHostKeyChecking", "BatchMode", "RequestTTY",
+	                                       "EscapeChar"};
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strcasecmp(key, reserved[i]) == 0)
+			return true;
+	return false;
+}
+
+/* "Key=Value", "Key Value" and "Key = Value" all mean the same, as in ssh_config. */
+static void set_ssh_option(struct config_reader *r, int k, const struct kw_place *at,
+                           const struct kw_value *value)
+{
+	const char *v = value->text;
+	size_t klen = strcspn(v, "= \t");
+	const char *val = v + klen;
+	val += strspn(val, " \t");
+	if (*val == '=')
+		val += 1 + strspn(val + 1, " \t");
+	char *key = xstrndup(v, klen);
+	if (klen == 0 ||
+	    strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != klen)
+		kw_error(at, "ssh-option: '%s' is not an ssh option name; write '%s'", key,
+		         keywords[k].usage);
+	else if (ssh_option_reserved(key))
+		kw_error(at,
+		         "ssh-option: '%s' is set by sshdial itself, which always checks host keys "
+		         "strictly; remove this line",
+		         key);
+	else if (*val == '\0')
+		kw_error(at, "ssh-option: '%s' has no value; write 'ssh-option %s=VALUE'", key,
+		         key);
+	else
+		strv_pushf(r->peer->ssh_options, "%s=%s", key, val);
+	free(key);
+}
+
+static void set_secret_path(struct config_reader *r, int k, const struct kw_place *at,
+                            const struct kw_value *v)
+{
+	check_secret_file(at, k, v->text);
+	/* Both keywords given is reported by finish, which knows both lines. */
+	if (r->peer->secret_source == SECRET_NONE) {
+		r->peer->secret_source = k == PK_PAP_SECRETS ? SECRET_PAP_SECRETS : SECRET_FILE;
+		replace(&r->peer->secret_path, v->text);
+	}
+}
+
+static void set_route(struct config_reader *r, int k, const struct kw_place *at,
+                      const struct kw_value *v)
+{
+	if (v->network.prefixlen == 0)
+		kw_error(at, "route: '%s' is the default route; write 'route-all yes' instead",
+		         v->text);
+	else
+		kw_networks_add(&r->peer->routes, keywords[k].name, at, v);
+}
+
+static void set_route_all(struct config_reader *r, int k, const struct kw_place *at,
+                          const struct kw_value *v)
+{
+	(void)k;
+	r->peer->route_all = v->yes;
+	/* Accepting it silently would leave traffic outside the tunnel that the user
+	 * believes is inside: refuse until route-everything mode exists. */
+	if (v->yes)
+		kw_error(
+		    at,
+		    "route-all: not supported by this version of sshdial yet; list the networks "
+		    "to reach through the link with 'route CIDR'");
+}
+
+/* Checks one pppd-option line's words, stepping over option values so that "name user"
+ * is not taken for the 'user' option.  True if all of them may go to pppd. */
+static bool check_pppd_words(const struct kw_place *at, const struct strv *w)
+{
+	bool ok = true;
+	for (size_t i = 0; i < strv_len(w); i++) {
+		const char *word = strv_get(w, i);
+		const char *why = pppd_option_refusal(word);
+		if (why) {
+			kw_error(at, "pppd-option: '%s' is not allowed: %s", word, why);
+			ok = false;
+		}
+		if (!pppd_option_takes_value(word))
+			continue;
+		if (i + 1 == strv_len(w)) {
+			kw_error(
+			    at, "pppd-option: '%s' needs a value; write 'pppd-option \"%s VALUE\"'",
+			    word, word);
+			return false;
+		}
+		i++;
+	}
+	return ok;
+}
+
+static void set_pppd_option(struct config_reader *r, int k, const struct kw_place *at,
+                            const struct kw_value *v)
+{
+	(void)k;
+	const char *why;
+	struct strv *w = words_split(v->text, &why);
+	if (!w) {
+		kw_error(at, "pppd-option: %s", why);
+		return;
+	}
+	if (check_pppd_words(at, w))
+		for (size_t i = 0; i < strv_len(w); i++)
+			strv_push(r->peer->pppd_options, strv_get(w, i));
+	strv_free(w);
+}
+
+/* pppd names its pid file after the link name, and sshdial its files and sockets. */
+static void set_linkname(struct config_reader *r, int k, const struct kw_place *at,
+                         const struct kw_value *v)
+{
+	(void)k;
+	if (peer_name_valid(v->text))
+		replace(&r->peer->linkname, v->text);
+	else
+		kw_error(at,
+		         "linkname: '%s' is not a valid link name; use at most 32 letters, digits, "
+		         "'.', '_' and '-', not starting with '.'",
+		         v->text);
+}
+
+/* Indexed by enum peer_keyword, beside the table: what each keyword does with its value. */
+static const struct {
+	set_fn *set;
+	size_t field; /* where set_string, set_flag and set_number keep it */
+} setters[PK_COUNT] = {
+    [PK_HOST] = {set_host},
+    [PK_PORT] = {set_number, offsetof(struct peer, port)},
+    [PK_SSH_USER] = {set_string, offsetof(struct peer, ssh_user)},
+    [PK_IDENTITY] = {set_string, offsetof(struct peer, identity)},
+    [PK_KNOWN_HOSTS] = {set_string, offsetof(struct peer, known_hosts)},
+    [PK_SSH_OPTION] = {set_ssh_option},
+    [PK_REMOTE_COMMAND] = {set_string, offsetof(struct peer, remote_command)},
+    [PK_LOCAL_USER] = {set_string, offsetof(struct peer, local_user)},
+    [PK_PAP_USER] = {set_string, offsetof(struct peer, pap_user)},
+    [PK_PAP_PASSWORD_FILE] = {set_secret_path},
+    [PK_PAP_SECRETS] = {set_secret_path},
+    [PK_ROUTE] = {set_route},
+    [PK_ROUTE_ALL] = {set_route_all},
+    [PK_DNS] = {set_flag, offsetof(struct peer, dns)},
+    [PK_COMPRESSION] = {set_flag, offsetof(struct peer, compression)},
+    [PK_PPPD_OPTION] = {set_pppd_option},
+    [PK_PTY] = {set_string, offsetof(struct peer, pty)},
+    [PK_LINKNAME] = {set_linkname},
+    [PK_REMOTENAME] = {set_string, offsetof(struct peer, remotename)},
+    [PK_HEALTH] = {set_flag, offsetof(struct peer, health)},
+    [PK_HEALTH_INTERVAL] = {set_number, offsetof(struct peer, health_interval_ms)},
+    [PK_HEALTH_TIMEOUT] = {set_number, offsetof(struct peer, health_timeout_ms)},
+};
+
+static void *field_of(struct config_reader *r, int k)
+{
+	return (char *)r->peer + setters[k].field;
+}
+
+/* A timeout shorter than two probe periods would call a link dead for one lost probe. */
+static void check_health(struct config_reader *r)
+{
+	const struct peer *p = r->peer;
+	unsigned line = r->first_line[PK_HEALTH_TIMEOUT] ? r->first_line[PK_HEALTH_TIMEOUT]
+	                                                 : r->first_line[PK_HEALTH_INTERVAL];
+	const struct kw_place at = place(r, line);
+	if (line && p->health_timeout_ms < 2 * p->health_interval_ms)
+		kw_error(
+		    &at,
+		    "health-timeout: %.3g s is less than twice health-interval (%.3g s); one lost "
+		    "probe would end the link: raise health-timeout",
+		    p->health_timeout_ms / 1000.0, p->health_interval_ms / 1000.0);
+}
+
+/* ---- the reader ---- */
+
+struct config_reader *config_read_init(const char *peer_name, const char *file, struct diag *d)
+{
+	struct config_reader *r = xcalloc(1, sizeof(*r));
+	struct peer *p = xcalloc(1, sizeof(*p));
+	p->name = xstrdup(peer_name);
+	p->file = xstrdup(file);
+	p->ssh_options = strv_new();
+	p->pppd_options = strv_new();
+	p->health = true;
+	p->health_interval_ms = PEER_HEALTH_INTERVAL_MS;
+	p->health_timeout_ms = PEER_HEALTH_TIMEOUT_MS;
+	r->peer = p;
+	r->diag = d;
+	r->errors_before = diag_count(d);
+	const struct kw_place whole = place(r, 0);
+	if (!peer_name_valid(peer_name))
+		kw_error(
+		    &whole,
+		    "peer name '%s' is not valid: use at most 32 letters, digits, '.', '_' and "
+		    "'-', not starting with '.'",
+		    peer_name);
+	return r;
+}
+
+/* pppd words are common in peer files; they get a hint of their own before typos do,
+ * since "mtu" is as close to "pty" as any typo. */
+static void unknown_keyword(const struct kw_place *at, const char *key)
+{
+	const char *instead = pppd_option_keyword(key);
+	const char *why = pppd_option_refusal(key);
+	if (instead)
+		kw_error(at, "unknown keyword '%s'; did you mean '%s'?", key, instead);
+	else if (why)
+		kw_error(at, "unknown keyword '%s'; as a pppd option it is not allowed: %s", key,
+		         why);
+	else if (pppd_option_known(key))
+		kw_error(at, "unknown keyword '%s'; to pass it to pppd, write 'pppd-option %s%s'",
+		         key, key, pppd_option_takes_value(key) ? " VALUE" : "");
+	else if ((instead = kw_closest(&table, key)))
+		kw_error(at, "unknown keyword '%s'; did you mean '%s'?", key, instead);
+	else
+		kw_error(at, "unknown keyword '%s'; see sshdial-peer(5)", key);
+}
+
+static void apply(struct config_reader *r, int k, const struct kw_place *at, const char *value)
+{
+	struct kw_value v;
+	if (kw_take(&table, k, at, &r->first_line[k], value, &v))
+		setters[k].set(r, k, at, &v);
+}
+
+void config_read_keyword(struct config_reader *r, const char *key, const char *value,
+                         unsigned lineno)
+{
+	const struct kw_place at = place(r, lineno);
+	int k = kw_find(&table, key);
+	if (k < 0)
+		unknown_keyword(&at, key);
+	else
+		apply(r, k, &at, value);
+}
+
+void config_read_pppd_word(struct config_reader *r, const char *word, unsigned lineno)
+{
+	(void)lineno;
+	strv_push(r->peer->pppd_options, word);
+}
+
+void config_read_line(struct config_reader *r, const char *line, unsigned lineno)
+{
+	const struct kw_place at = place(r, lineno);
+	struct kw_line l;
+	int n = kw_read_line(&table, &at, line, &l);
+	if (n < 0)
+		unknown_keyword(&at, l.key);
+	else if (n > 0)
+		apply(r, l.k, &at, l.value);
+	kw_line_free(&l);
+}
+
+/* ---- finishing: what only the whole file can tell ---- */
+
+/* With pty, pppd runs that command instead of ssh: ssh settings would be ignored. */
+static void check_pty_conflicts(struct config_reader *r)
+{
+	static const enum peer_keyword ssh_only[] = {
+	    PK_HOST,        PK_PORT,       PK_SSH_USER,       PK_IDENTITY,
+	    PK_KNOWN_HOSTS, PK_SSH_OPTION, PK_REMOTE_COMMAND, PK_LOCAL_USER};
+	for (size_t i = 0; i < sizeof(ssh_only) / sizeof(ssh_only[0]); i++) {
+		enum peer_keyword k = ssh_only[i];
+		const struct kw_place at = place(r, r->first_line[k]);
+		if (r->first_line[k])
+			kw_error(
+			    &at,
+			    "%s: not used with 'pty' (line %u), which runs instead of ssh; remove "
+			    "one of them",
+			    keywords[k].name, r->first_line[PK_PTY]);
+	}
+}
+
+static void check_required(struct config_reader *r)
+{
+	const struct kw_place whole = place(r, 0);
+	if (r->first_line[PK_PTY]) {
+		check_pty_conflicts(r);
+		return;
+	}
+	if (!r->first_line[PK_HOST])
+		kw_error(&whole, "host: missing; name the ssh server with 'host NAME'");
+	/* Never a silent default: ssh as root would use root's keys and known_hosts. */
+	if (!r->first_line[PK_LOCAL_USER])
+		kw_error(&whole,
+		         "local-user: missing; name the local account whose ssh keys and "
+		         "known_hosts ssh uses with 'local-user NAME' (root only if you name it)");
+}
+
+static void check_pap(struct config_reader *r)
+{
+	unsigned file_line = r->first_line[PK_PAP_PASSWORD_FILE];
+	unsigned secrets_line = r->first_line[PK_PAP_SECRETS];
+	unsigned user_line = r->first_line[PK_PAP_USER];
+	/* The later of the two is the one to remove. */
+	int later = file_line > secrets_line ? PK_PAP_PASSWORD_FILE : PK_PAP_SECRETS;
+	int earlier = later == PK_PAP_SECRETS ? PK_PAP_PASSWORD_FILE : PK_PAP_SECRETS;
+	const struct kw_place at_later = place(r, r->first_line[later]);
+	if (file_line && secrets_line)
+		kw_error(&at_later, "%s: conflicts with %s at line %u; keep one",
+		         keywords[later].name, keywords[earlier].name, r->first_line[earlier]);
+	int given = file_line ? PK_PAP_PASSWORD_FILE : PK_PAP_SECRETS;
+	const struct kw_place at_given = place(r, r->first_line[given]);
+	if ((file_line || secrets_line) && !user_line)
+		kw_error(&at_given, "%s: needs 'pap-user NAME', the account to authenticate as",
+		         keywords[given].name);
+	if (user_line && !file_line && !secrets_line) {
+		/* As pppd does: the secret for pap-user comes from its own secrets file. */
+		const struct kw_place at_user = place(r, user_line);
+		check_secret_file(&at_user, PK_PAP_USER, PPPD_PAP_SECRETS);
+		r->peer->secret_source = SECRET_PAP_SECRETS;
+		replace(&r->peer->secret_path, PPPD_PAP_SECRETS);
+	}
+}
+
+void config_read_abort(struct config_reader *r)
+{
+	if (!r)
+		return;
+	peer_free(r->peer);
+	free(r);
+}
+
+struct peer *config_read_finish(struct config_reader *r)
+{
+	check_required(r);
+	check_pap(r);
+	check_health(r);
+	struct peer *p = r->peer;
+	if (!p->linkname)
+		p->linkname = xstrdup(p->name);
+	if (diag_count(r->diag) > r->errors_before) {
+		config_read_abort(r);
+		return NULL;
+	}
+	free(r);
+	return p;
+}

@@ -1,0 +1,36 @@
+/* The fields of a peer: shared by the reader that fills them (config.c) and the
+ * accessors (peer.c), and by nothing else. */
+#ifndef SSHDIAL_CONFIG_PEER_H
+#define SSHDIAL_CONFIG_PEER_H
+
+#include "conf/config.h"
+#include "conf/keyword.h"
+
+struct peer {
+	char *name;
+	char *file;
+	char *host;
+	unsigned port;
+	char *ssh_user;
+	char *identity;
+	char *known_hosts;
+	struct strv *ssh_options;
+	char *remote_command;
+	char *local_user;
+	char *pty;
+	char *pap_user;
+	enum secret_source secret_source;
+	char *secret_path;
+	char *linkname;
+	char *remotename;
+	struct kw_networks routes; /* with the line of each, for "given twice" */
+	bool route_all;
+	bool dns;
+	bool compression;
+	struct strv *pppd_options;
+	bool health;
+	unsigned health_interval_ms;
+	unsigned health_timeout_ms;
+};
+
+#endif

@@ -1,0 +1,146 @@
+#include "conf/config.h"
+
+#include <stdlib.h>
+
+#include "conf/config_peer.h"
+
+void peer_free(struct peer *p)
+{
+	if (!p)
+		return;
+	char *strings[] = {p->name,      p->file,        p->host,           p->ssh_user,
+	                   p->identity,  p->known_hosts, p->remote_command, p->local_user,
+	                   p->pty,       p->pap_user,    p->secret_path,    p->linkname,
+	                   p->remotename};
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		free(strings[i]);
+	strv_free(p->ssh_options);
+	strv_free(p->pppd_options);
+	kw_networks_free(&p->routes);
+	free(p);
+}
+
+const char *peer_name(const struct peer *p)
+{
+	return p->name;
+}
+
+const char *peer_file(const struct peer *p)
+{
+	return p->file;
+}
+
+const char *peer_host(const struct peer *p)
+{
+	return p->host;
+}
+
+unsigned peer_port(const struct peer *p)
+{
+	return p->port;
+}
+
+const char *peer_ssh_user(const struct peer *p)
+{
+	return p->ssh_user;
+}
+
+const char *peer_identity(const struct peer *p)
+{
+	return p->identity;
+}
+
+const char *peer_known_hosts(const struct peer *p)
+{
+	return p->known_hosts;
+}
+
+const struct strv *peer_ssh_options(const struct peer *p)
+{
+	return p->ssh_options;
+}
+
+const char *peer_remote_command(const struct peer *p)
+{
+	return p->remote_command;
+}
+
+const char *peer_local_user(const struct peer *p)
+{
+	return p->local_user;
+}
+
+const char *peer_pty_command(const struct peer *p)
+{
+	return p->pty;
+}
+
+const char *peer_pap_user(const struct peer *p)
+{
+	return p->pap_user;
+}
+
+enum secret_source peer_secret_source(const struct peer *p)
+{
+	return p->secret_source;
+}
+
+const char *peer_secret_path(const struct peer *p)
+{
+	return p->secret_path;
+}
+
+const char *peer_linkname(const struct peer *p)
+{
+	return p->linkname;
+}
+
+const char *peer_remotename(const struct peer *p)
+{
+	return p->remotename;
+}
+
+size_t peer_route_count(const struct peer *p)
+{
+	return p->routes.count;
+}
+
+const struct cidr *peer_route(const struct peer *p, size_t i)
+{
+	return i < p->routes.count ? &p->routes.nets[i] : NULL;
+}
+
+bool peer_route_all(const struct peer *p)
+{
+	return p->route_all;
+}
+
+bool peer_dns(const struct peer *p)
+{
+	return p->dns;
+}
+
+bool peer_compression(const struct peer *p)
+{
+	return p->compression;
+}
+
+const struct strv *peer_pppd_options(const struct peer *p)
+{
+	return p->pppd_options;
+}
+
+bool peer_health(const struct peer *p)
+{
+	return p->health;
+}
+
+unsigned peer_health_interval_ms(const struct peer *p)
+{
+	return p->health_interval_ms;
+}
+
+unsigned peer_health_timeout_ms(const struct peer *p)
+{
+	return p->health_timeout_ms;
+}

@@ -1,0 +1,134 @@
+#include "ctl/rundir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+
+static const char *const hook_names[] = {
+    [HOOK_IP_UP] = "sshdial-ip-up", [HOOK_IP_DOWN] = "sshdial-ip-down"};
+static const char *const hook_paths[] = {
+    [HOOK_IP_UP] = RUNDIR "/sshdial-ip-up", [HOOK_IP_DOWN] = RUNDIR "/sshdial-ip-down"};
+
+const char *rundir_hook_name(enum hook_kind kind)
+{
+	return hook_names[kind];
+}
+
+const char *rundir_hook(enum hook_kind kind)
+{
+	return hook_paths[kind];
+}
+
+void rundir_path(char *buf, size_t len, const char *peer, const char *suffix)
+{
+	snprintf(buf, len, "%s/%s.%s", RUNDIR, peer, suffix);
+}
+
+/* Replaces the link atomically: another sshdial may be running hooks through it. */
+static int link_hook(const char *exe, enum hook_kind kind)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof(tmp), "%s.%d", hook_paths[kind], (int)getpid());
+	unlink(tmp);
+	if (symlink(exe, tmp) < 0 || rename(tmp, hook_paths[kind]) < 0) {
+		log_error("cannot create %s: %s", hook_paths[kind], strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int rundir_prepare(void)
+{
+	if (mkdir(RUNDIR, 0700) < 0 && errno != EEXIST) {
+		log_error("cannot create %s: %s", RUNDIR, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (lstat(RUNDIR, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 022)) {
+		log_error("%s must be a directory owned by root and writable only by it; "
+		          "remove it and start again",
+		          RUNDIR);
+		return -1;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0) {
+		log_error("cannot find the sshdial binary (/proc/self/exe): %s", strerror(errno));
+		return -1;
+	}
+	exe[n] = 0;
+	if (link_hook(exe, HOOK_IP_UP) < 0 || link_hook(exe, HOOK_IP_DOWN) < 0)
+		return -1;
+	return 0;
+}
+
+/* The PID written in a lock file, 0 when it holds none (yet). */
+static pid_t read_holder(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *end;
+	long pid = strtol(buf, &end, 10);
+	return pid > 0 && pid <= INT_MAX && end != buf && (*end == '\n' || !*end) ? (pid_t)pid : 0;
+}
+
+int rundir_lock(const char *peer, pid_t *holder)
+{
+	char path[PATH_MAX];
+	rundir_path(path, sizeof(path), peer, "pid");
+	*holder = 0;
+	/* As journal.c does: the lock must be on the file that is at path now. */
+	for (int attempt = 0; attempt < 5; attempt++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+			if (e == EWOULDBLOCK)
+				*holder = read_holder(fd);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		struct stat held, now;
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_dev == now.st_dev &&
+		    held.st_ino == now.st_ino) {
+			char pid[24];
+			int n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+			if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+				int e = errno;
+				unlink(path);
+				close(fd);
+				errno = e;
+				return -1;
+			}
+			return fd;
+		}
+		close(fd);
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+void rundir_unlock(const char *peer, int fd)
+{
+	if (fd < 0)
+		return;
+	char path[PATH_MAX];
+	rundir_path(path, sizeof(path), peer, "pid");
+	unlink(path);
+	close(fd);
+}

@@ -1,0 +1,32 @@
+/* sshdial's runtime directory, /run/sshdial: per-peer control sockets and journals, and
+ * the hook links that pppd runs as its ip-up and ip-down scripts. */
+#ifndef SSHDIAL_RUNDIR_H
+#define SSHDIAL_RUNDIR_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ctl/hook_event.h"
+
+#define RUNDIR "/run/sshdial"
+
+/* Creates the directory (root only, mode 0700) and points the hook links at the running
+ * binary.  -1 after logging why. */
+int rundir_prepare(void);
+/* RUNDIR/PEER.SUFFIX, e.g. the control socket "office.sock". */
+void rundir_path(char *buf, size_t len, const char *peer, const char *suffix);
+/* Takes the lock of peer's runtime files: RUNDIR/PEER.pid, locked (flock) and holding this
+ * process's PID.  A call takes it before anything else there, the control socket and the
+ * journal included, so that a second call of the peer changes nothing of the first's.
+ * Returns the descriptor to keep open, or -1 with errno set: EWOULDBLOCK when another
+ * process holds it, with *holder its PID (0 when the file does not say yet). */
+int rundir_lock(const char *peer, pid_t *holder);
+/* Deletes the file, then releases the lock (a lock on a deleted file protects nothing: a
+ * process waiting for this one sees that and takes the new file's). */
+void rundir_unlock(const char *peer, int fd);
+/* The hook link pppd runs for kind: RUNDIR/sshdial-ip-up or RUNDIR/sshdial-ip-down. */
+const char *rundir_hook(enum hook_kind kind);
+/* The basenames main() recognises in argv[0]. */
+const char *rundir_hook_name(enum hook_kind kind);
+
+#endif

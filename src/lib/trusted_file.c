@@ -1,0 +1,132 @@
+#include "lib/trusted_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/xalloc.h"
+
+static bool trusted_uid(uid_t uid, uid_t owner)
+{
+	return uid == 0 || uid == owner;
+}
+
+/* dir: the directory's resolved path, for messages. */
+static bool check_dir(int fd, const char *dir, const char *path, uid_t owner, struct diag *d)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		diag_add(d, path, 0, "cannot stat directory %s: %s", dir, strerror(errno));
+		return false;
+	}
+	if (!trusted_uid(st.st_uid, owner)) {
+		diag_add(d, path, 0,
+		         "directory %s is owned by uid %u, not root, who could change this file; "
+		         "run 'chown root %s' or move the file",
+		         dir, (unsigned)st.st_uid, dir);
+		return false;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+		diag_add(d, path, 0,
+		         "directory %s is writable by group or others (mode %04o), who could "
+		         "replace this file; run 'chmod go-w %s' or move the file",
+		         dir, (unsigned)(st.st_mode & 07777), dir);
+		return false;
+	}
+	return true;
+}
+
+static bool check_file(int fd, const char *path, uid_t owner, struct diag *d)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		diag_add(d, path, 0, "cannot stat: %s", strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_add(d, path, 0, "not a regular file; name the file itself");
+		return false;
+	}
+	if (!trusted_uid(st.st_uid, owner)) {
+		diag_add(d, path, 0,
+		         "owned by uid %u, not root (its pty command and pppd options run as "
+		         "root); run 'chown root %s'",
+		         (unsigned)st.st_uid, path);
+		return false;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		diag_add(d, path, 0,
+		         "writable by group or others (mode %04o), but its pty command and pppd "
+		         "options run as root; run 'chmod go-w %s'",
+		         (unsigned)(st.st_mode & 07777), path);
+		return false;
+	}
+	return true;
+}
+
+/* Opens the resolved directory dir one component at a time from '/', checking each;
+ * a descriptor on it, or -1. */
+static int open_dir(const char *dir, const char *path, uid_t owner, struct diag *d)
+{
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !check_dir(fd, "/", path, owner, d)) {
+		if (fd < 0)
+			diag_add(d, path, 0, "cannot open /: %s", strerror(errno));
+		else
+			close(fd);
+		return -1;
+	}
+	char *walk = xstrdup(dir);
+	char *save = NULL;
+	for (char *c = strtok_r(walk, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
+		int next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		/* The path up to this component, for messages. */
+		char *here = xstrndup(dir, (size_t)(c - walk) + strlen(c));
+		if (fd < 0)
+			diag_add(d, path, 0, "cannot open directory %s: %s", here, strerror(errno));
+		else if (!check_dir(fd, here, path, owner, d)) {
+			close(fd);
+			fd = -1;
+		}
+		free(here);
+	}
+	free(walk);
+	return fd;
+}
+
+int trusted_file_open(const char *path, uid_t owner, struct diag *d)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *dir =
+	    slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	char *resolved = realpath(dir, NULL);
+	int fd = -1;
+	if (!resolved)
+		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+	int dfd = resolved ? open_dir(resolved, path, owner, d) : -1;
+	if (dfd >= 0) {
+		fd = openat(dfd, base, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+		if (fd < 0 && errno == ELOOP)
+			diag_add(d, path, 0,
+			         "a symbolic link: sshdial reads a peer file only where it is, not "
+			         "through a link that someone could change; copy the file here or "
+			         "name its target");
+		else if (fd < 0)
+			diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+		close(dfd);
+	}
+	if (fd >= 0 && !check_file(fd, path, owner, d)) {
+		close(fd);
+		fd = -1;
+	}
+	free(resolved);
+	free(dir);
+	return fd;
+}

@@ -1,0 +1,478 @@
+#include "link/dial.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "lib/child.h"
+#include "lib/log.h"
+#include "link/pppd_argv.h"
+#include "conf/secret.h"
+#include "link/ssh_argv.h"
+
+/* Descriptor numbers inside pppd: its log goes to stderr, the secret comes on 3. */
+#define PPPD_LOGFD 2
+#define PPPD_PASSWORDFD 3
+
+struct reader {
+	int fd;
+	char buf[1024];
+	size_t used;
+};
+
+struct dial {
+	struct event_loop *loop;
+	const struct peer *peer;
+	const struct dial_ops *ops;
+	void *arg;
+	int slave;
+	struct child *proc[2];
+	struct reader out[2]; /* ssh's stderr, pppd's log */
+};
+
+/* The identity ssh runs as, resolved before fork: NSS lookups have no place in a child. */
+struct ssh_identity {
+	uid_t uid;
+	gid_t gid;
+	char home[256];
+	char name[64];
+};
+
+static void reader_flush_line(struct dial *d, enum dial_proc from, char *line)
+{
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\r' || line[n - 1] == '\n'))
+		line[--n] = 0;
+	if (n)
+		d->ops->line(d->arg, from, line);
+}
+
+static void reader_drain(struct dial *d, enum dial_proc from)
+{
+	struct reader *r = &d->out[from];
+	for (;;) {
+		ssize_t n = read(r->fd, r->buf + r->used, sizeof(r->buf) - 1 - r->used);
+		if (n <= 0) {
+			if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+				/* EOF: the process closed its end; give out what is left. */
+				r->buf[r->used] = 0;
+				reader_flush_line(d, from, r->buf);
+				r->used = 0;
+				event_fd_del(d->loop, r->fd);
+				close(r->fd);
+				r->fd = -1;
+			}
+			return;
+		}
+		r->used += (size_t)n;
+		r->buf[r->used] = 0;
+		char *start = r->buf, *nl;
+		while ((nl = strchr(start, '\n'))) {
+			*nl = 0;
+			reader_flush_line(d, from, start);
+			start = nl + 1;
+		}
+		r->used = strlen(start);
+		memmove(r->buf, start, r->used);
+		if (r->used == sizeof(r->buf) - 1) { /* an overlong line: cut it */
+			reader_flush_line(d, from, r->buf);
+			r->used = 0;
+		}
+	}
+}
+
+static void on_ssh_output(void *arg, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	reader_drain(arg, DIAL_SSH);
+}
+
+static void on_pppd_output(void *arg, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	reader_drain(arg, DIAL_PPPD);
+}
+
+static void on_child_exit(void *arg, const struct child *c, int wstatus)
+{
+	struct dial *d = arg;
+	enum dial_proc which = c == d->proc[DIAL_SSH] ? DIAL_SSH : DIAL_PPPD;
+	/* Give out the last words before the verdict: they usually say why. */
+	if (d->out[which].fd >= 0)
+		reader_drain(d, which);
+	d->ops->exited(d->arg, which, wstatus);
+}
+
+static void child_common_setup(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	/* Own session: a Ctrl-C on sshdial's terminal is sshdial's to handle, in order. */
+	setsid();
+}
+
+static int move_fd(int from, int to)
+{
+	if (from == to)
+		return fcntl(from, F_SETFD, 0); /* keep it across exec */
+	return dup2(from, to);
+}
+
+/* Closes [from, to]; to may be INT_MAX for "and every one above". */
+static void close_fd_range(int from, int to)
+{
+	if (from > to)
+		return;
+	if (syscall(SYS_close_range, (unsigned)from, (unsigned)to, 0U) == 0 || errno != ENOSYS)
+		return;
+	long max = sysconf(_SC_OPEN_MAX); /* before Linux 5.9: one at a time */
+	if (max > 0 && max - 1 < to)
+		to = (int)max - 1;
+	for (int fd = from; fd <= to; fd++)
+		close(fd);
+}
+
+/* In a child: every descriptor from `first` up goes, but for `report` (the exec report
+ * pipe, close-on-exec).  Whatever sshdial's caller left open must not reach ssh, which runs
+ * as another user, nor pppd. */
+static void close_fds_from(int first, int report)
+{
+	close_fd_range(first, report - 1);
+	close_fd_range(report + 1, INT_MAX);
+}
+
+/* In a child: tells the parent why it cannot exec, then ends.  The report pipe carries
+ * it, so that no line on ssh's stderr or pppd's log is ever sshdial's own. */
+static void exec_failed(int report, const char *what)
+{
+	dprintf(report, "%s: %s", what, strerror(errno));
+	_exit(127);
+}
+
+/* In the parent, after fork: waits for the child's exec.  EOF means it happened (the pipe is
+ * close-on-exec); anything else is the child's report of why not, in why. */
+static pid_t exec_wait(pid_t pid, int report[2], char *why, size_t len)
+{
+	close(report[1]);
+	report[1] = -1;
+	ssize_t n = -1;
+	if (pid > 0) {
+		do
+			n = read(report[0], why, len - 1);
+		while (n < 0 && errno == EINTR);
+	} else {
+		snprintf(why, len, "fork: %s", strerror(errno));
+	}
+	close(report[0]);
+	report[0] = -1;
+	if (pid > 0 && n == 0)
+		return pid;
+	if (pid > 0) {
+		why[n > 0 ? n : 0] = 0;
+		if (n < 0)
+			snprintf(why, len, "cannot read its exec report: %s", strerror(errno));
+		waitpid(pid, NULL, 0);
+	}
+	return -1;
+}
+
+/* The report pipe's write end, moved above every descriptor number a child sets up. */
+static int report_fd(int fd)
+{
+	int moved = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	return moved >= 0 ? moved : fd;
+}
+
+/* In the ssh child: become the local user with every capability set empty, the bounding
+ * set included, so that nothing ssh runs (ProxyCommand, a setuid helper) can regain any. */
+static void ssh_drop_privileges(const struct ssh_identity *id, int report)
+{
+	capng_get_caps_process();
+	capng_clear(CAPNG_SELECT_ALL);
+	if (id->uid != 0) {
+		if (capng_change_id((int)id->uid, (int)id->gid,
+		                    CAPNG_INIT_SUPP_GRP | CAPNG_CLEAR_BOUNDING |
+		                        CAPNG_CLEAR_AMBIENT) != 0)
+			exec_failed(report, "cannot change to the local user");
+	} else if (capng_apply(CAPNG_SELECT_ALL) != 0) {
+		exec_failed(report, "cannot drop capabilities");
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		exec_failed(report, "cannot set no_new_privs");
+	/* Set after the identity change, which clears it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+		exec_failed(report, "cannot set the parent-death signal");
+}
+
+static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int master, int err,
+                       char *why, size_t len)
+{
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	struct strv *argv = ssh_argv_build(p);
+	char env_home[300], env_user[80], env_logname[80];
+	snprintf(env_home, sizeof(env_home), "HOME=%s", id->home);
+	snprintf(env_user, sizeof(env_user), "USER=%s", id->name);
+	snprintf(env_logname, sizeof(env_logname), "LOGNAME=%s", id->name);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *envp[] = {env_home,    env_user,
+		                env_logname, "PATH=/usr/local/bin:/usr/bin:/bin",
+		                "LANG=C",    NULL};
+		int rep = report_fd(report[1]);
+		child_common_setup();
+		if (move_fd(master, 0) < 0 || dup2(0, 1) < 0 || move_fd(err, 2) < 0)
+			exec_failed(rep, "cannot set up its descriptors");
+		ssh_drop_privileges(id, rep);
+		if (chdir(id->home) < 0 && chdir("/") < 0)
+			exec_failed(rep, "cannot change to the local user's home or /");
+		close_fds_from(3, rep);
+		execve(strv_get(argv, 0), strv_argv(argv), envp);
+		exec_failed(rep, strv_get(argv, 0));
+	}
+	strv_free(argv);
+	return exec_wait(pid, report, why, len);
+}
+
+static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, const char *tty,
+                        int secret, int logw, char *why, size_t len)
+{
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	struct pppd_params params = {.tty = tty,
+	                             .passwordfd = secret >= 0 ? PPPD_PASSWORDFD : -1,
+	                             .logfd = PPPD_LOGFD,
+	                             .ip_up = hooks->ip_up,
+	                             .ip_down = hooks->ip_down};
+	struct strv *argv = pppd_argv_build(p, &params);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+		int rep = report_fd(report[1]);
+		child_common_setup();
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(logw, 1) < 0 ||
+		    move_fd(logw, 2) < 0 || (secret >= 0 && move_fd(secret, PPPD_PASSWORDFD) < 0))
+			exec_failed(rep, "cannot set up its descriptors");
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+			exec_failed(rep, "cannot set the parent-death signal");
+		close_fds_from(secret >= 0 ? PPPD_PASSWORDFD + 1 : PPPD_LOGFD + 1, rep);
+		execve(PPPD_PATH, strv_argv(argv), envp);
+		exec_failed(rep, PPPD_PATH);
+	}
+	strv_free(argv);
+	return exec_wait(pid, report, why, len);
+}
+
+static int resolve_identity(const struct peer *p, struct ssh_identity *id)
+{
+	const char *user = peer_local_user(p);
+	if (!user) /* a pty command runs as pppd's would: the caller, root, but powerless */
+		user = "root";
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		log_error("%s: local-user '%s' does not exist on this system (%s); create the "
+		          "account or change local-user",
+		          peer_name(p), user, peer_file(p));
+		return -1;
+	}
+	id->uid = pw->pw_uid;
+	id->gid = pw->pw_gid;
+	snprintf(id->home, sizeof(id->home), "%s", pw->pw_dir);
+	snprintf(id->name, sizeof(id->name), "%s", pw->pw_name);
+	return 0;
+}
+
+/* The secret goes into a pipe that pppd's passwordfd plugin reads to EOF: it never
+ * appears in an argv, an environment or a file. */
+static int secret_pipe(const struct peer *p)
+{
+	if (!peer_pap_user(p))
+		return -2;
+	char secret[SECRET_MAX];
+	ssize_t n = secret_read(p, secret, sizeof(secret));
+	if (n < 0)
+		return -1;
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		explicit_bzero(secret, sizeof(secret));
+		log_error("%s: cannot create a pipe: %s", peer_name(p), strerror(errno));
+		return -1;
+	}
+	/* Smaller than the pipe's buffer, so this cannot block. */
+	ssize_t w = write(fds[1], secret, (size_t)n);
+	explicit_bzero(secret, sizeof(secret));
+	close(fds[1]);
+	if (w != n) {
+		close(fds[0]);
+		log_error("%s: cannot pass the PAP secret to pppd", peer_name(p));
+		return -1;
+	}
+	return fds[0];
+}
+
+static int open_pty(const struct peer *p, int *master, int *slave, char *name, size_t len)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0 ||
+	    ptsname_r(*master, name, len) != 0) {
+		log_error("%s: cannot allocate a pseudo-terminal: %s (is devpts mounted on "
+		          "/dev/pts?)",
+		          peer_name(p), strerror(errno));
+		return -1;
+	}
+	/* sshdial holds the slave open for the link's lifetime, so ssh never reads EOF from
+	 * a slave nobody has opened yet; raw from the start, so nothing is echoed back. */
+	*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	struct termios t;
+	if (*slave < 0 || tcgetattr(*slave, &t) < 0) {
+		log_error("%s: cannot open %s: %s", peer_name(p), name, strerror(errno));
+		return -1;
+	}
+	cfmakeraw(&t);
+	tcsetattr(*slave, TCSANOW, &t);
+	return 0;
+}
+
+static void close_fds(const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+static int nonblocking_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	return fcntl(fds[0], F_SETFL, O_NONBLOCK);
+}
+
+struct dial *dial_start(struct event_loop *loop, const struct peer *p,
+                        const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
+                        enum failure_class *status)
+{
+	struct ssh_identity id;
+	*status = FAILURE_CONFIG;
+	if (resolve_identity(p, &id) < 0)
+		return NULL;
+
+	struct dial *d = calloc(1, sizeof(*d));
+	if (!d) {
+		log_error("%s: cannot dial: out of memory", peer_name(p));
+		*status = FAILURE_SYSTEM;
+		return NULL;
+	}
+	*d = (struct dial){.loop = loop, .peer = p, .ops = ops, .arg = arg, .slave = -1};
+	d->out[0].fd = d->out[1].fd = -1;
+	int master = -1, secret = -1, errp[2] = {-1, -1}, logp[2] = {-1, -1};
+	char tty[64], why[256] = "";
+
+	*status = FAILURE_SYSTEM;
+	if (open_pty(p, &master, &d->slave, tty, sizeof(tty)) < 0)
+		goto fail;
+	secret = secret_pipe(p);
+	if (secret == -1) {
+		*status = FAILURE_CONFIG;
+		goto fail;
+	}
+	if (nonblocking_pipe(errp) < 0 || nonblocking_pipe(logp) < 0) {
+		log_error("%s: cannot create a pipe: %s", peer_name(p), strerror(errno));
+		goto fail;
+	}
+	pid_t pppd = spawn_pppd(p, hooks, tty, secret, logp[1], why, sizeof(why));
+	if (pppd < 0) {
+		log_error("%s: cannot start pppd: %s", peer_name(p), why);
+		goto fail;
+	}
+	d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
+	if (!d->proc[DIAL_PPPD])
+		goto fail; /* child_watch said why */
+	pid_t ssh = spawn_ssh(p, &id, master, errp[1], why, sizeof(why));
+	if (ssh < 0) {
+		log_error("%s: cannot start %s: %s", peer_name(p),
+		          peer_pty_command(p) ? "the pty command" : "ssh", why);
+		goto fail;
+	}
+	d->proc[DIAL_SSH] = child_watch(loop, ssh, "ssh", on_child_exit, d);
+	if (!d->proc[DIAL_SSH])
+		goto fail;
+	if (event_fd_add(loop, errp[0], EPOLLIN, on_ssh_output, d) < 0)
+		goto fail; /* event_fd_add said why */
+	d->out[DIAL_SSH].fd = errp[0];
+	errp[0] = -1;
+	if (event_fd_add(loop, logp[0], EPOLLIN, on_pppd_output, d) < 0)
+		goto fail;
+	d->out[DIAL_PPPD].fd = logp[0];
+	logp[0] = -1;
+	*status = FAILURE_NONE;
+fail:
+	/* The children hold their own copies now; sshdial keeps only the slave. */
+	close_fds((int[]){master, secret, errp[0], errp[1], logp[0], logp[1]}, 6);
+	if (*status != FAILURE_NONE) {
+		dial_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+pid_t dial_pid(const struct dial *d, enum dial_proc which)
+{
+	return d->proc[which] ? child_pid(d->proc[which]) : -1;
+}
+
+bool dial_running(const struct dial *d, enum dial_proc which)
+{
+	return child_running(d->proc[which]);
+}
+
+void dial_signal(struct dial *d, enum dial_proc which, int signo)
+{
+	child_signal(d->proc[which], signo);
+}
+
+bool dial_signalled(const struct dial *d, enum dial_proc which)
+{
+	return child_signalled(d->proc[which]);
+}
+
+void dial_free(struct dial *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < 2; i++) {
+		child_free(d->proc[i]);
+		if (d->out[i].fd >= 0) {
+			event_fd_del(d->loop, d->out[i].fd);
+			close(d->out[i].fd);
+		}
+	}
+	if (d->slave >= 0)
+		close(d->slave);
+	free(d);
+}

@@ -1,0 +1,42 @@
+/* One dial attempt: a pseudo-terminal with ssh on its master side and pppd on its slave
+ * side, both watched by the event loop.  ssh runs as the peer's local user with no
+ * capabilities; pppd runs as root and receives the PAP secret through a pipe. */
+#ifndef SSHDIAL_DIAL_H
+#define SSHDIAL_DIAL_H
+
+#include <sys/types.h>
+
+#include "conf/config.h"
+#include "lib/event.h"
+#include "link/failure.h"
+
+enum dial_proc { DIAL_SSH, DIAL_PPPD };
+
+struct dial_ops {
+	/* One line of ssh's stderr or of pppd's log, without the newline. */
+	void (*line)(void *arg, enum dial_proc from, const char *line);
+	/* A process ended; wstatus as from waitpid. */
+	void (*exited)(void *arg, enum dial_proc which, int wstatus);
+};
+
+struct dial_hooks {
+	const char *ip_up;
+	const char *ip_down;
+};
+
+struct dial;
+
+/* Starts both processes.  NULL on failure, after logging why; *status then says what
+ * kind of failure it was (FAILURE_CONFIG or FAILURE_SYSTEM). */
+struct dial *dial_start(struct event_loop *loop, const struct peer *p,
+                        const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
+                        enum failure_class *status);
+pid_t dial_pid(const struct dial *d, enum dial_proc which);
+bool dial_running(const struct dial *d, enum dial_proc which);
+void dial_signal(struct dial *d, enum dial_proc which, int signo);
+/* Whether dial_signal reached the process while it still ran. */
+bool dial_signalled(const struct dial *d, enum dial_proc which);
+/* Kills and reaps whatever still runs, closes every descriptor. */
+void dial_free(struct dial *d);
+
+#endif

@@ -1,0 +1,354 @@
+#include "link/failure.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+void failure_clear(struct failure *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->cls = FAILURE_NONE;
+}
+
+void failure_set(struct failure *f, enum failure_class cls, const char *fmt, ...)
+{
+	if (cls <= f->cls)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
+	va_end(ap);
+	f->cls = cls;
+}
+
+static const char *or_default(const char *s, const char *dflt)
+{
+	return s ? s : dflt;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* --- ssh's own message forms (OpenSSH's sshconnect.c, sshconnect2.c, ssh.c) ------------ */
+
+#define SSH_HOSTKEY_FAILED "Host key verification failed."
+#define SSH_STRICT_TAIL " and you have requested strict checking."
+#define SSH_CHANGED_BANNER "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @"
+
+/* "No ED25519 host key is known for HOST and you have requested strict checking." */
+static bool ssh_hostkey_unknown(const char *line)
+{
+	return starts_with(line, "No ") && strstr(line, " host key is known for ") &&
+	       ends_with(line, SSH_STRICT_TAIL);
+}
+
+/* "Host key for HOST has changed and you have requested strict checking.", or the banner. */
+static bool ssh_hostkey_changed(const char *line)
+{
+	return strcmp(line, SSH_CHANGED_BANNER) == 0 ||
+	       (starts_with(line, "Host key for ") &&
+	        ends_with(line, " has changed" SSH_STRICT_TAIL));
+}
+
+/* "USER@HOST: Permission denied (METHODS)." (older: without "USER@HOST: "), METHODS a
+ * comma-separated list such as "publickey,password". */
+static bool ssh_permission_denied(const char *line)
+{
+	static const char form[] = "Permission denied (";
+	const char *s = line;
+	const char *sep = strstr(line, ": Permission denied (");
+	if (sep) {
+		size_t n = (size_t)(sep - line);
+		if (n == 0 || memchr(line, ' ', n) || !memchr(line, '@', n))
+			return false;
+		s = sep + 2;
+	}
+	if (!starts_with(s, form))
+		return false;
+	s += sizeof(form) - 1;
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-,@.");
+	return n > 0 && strcmp(s + n, ").") == 0;
+}
+
+/* "ssh: connect to host H port P: REASON", "ssh: Could not resolve hostname H: REASON" */
+static bool ssh_network_error(const char *line)
+{
+	return starts_with(line, "ssh: connect to host ") ||
+	       starts_with(line, "ssh: Could not resolve hostname ");
+}
+
+/* pppd's option_error() before it detaches: "ARGV0: MESSAGE", ARGV0 "pppd" or a path to it. */
+static const char *server_pppd_text(const char *line)
+{
+	const char *sep = strstr(line, ": ");
+	if (!sep || memchr(line, ' ', (size_t)(sep - line)) || !sep[2])
+		return NULL;
+	size_t n = (size_t)(sep - line);
+	if (!(n == 4 || (n > 4 && line[n - 5] == '/')) || strncmp(sep - 4, "pppd", 4) != 0)
+		return NULL;
+	return sep + 2;
+}
+
+void failure_from_ssh_line(struct failure *f, const char *line)
+{
+	struct failure_ssh_notes *n = &f->ssh;
+	if (starts_with(line, "debug1: ") || starts_with(line, "debug2: ") ||
+	    starts_with(line, "debug3: "))
+		return;
+	snprintf(n->last, sizeof(n->last), "%s", line);
+	if (ssh_hostkey_unknown(line))
+		n->hostkey_unknown = true;
+	if (ssh_hostkey_changed(line))
+		n->hostkey_changed = true;
+	const char *text = server_pppd_text(line);
+	if (!text)
+		return;
+	size_t used = strlen(n->server_pppd);
+	if (!used) /* its first line, whole; a second continues the sentence */
+		snprintf(n->server_pppd, sizeof(n->server_pppd), "%s", line);
+	else if (!strchr(n->server_pppd, '\n'))
+		snprintf(n->server_pppd + used, sizeof(n->server_pppd) - used, "\n%s", text);
+}
+
+/* ssh exited 255 on its own: its last line is its verdict. */
+static void ssh_own_verdict(struct failure *f, const struct peer *p)
+{
+	const struct failure_ssh_notes *n = &f->ssh;
+	const char *host = or_default(peer_host(p), "the server");
+	const char *known = or_default(peer_known_hosts(p), "the local user's known_hosts");
+
+	if (strcmp(n->last, SSH_HOSTKEY_FAILED) == 0 && n->hostkey_changed) {
+		failure_set(f, FAILURE_PERMANENT,
+		            "host key verification failed for '%s': its key has CHANGED from the "
+		            "one in %s; if the server's key was really replaced, replace its line "
+		            "there, otherwise someone may be between you and the server",
+		            host, known);
+	} else if (strcmp(n->last, SSH_HOSTKEY_FAILED) == 0) {
+		failure_set(f, FAILURE_PERMANENT,
+		            "host key verification failed for '%s': %s; check the server's key "
+		            "and add it to %s",
+		            host,
+		            n->hostkey_unknown
+		                ? "its key is not in the known hosts"
+		                : "its key is missing from or differs from the known hosts",
+		            known);
+	} else if (ssh_permission_denied(n->last)) {
+		failure_set(f, FAILURE_PERMANENT,
+		            "the ssh server refused the login (ssh said '%s'): check identity and "
+		            "ssh-user in %s and the server's authorized_keys",
+		            n->last, peer_file(p));
+	} else if (ssh_network_error(n->last)) {
+		failure_set(f, FAILURE_TRANSIENT, "%s", n->last);
+	} else if (n->last[0]) {
+		failure_set(f, FAILURE_TRANSIENT, "ssh exited with status 255 (ssh: %s)", n->last);
+	} else {
+		failure_set(f, FAILURE_TRANSIENT, "ssh exited with status 255");
+	}
+}
+
+/* The path in a shell's complaint: "sh: 1: PATH: not found" (dash), "bash: line 1: PATH:
+ * No such file or directory" (bash); NULL when the line is of no such form. */
+static const char *shell_failed_path(const char *line, char *buf, size_t len)
+{
+	static const char *const tails[] = {": not found", ": No such file or directory",
+	                                    ": Permission denied", ": Is a directory"};
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		if (!ends_with(line, tails[i]))
+			continue;
+		size_t end = strlen(line) - strlen(tails[i]);
+		size_t start = 0;
+		for (size_t j = 0; j + 1 < end; j++)
+			if (line[j] == ':' && line[j + 1] == ' ')
+				start = j + 2;
+		if (start == 0 || start >= end)
+			return NULL;
+		snprintf(buf, len, "%.*s", (int)(end - start), line + start);
+		return buf;
+	}
+	return NULL;
+}
+
+/* The remote shell could not run the command: the server's configuration, permanent. */
+static void server_cannot_run(struct failure *f, const struct peer *p, int code)
+{
+	const struct failure_ssh_notes *n = &f->ssh;
+	char path[FAILURE_LINE_MAX];
+	const char *what = code == 126 ? "is not executable" : "does not exist";
+	char said[FAILURE_LINE_MAX + 40] = "the server's shell said nothing";
+	if (n->last[0])
+		snprintf(said, sizeof(said), "the server's shell said '%s'", n->last);
+
+	if (peer_pty_command(p)) {
+		failure_set(f, FAILURE_PERMANENT,
+		            "a command of the pty command in %s, or the server's forced command, "
+		            "could not be run (status %d; %s)",
+		            peer_file(p), code, said);
+		return;
+	}
+	const char *file = shell_failed_path(n->last, path, sizeof(path));
+	char where[400];
+	snprintf(where, sizeof(where),
+	         "fix the command=\"...\" option of this key's line in the authorized_keys of "
+	         "%s on %s%s%s",
+	         or_default(peer_ssh_user(p), "the ssh-user"),
+	         or_default(peer_host(p), "the server"),
+	         peer_remote_command(p) ? ", or remote-command in " : "",
+	         peer_remote_command(p) ? peer_file(p) : "");
+	if (file)
+		failure_set(f, FAILURE_PERMANENT,
+		            "the server cannot run the command for this login: '%s' %s there "
+		            "(ssh exit status %d, %s); %s",
+		            file, what, code, said, where);
+	else
+		failure_set(f, FAILURE_PERMANENT,
+		            "the server cannot run the command for this login (ssh exit status %d, "
+		            "%s); %s",
+		            code, said, where);
+}
+
+void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus, unsigned how)
+{
+	if (!WIFEXITED(wstatus)) {
+		failure_set(f, FAILURE_TRANSIENT, "ssh was killed by SIG%s",
+		            sigabbrev_np(WTERMSIG(wstatus)));
+		return;
+	}
+	int code = WEXITSTATUS(wstatus);
+	/* After ip-up, ssh had logged in and the server's pppd had started long before: no
+	 * line can be a verdict on either. */
+	if (how & FAILURE_SSH_WAS_UP) {
+		failure_set(f, FAILURE_TRANSIENT, "ssh exited with status %d", code);
+	} else if (code == 255) {
+		if (how & FAILURE_SSH_SIGNALLED)
+			failure_set(f, FAILURE_TRANSIENT, "ssh ended when told to (status 255)");
+		else
+			ssh_own_verdict(f, p);
+	} else if (code == 126 || code == 127) {
+		server_cannot_run(f, p, code);
+	} else if (code != 0 && f->ssh.server_pppd[0]) {
+		char quoted[sizeof(f->ssh.server_pppd)];
+		snprintf(quoted, sizeof(quoted), "%s", f->ssh.server_pppd);
+		char *nl = strchr(quoted, '\n');
+		if (nl)
+			*nl = ' ';
+		failure_set(f, FAILURE_PERMANENT,
+		            "the server's pppd refused to start (status %d): '%s'; fix this on "
+		            "the server (its pppd options, or /etc/ppp/pap-secrets for this "
+		            "login)",
+		            code, quoted);
+	} else {
+		failure_set(f, FAILURE_TRANSIENT, "ssh exited with status %d", code);
+	}
+}
+
+/* --- pppd's log and exit status ---------------------------------------------------------- */
+
+#define PPPD_LOCK_FAILED "Can't create lock file "
+
+void failure_from_pppd_line(struct failure *f, const char *line)
+{
+	/* pppd then exits 16 (hangup) as if ssh had closed: the log line says why. */
+	if (strstr(line, "No response to") && strstr(line, "echo-requests"))
+		failure_set(f, FAILURE_TRANSIENT,
+		            "the server stopped answering LCP echo requests (pppd: %s)", line);
+	if (starts_with(line, PPPD_LOCK_FAILED) && !f->pppd_lock[0])
+		snprintf(f->pppd_lock, sizeof(f->pppd_lock), "%s", line);
+}
+
+/* Exit 6: "Can't create lock file PATH: REASON" says which file and why. */
+static void pppd_lock_failed(struct failure *f, const struct peer *p)
+{
+	const char *what = f->pppd_lock + strlen(PPPD_LOCK_FAILED);
+	const char *sep = f->pppd_lock[0] ? strstr(what, ": ") : NULL;
+	if (!sep) {
+		failure_set(
+		    f, FAILURE_SYSTEM,
+		    "pppd could not lock its terminal (pppd exit 6); its message above says "
+		    "why");
+		return;
+	}
+	failure_set(f, FAILURE_SYSTEM,
+	            "pppd cannot create its lock file %.*s: %s (pppd exit 6); make sure its "
+	            "directory exists and root can write it (on Debian /var/lock is a link to "
+	            "/run/lock, mode 1777), or add 'pppd-option nolock' to %s",
+	            (int)(sep - what), what, sep + 2, peer_file(p));
+}
+
+void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus)
+{
+	if (!WIFEXITED(wstatus)) {
+		failure_set(f, FAILURE_TRANSIENT, "pppd was killed by signal %d",
+		            WTERMSIG(wstatus));
+		return;
+	}
+	int code = WEXITSTATUS(wstatus);
+	switch (code) {
+	case 0:
+	case 5: /* sshdial asked it to stop, or ssh hung up first */
+		failure_set(f, FAILURE_TRANSIENT, "pppd ended (status %d)", code);
+		break;
+	case 19:
+		failure_set(f, FAILURE_PERMANENT,
+		            "the server rejected our PAP authentication (pppd exit 19): check "
+		            "pap-user '%s' and its secret in %s",
+		            or_default(peer_pap_user(p), "?"),
+		            or_default(peer_secret_path(p), "the secrets file"));
+		break;
+	case 2:
+		failure_set(f, FAILURE_CONFIG,
+		            "pppd refused its options (exit 2); its message above says which; "
+		            "check the pppd-option lines of %s",
+		            peer_file(p));
+		break;
+	case 1:
+	case 3:
+	case 4:
+		failure_set(f, FAILURE_SYSTEM, "pppd could not run (exit %d): %s", code,
+		            code == 4
+		                ? "the kernel lacks PPP support (modprobe ppp_generic ppp_async)"
+		            : code == 3 ? "it is not setuid root or not run as root"
+		                        : "a fatal error; its message above says which");
+		break;
+	case 6:
+		pppd_lock_failed(f, p);
+		break;
+	case 7:
+		failure_set(f, FAILURE_SYSTEM,
+		            "pppd could not open its pseudo-terminal (pppd exit 7); its message "
+		            "above says why");
+		break;
+	case 10:
+		failure_set(f, FAILURE_TRANSIENT,
+		            "PPP negotiation failed (pppd exit 10): is the server's forced command "
+		            "running pppd?");
+		break;
+	case 15:
+		failure_set(f, FAILURE_TRANSIENT,
+		            "the server stopped answering LCP echo (pppd exit 15)");
+		break;
+	case 16:
+		failure_set(f, FAILURE_TRANSIENT,
+		            "the ssh connection closed (pppd exit 16, hangup)");
+		break;
+	default:
+		failure_set(f, FAILURE_TRANSIENT, "pppd exited with status %d", code);
+		break;
+	}
+}
+
+const char *failure_class_name(enum failure_class cls)
+{
+	static const char *const names[] = {"none", "transient", "system", "configuration",
+	                                    "permanent"};
+	return names[cls];
+}

@@ -1,0 +1,52 @@
+/* Why a dial attempt ended, and whether dialing again can help. */
+#ifndef SSHDIAL_FAILURE_H
+#define SSHDIAL_FAILURE_H
+
+#include "conf/config.h"
+
+/* Ordered by severity: a more severe verdict replaces a milder one. */
+enum failure_class {
+	FAILURE_NONE,
+	FAILURE_TRANSIENT, /* network, timeout, dead path: dial again */
+	FAILURE_SYSTEM,    /* the system lacks something: pppd, kernel PPP, its lock dir */
+	FAILURE_CONFIG,    /* pppd refused its options, a route conflicts */
+	FAILURE_PERMANENT, /* authentication, host key, the server's setup: dialing won't help */
+};
+
+#define FAILURE_LINE_MAX 200
+
+/* ssh's stderr carries ssh's own messages and the remote command's alike, so a line alone
+ * decides nothing: it is noted, and ssh's exit status says whose words it was. */
+struct failure_ssh_notes {
+	char last[FAILURE_LINE_MAX];            /* the last line, debug chatter aside */
+	char server_pppd[FAILURE_LINE_MAX * 2]; /* the server's pppd refusing to start */
+	bool hostkey_unknown, hostkey_changed;  /* ssh's lines before its verdict */
+};
+
+struct failure {
+	enum failure_class cls;
+	char reason[640];
+	struct failure_ssh_notes ssh;
+	char pppd_lock[FAILURE_LINE_MAX]; /* pppd's "Can't create lock file ..." */
+};
+
+/* How ssh came to end, besides its wait status. */
+enum {
+	FAILURE_SSH_SIGNALLED = 1 << 0, /* sshdial signalled it: a 255 is not ssh's verdict */
+	FAILURE_SSH_WAS_UP = 1 << 1,    /* the link came up: ssh had logged in long before */
+};
+
+void failure_clear(struct failure *f);
+void failure_set(struct failure *f, enum failure_class cls, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Notes one line of ssh's stderr; the verdict waits for failure_from_ssh_exit. */
+void failure_from_ssh_line(struct failure *f, const char *line);
+/* Reads ssh's wait status together with the lines noted (how: FAILURE_SSH_* flags). */
+void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus, unsigned how);
+/* Reads one line of pppd's log for a verdict. */
+void failure_from_pppd_line(struct failure *f, const char *line);
+/* Reads pppd's wait status (its exit codes are documented in pppd(8)). */
+void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus);
+const char *failure_class_name(enum failure_class cls);
+
+#endif

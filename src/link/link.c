@@ -1,0 +1,452 @@
+#include "link/link.h"
+
+#include <netdb.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/backoff.h"
+#include "lib/child.h"
+#include "link/dial.h"
+#include "link/failure.h"
+#include "link/health.h"
+#include "lib/log.h"
+#include "net/netwatch.h"
+#include "ctl/rundir.h"
+
+/* Without ip-up this long after starting ssh and pppd, the attempt has failed.  Generous:
+ * an ssh handshake under emulation takes several seconds. */
+#define DIAL_TIMEOUT_MS 60000
+/* pppd and ssh get this long to end after SIGTERM before SIGKILL. */
+#define STOP_GRACE_MS 5000
+/* After ssh ends, pppd should see the hangup at once, and after pppd sees one, ssh is
+ * ending by itself: past this the other is told to stop. */
+#define HANGUP_GRACE_MS 3000
+/* A link up this long has proven itself: the next failure starts the backoff afresh. */
+#define STABLE_MS 60000
+#define BACKOFF_BASE_MS 1000
+#define BACKOFF_CAP_MS 30000
+
+struct link {
+	struct event_loop *loop;
+	const struct peer *peer;
+	struct netconf *nc;
+	link_done_fn done;
+	void *arg;
+	enum link_state state;
+	struct dial *dial;
+	struct failure failure;
+	struct backoff backoff;
+	bool stopping;
+	bool redial_now; /* the path to the server changed: no backoff */
+	bool came_up;    /* this attempt reached ip-up */
+	unsigned attempts;
+	char ifname[16];
+	struct timespec dial_started;
+	struct timespec up_since;
+	struct health *health;
+	struct netwatch *watch;
+	char server_addr[64]; /* the ssh server, resolved: for the route watch */
+	char last_failure[sizeof(((struct failure *)0)->reason)];
+};
+
+static const char *const state_names[] = {
+    [LINK_IDLE] = "idle",       [LINK_DIALING] = "dialing", [LINK_UP] = "up",
+    [LINK_CLOSING] = "closing", [LINK_BACKOFF] = "backoff", [LINK_FAILED] = "failed",
+    [LINK_STOPPED] = "stopped",
+};
+
+const char *link_state_name(enum link_state s)
+{
+	return state_names[s];
+}
+
+enum link_state link_state(const struct link *l)
+{
+	return l->state;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void link_set_state(struct link *l, enum link_state s)
+{
+	if (l->state != s)
+		log_debug("%s: %s -> %s", peer_name(l->peer), state_names[l->state],
+		          state_names[s]);
+	l->state = s;
+}
+
+static void link_dial(struct link *l);
+
+static void on_backoff_over(void *arg)
+{
+	link_dial(arg);
+}
+
+static void on_stable(void *arg)
+{
+	struct link *l = arg;
+	backoff_reset(&l->backoff);
+}
+
+static void on_kill_timeout(void *arg)
+{
+	struct link *l = arg;
+	log_warn("%s: pppd or ssh did not end in time; killing them", peer_name(l->peer));
+	dial_signal(l->dial, DIAL_PPPD, SIGKILL);
+	dial_signal(l->dial, DIAL_SSH, SIGKILL);
+}
+
+/* Ends the current attempt: pppd first, so that it can say goodbye and run ip-down. */
+static void link_hang_up(struct link *l)
+{
+	link_set_state(l, LINK_CLOSING);
+	if (dial_running(l->dial, DIAL_PPPD))
+		dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+	else
+		dial_signal(l->dial, DIAL_SSH, SIGTERM);
+	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+}
+
+/* The path is gone: pppd's goodbye cannot arrive, so ssh need not wait for it. */
+static void link_hang_up_now(struct link *l)
+{
+	health_stop(l->health);
+	l->health = NULL;
+	link_set_state(l, LINK_CLOSING);
+	dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+	dial_signal(l->dial, DIAL_SSH, SIGTERM);
+	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+}
+
+static void on_health_dead(void *arg, const char *why)
+{
+	struct link *l = arg;
+	log_warn("%s: link dead: %s", peer_name(l->peer), why);
+	failure_set(&l->failure, FAILURE_TRANSIENT, "link dead: %s", why);
+	link_hang_up_now(l);
+}
+
+static void on_dial_timeout(void *arg)
+{
+	struct link *l = arg;
+	failure_set(&l->failure, FAILURE_TRANSIENT, "no link within %d s of dialing",
+	            DIAL_TIMEOUT_MS / 1000);
+	link_hang_up(l);
+}
+
+static void on_hangup_grace(void *arg)
+{
+	struct link *l = arg;
+	dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+}
+
+static void on_ssh_grace(void *arg)
+{
+	struct link *l = arg;
+	dial_signal(l->dial, DIAL_SSH, SIGTERM);
+	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+}
+
+static void undo_network(struct link *l)
+{
+	unsigned n = netconf_applied(l->nc);
+	int failed = netconf_undo_all(l->nc);
+	if (n)
+		log_info("%s: removed %u route%s%s", peer_name(l->peer), n - (unsigned)failed,
+		         n == 1 ? "" : "s",
+		         failed ? " (some could not be removed, see above)" : "");
+}
+
+static void attempt_ended(struct link *l)
+{
+	event_timer_cancel_all(l->loop, l);
+	health_stop(l->health);
+	l->health = NULL;
+	dial_free(l->dial);
+	l->dial = NULL;
+	undo_network(l);
+	l->ifname[0] = 0;
+	if (l->failure.cls)
+		memcpy(l->last_failure, l->failure.reason, sizeof(l->last_failure));
+
+	if (l->stopping) {
+		link_set_state(l, LINK_STOPPED);
+		l->done(l->arg, FAILURE_NONE);
+		return;
+	}
+	if (l->failure.cls > FAILURE_TRANSIENT) {
+		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
+		link_set_state(l, LINK_FAILED);
+		l->done(l->arg, l->failure.cls);
+		return;
+	}
+	unsigned delay = l->redial_now ? 0 : backoff_next(&l->backoff);
+	l->redial_now = false;
+	const char *why = l->failure.cls ? l->failure.reason : "ssh and pppd ended";
+	if (delay)
+		log_warn("%s: link down: %s; dialing again in %.1f s", peer_name(l->peer), why,
+		         delay / 1000.0);
+	else
+		log_warn("%s: link down: %s; dialing again now", peer_name(l->peer), why);
+	link_set_state(l, LINK_BACKOFF);
+	event_timer_set(l->loop, delay, on_backoff_over, l);
+}
+
+static void on_line(void *arg, enum dial_proc from, const char *line)
+{
+	struct link *l = arg;
+	log_info("%s: %s: %s", peer_name(l->peer), from == DIAL_SSH ? "ssh" : "pppd", line);
+	if (l->stopping)
+		return;
+	if (from == DIAL_SSH)
+		failure_from_ssh_line(&l->failure, line);
+	else
+		failure_from_pppd_line(&l->failure, line);
+}
+
+static void on_exited(void *arg, enum dial_proc which, int wstatus)
+{
+	struct link *l = arg;
+	char how[64];
+	child_describe(wstatus, how, sizeof(how));
+	log_debug("%s: %s %s", peer_name(l->peer), which == DIAL_SSH ? "ssh" : "pppd", how);
+
+	if (which == DIAL_PPPD) {
+		if (!l->stopping)
+			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
+		/* A hangup (16) means ssh closed the terminal: it is ending by itself, and only
+		 * its own exit status can say why (a host key, a login); a signal would hide it. */
+		bool hangup = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 16 && !l->stopping;
+		if (dial_running(l->dial, DIAL_SSH) && hangup)
+			event_timer_set(l->loop, HANGUP_GRACE_MS, on_ssh_grace, l);
+		else if (dial_running(l->dial, DIAL_SSH))
+			on_ssh_grace(l);
+	} else {
+		if (!l->stopping)
+			failure_from_ssh_exit(
+			    &l->failure, l->peer, wstatus,
+			    (dial_signalled(l->dial, DIAL_SSH) ? FAILURE_SSH_SIGNALLED : 0) |
+			        (l->came_up ? FAILURE_SSH_WAS_UP : 0));
+		if (dial_running(l->dial, DIAL_PPPD) && !l->stopping)
+			event_timer_set(l->loop, HANGUP_GRACE_MS, on_hangup_grace, l);
+	}
+	if (!dial_running(l->dial, DIAL_SSH) && !dial_running(l->dial, DIAL_PPPD))
+		attempt_ended(l);
+}
+
+static const struct dial_ops link_dial_ops = {.line = on_line, .exited = on_exited};
+
+/* The part of a path description that names our source address ("src ..."). */
+static const char *path_source(const char *path)
+{
+	const char *src = strstr(path, " src ");
+	return src ? src : "";
+}
+
+static void on_path_changed(void *arg, const char *before, const char *after)
+{
+	struct link *l = arg;
+	const char *host = peer_host(l->peer);
+	bool source_moved =
+	    strcmp(path_source(before), path_source(after)) != 0 || strcmp(after, "no route") == 0;
+
+	if (l->state == LINK_BACKOFF && strcmp(after, "no route") != 0) {
+		log_info("%s: path to %s changed (%s -> %s); dialing again now", peer_name(l->peer),
+		         host, before, after);
+		event_timer_cancel(l->loop, on_backoff_over, l);
+		backoff_reset(&l->backoff);
+		link_dial(l);
+	} else if ((l->state == LINK_DIALING || l->state == LINK_UP) && source_moved) {
+		/* ssh's connection is bound to the old source address: it is dead. */
+		log_info("%s: path to %s changed (%s -> %s); dialing again now", peer_name(l->peer),
+		         host, before, after);
+		failure_set(&l->failure, FAILURE_TRANSIENT, "the path to %s changed", host);
+		l->redial_now = true;
+		link_hang_up_now(l);
+	} else {
+		log_info("%s: path to %s changed (%s -> %s)", peer_name(l->peer), host, before,
+		         after);
+	}
+}
+
+/* Resolved once: the watch needs an address, and ssh resolves the name again itself. */
+static void link_watch_path(struct link *l)
+{
+	if (l->watch || !peer_host(l->peer))
+		return;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	int err = getaddrinfo(peer_host(l->peer), NULL, &hints, &res);
+	if (err != 0) {
+		log_debug("%s: cannot resolve %s yet (%s): not watching its route",
+		          peer_name(l->peer), peer_host(l->peer), gai_strerror(err));
+		return;
+	}
+	getnameinfo(res->ai_addr, res->ai_addrlen, l->server_addr, sizeof(l->server_addr), NULL, 0,
+	            NI_NUMERICHOST);
+	freeaddrinfo(res);
+	l->watch = netwatch_start(l->loop, peer_name(l->peer), l->server_addr, on_path_changed, l);
+	if (l->watch)
+		log_debug("%s: path to %s: %s", peer_name(l->peer), l->server_addr,
+		          netwatch_path(l->watch));
+}
+
+static void link_dial(struct link *l)
+{
+	const struct dial_hooks hooks = {.ip_up = rundir_hook(HOOK_IP_UP),
+	                                 .ip_down = rundir_hook(HOOK_IP_DOWN)};
+	enum failure_class status;
+
+	link_watch_path(l);
+	failure_clear(&l->failure);
+	l->came_up = false;
+	l->attempts++;
+	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
+	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
+	         peer_host(l->peer) ? peer_host(l->peer) : "with the pty command", l->attempts);
+	l->dial = dial_start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status);
+	if (!l->dial) {
+		link_set_state(l, LINK_FAILED);
+		l->done(l->arg, status);
+		return;
+	}
+	link_set_state(l, LINK_DIALING);
+	event_timer_set(l->loop, DIAL_TIMEOUT_MS, on_dial_timeout, l);
+}
+
+struct link *link_new(struct event_loop *loop, const struct peer *peer, struct netconf *nc,
+                      link_done_fn done, void *arg)
+{
+	struct link *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	*l = (struct link){.loop = loop, .peer = peer, .nc = nc, .done = done, .arg = arg};
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	backoff_init(&l->backoff, BACKOFF_BASE_MS, BACKOFF_CAP_MS,
+	             (uint32_t)ts.tv_nsec ^ (uint32_t)getpid());
+	return l;
+}
+
+void link_free(struct link *l)
+{
+	if (!l)
+		return;
+	event_timer_cancel_all(l->loop, l);
+	health_stop(l->health);
+	netwatch_free(l->watch);
+	dial_free(l->dial);
+	free(l);
+}
+
+void link_start(struct link *l)
+{
+	link_dial(l);
+}
+
+void link_stop(struct link *l)
+{
+	if (l->stopping)
+		return;
+	l->stopping = true;
+	if (!l->dial) {
+		event_timer_cancel_all(l->loop, l);
+		undo_network(l);
+		link_set_state(l, LINK_STOPPED);
+		l->done(l->arg, FAILURE_NONE);
+		return;
+	}
+	log_info("%s: stopping", peer_name(l->peer));
+	event_timer_cancel_all(l->loop, l);
+	link_hang_up(l);
+}
+
+static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, size_t len)
+{
+	if (l->state != LINK_DIALING) {
+		snprintf(reply, len, "ip-up while %s", state_names[l->state]);
+		return -1;
+	}
+	l->came_up = true; /* ssh had logged in and the server's pppd had started */
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ev->ifname);
+	size_t n = peer_route_count(l->peer);
+	for (size_t i = 0; i < n; i++) {
+		if (netconf_route_add(l->nc, ev->ifname, peer_route(l->peer, i)) < 0) {
+			char dst[CIDR_STRLEN];
+			cidr_format(peer_route(l->peer, i), dst, sizeof(dst));
+			failure_set(&l->failure, FAILURE_CONFIG,
+			            "cannot add route %s via %s (see above); the link was taken "
+			            "down rather than left half-configured",
+			            dst, ev->ifname);
+			snprintf(reply, len, "cannot add route %s", dst);
+			undo_network(l);
+			link_hang_up(l);
+			return -1;
+		}
+	}
+	event_timer_cancel(l->loop, on_dial_timeout, l);
+	event_timer_set(l->loop, STABLE_MS, on_stable, l);
+	if (peer_health(l->peer))
+		l->health = health_start(l->loop, peer_name(l->peer), ev->ifname, ev->remote,
+		                         peer_health_interval_ms(l->peer),
+		                         peer_health_timeout_ms(l->peer), on_health_dead, l);
+	clock_gettime(CLOCK_MONOTONIC, &l->up_since);
+	link_set_state(l, LINK_UP);
+	log_info("%s: up after %.1f s: %s %s peer %s, %zu route%s", peer_name(l->peer),
+	         seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
+	         n == 1 ? "" : "s");
+	if (ev->dns1[0])
+		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
+	return 0;
+}
+
+int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
+                    size_t len)
+{
+	pid_t pppd = l->dial ? dial_pid(l->dial, DIAL_PPPD) : -1;
+	if (strcmp(ev->peer, peer_name(l->peer)) != 0) {
+		log_warn("%s: dropped an %s event for peer '%s' from pid %d", peer_name(l->peer),
+		         hook_kind_name(ev->kind), ev->peer, (int)sender);
+		snprintf(reply, len, "this sshdial dials '%s', not '%s'", peer_name(l->peer),
+		         ev->peer);
+		return -1;
+	}
+	/* pppd runs its scripts as direct children: anything else is not this link's pppd. */
+	if (pppd < 0 || process_parent(sender) != pppd) {
+		log_warn("%s: dropped an %s event for %s from pid %d: it was not started by this "
+		         "link's pppd",
+		         peer_name(l->peer), hook_kind_name(ev->kind), ev->ifname, (int)sender);
+		snprintf(reply, len, "not from this link's pppd");
+		return -1;
+	}
+	if (ev->kind == HOOK_IP_UP)
+		return link_ip_up(l, ev, reply, len);
+	log_info("%s: %s down", peer_name(l->peer), ev->ifname);
+	health_stop(l->health);
+	l->health = NULL;
+	undo_network(l);
+	if (l->state == LINK_UP)
+		link_set_state(l, LINK_CLOSING);
+	return 0;
+}
+
+void link_log_status(const struct link *l)
+{
+	char uptime[32] = "-";
+	if (l->state == LINK_UP)
+		snprintf(uptime, sizeof(uptime), "%.0f s", seconds_since(&l->up_since));
+	log_info("%s: status: state %s, attempts %u, uptime %s, last failure: %s",
+	         peer_name(l->peer), state_names[l->state], l->attempts, uptime,
+	         l->last_failure[0] ? l->last_failure : "none");
+}

@@ -1,0 +1,37 @@
+/* authorized_keys lines for sshdial serve: checking the public key they carry, writing
+ * one (sshdial authorize), and finding the line a running serve came from, for
+ * "FILE:LINE: message" errors about its options. */
+#ifndef SSHDIAL_AUTHORIZED_KEYS_H
+#define SSHDIAL_AUTHORIZED_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/strv.h"
+
+/* The options every line gets: 'restrict' (OpenSSH 7.2 and later), or for an older sshd
+ * the set it means there: no forwarding of any kind, no pty. */
+#define AUTHORIZED_RESTRICT "restrict"
+#define AUTHORIZED_RESTRICT_OLD "no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty"
+
+/* Checks the text of a .pub file: exactly one "TYPE BASE64 [COMMENT]" line whose base64
+ * decodes to a key blob of that type.  Returns "TYPE BASE64[ COMMENT]" (malloc'ed), or
+ * NULL with why set. */
+char *authorized_key_check(const char *text, char *why, size_t len);
+
+struct authorize_spec {
+	const char *sshdial;      /* absolute path of the binary the line runs */
+	const char *name;         /* the key's name */
+	const struct strv *serve; /* further serve arguments ("--address", "192.0.2.5", ...) */
+	bool old_sshd;            /* AUTHORIZED_RESTRICT_OLD instead of restrict */
+};
+
+/* The line for key (from authorized_key_check), without a newline; NULL with why set
+ * when a word would need quoting inside command="..." or by the shell. */
+char *authorized_keys_line(const struct authorize_spec *s, const char *key, char *why, size_t len);
+
+/* The number of the first line of path whose command="..." is argv word for word; 0
+ * when there is none or the file cannot be read. */
+unsigned authorized_keys_locate(const char *path, int argc, char *const *argv);
+
+#endif

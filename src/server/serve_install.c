@@ -1,0 +1,112 @@
+#include "server/serve_install.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "server/serve_pppd.h"
+
+/* Replaces link atomically: a pppd may be about to run it. */
+static int make_link(const char *exe, const char *path)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	unlink(tmp);
+	if (symlink(exe, tmp) < 0 || rename(tmp, path) < 0) {
+		log_error("cannot create %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	printf("%s -> %s\n", path, exe);
+	return 0;
+}
+
+static int write_options(const char *name, bool noauth)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/%s", PPPD_PEERS_DIR_SERVE, name);
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "we");
+	if (!f) {
+		log_error("cannot write %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	fprintf(f,
+	        "# Written by 'sshdial authorize --install'; run it again rather than editing.\n"
+	        "# 'sshdial serve' runs pppd as the login account, and pppd takes these\n"
+	        "# privileged options only from root or from a file under %s.\n"
+	        "ip-up-script %s\n"
+	        "ip-down-script %s\n",
+	        PPPD_PEERS_DIR_SERVE, SERVE_HOOK_IP_UP, SERVE_HOOK_IP_DOWN);
+	if (noauth)
+		fprintf(f, "# For keys with 'pap no': the ssh key alone authenticates them.\n"
+		           "noauth\n");
+	if (fchmod(fileno(f), 0644) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
+		log_error("cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	printf("%s\n", path);
+	return 0;
+}
+
+/* Group dip runs pppd on Debian; elsewhere, pppd's own group. */
+static gid_t pppd_group(void)
+{
+	const struct group *g = getgrnam("dip");
+	struct stat st;
+	if (g)
+		return g->gr_gid;
+	return stat("/usr/sbin/pppd", &st) == 0 ? st.st_gid : 0;
+}
+
+/* Setgid, so that every lease file is the group's; sticky, so that no account removes
+ * another's; no access for others. */
+static int make_lease_dir(const char *dir)
+{
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", dir);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
+			log_error("cannot create %s: %s", parent, strerror(errno));
+			return -1;
+		}
+	}
+	if (mkdir(dir, 0770) < 0 && errno != EEXIST) {
+		log_error("cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (chown(dir, 0, pppd_group()) < 0 || chmod(dir, 03770) < 0) {
+		log_error("cannot set the owner and mode of %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	printf("%s (leases)\n", dir);
+	return 0;
+}
+
+int serve_install(const char *lease_dir)
+{
+	char exe[PATH_MAX];
+	if (geteuid() != 0) {
+		log_error("'sshdial authorize --install' must run as root: it writes to /etc/ppp");
+		return -1;
+	}
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0) {
+		log_error("cannot find the sshdial binary (/proc/self/exe): %s", strerror(errno));
+		return -1;
+	}
+	exe[n] = '\0';
+	if (make_link(exe, SERVE_HOOK_IP_UP) < 0 || make_link(exe, SERVE_HOOK_IP_DOWN) < 0 ||
+	    write_options(SERVE_PEERS_FILE, false) < 0 ||
+	    write_options(SERVE_PEERS_FILE_NOAUTH, true) < 0 || make_lease_dir(lease_dir) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,57 @@
+#include "server/serve_pppd.h"
+
+#include <arpa/inet.h>
+
+#include "conf/pppd_options.h"
+
+static void push_addr(struct strv *v, struct in_addr a)
+{
+	char buf[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	strv_push(v, buf);
+}
+
+struct strv *serve_pppd_argv(const struct key_settings *k, const struct serve_pppd_params *p)
+{
+	struct strv *v = strv_new();
+	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
+
+	strv_push(v, PPPD_PATH);
+	/* First, so that everything after it overrides /etc/ppp/options and the file. */
+	strv_push(v, "call");
+	strv_push(v, k->pap ? SERVE_PEERS_FILE : SERVE_PEERS_FILE_NOAUTH);
+	/* The ssh channel is stdin and stdout. */
+	strv_push(v, "notty");
+	strv_push(v, "nodetach");
+	inet_ntop(AF_INET, &p->local, local, sizeof(local));
+	inet_ntop(AF_INET, &p->remote, remote, sizeof(remote));
+	strv_pushf(v, "%s:%s", local, remote);
+	if (k->pap)
+		strv_push(v, "require-pap");
+	if (k->mtu) {
+		strv_push(v, "mtu");
+		strv_pushf(v, "%u", k->mtu);
+	}
+	if (k->mru) {
+		strv_push(v, "mru");
+		strv_pushf(v, "%u", k->mru);
+	}
+	for (unsigned i = 0; i < k->dns_count; i++) {
+		strv_push(v, "ms-dns");
+		push_addr(v, k->dns[i]);
+	}
+	if (k->proxyarp)
+		strv_push(v, "proxyarp");
+	strv_push(v, "lcp-echo-interval");
+	strv_pushf(v, "%u", p->echo_interval);
+	strv_push(v, "lcp-echo-failure");
+	strv_pushf(v, "%u", p->echo_failure);
+	if (p->log_file) {
+		strv_push(v, "logfile");
+		strv_push(v, p->log_file);
+	}
+	/* The hook's hint of whose link this is; it checks it against the lease. */
+	strv_push(v, "ipparam");
+	strv_push(v, k->name);
+	return v;
+}
