@@ -65,8 +65,7 @@ struct change_resolv {
 
 /* Longest line journal_format writes, newline and NUL included: the longest kind is the
  * sysctl's, each byte of its fields escaped as %XX at worst. */
-#define JOURNAL_LINE_MAX                                                                           \
-	(32 + 3 * (CHANGE_SYSCTL_KEY_MAX + 2 * CHANGE_SYSCTL_VALUE_MAX))
+#define JOURNAL_LINE_MAX (32 + 3 * (CHANGE_SYSCTL_KEY_MAX + 2 * CHANGE_SYSCTL_VALUE_MAX))
 
 struct journal_entry;
 struct nlreq;
@@ -84,7 +83,8 @@ struct change_env {
 enum undo_result { UNDO_REMOVED, UNDO_GONE, UNDO_FAILED };
 
 struct change_kind {
-	const char *name; /* the line's first word after the scope */
+	const char *name;      /* the line's first word after the scope */
+	const char *undo_verb; /* "removed", "restored": what undo did, for messages */
 	/* Writes the fields after the name, without a newline.  -1 when e is not valid. */
 	int (*format)(const struct journal_entry *e, char *buf, size_t len);
 	/* Reads the n fields after the name; NULL, or what is wrong with them. */

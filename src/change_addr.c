@@ -16,7 +16,8 @@
 
 static bool valid(const struct cidr *a)
 {
-	return (a->family == AF_INET || a->family == AF_INET6) && a->prefixlen <= cidr_max_prefix(a);
+	return (a->family == AF_INET || a->family == AF_INET6) &&
+	       a->prefixlen <= cidr_max_prefix(a);
 }
 
 static int format(const struct journal_entry *e, char *buf, size_t len)
@@ -140,6 +141,7 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 
 const struct change_kind change_addr = {
     .name = "addr",
+    .undo_verb = "removed",
     .format = format,
     .parse = parse,
     .prepare = change_iface_prepare,

@@ -33,7 +33,8 @@ static bool path_valid(const char *p)
 		return false;
 	for (const char *seg = p + 1; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
 		size_t len = strcspn(seg, "/");
-		if (len == 0 || (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+		if (len == 0 || (len == 1 && seg[0] == '.') ||
+		    (len == 2 && seg[0] == '.' && seg[1] == '.'))
 			return false;
 	}
 	return true;
@@ -69,8 +70,8 @@ static const char *parse(char **field, size_t n, struct journal_entry *out)
 		return r->was == RESOLV_WAS_ABSENT ? "absent takes no backup" : "no backup named";
 	if (!change_unescape(field[1], r->path, sizeof(r->path)) || !path_valid(r->path))
 		return "bad path";
-	if (n == 3 && (!change_unescape(field[2], r->backup, sizeof(r->backup)) ||
-	               !path_valid(r->backup)))
+	if (n == 3 &&
+	    (!change_unescape(field[2], r->backup, sizeof(r->backup)) || !path_valid(r->backup)))
 		return "bad backup path";
 	return NULL;
 }
@@ -301,6 +302,7 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 
 const struct change_kind change_resolv = {
     .name = "resolv",
+    .undo_verb = "restored",
     .format = format,
     .parse = parse,
     .prepare = prepare,

@@ -20,8 +20,8 @@ static int format(const struct journal_entry *e, char *buf, size_t len)
 	char dst[CIDR_STRLEN];
 	int n = change_format_iface(e, buf, len);
 
-	if (n < 0 || (e->u.route.protocol != SSHDIAL_RTPROT &&
-	              e->u.route.protocol != RTPROT_STATIC))
+	if (n < 0 ||
+	    (e->u.route.protocol != SSHDIAL_RTPROT && e->u.route.protocol != RTPROT_STATIC))
 		return -1;
 	cidr_format(&e->dst, dst, sizeof(dst));
 	int m = snprintf(buf + n, len - (size_t)n, " %s", dst);
@@ -145,6 +145,7 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 
 const struct change_kind change_route = {
     .name = "route",
+    .undo_verb = "removed",
     .format = format,
     .parse = parse,
     .prepare = change_iface_prepare,

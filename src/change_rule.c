@@ -58,8 +58,8 @@ static int format(const struct journal_entry *e, char *buf, size_t len)
 		return -1;
 	if (r->table)
 		snprintf(table, sizeof(table), " %u", r->table);
-	int n = snprintf(buf, len, "%c %u %s%s", r->family == AF_INET ? '4' : '6', r->priority,
-	                 act, table);
+	int n = snprintf(buf, len, "%c %u %s%s", r->family == AF_INET ? '4' : '6', r->priority, act,
+	                 table);
 	if (n >= 0 && r->invert)
 		n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, " not");
 	if (n >= 0 && r->has_fwmark)
@@ -191,7 +191,8 @@ static struct nl_msg *build(const struct change_rule *r, bool add)
 	if (r->invert)
 		frh->flags |= FIB_RULE_INVERT;
 	if ((r->has_uidrange && nla_put(msg, FRA_UID_RANGE, sizeof(uids), &uids) < 0) ||
-	    (r->has_suppress && nla_put_u32(msg, FRA_SUPPRESS_PREFIXLEN, r->suppress_prefixlen) < 0)) {
+	    (r->has_suppress &&
+	     nla_put_u32(msg, FRA_SUPPRESS_PREFIXLEN, r->suppress_prefixlen) < 0)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -220,7 +221,8 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 		return 0;
 	describe(e, what, sizeof(what));
 	log_error("%s: %s: %s%s", env->label, what, nlreq_reason(env->nl, err, why, sizeof(why)),
-	          nlreq_kerr(env->nl) == EEXIST ? "; an equal rule is there already (ip rule)" : "");
+	          nlreq_kerr(env->nl) == EEXIST ? "; an equal rule is there already (ip rule)"
+	                                        : "");
 	return -1;
 }
 
@@ -243,6 +245,7 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 
 const struct change_kind change_rule = {
     .name = "rule",
+    .undo_verb = "removed",
     .format = format,
     .parse = parse,
     .apply = apply,

@@ -190,6 +190,7 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 
 const struct change_kind change_sysctl = {
     .name = "sysctl",
+    .undo_verb = "restored",
     .format = format,
     .parse = parse,
     .prepare = prepare,

@@ -24,8 +24,8 @@ struct journal {
 	off_t last_size; /* size before the last append, for journal_retract */
 };
 
-static const char *const scope_names[] = {[JOURNAL_ATTEMPT] = "attempt",
-                                          [JOURNAL_SESSION] = "session"};
+static const char *const scope_names[] = {
+    [JOURNAL_ATTEMPT] = "attempt", [JOURNAL_SESSION] = "session"};
 
 /* A route as sshdial wrote it before scopes: no scope word, protocol static. */
 static bool is_legacy_route(const struct journal_entry *e)
@@ -122,7 +122,7 @@ const char *journal_parse_why(const char *line, struct journal_entry *out)
 	/* What a kind reads leniently (a leading zero, a second space) must still be exactly
 	 * what journal_format writes: a line that is not came from somewhere else. */
 	int len = journal_format(&e, again, sizeof(again));
-	if (len < 0)
+	if (len <= 0)
 		return "fields out of range";
 	again[len - 1] = '\0';
 	if (strcmp(again, line) != 0)
@@ -217,9 +217,10 @@ static off_t read_entries(struct journal *j, struct journal_entry **out, size_t 
 		                                                : journal_parse_why(p, &e);
 		if (why) {
 			/* Not fatal: the other lines are still changes to undo. */
-			log_warn("%s:%u: unreadable journal entry skipped (%s): \"%.80s\"; undo it by "
-			         "hand if it was applied",
-			         j->path, lineno, why, p);
+			log_warn(
+			    "%s:%u: unreadable journal entry skipped (%s): \"%.80s\"; undo it by "
+			    "hand if it was applied",
+			    j->path, lineno, why, p);
 			continue;
 		}
 		if (push_entry(&v, &n, &cap, &e) < 0) {

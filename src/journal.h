@@ -44,7 +44,8 @@ struct journal_entry {
 	struct cidr dst;
 	union {
 		struct {
-			uint8_t protocol; /* SSHDIAL_RTPROT; RTPROT_STATIC on a line before scopes */
+			uint8_t
+			    protocol; /* SSHDIAL_RTPROT; RTPROT_STATIC on a line before scopes */
 		} route;
 		struct change_rule rule;
 		struct change_sysctl sysctl;

@@ -65,7 +65,7 @@ static int undo_entries(struct netconf *nc, enum journal_scope upto, bool stale)
 		if (res == UNDO_REMOVED && stale) {
 			char what[JOURNAL_LINE_MAX];
 			k->describe(e, what, sizeof(what));
-			log_info("%s: removed %s left by an earlier run", nc->label, what);
+			log_info("%s: %s %s left by an earlier run", nc->label, k->undo_verb, what);
 		}
 		if (res == UNDO_FAILED) {
 			failed += e->scope <= upto;
