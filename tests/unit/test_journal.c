@@ -392,6 +392,63 @@ static void test_symlink_is_not_followed(void **state)
 	assert_int_equal(errno, ELOOP);
 }
 
+static void test_rewrite_keeps_the_rest_and_the_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_entry *stale;
+	size_t n;
+	struct journal_entry a = route(4, "ppp0", "10.1.0.0/16");
+	struct journal_entry s = route(4, "ppp0", "10.2.0.0/16");
+	struct stat before, after;
+
+	s.scope = JOURNAL_SESSION;
+	struct journal *j = journal_open(f->path, &stale, &n);
+	assert_int_equal(journal_append(j, &a), 0);
+	assert_int_equal(journal_append(j, &s), 0);
+	assert_int_equal(stat(f->path, &before), 0);
+	assert_int_equal(journal_rewrite(j, &s, 1), 0);
+	assert_string_equal(read_file(f->path), "session route 4 ppp0 10.2.0.0/16\n");
+	assert_int_equal(stat(f->path, &after), 0);
+	assert_true(before.st_ino != after.st_ino); /* a new file, renamed over */
+	assert_int_equal(after.st_mode & 07777, 0600);
+	/* The new file is the one held: a second open is refused. */
+	errno = 0;
+	assert_null(journal_open(f->path, &stale, &n));
+	assert_int_equal(errno, EWOULDBLOCK);
+	/* Appends and retracts go on in the new file. */
+	assert_int_equal(journal_append(j, &a), 0);
+	assert_int_equal(journal_retract(j), 0);
+	assert_int_equal(journal_append(j, &a), 0);
+	assert_string_equal(read_file(f->path), "session route 4 ppp0 10.2.0.0/16\n"
+	                                        "attempt route 4 ppp0 10.1.0.0/16\n");
+	/* An entry format refuses leaves the file as it was. */
+	struct journal_entry bad = a;
+	bad.ifindex = 0;
+	struct journal_entry both[2] = {s, bad};
+	errno = 0;
+	assert_int_equal(journal_rewrite(j, both, 2), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_string_equal(read_file(f->path), "session route 4 ppp0 10.2.0.0/16\n"
+	                                        "attempt route 4 ppp0 10.1.0.0/16\n");
+	journal_close(j, true);
+	char tmp[160];
+	snprintf(tmp, sizeof(tmp), "%s.new", f->path);
+	assert_int_equal(access(tmp, F_OK), -1);
+}
+
+static void test_malformed_line_message_says_why(void **state)
+{
+	struct journal_entry e;
+
+	(void)state;
+	assert_string_equal(journal_parse_why("session rule 4 1000 frobnicate", &e),
+	                    "rule: unknown action");
+	assert_string_equal(journal_parse_why("attempt route 4 ppp0 10.1.0.1/16", &e),
+	                    "route: bad CIDR");
+	assert_string_equal(journal_parse_why("attempt route 04 ppp0 10.1.0.0/16", &e),
+	                    "route: bad interface index");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +471,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_second_open_is_refused_while_held, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_symlink_is_not_followed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rewrite_keeps_the_rest_and_the_lock, setup,
+	                                    teardown),
+	    cmocka_unit_test(test_malformed_line_message_says_why),
 	};
 
 	/* The journal warns about the damaged files these tests make on purpose. */
