@@ -264,6 +264,15 @@ static int open_locked(const char *path)
 	return -1;
 }
 
+/* A rewrite cut short by a crash leaves PATH.new beside the journal, which was kept whole. */
+static void drop_leftover_new(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) < sizeof(tmp) && unlink(tmp) == 0)
+		log_debug("%s: removed a rewrite cut short", tmp);
+}
+
 struct journal *journal_open(const char *path, struct journal_entry **stale, size_t *nstale)
 {
 	struct journal *j = calloc(1, sizeof(*j));
@@ -279,6 +288,7 @@ struct journal *journal_open(const char *path, struct journal_entry **stale, siz
 	j->fd = open_locked(path);
 	if (j->fd < 0)
 		goto fail;
+	drop_leftover_new(path);
 	off_t complete = read_entries(j, stale, nstale);
 	if (complete < 0)
 		goto fail;
