@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/rtnetlink.h>
+
 #include "lib/log.h"
 
 /* A journal is a few lines per route; anything far larger is not ours to parse. */
@@ -22,73 +24,125 @@ struct journal {
 	off_t last_size; /* size before the last append, for journal_retract */
 };
 
-static bool ifname_valid(const char *name)
-{
-	size_t n = strnlen(name, IF_NAMESIZE);
+static const char *const scope_names[] = {
+    [JOURNAL_ATTEMPT] = "attempt", [JOURNAL_SESSION] = "session"};
 
-	if (n == 0 || n >= IF_NAMESIZE)
-		return false;
-	/* The kernel refuses these too; refusing them here keeps the line format unambiguous. */
-	for (size_t i = 0; i < n; i++)
-		if (name[i] <= ' ' || name[i] == '/' || name[i] == ':' || name[i] == 0x7f)
-			return false;
-	return true;
+/* A route as sshdial wrote it before scopes: no scope word, protocol static. */
+static bool is_legacy_route(const struct journal_entry *e)
+{
+	return e->kind == JOURNAL_ROUTE && e->u.route.protocol == RTPROT_STATIC;
 }
 
 int journal_format(const struct journal_entry *e, char *buf, size_t len)
 {
-	char dst[CIDR_STRLEN];
+	const struct change_kind *k = change_kind_of(e->kind);
+	char fields[JOURNAL_LINE_MAX];
+	int n;
 
-	if (e->kind != JOURNAL_ROUTE || e->ifindex == 0 || e->ifindex > INT_MAX ||
-	    !ifname_valid(e->ifname))
+	if (!k || (e->scope != JOURNAL_ATTEMPT && e->scope != JOURNAL_SESSION))
 		return -1;
-	cidr_format(&e->dst, dst, sizeof(dst));
-	int n = snprintf(buf, len, "route %u %s %s\n", e->ifindex, e->ifname, dst);
+	if (k->format(e, fields, sizeof(fields)) < 0)
+		return -1;
+	if (is_legacy_route(e))
+		n = e->scope == JOURNAL_ATTEMPT ? snprintf(buf, len, "route %s\n", fields) : -1;
+	else
+		n = snprintf(buf, len, "%s %s %s\n", scope_names[e->scope], k->name, fields);
 	if (n < 0 || (size_t)n >= len)
 		return -1;
 	return n;
 }
 
-static bool parse_ifindex(const char *s, unsigned *out)
+/* Splits line (modified) at single spaces into at most max fields; -1 if more. */
+static int split(char *line, char **field, size_t max)
 {
-	char *end;
+	size_t n = 0;
+	char *save = NULL;
 
-	if (*s < '1' || *s > '9')
-		return false;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > INT_MAX)
-		return false;
-	*out = (unsigned)v;
-	return true;
+	for (char *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (n == max)
+			return -1;
+		field[n++] = t;
+	}
+	return (int)n;
+}
+
+static const char *parse_fields(char **field, size_t n, struct journal_entry *e)
+{
+	static char why[96];
+	size_t first = 1;
+	enum journal_kind kind;
+	const struct change_kind *k = change_kind_named(field[0], &kind);
+
+	if (k && kind == JOURNAL_ROUTE) {
+		e->scope = JOURNAL_ATTEMPT; /* a line from before scopes */
+	} else if (strcmp(field[0], "attempt") == 0 || strcmp(field[0], "session") == 0) {
+		e->scope = field[0][0] == 'a' ? JOURNAL_ATTEMPT : JOURNAL_SESSION;
+		if (n < 2)
+			return "no kind of change after the scope";
+		k = change_kind_named(field[1], &kind);
+		first = 2;
+		if (!k) {
+			snprintf(why, sizeof(why), "unknown kind of change \"%.32s\"", field[1]);
+			return why;
+		}
+	} else {
+		snprintf(why, sizeof(why), "unknown scope \"%.32s\" (attempt or session)",
+		         field[0]);
+		return why;
+	}
+	e->kind = kind;
+	const char *err = k->parse(field + first, n - first, e);
+	if (!err) {
+		if (first == 1)
+			e->u.route.protocol = RTPROT_STATIC;
+		return NULL;
+	}
+	snprintf(why, sizeof(why), "%s: %s", k->name, err);
+	return why;
+}
+
+const char *journal_parse_why(const char *line, struct journal_entry *out)
+{
+	char copy[JOURNAL_LINE_MAX], again[JOURNAL_LINE_MAX];
+	char *field[24];
+	struct journal_entry e;
+
+	if (strlen(line) >= sizeof(copy))
+		return "line too long";
+	strcpy(copy, line);
+	int n = split(copy, field, sizeof(field) / sizeof(field[0]));
+	if (n < 0)
+		return "too many fields";
+	if (n == 0)
+		return "empty line";
+	memset(&e, 0, sizeof(e));
+	const char *err = parse_fields(field, (size_t)n, &e);
+	if (err)
+		return err;
+	/* What a kind reads leniently (a leading zero, a second space) must still be exactly
+	 * what journal_format writes: a line that is not came from somewhere else. */
+	int len = journal_format(&e, again, sizeof(again));
+	if (len <= 0)
+		return "fields out of range";
+	again[len - 1] = '\0';
+	if (strcmp(again, line) != 0)
+		return "not in the form sshdial writes";
+	*out = e;
+	return NULL;
 }
 
 bool journal_parse(const char *line, struct journal_entry *out)
 {
-	char copy[JOURNAL_LINE_MAX];
-	char *field[4];
-	size_t n = 0;
-	char *save = NULL;
+	return journal_parse_why(line, out) == NULL;
+}
 
-	if (strlen(line) >= sizeof(copy))
-		return false;
-	strcpy(copy, line);
-	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		if (n == 4)
-			return false;
-		field[n++] = t;
-	}
-	if (n != 4 || strcmp(field[0], "route") != 0)
-		return false;
+bool journal_entry_equal(const struct journal_entry *a, const struct journal_entry *b)
+{
+	char la[JOURNAL_LINE_MAX], lb[JOURNAL_LINE_MAX];
 
-	struct journal_entry e = {.kind = JOURNAL_ROUTE};
-	if (!parse_ifindex(field[1], &e.ifindex) || !ifname_valid(field[2]))
-		return false;
-	strcpy(e.ifname, field[2]);
-	if (!cidr_parse(field[3], &e.dst))
-		return false;
-	*out = e;
-	return true;
+	/* The line holds every field a kind uses, and nothing else. */
+	return journal_format(a, la, sizeof(la)) > 0 && journal_format(b, lb, sizeof(lb)) > 0 &&
+	       strcmp(la, lb) == 0;
 }
 
 /* Reads the whole file; returns its contents NUL-terminated and its length in *len. */
@@ -159,9 +213,14 @@ static off_t read_entries(struct journal *j, struct journal_entry **out, size_t 
 		lineno++;
 		if (*p == '\0')
 			continue;
-		if (strlen(p) != (size_t)(nl - p) || !journal_parse(p, &e)) {
-			log_warn("%s:%u: unreadable journal entry skipped: \"%.80s\"", j->path,
-			         lineno, p);
+		const char *why = strlen(p) != (size_t)(nl - p) ? "a NUL byte in the line"
+		                                                : journal_parse_why(p, &e);
+		if (why) {
+			/* Not fatal: the other lines are still changes to undo. */
+			log_warn(
+			    "%s:%u: unreadable journal entry skipped (%s): \"%.80s\"; undo it by "
+			    "hand if it was applied",
+			    j->path, lineno, why, p);
 			continue;
 		}
 		if (push_entry(&v, &n, &cap, &e) < 0) {
@@ -205,6 +264,15 @@ static int open_locked(const char *path)
 	return -1;
 }
 
+/* A rewrite cut short by a crash leaves PATH.new beside the journal, which was kept whole. */
+static void drop_leftover_new(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) < sizeof(tmp) && unlink(tmp) == 0)
+		log_debug("%s: removed a rewrite cut short", tmp);
+}
+
 struct journal *journal_open(const char *path, struct journal_entry **stale, size_t *nstale)
 {
 	struct journal *j = calloc(1, sizeof(*j));
@@ -220,6 +288,7 @@ struct journal *journal_open(const char *path, struct journal_entry **stale, siz
 	j->fd = open_locked(path);
 	if (j->fd < 0)
 		goto fail;
+	drop_leftover_new(path);
 	off_t complete = read_entries(j, stale, nstale);
 	if (complete < 0)
 		goto fail;
@@ -278,6 +347,73 @@ int journal_retract(struct journal *j)
 		return -1;
 	j->size = j->last_size;
 	return 0;
+}
+
+/* Writes all of buf at fd's end; 0, or -1 with errno set. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Opens PATH.new, locked, emptied: a leftover of a rewrite cut short is just overwritten. */
+static int open_new(const char *path, char *tmp, size_t len)
+{
+	if ((size_t)snprintf(tmp, len, "%s.new", path) >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int journal_rewrite(struct journal *j, const struct journal_entry *entries, size_t n)
+{
+	char tmp[PATH_MAX], line[JOURNAL_LINE_MAX];
+	off_t size = 0;
+	int fd = open_new(j->path, tmp, sizeof(tmp));
+
+	if (fd < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int len = journal_format(&entries[i], line, sizeof(line));
+		if (len < 0)
+			errno = EINVAL;
+		if (len < 0 || write_all(fd, line, (size_t)len) < 0)
+			goto fail;
+		size += len;
+	}
+	/* The new file is locked before it takes the name: a process opening the journal now
+	 * finds it held, and one that locked the old file sees it replaced (open_locked). */
+	if (rename(tmp, j->path) < 0)
+		goto fail;
+	close(j->fd);
+	j->fd = fd;
+	j->size = j->last_size = size;
+	return 0;
+fail : {
+	int e = errno;
+	unlink(tmp);
+	close(fd);
+	errno = e;
+	return -1;
+}
 }
 
 int journal_clear(struct journal *j)

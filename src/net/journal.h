@@ -1,45 +1,71 @@
-/* The undo journal: a text file listing the system changes a link has applied, one line each,
- * appended before the change is made, so that a later run can undo what a crashed one left.
+/* The undo journal: a text file listing the system changes a peer's run has applied, one line
+ * each, appended before the change is made, so that a later run can undo what a crashed one
+ * left.
  *
  * Format, one change per line, fields separated by single spaces:
  *
- *     route IFINDEX IFNAME CIDR        e.g. "route 4 ppp0 10.1.0.0/16"
+ *     SCOPE KIND FIELDS...
  *
- * IFINDEX tells the interface that carried the route apart from a later one of the same
- * name.  Blank lines are ignored.  A last line without its newline is a write cut short by
- * a crash: the change it describes was never applied, so it is dropped.
+ * SCOPE is "attempt" (undone when the link goes down) or "session" (kept while redialing,
+ * undone on exit); KIND and its FIELDS are those of one of the kinds in change.h, e.g.
  *
- * The journal lives in /run (tmpfs): the routes it describes do not survive a reboot either,
- * so it is never fsync'ed. */
+ *     attempt route 4 ppp0 10.1.0.0/16                  (IFINDEX IFNAME CIDR)
+ *     session rule 4 1000 unreachable                   (FAMILY PRIORITY ACTION [OPTIONS])
+ *     attempt addr 4 ppp0 fd00::2/64                    (IFINDEX IFNAME ADDRESS/PREFIX)
+ *     session sysctl net/ipv4/conf/all/rp_filter 2 0    (KEY OLD NEW, %XX-escaped)
+ *     session resolv file /etc/resolv.conf BACKUP       (WAS PATH [BACKUP])
+ *
+ * A line "route IFINDEX IFNAME CIDR" without a scope is one written by sshdial before
+ * scopes: an attempt's route of protocol static.  IFINDEX tells the interface that carried a
+ * change apart from a later one of the same name.  Blank lines are ignored.  A last line
+ * without its newline is a write cut short by a crash: the change it describes was never
+ * applied, so it is dropped.
+ *
+ * The journal lives in /run (tmpfs): the changes it describes do not survive a reboot
+ * either (but a resolver file under /etc does: see change_resolv.c), so it is never
+ * fsync'ed. */
 #ifndef SSHDIAL_JOURNAL_H
 #define SSHDIAL_JOURNAL_H
 
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "net/change.h"
 #include "lib/cidr.h"
-
-enum journal_kind {
-	JOURNAL_ROUTE = 1, /* a route to dst through interface ifindex, no gateway */
-};
 
 struct journal_entry {
 	enum journal_kind kind;
+	enum journal_scope scope;
+	/* Route and address: the interface, and the network (route) or address (addr). */
 	unsigned ifindex;
 	char ifname[IF_NAMESIZE];
 	struct cidr dst;
+	union {
+		struct {
+			uint8_t
+			    protocol; /* SSHDIAL_RTPROT; RTPROT_STATIC on a line before scopes */
+		} route;
+		struct change_rule rule;
+		struct change_sysctl sysctl;
+		struct change_resolv resolv;
+	} u;
 };
 
-/* Longest line journal_format writes, newline and NUL included. */
-#define JOURNAL_LINE_MAX (16 + 12 + IF_NAMESIZE + CIDR_STRLEN)
-
 /* Writes e as one line ending in '\n'.  Returns its length, or -1 if e is not valid
- * (unknown kind, empty or overlong ifname, ifindex 0) or buf is too small. */
+ * (unknown kind or scope, a field the kind refuses) or buf is too small. */
 int journal_format(const struct journal_entry *e, char *buf, size_t len);
 
 /* Parses one line without its '\n'.  False on anything journal_format would not write. */
 bool journal_parse(const char *line, struct journal_entry *out);
+
+/* journal_parse, saying why not: NULL when the line was read into *out, else a message
+ * ("unknown kind \"foo\"", "sysctl: bad escape in the old value") and *out is untouched. */
+const char *journal_parse_why(const char *line, struct journal_entry *out);
+
+/* True when a and b describe the same change (the fields their kind uses). */
+bool journal_entry_equal(const struct journal_entry *a, const struct journal_entry *b);
 
 struct journal;
 
@@ -59,6 +85,12 @@ int journal_append(struct journal *j, const struct journal_entry *e);
 /* Removes the line of the last journal_append, for a change that could not be applied.
  * 0, or -1 with errno set (the extra line is harmless: undoing it finds nothing). */
 int journal_retract(struct journal *j);
+
+/* Replaces the file's lines with entries[0..n) (what is still applied after an attempt was
+ * undone), atomically: a new file, locked before it is renamed over the old, so that a crash
+ * leaves either list whole and the lock never lapses.  0, or -1 with errno set (the file is
+ * then as it was). */
+int journal_rewrite(struct journal *j, const struct journal_entry *entries, size_t n);
 
 /* Empties the file: everything it listed has been undone.  0, or -1 with errno set. */
 int journal_clear(struct journal *j);

@@ -1,28 +1,64 @@
-/* System network changes for a link, through netlink (libnl), each journaled before it is
- * applied so that it can be undone exactly: on link down, on exit, and after a crash. */
+/* System network changes for a link (routes, rules, addresses, sysctls, the resolver file),
+ * each journaled before it is applied so that it can be undone exactly: when the attempt
+ * ends, when the session ends, and after a crash.  Each change has a scope: an attempt's
+ * changes (the link's routes) go when the link goes down; a session's (a kill switch, the
+ * rules that keep ssh on the underlying network) stay while redialing. */
 #ifndef SSHDIAL_NETCONF_H
 #define SSHDIAL_NETCONF_H
 
+#include <stddef.h>
+
+#include "net/change.h"
 #include "lib/cidr.h"
 
 struct netconf;
 
 /* Opens the netlink socket and the journal at journal_path.  A journal left by an earlier
- * run that crashed is undone first (changes already gone, as routes of a vanished
- * interface, are not errors).  label names the owner in messages (the peer name).
+ * run that crashed is undone first, every scope (changes already gone, as routes of a
+ * vanished interface, are not errors).  label names the owner in messages (the peer name).
  * NULL on failure, after logging why. */
 struct netconf *netconf_open(const char *label, const char *journal_path);
 
-/* Adds a route to dst through interface ifname (the ppp device, no gateway).
- * 0 on success; -1 after logging "label: route DST dev IF: reason". */
+/* Adds a route to dst through interface ifname (the ppp device, no gateway), in the
+ * attempt's scope.  0 on success; -1 after logging "label: route DST dev IF: reason". */
 int netconf_route_add(struct netconf *nc, const char *ifname, const struct cidr *dst);
+
+/* The same in either scope. */
+int netconf_route_add_scoped(struct netconf *nc, enum journal_scope scope, const char *ifname,
+                             const struct cidr *dst);
+
+/* Adds a policy routing rule (tagged with SSHDIAL_RTPROT; refused if an equal rule exists).
+ * 0, or -1 after logging "label: rule ...: reason". */
+int netconf_rule_add(struct netconf *nc, enum journal_scope scope, const struct change_rule *r);
+
+/* Adds address addr (host bits allowed: "fd00::2/64") to interface ifname; refused if it is
+ * there already.  0, or -1 after logging. */
+int netconf_addr_add(struct netconf *nc, enum journal_scope scope, const char *ifname,
+                     const struct cidr *addr);
+
+/* Writes value to /proc/sys/KEY (key "net/ipv4/conf/all/rp_filter"), the old value
+ * journaled first; undo puts it back unless someone changed it since.  0, or -1 after
+ * logging. */
+int netconf_sysctl_set(struct netconf *nc, enum journal_scope scope, const char *key,
+                       const char *value);
+
+/* Replaces the file at path (absolute; a symlink is replaced, not followed) with data[0..len),
+ * atomically, keeping its old self (bytes, or symlink, or absence) in a backup file next to the
+ * journal; undo restores it exactly.  0, or -1 after logging. */
+int netconf_resolv_replace(struct netconf *nc, enum journal_scope scope, const char *path,
+                           const char *data, size_t len);
+
+/* Removes the attempt's changes, newest first, and leaves the session's (the journal then
+ * lists only those).  Returns the number that could not be undone (each logged). */
+int netconf_undo_attempt(struct netconf *nc);
 
 /* Removes everything applied since open, newest first, and empties the journal.
  * Returns the number of changes that could not be undone (each logged). */
 int netconf_undo_all(struct netconf *nc);
 
-/* Number of changes currently applied. */
+/* Number of changes currently applied; of one scope. */
 unsigned netconf_applied(const struct netconf *nc);
+unsigned netconf_applied_in(const struct netconf *nc, enum journal_scope scope);
 
 /* Frees, leaving every change applied and in the journal, for a later process (the server's
  * ip-down hook) to undo by opening the same journal. */

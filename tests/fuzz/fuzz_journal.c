@@ -54,8 +54,7 @@ static void check_entry(const struct journal_entry *e)
 	if (n <= 0 || line[n - 1] != '\n')
 		abort(); /* an entry read from a journal is one sshdial could have written */
 	line[n - 1] = '\0';
-	if (!journal_parse(line, &again) || again.kind != e->kind || again.ifindex != e->ifindex ||
-	    strcmp(again.ifname, e->ifname) != 0 || !cidr_equal(&again.dst, &e->dst))
+	if (!journal_parse(line, &again) || !journal_entry_equal(&again, e))
 		abort();
 }
 

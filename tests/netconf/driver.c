@@ -1,24 +1,35 @@
-/* Drives netconf for tests/netconf/run: opens it (undoing a stale journal), adds the routes
- * named on the command line, optionally stops half-way so the test can SIGKILL it, and
- * closes.  One line on stdout per step, for the script to wait on and check. */
+/* Drives netconf for tests/netconf/run: opens it (undoing a stale journal), applies the
+ * changes named on the command line, optionally stops half-way so the test can SIGKILL it,
+ * and closes.  One line on stdout per step, for the script to wait on and check. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/cidr.h"
+#include "net/journal.h"
 #include "lib/log.h"
 #include "net/netconf.h"
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: netconf-driver [-v] [--hold-after K] [--hold-at-end] [--undo-all] "
-	                "JOURNAL IFNAME [CIDR...]\n"
-	                "  --hold-after K  after K routes print \"holding\" and wait for SIGUSR1\n"
-	                "                  (or be killed), then add the rest\n"
-	                "  --hold-at-end   the same after the last route, before closing\n"
-	                "  --undo-all      call netconf_undo_all before netconf_close\n"
-	                "exit: 0 all added, 1 some route failed, 2 usage, 3 netconf_open failed\n");
+	fprintf(stderr,
+	        "usage: netconf-driver [-v] [--hold-after K] [--hold-at-end] [--undo-attempt] "
+	        "[--undo-all] JOURNAL IFNAME [CHANGE...]\n"
+	        "  --hold-after K  after K changes print \"holding\" and wait for SIGUSR1\n"
+	        "                  (or be killed), then apply the rest\n"
+	        "  --hold-at-end   the same after the last change (and the undo), before closing\n"
+	        "  --undo-attempt  call netconf_undo_attempt after the changes\n"
+	        "  --undo-all      call netconf_undo_all before netconf_close\n"
+	        "CHANGE, in the attempt's scope, or the session's with a leading \"s:\":\n"
+	        "  CIDR                     a route through IFNAME\n"
+	        "  addr:ADDRESS/PREFIX      an address on IFNAME\n"
+	        "  rule:FIELDS              a rule, its journal fields with ':' for ' '\n"
+	        "                           (rule:4:1000:lookup:200:fwmark:0x1/0xff)\n"
+	        "  sysctl:KEY=VALUE         a /proc/sys value\n"
+	        "  resolv:PATH=FILE         PATH replaced by FILE's content\n"
+	        "exit: 0 all applied, 1 some change failed, 2 usage, 3 netconf_open failed\n");
 	exit(2);
 }
 
@@ -36,10 +47,84 @@ static void hold(void)
 	printf("released\n");
 }
 
+/* A rule given as its journal fields: read by the journal's own parser. */
+static int add_rule(struct netconf *nc, enum journal_scope scope, const char *spec)
+{
+	char line[512];
+	struct journal_entry e;
+
+	snprintf(line, sizeof(line), "attempt rule %s", spec);
+	for (char *p = line; *p; p++)
+		if (*p == ':')
+			*p = ' ';
+	const char *why = journal_parse_why(line, &e);
+	if (why) {
+		fprintf(stderr, "netconf-driver: bad rule \"%s\": %s\n", spec, why);
+		exit(2);
+	}
+	return netconf_rule_add(nc, scope, &e.u.rule);
+}
+
+static int add_resolv(struct netconf *nc, enum journal_scope scope, const char *spec)
+{
+	char path[256], data[4096];
+	const char *eq = strchr(spec, '=');
+
+	if (!eq || (size_t)(eq - spec) >= sizeof(path))
+		usage();
+	snprintf(path, sizeof(path), "%.*s", (int)(eq - spec), spec);
+	FILE *fp = fopen(eq + 1, "r");
+	if (!fp) {
+		fprintf(stderr, "netconf-driver: %s: %s\n", eq + 1, strerror(errno));
+		exit(2);
+	}
+	size_t len = fread(data, 1, sizeof(data), fp);
+	fclose(fp);
+	return netconf_resolv_replace(nc, scope, path, data, len);
+}
+
+static int add_one(struct netconf *nc, const char *ifname, const char *arg)
+{
+	enum journal_scope scope = JOURNAL_ATTEMPT;
+	struct cidr c;
+	char buf[256];
+
+	if (strncmp(arg, "s:", 2) == 0) {
+		scope = JOURNAL_SESSION;
+		arg += 2;
+	}
+	if (strncmp(arg, "rule:", 5) == 0)
+		return add_rule(nc, scope, arg + 5);
+	if (strncmp(arg, "resolv:", 7) == 0)
+		return add_resolv(nc, scope, arg + 7);
+	if (strncmp(arg, "sysctl:", 7) == 0) {
+		const char *eq = strchr(arg, '=');
+		if (!eq)
+			usage();
+		snprintf(buf, sizeof(buf), "%.*s", (int)(eq - arg - 7), arg + 7);
+		return netconf_sysctl_set(nc, scope, buf, eq + 1);
+	}
+	if (strncmp(arg, "addr:", 5) == 0) {
+		/* Host bits: parse the address alone, then its prefix length. */
+		const char *slash = strchr(arg, '/');
+		snprintf(buf, sizeof(buf), "%.*s", slash ? (int)(slash - arg - 5) : 0, arg + 5);
+		if (!slash || !cidr_parse(buf, &c))
+			usage();
+		c.prefixlen = (unsigned)atoi(slash + 1);
+		return netconf_addr_add(nc, scope, ifname, &c);
+	}
+	if (!cidr_parse(arg, &c)) {
+		fprintf(stderr, "netconf-driver: bad CIDR \"%s\"\n", arg);
+		exit(2);
+	}
+	return scope == JOURNAL_ATTEMPT ? netconf_route_add(nc, ifname, &c)
+	                                : netconf_route_add_scoped(nc, scope, ifname, &c);
+}
+
 int main(int argc, char **argv)
 {
 	long hold_after = -1;
-	int undo_all = 0, hold_at_end = 0, i = 1;
+	int undo_all = 0, undo_attempt = 0, hold_at_end = 0, i = 1;
 	sigset_t set;
 
 	setvbuf(stdout, NULL, _IOLBF, 0); /* the test script waits on each line */
@@ -51,6 +136,8 @@ int main(int argc, char **argv)
 			hold_at_end = 1;
 		else if (strcmp(argv[i], "--undo-all") == 0)
 			undo_all = 1;
+		else if (strcmp(argv[i], "--undo-attempt") == 0)
+			undo_attempt = 1;
 		else if (strcmp(argv[i], "--hold-after") == 0 && i + 1 < argc)
 			hold_after = strtol(argv[++i], NULL, 10);
 		else
@@ -69,18 +156,18 @@ int main(int argc, char **argv)
 	printf("open applied=%u\n", netconf_applied(nc));
 	int failed = 0;
 	for (long k = 0; i < argc; i++, k++) {
-		struct cidr dst;
 		if (k == hold_after)
 			hold();
-		if (!cidr_parse(argv[i], &dst)) {
-			fprintf(stderr, "netconf-driver: bad CIDR \"%s\"\n", argv[i]);
-			return 2;
-		}
-		int rc = netconf_route_add(nc, ifname, &dst);
+		int rc = add_one(nc, ifname, argv[i]);
 		printf("%s %s\n", rc == 0 ? "added" : "failed", argv[i]);
 		failed += rc != 0;
 	}
 	printf("applied=%u\n", netconf_applied(nc));
+	if (undo_attempt) {
+		int left = netconf_undo_attempt(nc);
+		printf("undo-attempt failed=%d applied=%u session=%u\n", left, netconf_applied(nc),
+		       netconf_applied_in(nc, JOURNAL_SESSION));
+	}
 	if (hold_at_end)
 		hold();
 	if (undo_all) {

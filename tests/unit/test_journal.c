@@ -49,6 +49,8 @@ static struct journal_entry route(unsigned ifindex, const char *ifname, const ch
 {
 	struct journal_entry e = {.kind = JOURNAL_ROUTE, .ifindex = ifindex};
 
+	e.u.route.protocol = SSHDIAL_RTPROT;
+
 	assert_true(strlen(ifname) < sizeof(e.ifname));
 	strcpy(e.ifname, ifname);
 	assert_true(cidr_parse(dst, &e.dst));
@@ -94,10 +96,10 @@ static void test_format_ipv4_and_ipv6(void **state)
 	struct journal_entry v6 = route(12, "ppp1", "2001:db8::/32");
 
 	(void)state;
-	assert_int_equal(journal_format(&v4, line, sizeof(line)), 25);
-	assert_string_equal(line, "route 4 ppp0 10.1.0.0/16\n");
-	assert_int_equal(journal_format(&v6, line, sizeof(line)), 28);
-	assert_string_equal(line, "route 12 ppp1 2001:db8::/32\n");
+	assert_int_equal(journal_format(&v4, line, sizeof(line)), 33);
+	assert_string_equal(line, "attempt route 4 ppp0 10.1.0.0/16\n");
+	assert_int_equal(journal_format(&v6, line, sizeof(line)), 36);
+	assert_string_equal(line, "attempt route 12 ppp1 2001:db8::/32\n");
 }
 
 static void test_format_refuses_what_it_could_not_read_back(void **state)
@@ -123,8 +125,8 @@ static void test_format_refuses_what_it_could_not_read_back(void **state)
 	bad.kind = (enum journal_kind)0;
 	assert_int_equal(journal_format(&bad, line, sizeof(line)), -1);
 	/* One byte short of the line and its NUL. */
-	assert_int_equal(journal_format(&e, line, 25), -1);
-	assert_int_equal(journal_format(&e, line, 26), 25);
+	assert_int_equal(journal_format(&e, line, 33), -1);
+	assert_int_equal(journal_format(&e, line, 34), 33);
 }
 
 static void test_parse_round_trip(void **state)
@@ -213,9 +215,9 @@ static void test_append_then_reopen_reads_back_in_order(void **state)
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(journal_append(j, &want[i]), 0);
 	journal_close(j, false);
-	assert_string_equal(read_file(f->path), "route 4 ppp0 10.1.0.0/16\n"
-	                                        "route 4 ppp0 2001:db8::/32\n"
-	                                        "route 9 ppp1 192.0.2.0/24\n");
+	assert_string_equal(read_file(f->path), "attempt route 4 ppp0 10.1.0.0/16\n"
+	                                        "attempt route 4 ppp0 2001:db8::/32\n"
+	                                        "attempt route 9 ppp1 192.0.2.0/24\n");
 
 	j = journal_open(f->path, &stale, &n);
 	assert_non_null(j);
@@ -314,13 +316,13 @@ static void test_retract_removes_only_the_last_line(void **state)
 	assert_int_equal(journal_append(j, &a), 0);
 	assert_int_equal(journal_append(j, &b), 0);
 	assert_int_equal(journal_retract(j), 0);
-	assert_string_equal(read_file(f->path), "route 4 ppp0 10.1.0.0/16\n");
+	assert_string_equal(read_file(f->path), "attempt route 4 ppp0 10.1.0.0/16\n");
 	/* A second retract has no further line of its own to remove. */
 	assert_int_equal(journal_retract(j), 0);
-	assert_string_equal(read_file(f->path), "route 4 ppp0 10.1.0.0/16\n");
+	assert_string_equal(read_file(f->path), "attempt route 4 ppp0 10.1.0.0/16\n");
 	assert_int_equal(journal_append(j, &b), 0);
-	assert_string_equal(read_file(f->path), "route 4 ppp0 10.1.0.0/16\n"
-	                                        "route 4 ppp0 10.2.0.0/16\n");
+	assert_string_equal(read_file(f->path), "attempt route 4 ppp0 10.1.0.0/16\n"
+	                                        "attempt route 4 ppp0 10.2.0.0/16\n");
 	journal_close(j, false);
 }
 
@@ -352,7 +354,7 @@ static void test_clear_and_close_with_remove(void **state)
 	assert_int_equal(journal_clear(j), 0);
 	assert_string_equal(read_file(f->path), "");
 	assert_int_equal(journal_append(j, &a), 0);
-	assert_string_equal(read_file(f->path), "route 4 ppp0 10.1.0.0/16\n");
+	assert_string_equal(read_file(f->path), "attempt route 4 ppp0 10.1.0.0/16\n");
 	journal_close(j, true);
 	assert_int_equal(access(f->path, F_OK), -1);
 	assert_int_equal(errno, ENOENT);
@@ -390,6 +392,63 @@ static void test_symlink_is_not_followed(void **state)
 	assert_int_equal(errno, ELOOP);
 }
 
+static void test_rewrite_keeps_the_rest_and_the_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_entry *stale;
+	size_t n;
+	struct journal_entry a = route(4, "ppp0", "10.1.0.0/16");
+	struct journal_entry s = route(4, "ppp0", "10.2.0.0/16");
+	struct stat before, after;
+
+	s.scope = JOURNAL_SESSION;
+	struct journal *j = journal_open(f->path, &stale, &n);
+	assert_int_equal(journal_append(j, &a), 0);
+	assert_int_equal(journal_append(j, &s), 0);
+	assert_int_equal(stat(f->path, &before), 0);
+	assert_int_equal(journal_rewrite(j, &s, 1), 0);
+	assert_string_equal(read_file(f->path), "session route 4 ppp0 10.2.0.0/16\n");
+	assert_int_equal(stat(f->path, &after), 0);
+	assert_true(before.st_ino != after.st_ino); /* a new file, renamed over */
+	assert_int_equal(after.st_mode & 07777, 0600);
+	/* The new file is the one held: a second open is refused. */
+	errno = 0;
+	assert_null(journal_open(f->path, &stale, &n));
+	assert_int_equal(errno, EWOULDBLOCK);
+	/* Appends and retracts go on in the new file. */
+	assert_int_equal(journal_append(j, &a), 0);
+	assert_int_equal(journal_retract(j), 0);
+	assert_int_equal(journal_append(j, &a), 0);
+	assert_string_equal(read_file(f->path), "session route 4 ppp0 10.2.0.0/16\n"
+	                                        "attempt route 4 ppp0 10.1.0.0/16\n");
+	/* An entry format refuses leaves the file as it was. */
+	struct journal_entry bad = a;
+	bad.ifindex = 0;
+	struct journal_entry both[2] = {s, bad};
+	errno = 0;
+	assert_int_equal(journal_rewrite(j, both, 2), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_string_equal(read_file(f->path), "session route 4 ppp0 10.2.0.0/16\n"
+	                                        "attempt route 4 ppp0 10.1.0.0/16\n");
+	journal_close(j, true);
+	char tmp[160];
+	snprintf(tmp, sizeof(tmp), "%s.new", f->path);
+	assert_int_equal(access(tmp, F_OK), -1);
+}
+
+static void test_malformed_line_message_says_why(void **state)
+{
+	struct journal_entry e;
+
+	(void)state;
+	assert_string_equal(journal_parse_why("session rule 4 1000 frobnicate", &e),
+	                    "rule: unknown action");
+	assert_string_equal(journal_parse_why("attempt route 4 ppp0 10.1.0.1/16", &e),
+	                    "route: bad CIDR");
+	assert_string_equal(journal_parse_why("attempt route 04 ppp0 10.1.0.0/16", &e),
+	                    "route: bad interface index");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +471,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_second_open_is_refused_while_held, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_symlink_is_not_followed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rewrite_keeps_the_rest_and_the_lock, setup,
+	                                    teardown),
+	    cmocka_unit_test(test_malformed_line_message_says_why),
 	};
 
 	/* The journal warns about the damaged files these tests make on purpose. */

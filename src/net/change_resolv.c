@@ -1,0 +1,313 @@
+/* A file replaced whole (the resolver's /etc/resolv.conf), its old self kept in a backup file
+ * next to the journal, so that undo, even after a crash, puts back the very bytes, or the
+ * symlink (systemd-resolved's stub), or the absence.  Mode and owner travel with the backup.
+ * Both replace and restore go through a new file renamed over the old: a reader never sees
+ * half a file.
+ *
+ * Line: "WAS PATH [BACKUP]", WAS "file", "link" or "absent" (then no BACKUP), paths absolute
+ * and %XX-escaped.  The backup is written before the line and the line before the change: a
+ * crash between them leaves a backup no line names, which is harmless. */
+#include "net/change.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "net/journal.h"
+#include "lib/log.h"
+
+static const char *const was_names[] = {
+    [RESOLV_WAS_FILE] = "file", [RESOLV_WAS_LINK] = "link", [RESOLV_WAS_ABSENT] = "absent"};
+
+/* Absolute, no empty, "." or ".." component: the path says where it is without help. */
+static bool path_valid(const char *p)
+{
+	size_t n = strnlen(p, CHANGE_PATH_MAX);
+
+	if (n < 2 || n >= CHANGE_PATH_MAX || p[0] != '/')
+		return false;
+	for (const char *seg = p + 1; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+		size_t len = strcspn(seg, "/");
+		if (len == 0 || (len == 1 && seg[0] == '.') ||
+		    (len == 2 && seg[0] == '.' && seg[1] == '.'))
+			return false;
+	}
+	return true;
+}
+
+static int format(const struct journal_entry *e, char *buf, size_t len)
+{
+	const struct change_resolv *r = &e->u.resolv;
+	char p[3 * CHANGE_PATH_MAX], b[3 * CHANGE_PATH_MAX] = "";
+	bool absent = r->was == RESOLV_WAS_ABSENT;
+
+	if ((r->was != RESOLV_WAS_FILE && r->was != RESOLV_WAS_LINK && !absent) ||
+	    !path_valid(r->path) || change_escape(r->path, p, sizeof(p)) < 0 ||
+	    (absent ? r->backup[0] != '\0'
+	            : !path_valid(r->backup) || change_escape(r->backup, b, sizeof(b)) < 0))
+		return -1;
+	int n = snprintf(buf, len, "%s %s%s%s", was_names[r->was], p, absent ? "" : " ", b);
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+static const char *parse(char **field, size_t n, struct journal_entry *out)
+{
+	struct change_resolv *r = &out->u.resolv;
+
+	if (n < 2)
+		return "want WAS PATH [BACKUP]";
+	for (int w = RESOLV_WAS_FILE; w <= RESOLV_WAS_ABSENT; w++)
+		if (strcmp(field[0], was_names[w]) == 0)
+			r->was = (enum resolv_was)w;
+	if (!r->was)
+		return "WAS is file, link or absent";
+	if (n != (r->was == RESOLV_WAS_ABSENT ? 2u : 3u))
+		return r->was == RESOLV_WAS_ABSENT ? "absent takes no backup" : "no backup named";
+	if (!change_unescape(field[1], r->path, sizeof(r->path)) || !path_valid(r->path))
+		return "bad path";
+	if (n == 3 &&
+	    (!change_unescape(field[2], r->backup, sizeof(r->backup)) || !path_valid(r->backup)))
+		return "bad backup path";
+	return NULL;
+}
+
+static void describe(const struct journal_entry *e, char *buf, size_t len)
+{
+	snprintf(buf, len, "resolver file %s", e->u.resolv.path);
+}
+
+/* Writes all of len bytes; 0, or -1 with errno set. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Copies from to to, both open; 0, or -1 with errno set. */
+static int copy_fd(int from, int to)
+{
+	char buf[8192];
+	ssize_t r;
+
+	while ((r = read(from, buf, sizeof(buf))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || write_all(to, buf, (size_t)r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Puts content (a file's bytes, or with link, a symlink's target) at path through
+ * PATH.sshdial-new renamed over it, with st's mode and owner.  0, or -1 with errno set. */
+static int put_file(const char *path, bool link, const char *content, size_t len,
+                    const struct stat *st)
+{
+	char tmp[CHANGE_PATH_MAX + 16];
+
+	snprintf(tmp, sizeof(tmp), "%s.sshdial-new", path);
+	(void)unlink(tmp); /* a leftover of a crash */
+	if (link) {
+		char target[PATH_MAX];
+		snprintf(target, sizeof(target), "%.*s", (int)len, content);
+		if (symlink(target, tmp) < 0)
+			return -1;
+	} else {
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -1;
+		/* fsync: unlike the journal, the file may be on a disk that outlives a crash. */
+		int err = write_all(fd, content, len) < 0 || fchmod(fd, st->st_mode & 07777) < 0 ||
+		          fchown(fd, st->st_uid, st->st_gid) < 0 || fsync(fd) < 0;
+		int e = errno;
+		close(fd);
+		errno = e;
+		if (err)
+			goto fail;
+	}
+	if (rename(tmp, path) == 0)
+		return 0;
+fail : {
+	int e = errno;
+	unlink(tmp);
+	errno = e;
+	return -1;
+}
+}
+
+/* Reads all of fd (a backup: small) into a malloc'ed buffer; NULL with errno set. */
+static char *slurp(int fd, size_t *len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return NULL;
+	if (st.st_size > (1 << 20)) {
+		errno = EFBIG;
+		return NULL;
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	ssize_t r = buf ? pread(fd, buf, (size_t)st.st_size, 0) : -1;
+	if (r != st.st_size) {
+		free(buf);
+		errno = r < 0 ? errno : EIO;
+		return NULL;
+	}
+	*len = (size_t)r;
+	return buf;
+}
+
+/* Makes the backup file of r->path's current self, named after the journal. */
+static int backup(const struct change_env *env, struct change_resolv *r, const struct stat *st)
+{
+	char name[CHANGE_PATH_MAX];
+
+	if ((size_t)snprintf(name, sizeof(name), "%s.XXXXXX", env->journal_path) >= sizeof(name)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = mkostemp(name, O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int err = 0;
+	if (r->was == RESOLV_WAS_LINK) {
+		char target[PATH_MAX];
+		ssize_t n = readlink(r->path, target, sizeof(target));
+		err = n < 0 || (size_t)n == sizeof(target) || write_all(fd, target, (size_t)n) < 0;
+	} else {
+		int from = open(r->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		err = from < 0 || copy_fd(from, fd) < 0 || fchmod(fd, st->st_mode & 07777) < 0 ||
+		      fchown(fd, st->st_uid, st->st_gid) < 0;
+		if (from >= 0)
+			close(from);
+	}
+	int e = errno;
+	close(fd);
+	if (err) {
+		unlink(name);
+		errno = e;
+		return -1;
+	}
+	strcpy(r->backup, name);
+	return 0;
+}
+
+static int prepare(const struct change_env *env, struct journal_entry *e)
+{
+	struct change_resolv *r = &e->u.resolv;
+	struct stat st;
+
+	if (!path_valid(r->path)) {
+		log_error("%s: resolver file \"%s\": not an absolute path", env->label, r->path);
+		return -1;
+	}
+	r->backup[0] = '\0';
+	bool absent = lstat(r->path, &st) < 0;
+	if (absent && errno != ENOENT) {
+		log_error("%s: resolver file %s: %s", env->label, r->path, strerror(errno));
+		return -1;
+	}
+	r->was = absent                ? RESOLV_WAS_ABSENT
+	         : S_ISLNK(st.st_mode) ? RESOLV_WAS_LINK
+	         : S_ISREG(st.st_mode) ? RESOLV_WAS_FILE
+	                               : 0;
+	if (!r->was) {
+		log_error("%s: resolver file %s: neither a file nor a symlink; not replaced",
+		          env->label, r->path);
+		return -1;
+	}
+	if (r->was != RESOLV_WAS_ABSENT && backup(env, r, &st) < 0) {
+		log_error("%s: resolver file %s: cannot keep a copy next to %s: %s", env->label,
+		          r->path, env->journal_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int apply(const struct change_env *env, const struct journal_entry *e)
+{
+	const struct change_resolv *r = &e->u.resolv;
+	struct stat st = {.st_mode = 0644};
+
+	/* The new file takes the old one's mode and owner; a symlink's target's, if any. */
+	if (r->was == RESOLV_WAS_FILE || r->was == RESOLV_WAS_LINK) {
+		if (stat(r->path, &st) < 0)
+			st = (struct stat){.st_mode = 0644};
+	}
+	if (put_file(r->path, false, env->data, env->data_len, &st) == 0)
+		return 0;
+	log_error("%s: cannot replace resolver file %s: %s", env->label, r->path, strerror(errno));
+	return -1;
+}
+
+static void discard(const struct change_env *env, const struct journal_entry *e)
+{
+	(void)env;
+	if (e->u.resolv.backup[0])
+		unlink(e->u.resolv.backup);
+}
+
+static enum undo_result restore(const struct change_env *env, const struct change_resolv *r)
+{
+	int fd = open(r->backup, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	size_t len;
+	char *content = NULL;
+
+	if (fd < 0 && errno == ENOENT) { /* restored already, and the backup deleted */
+		log_debug("%s: resolver file %s: restored already", env->label, r->path);
+		return UNDO_GONE;
+	}
+	int err = fd < 0 || fstat(fd, &st) < 0 || !(content = slurp(fd, &len)) ||
+	          put_file(r->path, r->was == RESOLV_WAS_LINK, content, len, &st) < 0;
+	int e = errno;
+	free(content);
+	if (fd >= 0)
+		close(fd);
+	if (err) {
+		log_error("%s: cannot restore resolver file %s from %s: %s", env->label, r->path,
+		          r->backup, strerror(e));
+		return UNDO_FAILED;
+	}
+	if (unlink(r->backup) < 0)
+		log_warn("%s: cannot remove backup %s: %s", env->label, r->backup, strerror(errno));
+	return UNDO_REMOVED;
+}
+
+static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)
+{
+	const struct change_resolv *r = &e->u.resolv;
+
+	if (r->was != RESOLV_WAS_ABSENT)
+		return restore(env, r);
+	if (unlink(r->path) == 0 || errno == ENOENT)
+		return UNDO_REMOVED;
+	log_error("%s: cannot remove resolver file %s (there was none before): %s", env->label,
+	          r->path, strerror(errno));
+	return UNDO_FAILED;
+}
+
+const struct change_kind change_resolv = {
+    .name = "resolv",
+    .undo_verb = "restored",
+    .format = format,
+    .parse = parse,
+    .prepare = prepare,
+    .apply = apply,
+    .discard = discard,
+    .undo = undo,
+    .describe = describe,
+};

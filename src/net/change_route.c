@@ -1,0 +1,155 @@
+/* A route to a network through the link's interface, no gateway: main table, link scope,
+ * sshdial's protocol.  Line: "IFINDEX IFNAME CIDR". */
+#include "net/change.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/rtnetlink.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/route.h>
+
+#include "net/journal.h"
+#include "lib/log.h"
+#include "net/nlreq.h"
+
+static int format(const struct journal_entry *e, char *buf, size_t len)
+{
+	char dst[CIDR_STRLEN];
+	int n = change_format_iface(e, buf, len);
+
+	if (n < 0 ||
+	    (e->u.route.protocol != SSHDIAL_RTPROT && e->u.route.protocol != RTPROT_STATIC))
+		return -1;
+	cidr_format(&e->dst, dst, sizeof(dst));
+	int m = snprintf(buf + n, len - (size_t)n, " %s", dst);
+	return m < 0 || (size_t)m >= len - (size_t)n ? -1 : n + m;
+}
+
+static const char *parse(char **field, size_t n, struct journal_entry *out)
+{
+	if (n != 3)
+		return "want IFINDEX IFNAME CIDR";
+	const char *err = change_parse_iface(field[0], field[1], out);
+	if (err)
+		return err;
+	if (!cidr_parse(field[2], &out->dst))
+		return "bad CIDR";
+	out->u.route.protocol = SSHDIAL_RTPROT;
+	return NULL;
+}
+
+static void describe(const struct journal_entry *e, char *buf, size_t len)
+{
+	char dst[CIDR_STRLEN];
+
+	cidr_format(&e->dst, dst, sizeof(dst));
+	snprintf(buf, len, "route %s dev %s", dst, e->ifname);
+}
+
+/* The same template deletes the route: the kernel then matches protocol and (IPv4) scope as
+ * well, so a route to the same network that someone else added is left alone. */
+static struct rtnl_route *route_new(const struct journal_entry *e)
+{
+	struct rtnl_route *r = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *dst =
+	    nl_addr_build(e->dst.family, e->dst.addr, e->dst.family == AF_INET6 ? 16 : 4);
+
+	if (!r || !nh || !dst) {
+		rtnl_route_put(r);
+		rtnl_route_nh_free(nh);
+		nl_addr_put(dst);
+		return NULL;
+	}
+	nl_addr_set_prefixlen(dst, (int)e->dst.prefixlen);
+	rtnl_route_set_family(r, (uint8_t)e->dst.family);
+	rtnl_route_set_table(r, RT_TABLE_MAIN);
+	rtnl_route_set_scope(r, RT_SCOPE_LINK);
+	rtnl_route_set_protocol(r, e->u.route.protocol);
+	rtnl_route_set_type(r, RTN_UNICAST);
+	int err = rtnl_route_set_dst(r, dst);
+	nl_addr_put(dst);
+	rtnl_route_nh_set_ifindex(nh, (int)e->ifindex);
+	rtnl_route_add_nexthop(r, nh);
+	if (err < 0) {
+		rtnl_route_put(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* What a user can do about the usual failures of adding a route. */
+static const char *add_hint(int kerr)
+{
+	switch (kerr) {
+	case EEXIST:
+		return "; a route to this network is in the main table already (ip route show)";
+	case EPERM:
+	case EACCES:
+		return "; changing routes needs root or CAP_NET_ADMIN";
+	default:
+		return "";
+	}
+}
+
+static int apply(const struct change_env *env, const struct journal_entry *e)
+{
+	char what[64 + CIDR_STRLEN], why[256];
+	struct rtnl_route *r = route_new(e);
+
+	describe(e, what, sizeof(what));
+	if (!r) {
+		log_error("%s: %s: out of memory", env->label, what);
+		return -1;
+	}
+	nlreq_begin(env->nl);
+	int err = rtnl_route_add(nlreq_sock(env->nl), r, NLM_F_EXCL);
+	rtnl_route_put(r);
+	if (err >= 0)
+		return 0;
+	log_error("%s: %s: %s%s", env->label, what, nlreq_reason(env->nl, err, why, sizeof(why)),
+	          add_hint(nlreq_kerr(env->nl)));
+	return -1;
+}
+
+static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)
+{
+	char what[64 + CIDR_STRLEN], why[256];
+
+	describe(e, what, sizeof(what));
+	if (!change_iface_same(env, e)) {
+		log_debug("%s: %s: already gone with its interface", env->label, what);
+		return UNDO_GONE;
+	}
+	struct rtnl_route *r = route_new(e);
+	if (!r) {
+		log_error("%s: cannot remove %s: out of memory", env->label, what);
+		return UNDO_FAILED;
+	}
+	nlreq_begin(env->nl);
+	int err = rtnl_route_delete(nlreq_sock(env->nl), r, 0);
+	rtnl_route_put(r);
+	if (err >= 0)
+		return UNDO_REMOVED;
+	if (nlreq_gone(env->nl, err)) {
+		log_debug("%s: %s: already gone", env->label, what);
+		return UNDO_GONE;
+	}
+	log_error("%s: cannot remove %s: %s", env->label, what,
+	          nlreq_reason(env->nl, err, why, sizeof(why)));
+	return UNDO_FAILED;
+}
+
+const struct change_kind change_route = {
+    .name = "route",
+    .undo_verb = "removed",
+    .format = format,
+    .parse = parse,
+    .prepare = change_iface_prepare,
+    .apply = apply,
+    .undo = undo,
+    .describe = describe,
+};
