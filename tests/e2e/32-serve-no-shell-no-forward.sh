@@ -20,7 +20,7 @@ as_client() {
 for variant in restrict old-sshd; do
 	opt=()
 	[ $variant = old-sshd ] && opt=(--old-sshd)
-	line=$("$SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice "${opt[@]}")
+	line=$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice "${opt[@]}")
 	case $variant in
 	restrict) assert_match "$line" '^restrict,command="' "the line" ;;
 	old-sshd) assert_match "$line" '^no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty,command="' "the line" ;;

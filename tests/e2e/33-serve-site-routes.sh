@@ -8,7 +8,7 @@ e2e_setup "$@"
 
 serve_setup "key alice" "address 192.168.77.10" "route 10.55.0.0/24" "route 10.56.0.0/16"
 serve_key alice
-serve_authorize "$("$SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
 # The network behind the client.
 in_cli ip addr add 10.55.0.1/24 dev lo
 before=$(ip -n "$E2E_SRV" route show table all)

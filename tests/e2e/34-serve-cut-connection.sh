@@ -10,7 +10,7 @@ e2e_setup "$@"
 # carol has no fixed address: she leases the pool's highest free one.
 serve_setup "key carol" "route 10.57.0.0/24"
 serve_key carol
-serve_authorize "$("$SSHDIAL" authorize --key "$SERVE_KEY.pub" --name carol)"
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name carol)"
 lease=$SERVE_LEASES/192.168.77.254
 serve_peer carol "$SERVE_KEY"
 call_start carol

@@ -13,7 +13,7 @@ serve_setup "key alice" "address 192.168.77.10"
 sed -i 's/^lcp-echo-interval 1$/lcp-echo-interval 30/' "$SERVE_CONF"
 grep -q '^lcp-echo-interval 30$' "$SERVE_CONF" || fail "cannot slow the server's echo"
 serve_key alice
-serve_authorize "$("$SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
 serve_peer alice "$SERVE_KEY"
 call_start alice
 call_wait_up 90
