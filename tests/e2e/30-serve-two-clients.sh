@@ -26,8 +26,8 @@ alice_pid=$CALL_PID alice_log=$CALL_LOG
 call_start bob
 bob_pid=$CALL_PID bob_log=$CALL_LOG
 
-CALL_LOG=$alice_log call_wait_up 60
-CALL_LOG=$bob_log call_wait_up 60
+CALL_LOG=$alice_log call_wait_up 120
+CALL_LOG=$bob_log call_wait_up 120
 note "both links up"
 grep -q ': up after .* 192\.168\.77\.10 peer 192\.168\.77\.1,' "$alice_log" ||
 	fail "alice did not get 192.168.77.10: $(grep 'up after' "$alice_log")"

@@ -12,9 +12,9 @@ serve_key alice
 # as_client ARGS...: ssh from the client namespace with alice's key, output to $out.
 out=$E2E_DIR/ssh.out
 as_client() {
-	timeout 60 ip netns exec "$E2E_CLI" ssh -F /dev/null -i "$SERVE_KEY" -o BatchMode=yes \
+	timeout 150 ip netns exec "$E2E_CLI" ssh -F /dev/null -i "$SERVE_KEY" -o BatchMode=yes \
 		-o UserKnownHostsFile="$E2E_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
-		-o ConnectTimeout=30 "$@" </dev/null >"$out" 2>&1
+		-o ConnectTimeout=60 "$@" </dev/null >"$out" 2>&1
 }
 
 for variant in restrict old-sshd; do

@@ -430,7 +430,7 @@ _e2e_sshd() {
 	ip netns exec "$E2E_SRV" setpriv --pdeathsig TERM \
 		/usr/sbin/sshd -D -f "$conf" -E "$E2E_SSHD_LOG" </dev/null &
 	_e2e_sshd_pid=$!
-	wait_for 30 _e2e_sshd_up_or_gone
+	wait_for 60 _e2e_sshd_up_or_gone
 	_e2e_sshd_listening || fail "sshd is not listening on $E2E_SERVER_IP:22 (config $conf)"
 }
 
@@ -509,7 +509,7 @@ e2e_setup() {
 	_e2e_netns
 	export E2E_CLI E2E_SRV
 	_e2e_sshd
-	wait_for 30 _e2e_ipv6_settled || fail "the veth's IPv6 link-local addresses did not settle"
+	wait_for 60 _e2e_ipv6_settled || fail "the veth's IPv6 link-local addresses did not settle"
 	note "test bed up: $E2E_CLI ($E2E_CLIENT_IP) <-> $E2E_SRV ($E2E_SERVER_IP, sshd)"
 }
 
