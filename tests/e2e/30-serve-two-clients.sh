@@ -12,10 +12,12 @@ serve_key alice
 alice=$SERVE_KEY
 serve_key bob
 bob=$SERVE_KEY
-serve_authorize "$("$SSHDIAL" authorize --key "$alice.pub" --name alice)" \
-	"$("$SSHDIAL" authorize --key "$bob.pub" --name bob)"
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$alice.pub" --name alice)" \
+	"$("$SERVE_SSHDIAL" authorize --key "$bob.pub" --name bob)"
 grep -q '^restrict,command=".*sshdial serve --key alice" ssh-ed25519 ' "$E2E_AUTHORIZED_KEYS" ||
 	fail "unexpected authorized_keys: $(cat "$E2E_AUTHORIZED_KEYS")"
+grep -qF "command=\"$SERVE_SSHDIAL serve --key bob\"" "$E2E_AUTHORIZED_KEYS" ||
+	fail "the lines do not run the installed $SERVE_SSHDIAL: $(cat "$E2E_AUTHORIZED_KEYS")"
 
 serve_peer alice "$alice"
 serve_peer bob "$bob"
@@ -24,8 +26,8 @@ alice_pid=$CALL_PID alice_log=$CALL_LOG
 call_start bob
 bob_pid=$CALL_PID bob_log=$CALL_LOG
 
-CALL_LOG=$alice_log call_wait_up 60
-CALL_LOG=$bob_log call_wait_up 60
+CALL_LOG=$alice_log call_wait_up 120
+CALL_LOG=$bob_log call_wait_up 120
 note "both links up"
 grep -q ': up after .* 192\.168\.77\.10 peer 192\.168\.77\.1,' "$alice_log" ||
 	fail "alice did not get 192.168.77.10: $(grep 'up after' "$alice_log")"

@@ -8,7 +8,7 @@ e2e_setup "$@"
 
 serve_setup "key alice" "address 192.168.77.10" "mtu 1400"
 serve_key alice
-serve_authorize "$("$SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
 
 # try NAME REMOTE-COMMAND: the link comes up with the server's address and MTU, pppd is
 # the server's, and serve logged that it ignored the command.

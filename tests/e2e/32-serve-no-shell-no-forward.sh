@@ -12,15 +12,15 @@ serve_key alice
 # as_client ARGS...: ssh from the client namespace with alice's key, output to $out.
 out=$E2E_DIR/ssh.out
 as_client() {
-	timeout 60 ip netns exec "$E2E_CLI" ssh -F /dev/null -i "$SERVE_KEY" -o BatchMode=yes \
+	timeout 150 ip netns exec "$E2E_CLI" ssh -F /dev/null -i "$SERVE_KEY" -o BatchMode=yes \
 		-o UserKnownHostsFile="$E2E_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
-		-o ConnectTimeout=30 "$@" </dev/null >"$out" 2>&1
+		-o ConnectTimeout=60 "$@" </dev/null >"$out" 2>&1
 }
 
 for variant in restrict old-sshd; do
 	opt=()
 	[ $variant = old-sshd ] && opt=(--old-sshd)
-	line=$("$SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice "${opt[@]}")
+	line=$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice "${opt[@]}")
 	case $variant in
 	restrict) assert_match "$line" '^restrict,command="' "the line" ;;
 	old-sshd) assert_match "$line" '^no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty,command="' "the line" ;;

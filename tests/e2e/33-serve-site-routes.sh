@@ -8,7 +8,7 @@ e2e_setup "$@"
 
 serve_setup "key alice" "address 192.168.77.10" "route 10.55.0.0/24" "route 10.56.0.0/16"
 serve_key alice
-serve_authorize "$("$SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
 # The network behind the client.
 in_cli ip addr add 10.55.0.1/24 dev lo
 before=$(ip -n "$E2E_SRV" route show table all)
@@ -18,7 +18,7 @@ call_start alice
 call_wait_up 90
 dev=$(serve_ppp_of 192.168.77.10)
 [ -n "$dev" ] || fail "the server has no ppp device for alice"
-wait_for 20 sh -c "ip -n $E2E_SRV route show 10.56.0.0/16 | grep -q 'dev $dev'" ||
+wait_for 60 sh -c "ip -n $E2E_SRV route show 10.56.0.0/16 | grep -q 'dev $dev'" ||
 	fail "the server's routes did not appear: $(ip -n "$E2E_SRV" route)"
 assert_match "$(ip -n "$E2E_SRV" route show 10.55.0.0/24)" "^10\.55\.0\.0/24 dev $dev " "route 10.55.0.0/24"
 assert_match "$(ip -n "$E2E_SRV" route show 10.56.0.0/16)" "^10\.56\.0\.0/16 dev $dev " "route 10.56.0.0/16"

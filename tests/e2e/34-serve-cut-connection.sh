@@ -10,7 +10,7 @@ e2e_setup "$@"
 # carol has no fixed address: she leases the pool's highest free one.
 serve_setup "key carol" "route 10.57.0.0/24"
 serve_key carol
-serve_authorize "$("$SSHDIAL" authorize --key "$SERVE_KEY.pub" --name carol)"
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name carol)"
 lease=$SERVE_LEASES/192.168.77.254
 serve_peer carol "$SERVE_KEY"
 call_start carol
@@ -18,7 +18,7 @@ call_wait_up 90
 grep -q ': up after .* 192\.168\.77\.254 peer 192\.168\.77\.1,' "$CALL_LOG" ||
 	fail "carol did not lease 192.168.77.254: $(grep 'up after' "$CALL_LOG")"
 dev=$(serve_ppp_of 192.168.77.254)
-wait_for 20 sh -c "ip -n $E2E_SRV route show 10.57.0.0/24 | grep -q 'dev $dev'" ||
+wait_for 60 sh -c "ip -n $E2E_SRV route show 10.57.0.0/24 | grep -q 'dev $dev'" ||
 	fail "carol's route did not appear on the server"
 flock -n "$lease" true && fail "the lease $lease is not held while the link is up"
 grep -q 'key carol: starting pppd for 192.168.77.254 (pool address)' "$SERVE_LOG" ||
@@ -36,7 +36,7 @@ took=$(since "$cut")
 note "the server's pppd ended ${took}s after the cut"
 grep -q 'No response to 3 echo-requests' "$SERVE_LOG" ||
 	fail "pppd did not end through its LCP echo settings"
-wait_for 10 sh -c "! ip -n $E2E_SRV route show table all | grep -q '^10\.57\.'" ||
+wait_for 30 sh -c "! ip -n $E2E_SRV route show table all | grep -q '^10\.57\.'" ||
 	fail "carol's route is left on the server"
 [ ! -e "/run/sshdial/serve-$dev.journal" ] || fail "the journal of $dev is left over"
 flock -n "$lease" true || fail "the lease $lease is still held after pppd ended"

@@ -13,8 +13,8 @@ serve_key alice
 alice=$SERVE_KEY
 serve_key bob
 bob=$SERVE_KEY
-alice_line=$("$SSHDIAL" authorize --key "$alice.pub" --name alice)
-bob_line=$("$SSHDIAL" authorize --key "$bob.pub" --name bob)
+alice_line=$("$SERVE_SSHDIAL" authorize --key "$alice.pub" --name alice)
+bob_line=$("$SERVE_SSHDIAL" authorize --key "$bob.pub" --name bob)
 serve_authorize "$alice_line" "$bob_line"
 serve_peer alice "$alice"
 serve_peer bob "$bob"
@@ -41,7 +41,7 @@ refused() {
 # The 8th line of server.conf (after the 7 base lines) is malformed.
 serve_conf "mtu lots" "${good[@]}"
 msg="/etc/sshdial/server.conf:8: mtu: 'lots' is not a number from 128 to 16384"
-out=$("$SSHDIAL" serve --check 2>&1) && fail "serve --check accepted the bad file"
+out=$("$SERVE_SSHDIAL" serve --check 2>&1) && fail "serve --check accepted the bad file"
 assert_eq "$out" "$msg" "serve --check"
 refused "server.conf" "sshdial serve: key bob: $msg" no-log
 

@@ -61,7 +61,7 @@ call_wait_exit() {
 # call_stop: SIGTERM, then wait; sets CALL_RC.
 call_stop() {
 	kill -TERM "$CALL_PID"
-	call_wait_exit 30
+	call_wait_exit 60
 }
 
 # assert_nothing_left NAME: no ppp device, sshdial route, pppd, ssh or runtime file left.

@@ -18,8 +18,12 @@
 #     restarted), /etc/passwd, /etc/group, /etc/shadow (plus two accounts) and
 #     /etc/resolv.conf, bind-mounted over the originals. A bind-mounted file cannot be
 #     renamed over (EBUSY): write such files in place;
-#   - tmpfs over /root (or only over /root/.ssh when the checkout or $TMPDIR is under
+#   - tmpfs over /root (or only over /root/.ssh when the checkout or $E2E_DIR is under
 #     /root) holding the classic recipe's root client key and known_hosts;
+#   - sshdial installed as `make install` would (root-owned, 0755) under the tmpfs /run,
+#     as $E2E_SSHDIAL_INSTALLED: the server side (authorized_keys lines, `sshdial
+#     authorize --install`, the server's hooks) runs that one, which pppuser can reach
+#     wherever the checkout is (a build tree under /root, mode 700, it could not);
 #   - accounts: pppuser (the server's PPP login: group dip, shell /bin/sh) and dialer
 #     (the client's unprivileged ssh account), homes under $E2E_DIR/home;
 #   - network namespaces $E2E_CLI (10.77.0.1/24) and $E2E_SRV (10.77.0.2/24) joined by a
@@ -49,9 +53,14 @@
 # that does not (00-testbed) sets E2E_NEEDS_SSHDIAL=no before e2e_setup.
 #
 # Variables after e2e_setup (all exported):
-#   E2E_TOP          the checkout (absolute); $E2E_TOP/build is prepended to PATH
-#   E2E_SSHDIAL      $E2E_TOP/build/sshdial
-#   E2E_DIR          the temporary directory; logs go to $E2E_DIR/log
+#   E2E_TOP          the checkout (absolute, may contain spaces); $E2E_TOP/build is
+#                    prepended to PATH
+#   E2E_SSHDIAL      $E2E_TOP/build/sshdial: what the client side runs
+#   E2E_SSHDIAL_INSTALLED  /run/sshdial-e2e/sbin/sshdial, the same binary installed by
+#                    `make install PREFIX=/run/sshdial-e2e`: what the server side runs
+#   E2E_DIR          the temporary directory, under $TMPDIR when every account can
+#                    reach that and its path has no spaces, else under /tmp (the test
+#                    accounts' homes and keys live there); logs go to $E2E_DIR/log
 #   E2E_PEERS        an empty directory for sshdial peer files (--peers-dir)
 #   E2E_CLI E2E_SRV  network namespace names; E2E_IFACE=e2e0 the veth in each
 #   E2E_CLIENT_IP=10.77.0.1  E2E_SERVER_IP=10.77.0.2
@@ -216,7 +225,9 @@ _e2e_accounts() {
 
 _e2e_root_ssh() {
 	local dir=/root
-	case "$E2E_TOP/ ${TMPDIR:-/tmp}/" in /root/* | *" /root/"*) dir=/root/.ssh ;; esac
+	# A tmpfs over /root would hide a checkout or a test directory there.
+	case $E2E_TOP/ in /root/*) dir=/root/.ssh ;; esac
+	case $E2E_DIR/ in /root/*) dir=/root/.ssh ;; esac
 	mkdir -p -m 700 "$dir" || fail "cannot create $dir"
 	_e2e_mount -t tmpfs -o mode=0700 e2e-root "$dir"
 	mkdir -p -m 700 /root/.ssh &&
@@ -224,6 +235,38 @@ _e2e_root_ssh() {
 		cp "$E2E_KNOWN_HOSTS" /root/.ssh/known_hosts &&
 		chown root:root /root/.ssh/* && chmod 600 /root/.ssh/id_ed25519 ||
 		fail "cannot set up /root/.ssh"
+}
+
+# _e2e_tmp_base: where E2E_DIR goes. pppuser and dialer must reach their homes, keys and
+# logs in it (sshd's StrictModes and pppd's logfile check as them), and its paths end up
+# unquoted in peer files and pppd options: $TMPDIR when "nobody" can search it and it has
+# no spaces, else /tmp.
+_e2e_tmp_base() {
+	local t=${TMPDIR:-/tmp}
+	case $t in
+	/*[[:space:]]* | /*[\'\"]*) t=/tmp ;;
+	/*) setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$t" -a -w "$t" 2>/dev/null ||
+		t=/tmp ;;
+	*) t=/tmp ;;
+	esac
+	echo "$t"
+}
+
+# _e2e_install: the server side runs sshdial from where a user's `sudo make install` would
+# put it (root-owned, mode 0755), never from the build tree, which the server's account
+# may not reach (a checkout under /root). The prefix is on the test bed's own /run.
+_e2e_install() {
+	local prefix=/run/sshdial-e2e log=$E2E_DIR/log/make-install.log
+	E2E_SSHDIAL_INSTALLED=$prefix/sbin/sshdial
+	[ "${E2E_NEEDS_SSHDIAL:-yes}" != no ] || return 0
+	command -v make >/dev/null || fail "make not found: run make deps"
+	# -o: install the binary as it is, never rebuild it here.
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory -C "$E2E_TOP" \
+		-o build/sshdial install PREFIX="$prefix" SYSCONFDIR="$prefix/etc" >"$log" 2>&1 ||
+		fail "make install PREFIX=$prefix failed: $(cat "$log")"
+	[ -x "$E2E_SSHDIAL_INSTALLED" ] || fail "make install did not install $E2E_SSHDIAL_INSTALLED"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$E2E_SSHDIAL_INSTALLED" --version \
+		>/dev/null 2>&1 || fail "$E2E_SSHDIAL_INSTALLED cannot be run by other accounts"
 }
 
 _e2e_ppp() {
@@ -387,7 +430,7 @@ _e2e_sshd() {
 	ip netns exec "$E2E_SRV" setpriv --pdeathsig TERM \
 		/usr/sbin/sshd -D -f "$conf" -E "$E2E_SSHD_LOG" </dev/null &
 	_e2e_sshd_pid=$!
-	wait_for 30 _e2e_sshd_up_or_gone
+	wait_for 60 _e2e_sshd_up_or_gone
 	_e2e_sshd_listening || fail "sshd is not listening on $E2E_SERVER_IP:22 (config $conf)"
 }
 
@@ -427,7 +470,7 @@ e2e_setup() {
 	fi
 	export PATH=$E2E_TOP/build:$PATH
 
-	E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sshdial-e2e.XXXXXX") || fail "mktemp failed"
+	E2E_DIR=$(mktemp -d "$(_e2e_tmp_base)/sshdial-e2e.XXXXXX") || fail "mktemp failed"
 	trap e2e_teardown EXIT
 	trap 'exit 129' HUP
 	trap 'exit 130' INT
@@ -454,6 +497,8 @@ e2e_setup() {
 	ssh-keygen -q -t ed25519 -N '' -C sshdial-e2e-host -f "$E2E_DIR/sshd/ssh_host_ed25519_key" ||
 		fail "ssh-keygen failed"
 	_e2e_run_and_resolv
+	_e2e_install
+	export E2E_SSHDIAL_INSTALLED
 	_e2e_ppp
 	_e2e_accounts
 	export E2E_PPPUSER_HOME E2E_DIALER_HOME E2E_IDENTITY E2E_DIALER_PUBKEY E2E_KNOWN_HOSTS
@@ -464,7 +509,7 @@ e2e_setup() {
 	_e2e_netns
 	export E2E_CLI E2E_SRV
 	_e2e_sshd
-	wait_for 30 _e2e_ipv6_settled || fail "the veth's IPv6 link-local addresses did not settle"
+	wait_for 60 _e2e_ipv6_settled || fail "the veth's IPv6 link-local addresses did not settle"
 	note "test bed up: $E2E_CLI ($E2E_CLIENT_IP) <-> $E2E_SRV ($E2E_SERVER_IP, sshd)"
 }
 

@@ -10,8 +10,12 @@
 # serve_authorize LINE...: pppuser's authorized_keys becomes these lines.
 # serve_peer NAME KEYFILE [LINES...]: a peer file like peer_file's, with that identity.
 # serve_conf LINE...: rewrite server.conf (the base lines, then these).
+# SERVE_SSHDIAL: the installed sshdial ($E2E_SSHDIAL_INSTALLED) that everything on the
+# server side runs, as on a real server after `make install`: `authorize` writes its path
+# into authorized_keys lines, `authorize --install` points the server's hooks at it.
 
 SERVE_CONF=/etc/sshdial/server.conf
+SERVE_SSHDIAL=$E2E_SSHDIAL_INSTALLED
 
 _serve_conf_base() {
 	cat <<-EOF2
@@ -45,8 +49,10 @@ serve_setup() {
 	nsenter -t "$_e2e_sshd_pid" -m -r -w mount --bind "$E2E_DIR/etc/sshdial" /etc/sshdial ||
 		fail "cannot bind /etc/sshdial in sshd's mount namespace"
 	serve_conf "$@"
-	"$SSHDIAL" authorize --install >"$E2E_DIR/log/install.log" 2>&1 ||
+	"$SERVE_SSHDIAL" authorize --install >"$E2E_DIR/log/install.log" 2>&1 ||
 		fail "sshdial authorize --install failed: $(cat "$E2E_DIR/log/install.log")"
+	[ "$(readlink /etc/ppp/sshdial-serve-ip-up)" = "$SERVE_SSHDIAL" ] ||
+		fail "the server's ip-up hook does not point at $SERVE_SSHDIAL: $(cat "$E2E_DIR/log/install.log")"
 }
 
 serve_key() {
