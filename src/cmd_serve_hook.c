@@ -78,12 +78,12 @@ static void open_log_file(const struct server_conf *c)
 	if (fd >= 0)
 		close(fd);
 	if (fd >= 0 || lstat(path, &st) == 0)
-		log_error("log-file %s (%s) is not a regular file with one link (%s); the hook "
-		          "logs to syslog only: make it a regular file",
+		log_error("log-file %s (%s) is %s, not a plain file; the hook logs to syslog only: "
+		          "make it a regular file",
 		          path, SERVER_CONF_PATH,
 		          S_ISFIFO(st.st_mode)  ? "a FIFO"
 		          : S_ISLNK(st.st_mode) ? "a symbolic link"
-		          : S_ISREG(st.st_mode) ? "a hard link"
+		          : S_ISREG(st.st_mode) ? "a file with other hard links"
 		          : S_ISDIR(st.st_mode) ? "a directory"
 		                                : "a device or socket");
 	else
