@@ -7,11 +7,10 @@
 #      lock into pppd (exec) and runs pppd with office's address and ipparam;
 #   B. the lease names office and is locked by a process that is not the link's pppd
 #      (`flock FILE sleep`, as the issue did it; run as pppuser, which may write leases),
-#      while a pppd of pppuser claims office's address and ipparam;
-#   C. office itself connects while B's forged lease names the honest link's pppd:
-#      serve must not end that pppd, which does not hold office's lease.
-# Office's routes must not appear for A or B, the honest link keeps working, and office's
-# own link gets its routes once the forged lock is gone.
+#      while a pppd of pppuser claims office's address and ipparam.
+# Office's routes must not appear, and the honest link keeps working.  (33 shows that an
+# honest link of a fixed-address key gets its routes; 38, that serve ends no process
+# that a forged lease names.)
 . tests/e2e/lib.sh
 e2e_setup "$@"
 . tests/e2e/call.sh
@@ -57,14 +56,11 @@ chmod 755 "$E2E_DIR/forge.sh" || fail "cannot write forge.sh"
 
 serve_key home
 home_key=$SERVE_KEY
-serve_key office
-office_key=$SERVE_KEY
 serve_key mallory
 mallory_key=$SERVE_KEY
 serve_key pppforge
 pppforge_key=$SERVE_KEY
 serve_authorize "$("$SSHDIAL" authorize --key "$home_key.pub" --name home)" \
-	"$("$SSHDIAL" authorize --key "$office_key.pub" --name office)" \
 	"command=\"$E2E_DIR/forge.sh nolock 192.168.77.10 office\" $(cat "$pppforge_key.pub")"
 mkdir -p "$mallory_home/.ssh" &&
 	echo "command=\"$E2E_DIR/forge.sh lock 192.168.77.10 office\" $(cat "$mallory_key.pub")" \
@@ -73,7 +69,6 @@ mkdir -p "$mallory_home/.ssh" &&
 	chown -R mallory:mallory "$mallory_home" || fail "cannot set up mallory's home"
 
 serve_peer home "$home_key"
-serve_peer office "$office_key"
 serve_peer mallory "$mallory_key" # ssh-user is set below
 sed -i 's/^ssh-user .*/ssh-user mallory/' "$E2E_PEERS/mallory" || fail "cannot edit peer mallory"
 serve_peer pppforge "$pppforge_key"
@@ -114,11 +109,8 @@ home_works A
 call_stop
 note "A: mallory's forged link got no routes"
 
-# B: office's lease names office and is locked by `flock ... sleep` of pppuser; it names
-# home's pppd (the one holding home's lease, which exec keeps at the pid serve had).
-home_pppd=$(pgrep -o -f "^/usr/sbin/pppd .* ipparam home$")
-[ -n "$home_pppd" ] || fail "cannot find home's pppd"
-echo "office $home_pppd" >"$office_lease" && chown pppuser "$office_lease" || fail "cannot write $office_lease"
+# B: office's lease names office and is locked by `flock ... sleep` of pppuser.
+echo "office 1" >"$office_lease" && chown pppuser "$office_lease" || fail "cannot write $office_lease"
 # (-o: the lock stays with flock itself, so that ending flock frees it.)
 ip netns exec "$E2E_SRV" setpriv --reuid=pppuser --regid=pppuser --init-groups \
 	flock -o -x "$office_lease" sleep 600 &
@@ -134,28 +126,7 @@ home_works B
 call_stop
 note "B: a lease locked by another process gave no routes"
 
-# C: office connects; the forged lease names home's pppd, which serve must not end.
-call_start office
-wait_for 60 grep -q "address 192.168.77.10 is in use by key office $home_pppd" "$CALL_LOG" ||
-	fail "C: office was not refused while the forged lock is held"
-call_stop
-kill -0 "$home_pppd" 2>/dev/null || fail "C: serve ended home's pppd, named by a forged lease"
-! grep -q "key office: connected again; ending its old connection" "$SERVE_LOG" ||
-	fail "C: serve tried to end the pid a forged lease names"
-home_works C
-note "C: home's pppd survived a forged lease naming it"
-
-# The forged lock gone, office's honest link gets its routes.
 kill "$flock_pid"
 wait "$flock_pid" 2>/dev/null
-call_start office
-call_wait_up 90
-office_dev=$(serve_ppp_of 192.168.77.10)
-[ -n "$office_dev" ] || fail "the server has no ppp device for office"
-wait_for 20 sh -c "ip -n $E2E_SRV route show 10.55.0.0/24 | grep -q 'dev $office_dev'" ||
-	fail "office's honest link did not get its route: $(ip -n "$E2E_SRV" route)"
-in_srv ping -c 1 -W 5 10.55.0.1 >/dev/null || fail "no traffic to office's site"
-home_works "both links"
-call_stop
 CALL_PID=$home_pid CALL_LOG=$home_log call_stop
 assert_eq "$CALL_RC" 0 "home's exit status"
