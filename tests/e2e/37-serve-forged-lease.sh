@@ -87,18 +87,19 @@ home_works() {
 	in_srv ping -c 1 -W 5 10.66.0.1 >/dev/null || fail "$1: no traffic through home's link"
 }
 
+# A: mallory forges office's lease and holds its lock into his pppd, while home's honest
+# link comes up.
 call_start home
 home_pid=$CALL_PID home_log=$CALL_LOG
-call_wait_up 90
+call_start mallory
+mallory_pid=$CALL_PID mallory_log=$CALL_LOG
+CALL_LOG=$home_log call_wait_up 90
 home_dev=$(serve_ppp_of 192.168.77.254)
 [ -n "$home_dev" ] || fail "the server has no ppp device for home (pool 192.168.77.254)"
 wait_for 20 sh -c "ip -n $E2E_SRV route show 10.66.0.0/24 | grep -q ." || fail "home's route did not appear"
 home_works "honest link"
 note "home is up on $home_dev"
-
-# A: mallory forges office's lease and holds its lock into his pppd.
-call_start mallory
-call_wait_up 90
+CALL_LOG=$mallory_log call_wait_up 90
 grep -q "^mallory: cannot forge $office_lease" "$forge_log" ||
 	fail "mallory could write office's lease: $(cat "$forge_log")"
 wait_for 20 grep -q "key office: .*: 192.168.77.10 is not leased to this key by this link's pppd" "$SERVE_LOG" ||
@@ -106,7 +107,7 @@ wait_for 20 grep -q "key office: .*: 192.168.77.10 is not leased to this key by 
 sleep 2
 no_office_routes A
 home_works A
-call_stop
+CALL_PID=$mallory_pid call_stop
 note "A: mallory's forged link got no routes"
 
 # B: office's lease names office and is locked by `flock ... sleep` of pppuser.
