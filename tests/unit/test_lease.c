@@ -7,7 +7,9 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 
@@ -103,6 +105,7 @@ static void test_crash_frees(void **state)
 	assert_int_equal(pipe(ready), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* not left behind by a failed assert */
 		struct lease *l;
 		char m[256];
 		if (lease_take(dir, addr("10.9.0.2"), "crash", &l, m, sizeof(m)) != LEASE_OK)
@@ -183,6 +186,7 @@ static void test_holder_from_lock(void **state)
 	assert_int_equal(pipe(ready), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* not left behind by a failed assert */
 		int fd = open(path, O_RDONLY);
 		if (fd < 0 || flock(fd, LOCK_EX) < 0)
 			_exit(1);
