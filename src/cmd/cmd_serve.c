@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,7 +21,8 @@
 #include "cmd/commands.h"
 #include "server/lease.h"
 #include "lib/log.h"
-#include "conf/pppd_options.h"
+#include "link/pppd_argv.h"
+#include "lib/proc_ids.h"
 #include "server/serve_pppd.h"
 #include "server/serve_request.h"
 #include "server/server_conf.h"
@@ -33,6 +35,7 @@ struct serve {
 	struct key_options *opts;
 	struct key_settings settings;
 	struct lease *lease;
+	bool log_file_ok; /* the log-file is a regular file: pppd may append to it too */
 };
 
 static void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -139,17 +142,12 @@ static bool pool_usable(void *arg, struct in_addr a)
  * goodbye to a peer that may be gone (its LCP terminate requests time out). */
 #define TAKEOVER_WAIT_MS 10000
 
-static bool process_is_pppd(pid_t pid)
+/* pid is a pppd of this account (its real uid is ours): one that this account's serve
+ * became, not whatever process a lease file might name. */
+static bool own_pppd(pid_t pid)
 {
-	char path[64], comm[32] = "";
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = 0;
-	fclose(f);
-	return strcmp(comm, "pppd\n") == 0;
+	struct proc_ids ids;
+	return proc_comm_is(pid, "pppd") && proc_ids_read(pid, &ids) && ids.ruid == getuid();
 }
 
 /* A key with a fixed address that connects again while its old connection still holds
@@ -160,13 +158,13 @@ static int take_over_stale(struct serve *s)
 {
 	const char *dir = server_conf_lease_dir(s->conf);
 	char holder_key[64] = "", msg[512];
-	if (!lease_held(dir, s->settings.address, holder_key, sizeof(holder_key)) ||
-	    strcmp(holder_key, s->key) != 0)
+	/* The holder is the process that holds the lock, not the pid the file names. */
+	pid_t pid = lease_holder_pid(dir, s->settings.address, holder_key, sizeof(holder_key));
+	if (pid <= 0 || strcmp(holder_key, s->key) != 0)
 		return -1;
-	pid_t pid = lease_holder_pid(dir, s->settings.address);
 	/* The pidfd pins the process: what is checked is what gets the signal. */
-	int pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
-	if (pidfd < 0 || !process_is_pppd(pid) ||
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0 || !own_pppd(pid) ||
 	    syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0) < 0) {
 		if (pidfd >= 0)
 			close(pidfd);
@@ -205,16 +203,39 @@ static int take_address(struct serve *s)
 	return -1;
 }
 
-static void open_log_file(const struct server_conf *c)
+/* The log-file, when it is a regular file: a FIFO would hang the connection (and pppd,
+ * which gets the same file), a device is no log.  Also tells the client why it is not
+ * used.  Whether pppd may use it too. */
+static bool open_log_file(const struct server_conf *c)
 {
 	const char *path = server_conf_log_file(c);
+	struct stat st;
 	if (!path)
-		return;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
-	if (fd < 0)
-		log_warn("cannot open log-file %s: %s", path, strerror(errno));
-	else
+		return false;
+	int fd = open(
+	    path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+	    0640);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		log_also_to_fd(fd);
+		return true;
+	}
+	char why[160];
+	if (fd >= 0 || (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)))
+		snprintf(why, sizeof(why), "it is not a regular file (%s)",
+		         S_ISFIFO(st.st_mode)  ? "a FIFO"
+		         : S_ISLNK(st.st_mode) ? "a symbolic link"
+		         : S_ISDIR(st.st_mode) ? "a directory"
+		                               : "a device or socket");
+	else
+		snprintf(why, sizeof(why), "%s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	log_error("log-file %s (%s): %s; logging to syslog only: make it a regular file", path,
+	          SERVER_CONF_PATH, why);
+	fprintf(stderr,
+	        "sshdial serve: log-file %s: %s; logging to syslog only: make it a regular file\n",
+	        path, why);
+	return false;
 }
 
 static void note_request(const char *key)
@@ -244,7 +265,7 @@ static int exec_pppd(struct serve *s)
 	    .remote = lease_address(s->lease),
 	    .echo_interval = server_conf_echo_interval(s->conf),
 	    .echo_failure = server_conf_echo_failure(s->conf),
-	    .log_file = server_conf_log_file(s->conf),
+	    .log_file = s->log_file_ok ? server_conf_log_file(s->conf) : NULL,
 	};
 	char addr[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &p.remote, addr, sizeof(addr));
@@ -277,7 +298,7 @@ int cmd_serve(int argc, char **argv)
 	/* Even when the line is bad: the log-file is where the administrator looks. */
 	s.conf = server_conf_load(SERVER_CONF_PATH, d);
 	if (s.conf)
-		open_log_file(s.conf);
+		s.log_file_ok = open_log_file(s.conf);
 	if (parsed < 0 || !s.conf)
 		goto out;
 	note_request(s.key);

@@ -3,7 +3,10 @@
  * (/etc/ppp/sshdial-serve-ip-up, -ip-down), with the arguments iface tty speed local
  * remote ipparam.  Any account of group dip can start pppd with the same options file and
  * any ipparam, so ipparam is only a claim: the routes come from root's server.conf, and
- * are installed only when the remote address is leased to that key right now. */
+ * are installed only when the pppd that runs this hook (its parent) is a serve account's
+ * (group sshdial-serve, the lease directory's) and itself holds the lock of the remote
+ * address's lease, which names that key.  The lock's holder comes from the kernel
+ * (/proc/locks), never from what a lease file says. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +21,8 @@
 #include "server/lease.h"
 #include "lib/log.h"
 #include "net/netconf.h"
+#include "link/pppd_argv.h"
+#include "lib/proc_ids.h"
 #include "ctl/rundir.h"
 #include "server/server_conf.h"
 
@@ -56,20 +61,55 @@ static struct server_conf *load_conf(void)
 }
 
 /* The log-file is writable by the serve accounts: root appends to it only when it is a
- * plain file, not a link that could point root at another file. */
+ * plain file, not a link that could point root at another file, nor a FIFO that would
+ * hold up the link (O_NONBLOCK: opening one does not wait for a reader). */
 static void open_log_file(const struct server_conf *c)
 {
 	const char *path = server_conf_log_file(c);
 	struct stat st;
 	if (!path)
 		return;
-	int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
+	int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1) {
 		log_also_to_fd(fd);
-	else
+		return;
+	}
+	int e = errno;
+	if (fd >= 0)
 		close(fd);
+	if (fd >= 0 || lstat(path, &st) == 0)
+		log_error("log-file %s (%s) is %s, not a plain file; the hook logs to syslog only: "
+		          "make it a regular file",
+		          path, SERVER_CONF_PATH,
+		          S_ISFIFO(st.st_mode)  ? "a FIFO"
+		          : S_ISLNK(st.st_mode) ? "a symbolic link"
+		          : S_ISREG(st.st_mode) ? "a file with other hard links"
+		          : S_ISDIR(st.st_mode) ? "a directory"
+		                                : "a device or socket");
+	else
+		log_error("cannot open log-file %s (%s): %s; the hook logs to syslog only", path,
+		          SERVER_CONF_PATH, strerror(e));
+}
+
+/* The lease directory is root's and its group is one that only serve accounts are in:
+ * not pppd's own group (dip), whose members could write leases for any key. */
+static bool lease_dir_sound(const char *dir, const struct hook_args *a, gid_t *group)
+{
+	struct stat st, pppd;
+	if (stat(dir, &st) < 0) {
+		log_warn("key %s: %s: cannot stat lease-dir %s: %s; no routes", a->key, a->ifname,
+		         dir, strerror(errno));
+		return false;
+	}
+	if (st.st_uid != 0 || (st.st_mode & 002) ||
+	    (stat(PPPD_PATH, &pppd) == 0 && pppd.st_gid == st.st_gid && st.st_gid != 0)) {
+		log_error("key %s: %s: lease-dir %s must be owned by root and group %s, not "
+		          "writable by others; no routes (run 'sshdial authorize --install')",
+		          a->key, a->ifname, dir, LEASE_GROUP);
+		return false;
+	}
+	*group = st.st_gid;
+	return true;
 }
 
 /* The claim of ipparam holds: the remote address is leased to this key (and is its fixed
@@ -89,10 +129,29 @@ static bool claim_holds(const struct server_conf *c, const struct key_settings *
 		         a->key, a->ifname, a->remote);
 		return false;
 	}
-	if (!lease_held(server_conf_lease_dir(c), remote, holder, sizeof(holder)) ||
-	    strcmp(holder, a->key) != 0) {
-		log_warn("key %s: %s: %s is not leased to this key (%s%s); no routes", a->key,
-		         a->ifname, a->remote, holder[0] ? "held by " : "not held", holder);
+	const char *dir = server_conf_lease_dir(c);
+	gid_t group;
+	if (!lease_dir_sound(dir, a, &group))
+		return false;
+	/* Our parent is the pppd whose link this is (pppd runs its scripts as direct
+	 * children); it must hold the lease itself, as serve's exec leaves it. */
+	pid_t pppd = getppid();
+	pid_t pid = lease_holder_pid(dir, remote, holder, sizeof(holder));
+	if (pid != pppd || strcmp(holder, a->key) != 0) {
+		log_warn("key %s: %s: %s is not leased to this key by this link's pppd (pid %d): "
+		         "%s; no routes",
+		         a->key, a->ifname, a->remote, (int)pppd,
+		         pid <= 0      ? "no process holds the lease"
+		         : pid != pppd ? "another process holds the lease"
+		                       : "the lease names another key");
+		return false;
+	}
+	struct proc_ids ids;
+	if (!proc_comm_is(pppd, "pppd") || !proc_ids_read(pppd, &ids) ||
+	    (ids.ruid != 0 && !proc_ids_in_group(&ids, group))) {
+		log_warn("key %s: %s: the pppd (pid %d) does not run as an account of the lease "
+		         "directory's group %s; no routes",
+		         a->key, a->ifname, (int)pppd, LEASE_GROUP);
 		return false;
 	}
 	return true;

@@ -9,8 +9,10 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/xalloc.h"
 
 struct lease {
@@ -33,17 +35,36 @@ static void read_holder(int fd, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-enum lease_result lease_take(const char *dir, struct in_addr addr, const char *key,
-                             struct lease **out, char *msg, size_t len)
+/* LEASE_ERROR from take_one: whether the fault is this file's (another address may do). */
+enum take_fault { FAULT_NONE, FAULT_FILE, FAULT_OTHER };
+
+static enum lease_result take_one(const char *dir, struct in_addr addr, const char *key,
+                                  struct lease **out, char *msg, size_t len, enum take_fault *fault)
 {
 	char path[PATH_MAX], a[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &addr, a, sizeof(a));
 	lease_path(path, sizeof(path), dir, addr);
-	/* Group-writable: every serve account of the group may lease the address later. */
-	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0664);
+	*fault = FAULT_FILE;
+	/* Group-writable: every serve account of the group may lease the address later.
+	 * O_NONBLOCK: a FIFO put in its place must not hang the connection. */
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0664);
 	if (fd < 0) {
-		snprintf(msg, len, "cannot open lease file %s: %s; is %s writable by this account?",
-		         path, strerror(errno), dir);
+		if (errno == ENOENT)
+			*fault = FAULT_OTHER;
+		if (errno == EISDIR || errno == ELOOP)
+			snprintf(msg, len, "lease file %s is not a regular file; remove it", path);
+		else
+			snprintf(
+			    msg, len,
+			    "cannot open lease file %s: %s; is %s writable by this account (group "
+			    "%s)?",
+			    path, strerror(errno), dir, LEASE_GROUP);
+		return LEASE_ERROR;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(msg, len, "lease file %s is not a regular file; remove it", path);
+		close(fd);
 		return LEASE_ERROR;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -59,8 +80,7 @@ enum lease_result lease_take(const char *dir, struct in_addr addr, const char *k
 		snprintf(msg, len, "cannot lock lease file %s: %s", path, strerror(e));
 		return LEASE_ERROR;
 	}
-	struct stat st;
-	if (fstat(fd, &st) == 0 && st.st_uid == geteuid())
+	if (st.st_uid == geteuid())
 		(void)fchmod(fd, 0664); /* despite the umask */
 	char holder[64];
 	int n = snprintf(holder, sizeof(holder), "%s %d\n", key, (int)getpid());
@@ -72,7 +92,15 @@ enum lease_result lease_take(const char *dir, struct in_addr addr, const char *k
 	struct lease *l = xmalloc(sizeof(*l));
 	*l = (struct lease){.fd = fd, .addr = addr};
 	*out = l;
+	*fault = FAULT_NONE;
 	return LEASE_OK;
+}
+
+enum lease_result lease_take(const char *dir, struct in_addr addr, const char *key,
+                             struct lease **out, char *msg, size_t len)
+{
+	enum take_fault fault;
+	return take_one(dir, addr, key, out, msg, len, &fault);
 }
 
 enum lease_result lease_take_from_pool(const char *dir, const struct cidr *pool,
@@ -83,20 +111,34 @@ enum lease_result lease_take_from_pool(const char *dir, const struct cidr *pool,
 	memcpy(&base, pool->addr, 4);
 	base = ntohl(base);
 	uint32_t size = pool->prefixlen >= 32 ? 1 : 1u << (32 - pool->prefixlen);
-	unsigned tried = 0;
+	unsigned tried = 0, skipped = 0;
+	if (access(dir, W_OK | X_OK) < 0) {
+		snprintf(msg, len,
+		         "cannot use lease directory %s: %s; is it writable by this account (group "
+		         "%s)?",
+		         dir, strerror(errno), LEASE_GROUP);
+		return LEASE_ERROR;
+	}
 	for (uint32_t host = size - 2; host >= 1 && host < size; host--) {
 		struct in_addr a = {.s_addr = htonl(base + host)};
 		if (usable && !usable(arg, a))
 			continue;
 		tried++;
-		enum lease_result r = lease_take(dir, a, key, out, msg, len);
+		enum take_fault fault;
+		enum lease_result r = take_one(dir, a, key, out, msg, len, &fault);
+		if (r == LEASE_ERROR && fault == FAULT_FILE) {
+			/* One bad file must not stop every connection of the pool. */
+			log_warn("key %s: %s; skipping that address", key, msg);
+			skipped++;
+			continue;
+		}
 		if (r != LEASE_BUSY)
 			return r;
 	}
 	char net[CIDR_STRLEN];
 	cidr_format(pool, net, sizeof(net));
-	snprintf(msg, len, "the pool %s is exhausted: all %u addresses it leases are in use", net,
-	         tried);
+	snprintf(msg, len, "the pool %s is exhausted: all %u addresses it leases are in use%s", net,
+	         tried, skipped ? " or have unusable lease files (see the warnings)" : "");
 	return LEASE_BUSY;
 }
 
@@ -117,7 +159,7 @@ bool lease_held(const char *dir, struct in_addr addr, char *key, size_t len)
 {
 	char path[PATH_MAX], holder[64];
 	lease_path(path, sizeof(path), dir, addr);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	bool held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
@@ -128,17 +170,66 @@ bool lease_held(const char *dir, struct in_addr addr, char *key, size_t len)
 	return held;
 }
 
-pid_t lease_holder_pid(const char *dir, struct in_addr addr)
+pid_t lease_locks_holder(const char *locks, dev_t dev, ino_t ino)
+{
+	for (const char *line = locks; line && *line; line = strchr(line, '\n'), line += !!line) {
+		char type[16], mode[16], access[16];
+		int pid;
+		unsigned maj, min;
+		unsigned long inode;
+		/* "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"; a waiter's line has "->"
+		 * where the type is, and fails the match. */
+		if (sscanf(line, "%*d: %15s %15s %15s %d %x:%x:%lu", type, mode, access, &pid, &maj,
+		           &min, &inode) != 7)
+			continue;
+		if (strcmp(type, "FLOCK") == 0 && strcmp(access, "WRITE") == 0 && pid > 0 &&
+		    maj == major(dev) && min == minor(dev) && inode == (unsigned long)ino)
+			return (pid_t)pid;
+	}
+	return 0;
+}
+
+/* All of /proc/locks (malloc'd), or NULL. */
+static char *read_locks(void)
+{
+	int fd = open("/proc/locks", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t size = 16384, used = 0;
+	char *buf = xmalloc(size);
+	ssize_t n;
+	while ((n = read(fd, buf + used, size - used - 1)) > 0) {
+		used += (size_t)n;
+		if (size - used < 4096) {
+			size *= 2;
+			buf = xrealloc(buf, size, 1);
+		}
+	}
+	close(fd);
+	buf[used] = '\0';
+	return buf;
+}
+
+pid_t lease_holder_pid(const char *dir, struct in_addr addr, char *key, size_t len)
 {
 	char path[PATH_MAX], holder[64];
+	struct stat st;
+	if (key && len)
+		key[0] = '\0';
 	lease_path(path, sizeof(path), dir, addr);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	bool held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
 	read_holder(fd, holder, sizeof(holder));
 	close(fd);
-	const char *space = strchr(holder, ' ');
-	long pid = held && space ? strtol(space + 1, NULL, 10) : 0;
-	return pid > 0 ? (pid_t)pid : 0;
+	if (key)
+		snprintf(key, len, "%.*s", (int)strcspn(holder, " "), holder);
+	char *locks = read_locks();
+	pid_t pid = locks ? lease_locks_holder(locks, st.st_dev, st.st_ino) : 0;
+	free(locks);
+	return pid;
 }

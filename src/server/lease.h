@@ -3,7 +3,9 @@
  * process becomes pppd (exec), which keeps the descriptor, so the lease lasts exactly as
  * long as the link: however pppd ends, even killed, the kernel drops the lock.  Files
  * are never removed; an unlocked file is a free address.  Each holds "KEY PID\n" for the
- * hook and for messages. */
+ * hook and for messages.  Only the serve accounts (group sshdial-serve) can write the
+ * directory; even so, which process holds a lease is taken from the kernel's lock table
+ * (/proc/locks), never from what the file says. */
 #ifndef SSHDIAL_LEASE_H
 #define SSHDIAL_LEASE_H
 
@@ -13,6 +15,9 @@
 #include <sys/types.h>
 
 #include "lib/cidr.h"
+
+/* The group of the lease directory: the accounts that run sshdial serve, and no other. */
+#define LEASE_GROUP "sshdial-serve"
 
 struct lease;
 
@@ -28,7 +33,8 @@ enum lease_result lease_take(const char *dir, struct in_addr addr, const char *k
 
 typedef bool lease_usable_fn(void *arg, struct in_addr a);
 /* Takes the highest free host address of pool for which usable() is true.  BUSY when
- * every one of them is held. */
+ * every one of them is held.  A file that cannot be used (unreadable, not a regular file)
+ * is skipped with a warning: it costs its address, not the pool. */
 enum lease_result lease_take_from_pool(const char *dir, const struct cidr *pool,
                                        lease_usable_fn *usable, void *arg, const char *key,
                                        struct lease **out, char *msg, size_t len);
@@ -40,7 +46,13 @@ void lease_release(struct lease *l);
 /* Whether someone holds addr's lease now, and for which key (copied to key). */
 bool lease_held(const char *dir, struct in_addr addr, char *key, size_t len);
 
-/* The process holding addr's lease now, as it wrote itself in the file; 0 if none. */
-pid_t lease_holder_pid(const char *dir, struct in_addr addr);
+/* The process holding addr's lease now, from the kernel's lock table (the process that
+ * took the lock, which exec does not change), whatever the file says; 0 if none.  key, if
+ * not NULL, gets the key the file names (only a claim: check it against the holder). */
+pid_t lease_holder_pid(const char *dir, struct in_addr addr, char *key, size_t len);
+
+/* The pid of the flock() holder of the file at dev/ino in text of the /proc/locks
+ * format; 0 if none (waiters, "->" lines, are not holders). */
+pid_t lease_locks_holder(const char *locks, dev_t dev, ino_t ino);
 
 #endif

@@ -6,10 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "server/lease.h"
 #include "lib/log.h"
 #include "server/serve_pppd.h"
+
+#define GROUPADD_PATH "/usr/sbin/groupadd"
 
 /* Replaces link atomically: a pppd may be about to run it. */
 static int make_link(const char *exe, const char *path)
@@ -55,18 +59,41 @@ static int write_options(const char *name, bool noauth)
 	return 0;
 }
 
-/* Group dip runs pppd on Debian; elsewhere, pppd's own group. */
-static gid_t pppd_group(void)
+/* The lease directory's group: the serve accounts, and no other (not dip, which every
+ * account that may run pppd is in).  Made with groupadd when missing; its members are
+ * the administrator's to add. */
+static int lease_group(gid_t *gid)
 {
-	const struct group *g = getgrnam("dip");
-	struct stat st;
-	if (g)
-		return g->gr_gid;
-	return stat("/usr/sbin/pppd", &st) == 0 ? st.st_gid : 0;
+	const struct group *g = getgrnam(LEASE_GROUP);
+	if (!g) {
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			execl(GROUPADD_PATH, "groupadd", "--system", LEASE_GROUP, (char *)NULL);
+			_exit(127);
+		}
+		int status = 0;
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0 || !(g = getgrnam(LEASE_GROUP))) {
+			log_error("cannot create group %s with %s (exit status %d); create it "
+			          "('groupadd --system %s') and run 'sshdial authorize --install' "
+			          "again",
+			          LEASE_GROUP, GROUPADD_PATH,
+			          WIFEXITED(status) ? WEXITSTATUS(status) : -1, LEASE_GROUP);
+			return -1;
+		}
+		printf("group %s (created)\n", LEASE_GROUP);
+	}
+	*gid = g->gr_gid;
+	if (!g->gr_mem || !g->gr_mem[0])
+		printf("note: group %s has no members yet: add each account that runs sshdial "
+		       "serve ('usermod -aG %s ACCOUNT')\n",
+		       LEASE_GROUP, LEASE_GROUP);
+	return 0;
 }
 
-/* Setgid, so that every lease file is the group's; sticky, so that no account removes
- * another's; no access for others. */
+/* Group sshdial-serve; setgid, so that every lease file is the group's; sticky, so that no
+ * account removes another's; no access for others. */
 static int make_lease_dir(const char *dir)
 {
 	char parent[PATH_MAX];
@@ -83,11 +110,14 @@ static int make_lease_dir(const char *dir)
 		log_error("cannot create %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	if (chown(dir, 0, pppd_group()) < 0 || chmod(dir, 03770) < 0) {
+	gid_t gid;
+	if (lease_group(&gid) < 0)
+		return -1;
+	if (chown(dir, 0, gid) < 0 || chmod(dir, 03770) < 0) {
 		log_error("cannot set the owner and mode of %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	printf("%s (leases)\n", dir);
+	printf("%s (leases, group %s)\n", dir, LEASE_GROUP);
 	return 0;
 }
 

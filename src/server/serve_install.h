@@ -1,7 +1,7 @@
 /* What a server needs once, from root, before any key can use sshdial serve
  * ('sshdial authorize --install'): the options files under /etc/ppp/peers that give the
  * unprivileged pppd its privileged options, the hook links those files name, and the
- * lease directory that every serve account can write. */
+ * lease directory that every serve account (group sshdial-serve) can write. */
 #ifndef SSHDIAL_SERVE_INSTALL_H
 #define SSHDIAL_SERVE_INSTALL_H
 
@@ -11,8 +11,8 @@
 #define SERVE_HOOK_IP_DOWN_NAME "sshdial-serve-ip-down"
 
 /* Installs all of it, pointing the hooks at the running binary and creating lease_dir
- * (mode 3770, root and group dip).  Says what it did on stdout; 0, or -1 after logging
- * why. */
+ * (mode 3770, root and group sshdial-serve, which it creates with groupadd when missing).
+ * Says what it did on stdout; 0, or -1 after logging why. */
 int serve_install(const char *lease_dir);
 
 #endif

@@ -49,6 +49,10 @@ serve_setup() {
 	nsenter -t "$_e2e_sshd_pid" -m -r -w mount --bind "$E2E_DIR/etc/sshdial" /etc/sshdial ||
 		fail "cannot bind /etc/sshdial in sshd's mount namespace"
 	serve_conf "$@"
+	# The serve accounts' group, as the administrator makes it (groupadd, which install
+	# would run, cannot rename over the test bed's bind-mounted /etc/group).
+	grep -q '^sshdial-serve:' /etc/group || echo "sshdial-serve:x:$(_e2e_free_ids 1):pppuser" >>/etc/group ||
+		fail "cannot add group sshdial-serve"
 	"$SERVE_SSHDIAL" authorize --install >"$E2E_DIR/log/install.log" 2>&1 ||
 		fail "sshdial authorize --install failed: $(cat "$E2E_DIR/log/install.log")"
 	[ "$(readlink /etc/ppp/sshdial-serve-ip-up)" = "$SERVE_SSHDIAL" ] ||

@@ -7,6 +7,10 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "server/lease.h"
@@ -101,6 +105,7 @@ static void test_crash_frees(void **state)
 	assert_int_equal(pipe(ready), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* not left behind by a failed assert */
 		struct lease *l;
 		char m[256];
 		if (lease_take(dir, addr("10.9.0.2"), "crash", &l, m, sizeof(m)) != LEASE_OK)
@@ -132,8 +137,98 @@ static void test_no_directory(void **state)
 	    LEASE_ERROR);
 	assert_string_equal(msg,
 	                    "cannot open lease file /nonexistent/leases/10.9.0.2: No such file "
-	                    "or directory; is /nonexistent/leases writable by this account?");
+	                    "or directory; is /nonexistent/leases writable by this account "
+	                    "(group sshdial-serve)?");
+	struct cidr pool;
+	assert_true(cidr_parse("10.9.0.0/29", &pool));
+	assert_int_equal(lease_take_from_pool("/nonexistent/leases", &pool, usable, NULL, "k", &l,
+	                                      msg, sizeof(msg)),
+	                 LEASE_ERROR);
+	assert_string_equal(msg, "cannot use lease directory /nonexistent/leases: No such file or "
+	                         "directory; is it writable by this account (group "
+	                         "sshdial-serve)?");
 	assert_false(lease_held("/nonexistent/leases", addr("10.9.0.2"), NULL, 0));
+}
+
+/* A file the pool cannot use (here a directory and a symbolic link where lease files
+ * belong; for an account, also a file it may not open) costs its address only. */
+static void test_pool_skips_bad_files(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new(), path[512];
+	snprintf(path, sizeof(path), "%s/10.9.0.6", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/10.9.0.4", dir);
+	assert_int_equal(symlink("/etc/passwd", path), 0);
+	struct cidr pool;
+	assert_true(cidr_parse("10.9.0.0/29", &pool));
+	struct lease *l = NULL;
+	assert_int_equal(lease_take_from_pool(dir, &pool, usable, NULL, "k", &l, msg, sizeof(msg)),
+	                 LEASE_OK);
+	assert_string_equal(str(lease_address(l)), "10.9.0.3");
+	lease_release(l);
+	/* Alone, such an address is refused with the reason. */
+	assert_int_equal(lease_take(dir, addr("10.9.0.6"), "k", &l, msg, sizeof(msg)), LEASE_ERROR);
+	snprintf(path, sizeof(path), "lease file %s/10.9.0.6 is not a regular file; remove it",
+	         dir);
+	assert_string_equal(msg, path);
+	tmpdir_remove(dir);
+}
+
+/* The holder is the process that holds the lock, whatever the file says: here a file
+ * that names another key and another pid (pid 1) and is locked by a child. */
+static void test_holder_from_lock(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	char *path = tmpdir_file(dir, "10.9.0.2", "office 1\n", 0664);
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* not left behind by a failed assert */
+		int fd = open(path, O_RDONLY);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0)
+			_exit(1);
+		(void)!write(ready[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	char c, key[40];
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(lease_holder_pid(dir, addr("10.9.0.2"), key, sizeof(key)), pid);
+	assert_string_equal(key, "office");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* Nobody holds it now: the pid in the file counts for nothing. */
+	assert_int_equal(lease_holder_pid(dir, addr("10.9.0.2"), key, sizeof(key)), 0);
+	/* A lease taken here: held by this process. */
+	struct lease *l;
+	assert_int_equal(lease_take(dir, addr("10.9.0.3"), "home", &l, msg, sizeof(msg)), LEASE_OK);
+	assert_int_equal(lease_holder_pid(dir, addr("10.9.0.3"), key, sizeof(key)), getpid());
+	assert_string_equal(key, "home");
+	lease_release(l);
+	assert_int_equal(lease_holder_pid(dir, addr("10.9.0.9"), NULL, 0), 0);
+	close(ready[0]);
+	close(ready[1]);
+	free(path);
+	tmpdir_remove(dir);
+}
+
+static void test_locks_text(void **state)
+{
+	(void)state;
+	dev_t dev = makedev(0xfd, 1);
+	const char *locks = "1: POSIX  ADVISORY  WRITE 700 fd:01:5678 0 EOF\n"
+	                    "2: FLOCK  ADVISORY  READ 701 fd:01:5678 0 EOF\n"
+	                    "3: FLOCK  ADVISORY  WRITE 702 fd:02:5678 0 EOF\n"
+	                    "4: FLOCK  ADVISORY  WRITE 703 fd:01:5679 0 EOF\n"
+	                    "5: FLOCK  ADVISORY  WRITE 704 fd:01:5678 0 EOF\n"
+	                    "5: -> FLOCK  ADVISORY  WRITE 705 fd:01:5678 0 EOF\n";
+	assert_int_equal(lease_locks_holder(locks, dev, 5678), 704);
+	assert_int_equal(lease_locks_holder(locks, dev, 5670), 0);
+	assert_int_equal(lease_locks_holder(locks, makedev(0xfd, 2), 5678), 702);
+	assert_int_equal(lease_locks_holder("", dev, 5678), 0);
 }
 
 int main(void)
@@ -143,6 +238,9 @@ int main(void)
 	    cmocka_unit_test(test_pool),
 	    cmocka_unit_test(test_crash_frees),
 	    cmocka_unit_test(test_no_directory),
+	    cmocka_unit_test(test_pool_skips_bad_files),
+	    cmocka_unit_test(test_holder_from_lock),
+	    cmocka_unit_test(test_locks_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

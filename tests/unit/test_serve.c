@@ -7,7 +7,9 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "lib/proc_ids.h"
 #include "server/serve_pppd.h"
 #include "server/serve_request.h"
 
@@ -99,12 +101,42 @@ static void test_pppd_argv(void **state)
 	strv_free(v);
 }
 
+/* A setuid pppd started by an account: the real ids are the account's. */
+static void test_proc_ids(void **state)
+{
+	(void)state;
+	struct proc_ids ids;
+	assert_true(proc_ids_parse("Name:\tpppd\nUmask:\t0022\nState:\tS (sleeping)\n"
+	                           "Uid:\t1001\t0\t0\t0\nGid:\t1001\t1001\t1001\t1001\n"
+	                           "FDSize:\t64\nGroups:\t30 998 \nNStgid:\t42\n",
+	                           &ids));
+	assert_int_equal(ids.ruid, 1001);
+	assert_int_equal(ids.rgid, 1001);
+	assert_int_equal(ids.ngroups, 2);
+	assert_true(proc_ids_in_group(&ids, 998));
+	assert_true(proc_ids_in_group(&ids, 30));
+	assert_true(proc_ids_in_group(&ids, 1001));
+	assert_false(proc_ids_in_group(&ids, 0));
+	assert_false(proc_ids_in_group(&ids, 42));
+	/* No supplementary groups. */
+	assert_true(
+	    proc_ids_parse("Uid:\t5\t5\t5\t5\nGid:\t7\t7\t7\t7\nGroups:\t\nNStgid:\t3\n", &ids));
+	assert_int_equal(ids.ngroups, 0);
+	assert_false(proc_ids_in_group(&ids, 3));
+	assert_false(proc_ids_parse("Name:\tx\n", &ids));
+	/* This process, through /proc. */
+	assert_true(proc_ids_read(getpid(), &ids));
+	assert_int_equal(ids.ruid, getuid());
+	assert_true(proc_ids_in_group(&ids, getgid()));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_request),
 	    cmocka_unit_test(test_quote),
 	    cmocka_unit_test(test_pppd_argv),
+	    cmocka_unit_test(test_proc_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

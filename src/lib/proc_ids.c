@@ -1,0 +1,88 @@
+#include "lib/proc_ids.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The text of /proc/PID/FILE (at most len - 1 bytes), or false. */
+static bool read_proc(pid_t pid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+/* The first number after "NAME:" at the start of a line of text. */
+static const char *field(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *line = text; line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (strncmp(line, name, n) == 0 && line[n] == ':')
+			return line + n + 1;
+	}
+	return NULL;
+}
+
+bool proc_ids_parse(const char *status, struct proc_ids *ids)
+{
+	const char *uid = field(status, "Uid"), *gid = field(status, "Gid");
+	const char *groups = field(status, "Groups");
+	char *end;
+	memset(ids, 0, sizeof(*ids));
+	if (!uid || !gid || !groups)
+		return false;
+	unsigned long u = strtoul(uid, &end, 10);
+	if (end == uid)
+		return false;
+	unsigned long g = strtoul(gid, &end, 10);
+	if (end == gid)
+		return false;
+	ids->ruid = (uid_t)u;
+	ids->rgid = (gid_t)g;
+	for (const char *p = groups; *p && *p != '\n';) {
+		unsigned long v = strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		if (ids->ngroups < PROC_IDS_GROUPS_MAX)
+			ids->groups[ids->ngroups++] = (gid_t)v;
+		p = end;
+	}
+	return true;
+}
+
+bool proc_ids_read(pid_t pid, struct proc_ids *ids)
+{
+	char buf[8192];
+	return read_proc(pid, "status", buf, sizeof(buf)) && proc_ids_parse(buf, ids);
+}
+
+bool proc_ids_in_group(const struct proc_ids *ids, gid_t gid)
+{
+	if (ids->rgid == gid)
+		return true;
+	for (size_t i = 0; i < ids->ngroups; i++)
+		if (ids->groups[i] == gid)
+			return true;
+	return false;
+}
+
+bool proc_comm_is(pid_t pid, const char *name)
+{
+	char comm[64];
+	if (!read_proc(pid, "comm", comm, sizeof(comm)))
+		return false;
+	comm[strcspn(comm, "\n")] = '\0';
+	return strcmp(comm, name) == 0;
+}
