@@ -224,8 +224,16 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 	log_debug("%s: %s %s", peer_name(l->peer), which == DIAL_SSH ? "ssh" : "pppd", how);
 
 	if (which == DIAL_PPPD) {
-		if (!l->stopping)
+		/* An ssh that ends first takes the pseudo-terminal with it: a pppd slow to start
+		 * then finds no device and takes its name for an unknown option (exit 2), which
+		 * says nothing about the peer's options.  ssh's own verdict stands. */
+		bool pty_gone = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 2 && !l->came_up &&
+		                !dial_running(l->dial, DIAL_SSH);
+		if (!l->stopping && !pty_gone)
 			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
+		else if (!l->stopping)
+			failure_set(&l->failure, FAILURE_TRANSIENT,
+			            "ssh ended before pppd had opened the pseudo-terminal");
 		/* A hangup (16) means ssh closed the terminal: it is ending by itself, and only
 		 * its own exit status can say why (a host key, a login); a signal would hide it. */
 		bool hangup = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 16 && !l->stopping;
