@@ -14,6 +14,7 @@
 
 #include "lib/log.h"
 #include "lib/regular_file.h"
+#include "lib/write_all.h"
 
 /* A journal is a few lines per route; anything far larger is not ours to parse. */
 #define JOURNAL_FILE_MAX (16u << 20)
@@ -330,21 +331,6 @@ int journal_retract(struct journal *j)
 	if (ftruncate(j->fd, j->last_size) < 0)
 		return -1;
 	j->size = j->last_size;
-	return 0;
-}
-
-/* Writes all of buf at fd's end; 0, or -1 with errno set. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
 	return 0;
 }
 
