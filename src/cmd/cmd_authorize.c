@@ -11,6 +11,7 @@
 #include "server/authorized_keys.h"
 #include "cmd/commands.h"
 #include "lib/log.h"
+#include "lib/self_exe.h"
 #include "server/serve_install.h"
 #include "server/server_conf.h"
 #include "lib/xalloc.h"
@@ -176,8 +177,9 @@ static int print_line(struct authorize *a, const struct server_conf *c)
 		return EXIT_CONFIG;
 	}
 	if (!a->sshdial) {
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		exe[n > 0 ? n : 0] = '\0';
+		/* Left empty when unknown: authorized_keys_line refuses a path not from /. */
+		if (self_exe(exe, sizeof(exe)) < 0)
+			exe[0] = '\0';
 		a->sshdial = exe;
 	}
 	const struct authorize_spec spec = {

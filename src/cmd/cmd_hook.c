@@ -8,6 +8,7 @@
 
 #include "cmd/commands.h"
 #include "ctl/control.h"
+#include "ctl/hook_args.h"
 #include "ctl/hook_event.h"
 #include "lib/log.h"
 #include "ctl/rundir.h"
@@ -22,35 +23,30 @@ static void copy(char *dst, size_t size, const char *src)
 
 int cmd_hook(int argc, char **argv)
 {
+	struct hook_args a;
 	struct hook_event ev = {0};
 	char sock[108], err[400];
 
-	/* Typed out as "sshdial hook ip-up ...": the kind follows the subcommand's name. */
-	if (argc > 0 && strcmp(argv[0], "hook") == 0) {
-		argc--;
-		argv++;
-	}
 	/* pppd gives its scripts no terminal: say it where an administrator will look. */
 	if (!isatty(2))
 		log_open("sshdial-hook", true);
-	if (argc != 7 || !hook_kind_parse(argv[0], &ev.kind)) {
-		log_error("usage: sshdial hook ip-up|ip-down IFACE TTY SPEED LOCAL REMOTE IPPARAM "
-		          "(pppd runs this; see sshdial(8))");
+	if (!hook_args_parse(argc, argv, "hook", &a))
 		return EXIT_CONFIG;
-	}
-	copy(ev.ifname, sizeof(ev.ifname), argv[1]);
-	copy(ev.local, sizeof(ev.local), argv[4]);
-	copy(ev.remote, sizeof(ev.remote), argv[5]);
-	copy(ev.peer, sizeof(ev.peer), argv[6]);
+	const char *kind = hook_kind_name(a.kind);
+	ev.kind = a.kind;
+	copy(ev.ifname, sizeof(ev.ifname), a.ifname);
+	copy(ev.local, sizeof(ev.local), a.local);
+	copy(ev.remote, sizeof(ev.remote), a.remote);
+	copy(ev.peer, sizeof(ev.peer), a.ipparam);
 	copy(ev.dns1, sizeof(ev.dns1), getenv("DNS1"));
 	copy(ev.dns2, sizeof(ev.dns2), getenv("DNS2"));
 	if (strchr(ev.peer, '/') || !ev.peer[0]) {
-		log_error("%s: ipparam '%s' is not an sshdial peer name", argv[0], argv[6]);
+		log_error("%s: ipparam '%s' is not an sshdial peer name", kind, a.ipparam);
 		return EXIT_CONFIG;
 	}
 	rundir_path(sock, sizeof(sock), ev.peer, "sock");
 	if (control_send_hook(sock, &ev, HOOK_TIMEOUT_MS, err, sizeof(err)) < 0) {
-		log_error("%s %s for %s: %s", argv[0], ev.ifname, ev.peer, err);
+		log_error("%s %s for %s: %s", kind, ev.ifname, ev.peer, err);
 		return EXIT_PERMANENT;
 	}
 	return EXIT_OK;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "ctl/hook_args.h"
 #include "ctl/hook_event.h"
 #include "server/lease.h"
 #include "lib/log.h"
@@ -26,8 +27,8 @@
 #include "ctl/rundir.h"
 #include "server/server_conf.h"
 
-struct hook_args {
-	enum hook_kind kind;
+/* The link pppd reports, and the key its ipparam claims. */
+struct serve_link {
 	const char *ifname;
 	const char *remote;
 	const char *key; /* ipparam, when it is a valid key name */
@@ -93,7 +94,7 @@ static void open_log_file(const struct server_conf *c)
 
 /* The lease directory is root's and its group is one that only serve accounts are in:
  * not pppd's own group (dip), whose members could write leases for any key. */
-static bool lease_dir_sound(const char *dir, const struct hook_args *a, gid_t *group)
+static bool lease_dir_sound(const char *dir, const struct serve_link *a, gid_t *group)
 {
 	struct stat st, pppd;
 	if (stat(dir, &st) < 0) {
@@ -115,7 +116,7 @@ static bool lease_dir_sound(const char *dir, const struct hook_args *a, gid_t *g
 /* The claim of ipparam holds: the remote address is leased to this key (and is its fixed
  * address when it has one). */
 static bool claim_holds(const struct server_conf *c, const struct key_settings *k,
-                        const struct hook_args *a)
+                        const struct serve_link *a)
 {
 	struct in_addr remote;
 	char holder[SERVER_KEY_NAME_MAX + 1] = "";
@@ -177,7 +178,7 @@ static void enable_forwarding(const char *key, const char *ifname)
 		close(fd);
 }
 
-static int add_routes(const struct key_settings *k, const struct hook_args *a)
+static int add_routes(const struct key_settings *k, const struct serve_link *a)
 {
 	char journal[128], label[64];
 	if (k->route_count == 0)
@@ -203,7 +204,7 @@ static int add_routes(const struct key_settings *k, const struct hook_args *a)
 	return 0;
 }
 
-static int ip_up(const struct hook_args *a)
+static int ip_up(const struct serve_link *a)
 {
 	struct server_conf *c = load_conf();
 	struct key_settings k;
@@ -229,7 +230,7 @@ static int ip_up(const struct hook_args *a)
 	return status;
 }
 
-static int ip_down(const struct hook_args *a)
+static int ip_down(const struct serve_link *a)
 {
 	char journal[128], label[64];
 	journal_of(journal, sizeof(journal), a->ifname);
@@ -250,28 +251,23 @@ static int ip_down(const struct hook_args *a)
 
 int cmd_serve_hook(int argc, char **argv)
 {
-	struct hook_args a = {0};
-	if (argc > 0 && strcmp(argv[0], "serve-hook") == 0) {
-		argc--;
-		argv++;
-	}
+	struct hook_args args;
 	if (!isatty(2))
 		log_open("sshdial-serve", true);
-	if (argc != 7 || !hook_kind_parse(argv[0], &a.kind)) {
-		log_error("usage: sshdial serve-hook ip-up|ip-down IFACE TTY SPEED LOCAL REMOTE "
-		          "IPPARAM (pppd runs this; see sshdial(8))");
+	if (!hook_args_parse(argc, argv, "serve-hook", &args))
 		return EXIT_CONFIG;
-	}
 	if (geteuid() != 0) {
 		log_error("the server's hook must run as root (pppd runs it so)");
 		return EXIT_SYSTEM;
 	}
-	a.ifname = argv[1];
-	a.remote = argv[5];
-	a.key = server_key_name_valid(argv[6]) ? argv[6] : NULL;
-	if (strchr(a.ifname, '/') || !a.ifname[0] || strlen(a.ifname) >= 16) {
-		log_error("%s: '%s' is not an interface name", argv[0], a.ifname);
+	const struct serve_link l = {
+	    .ifname = args.ifname,
+	    .remote = args.remote,
+	    .key = server_key_name_valid(args.ipparam) ? args.ipparam : NULL,
+	};
+	if (strchr(l.ifname, '/') || !l.ifname[0] || strlen(l.ifname) >= 16) {
+		log_error("%s: '%s' is not an interface name", hook_kind_name(args.kind), l.ifname);
 		return EXIT_CONFIG;
 	}
-	return a.kind == HOOK_IP_UP ? ip_up(&a) : ip_down(&a);
+	return args.kind == HOOK_IP_UP ? ip_up(&l) : ip_down(&l);
 }

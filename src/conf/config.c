@@ -10,6 +10,7 @@
 #include "conf/config_peer.h"
 #include "conf/keyword.h"
 #include "conf/pppd_options.h"
+#include "lib/safe_name.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
 
@@ -98,10 +99,7 @@ static void replace(char **field, const char *value)
 
 bool peer_name_valid(const char *name)
 {
-	size_t n = strlen(name);
-	return n > 0 && n <= 32 && name[0] != '.' &&
-	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
-	           n;
+	return safe_name_valid(name);
 }
 
 static void *field_of(struct config_reader *r, int k);

@@ -36,7 +36,8 @@ void config_read_abort(struct config_reader *r);
 struct kw_table;
 const struct kw_table *config_keywords(void);
 
-/* A peer name becomes file and socket names: 1-32 of [A-Za-z0-9._-], no leading '.'. */
+/* A peer name becomes file and socket names: the rule of lib/safe_name.h (1-32 of
+ * [A-Za-z0-9._-], no leading '.'). */
 bool peer_name_valid(const char *name);
 
 /* Reads a whole file in sshdial's format, within the limits of lines.h (regular file, no

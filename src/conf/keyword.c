@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/control_char.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
 
@@ -161,15 +162,6 @@ int kw_read_line(const struct kw_table *t, const struct kw_place *at, const char
 
 /* ---- values ---- */
 
-/* Tab is allowed: a command or an option list may be laid out with it. */
-static bool has_control(const char *s)
-{
-	for (; *s; s++)
-		if (iscntrl((unsigned char)*s) && *s != '\t')
-			return true;
-	return false;
-}
-
 static bool parse_bool(const char *v, bool *out)
 {
 	static const char *const yes[] = {"yes", "true", "on"};
@@ -297,7 +289,7 @@ static bool parse_value(const struct kw_place *at, const struct keyword *kw, con
 		kw_error(at, "%s: empty value; write '%s'", kw->name, kw->usage);
 		return false;
 	}
-	if (has_control(v)) {
+	if (has_control_char(v, strlen(v))) {
 		kw_error(at, "%s: the value contains a control character", kw->name);
 		return false;
 	}

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/self_exe.h"
+#include "lib/symlink_replace.h"
 
 static const char *const hook_names[] = {
     [HOOK_IP_UP] = "sshdial-ip-up", [HOOK_IP_DOWN] = "sshdial-ip-down"};
@@ -35,12 +37,8 @@ void rundir_path(char *buf, size_t len, const char *peer, const char *suffix)
 /* Replaces the link atomically: another sshdial may be running hooks through it. */
 static int link_hook(const char *exe, enum hook_kind kind)
 {
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof(tmp), "%s.%d", hook_paths[kind], (int)getpid());
-	unlink(tmp);
-	if (symlink(exe, tmp) < 0 || rename(tmp, hook_paths[kind]) < 0) {
+	if (symlink_replace(exe, hook_paths[kind]) < 0) {
 		log_error("cannot create %s: %s", hook_paths[kind], strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
 	return 0;
@@ -61,12 +59,10 @@ int rundir_prepare(void)
 		return -1;
 	}
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0) {
+	if (self_exe(exe, sizeof(exe)) < 0) {
 		log_error("cannot find the sshdial binary (/proc/self/exe): %s", strerror(errno));
 		return -1;
 	}
-	exe[n] = 0;
 	if (link_hook(exe, HOOK_IP_UP) < 0 || link_hook(exe, HOOK_IP_DOWN) < 0)
 		return -1;
 	return 0;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/regular_file.h"
 #include "lib/xalloc.h"
 
 static bool trusted_uid(uid_t uid, uid_t owner)
@@ -43,14 +44,8 @@ static bool check_dir(int fd, const char *dir, const char *path, uid_t owner, st
 static bool check_file(int fd, const char *path, uid_t owner, struct diag *d)
 {
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		diag_add(d, path, 0, "cannot stat: %s", strerror(errno));
+	if (!regular_file_stat(fd, path, "; name the file itself", &st, d))
 		return false;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		diag_add(d, path, 0, "not a regular file; name the file itself");
-		return false;
-	}
 	if (!trusted_uid(st.st_uid, owner)) {
 		diag_add(d, path, 0,
 		         "owned by uid %u, not root (its pty command and pppd options run as "

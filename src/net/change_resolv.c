@@ -20,6 +20,7 @@
 
 #include "net/journal.h"
 #include "lib/log.h"
+#include "lib/write_all.h"
 
 static const char *const was_names[] = {
     [RESOLV_WAS_FILE] = "file", [RESOLV_WAS_LINK] = "link", [RESOLV_WAS_ABSENT] = "absent"};
@@ -79,21 +80,6 @@ static const char *parse(char **field, size_t n, struct journal_entry *out)
 static void describe(const struct journal_entry *e, char *buf, size_t len)
 {
 	snprintf(buf, len, "resolver file %s", e->u.resolv.path);
-}
-
-/* Writes all of len bytes; 0, or -1 with errno set. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Copies from to to, both open; 0, or -1 with errno set. */

@@ -13,6 +13,8 @@
 #include <linux/rtnetlink.h>
 
 #include "lib/log.h"
+#include "lib/regular_file.h"
+#include "lib/write_all.h"
 
 /* A journal is a few lines per route; anything far larger is not ours to parse. */
 #define JOURNAL_FILE_MAX (16u << 20)
@@ -145,7 +147,8 @@ bool journal_entry_equal(const struct journal_entry *a, const struct journal_ent
 	       strcmp(la, lb) == 0;
 }
 
-/* Reads the whole file; returns its contents NUL-terminated and its length in *len. */
+/* Reads the whole file; returns its contents NUL-terminated and its length in *len, or
+ * NULL with errno set. */
 static char *read_all(int fd, size_t *len)
 {
 	struct stat st;
@@ -156,26 +159,8 @@ static char *read_all(int fd, size_t *len)
 		errno = EFBIG;
 		return NULL;
 	}
-	size_t cap = (size_t)st.st_size;
-	char *buf = malloc(cap + 1);
-	if (!buf)
-		return NULL;
-	size_t got = 0;
-	while (got < cap) {
-		ssize_t r = pread(fd, buf + got, cap - got, (off_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	buf[got] = '\0';
-	*len = got;
-	return buf;
+	/* We hold the lock, so no one else writes: the file is the size fstat saw. */
+	return regular_file_read(fd, (size_t)st.st_size, len);
 }
 
 static int push_entry(struct journal_entry **v, size_t *n, size_t *cap,
@@ -225,7 +210,7 @@ static off_t read_entries(struct journal *j, struct journal_entry **out, size_t 
 		}
 		if (push_entry(&v, &n, &cap, &e) < 0) {
 			free(v);
-			free(buf);
+			regular_file_free(buf, len);
 			errno = ENOMEM;
 			return -1;
 		}
@@ -234,7 +219,7 @@ static off_t read_entries(struct journal *j, struct journal_entry **out, size_t 
 		log_warn("%s:%u: incomplete last line dropped (a write cut short, never applied)",
 		         j->path, lineno + 1);
 	off_t complete = (off_t)(p - buf);
-	free(buf);
+	regular_file_free(buf, len);
 	*out = v;
 	*nout = n;
 	return complete;
@@ -346,21 +331,6 @@ int journal_retract(struct journal *j)
 	if (ftruncate(j->fd, j->last_size) < 0)
 		return -1;
 	j->size = j->last_size;
-	return 0;
-}
-
-/* Writes all of buf at fd's end; 0, or -1 with errno set. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
 	return 0;
 }
 

@@ -1,12 +1,12 @@
 #include "server/authorized_keys.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "lib/control_char.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
 
@@ -77,14 +77,6 @@ static bool blob_matches(const char *type, size_t tlen, const char *b64, size_t 
 	return l == tlen && (size_t)n >= 4 + tlen && memcmp(blob + 4, type, tlen) == 0;
 }
 
-static bool has_control(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (iscntrl((unsigned char)s[i]) && s[i] != '\t')
-			return true;
-	return false;
-}
-
 char *authorized_key_check(const char *text, char *why, size_t len)
 {
 	const char *s = text + strspn(text, " \t\r\n");
@@ -121,7 +113,7 @@ char *authorized_key_check(const char *text, char *why, size_t len)
 	}
 	const char *comment = b64 + blen + strspn(b64 + blen, " \t");
 	size_t clen = comment < s + line ? (size_t)(s + line - comment) : 0;
-	if (has_control(comment, clen)) {
+	if (has_control_char(comment, clen)) {
 		snprintf(why, len, "the key's comment contains a control character");
 		return NULL;
 	}

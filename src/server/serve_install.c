@@ -11,6 +11,8 @@
 
 #include "server/lease.h"
 #include "lib/log.h"
+#include "lib/self_exe.h"
+#include "lib/symlink_replace.h"
 #include "server/serve_pppd.h"
 
 #define GROUPADD_PATH "/usr/sbin/groupadd"
@@ -18,12 +20,8 @@
 /* Replaces link atomically: a pppd may be about to run it. */
 static int make_link(const char *exe, const char *path)
 {
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-	unlink(tmp);
-	if (symlink(exe, tmp) < 0 || rename(tmp, path) < 0) {
+	if (symlink_replace(exe, path) < 0) {
 		log_error("cannot create %s: %s", path, strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
 	printf("%s -> %s\n", path, exe);
@@ -128,12 +126,10 @@ int serve_install(const char *lease_dir)
 		log_error("'sshdial authorize --install' must run as root: it writes to /etc/ppp");
 		return -1;
 	}
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0) {
+	if (self_exe(exe, sizeof(exe)) < 0) {
 		log_error("cannot find the sshdial binary (/proc/self/exe): %s", strerror(errno));
 		return -1;
 	}
-	exe[n] = '\0';
 	if (make_link(exe, SERVE_HOOK_IP_UP) < 0 || make_link(exe, SERVE_HOOK_IP_DOWN) < 0 ||
 	    write_options(SERVE_PEERS_FILE, false) < 0 ||
 	    write_options(SERVE_PEERS_FILE_NOAUTH, true) < 0 || make_lease_dir(lease_dir) < 0)

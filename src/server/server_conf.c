@@ -96,10 +96,7 @@ struct server_conf_reader {
 
 bool server_key_name_valid(const char *name)
 {
-	size_t n = strlen(name);
-	return n > 0 && n <= SERVER_KEY_NAME_MAX && name[0] != '.' &&
-	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
-	           n;
+	return safe_name_valid(name);
 }
 
 /* ---- addresses ---- */
