@@ -225,10 +225,12 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 
 	if (which == DIAL_PPPD) {
 		/* An ssh that ends first takes the pseudo-terminal with it: a pppd slow to start
-		 * then finds no device and takes its name for an unknown option (exit 2), which
-		 * says nothing about the peer's options.  ssh's own verdict stands. */
-		bool pty_gone = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 2 && !l->came_up &&
-		                !dial_running(l->dial, DIAL_SSH);
+		 * then finds no device and takes its name for an unknown option (exit 2) or
+		 * cannot open it (exit 7), which says nothing about the peer's options or the
+		 * system.  ssh's own verdict stands. */
+		int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+		bool pty_gone =
+		    (code == 2 || code == 7) && !l->came_up && !dial_running(l->dial, DIAL_SSH);
 		if (!l->stopping && !pty_gone)
 			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
 		else if (!l->stopping)
