@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "netpath.h"
+#include "net/netpath.h"
 
 static struct net_addr addr(const char *text)
 {

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "event.h"
-#include "nlmon.h"
+#include "lib/event.h"
+#include "net/nlmon.h"
 
 static void on_change(void *arg, unsigned what)
 {

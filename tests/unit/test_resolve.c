@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "event.h"
-#include "resolve.h"
+#include "lib/event.h"
+#include "net/resolve.h"
 
 static void add(struct resolve_result *r, int family, const char *text)
 {
