@@ -1,6 +1,7 @@
 #include "net/nlmon.h"
 
 #include <linux/rtnetlink.h>
+#include <netlink/handlers.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <stdbool.h>
@@ -106,18 +107,23 @@ static void on_readable(void *arg, int fd, uint32_t events)
 	(void)arg;
 	(void)fd;
 	(void)events;
+	/* nl_recvmsgs_default says 0 both for "read some" and for "nothing left" on a
+	 * non-blocking socket; the report form counts the messages, so the burst ends when
+	 * a read finds none. */
+	struct nl_cb *cb = nl_socket_get_cb(the.mon);
 	the.seen = 0;
 	for (int i = 0; i < NLMON_READS_PER_TURN; i++) {
-		int err = nl_recvmsgs_default(the.mon);
-		if (err == -NLE_AGAIN)
-			break;
-		if (err == -NLE_NOMEM) {
+		int n = nl_recvmsgs_report(the.mon, cb);
+		if (n == -NLE_NOMEM) {
 			the.seen |= NLMON_LOST; /* ENOBUFS: events were dropped */
-		} else if (err < 0) {
-			log_debug("netlink monitor: %s", nl_geterror(err));
-			break;
+			continue;
 		}
+		if (n < 0 && n != -NLE_AGAIN)
+			log_debug("netlink monitor: %s", nl_geterror(n));
+		if (n <= 0)
+			break;
 	}
+	nl_cb_put(cb);
 	if (the.seen)
 		dispatch(the.seen);
 }
