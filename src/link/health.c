@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "net/nlmon.h"
 
 /* From linux/icmp.h, which clashes with glibc's headers: a raw ICMP socket's type filter,
  * a 32-bit mask of the ICMP types to drop. */
@@ -31,7 +32,7 @@ struct health {
 	struct sockaddr_in remote;
 	bool probing;
 	int icmp;
-	struct nl_sock *nl;
+	struct nlmon_sub *nl; /* the process's request socket, shared */
 	uint16_t id;
 	uint16_t seq;
 	uint64_t rx_packets;
@@ -74,7 +75,7 @@ static void on_dead(void *arg)
 static void check_counter(struct health *h)
 {
 	struct rtnl_link *link = NULL;
-	int err = rtnl_link_get_kernel(h->nl, 0, h->ifname, &link);
+	int err = rtnl_link_get_kernel(nlmon_request_socket(h->nl), 0, h->ifname, &link);
 	if (err < 0) {
 		log_debug("%s: cannot read %s's counters: %s", h->label, h->ifname,
 		          nl_geterror(err));
@@ -171,9 +172,8 @@ struct health *health_start(struct event_loop *loop, const char *label, const ch
 	h->remote.sin_family = AF_INET;
 	h->probing = inet_pton(AF_INET, remote, &h->remote.sin_addr) == 1;
 	h->id = (uint16_t)(getpid() ^ (uintptr_t)h);
-	h->nl = nl_socket_alloc();
-	if (!h->nl || nl_connect(h->nl, NETLINK_ROUTE) < 0) {
-		log_error("%s: cannot open a netlink socket for the health check", label);
+	h->nl = nlmon_subscribe(loop, label, NULL, NULL);
+	if (!h->nl) {
 		health_stop(h);
 		return NULL;
 	}
@@ -195,7 +195,6 @@ void health_stop(struct health *h)
 		event_fd_del(h->loop, h->icmp);
 		close(h->icmp);
 	}
-	if (h->nl)
-		nl_socket_free(h->nl);
+	nlmon_unsubscribe(h->nl);
 	free(h);
 }

@@ -1,6 +1,5 @@
 #include "link/link.h"
 
-#include <netdb.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdbool.h>
@@ -17,6 +16,7 @@
 #include "link/health.h"
 #include "lib/log.h"
 #include "net/netwatch.h"
+#include "net/resolve.h"
 #include "ctl/rundir.h"
 
 /* Without ip-up this long after starting ssh and pppd, the attempt has failed.  Generous:
@@ -31,6 +31,8 @@
 #define STABLE_MS 60000
 #define BACKOFF_BASE_MS 1000
 #define BACKOFF_CAP_MS 30000
+/* glibc's resolver gives up after 2 tries of 5 s per server: past 15 s it is stuck. */
+#define RESOLVE_TIMEOUT_MS 15000
 
 struct link {
 	struct event_loop *loop;
@@ -51,7 +53,7 @@ struct link {
 	struct timespec up_since;
 	struct health *health;
 	struct netwatch *watch;
-	char server_addr[64]; /* the ssh server, resolved: for the route watch */
+	struct resolve *resolving; /* the ssh server's name, for the route watch */
 	char last_failure[sizeof(((struct failure *)0)->reason)];
 };
 
@@ -258,58 +260,60 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 
 static const struct dial_ops link_dial_ops = {.line = on_line, .exited = on_exited};
 
-/* The part of a path description that names our source address ("src ..."). */
-static const char *path_source(const char *path)
-{
-	const char *src = strstr(path, " src ");
-	return src ? src : "";
-}
-
-static void on_path_changed(void *arg, const char *before, const char *after)
+static void on_path_changed(void *arg, const struct net_path *before, const struct net_path *after)
 {
 	struct link *l = arg;
 	const char *host = peer_host(l->peer);
-	bool source_moved =
-	    strcmp(path_source(before), path_source(after)) != 0 || strcmp(after, "no route") == 0;
+	char was[NET_PATH_STRLEN], now[NET_PATH_STRLEN];
+	net_path_format(before, was, sizeof(was));
+	net_path_format(after, now, sizeof(now));
+	bool source_moved = !net_path_same_source(before, after) || !net_path_routed(after);
 
-	if (l->state == LINK_BACKOFF && strcmp(after, "no route") != 0) {
+	if (l->state == LINK_BACKOFF && net_path_routed(after)) {
 		log_info("%s: path to %s changed (%s -> %s); dialing again now", peer_name(l->peer),
-		         host, before, after);
+		         host, was, now);
 		event_timer_cancel(l->loop, on_backoff_over, l);
 		backoff_reset(&l->backoff);
 		link_dial(l);
 	} else if ((l->state == LINK_DIALING || l->state == LINK_UP) && source_moved) {
 		/* ssh's connection is bound to the old source address: it is dead. */
 		log_info("%s: path to %s changed (%s -> %s); dialing again now", peer_name(l->peer),
-		         host, before, after);
+		         host, was, now);
 		failure_set(&l->failure, FAILURE_TRANSIENT, "the path to %s changed", host);
 		l->redial_now = true;
 		link_hang_up_now(l);
 	} else {
-		log_info("%s: path to %s changed (%s -> %s)", peer_name(l->peer), host, before,
-		         after);
+		log_info("%s: path to %s changed (%s -> %s)", peer_name(l->peer), host, was, now);
 	}
 }
 
-/* Resolved once: the watch needs an address, and ssh resolves the name again itself. */
-static void link_watch_path(struct link *l)
+/* The watch needs an address; ssh resolves the name again itself, and may know it by
+ * another (a Host alias of ssh_config), so a failure here only leaves the route
+ * unwatched until the next attempt tries again. */
+static void on_resolved(void *arg, const struct resolve_result *r)
 {
-	if (l->watch || !peer_host(l->peer))
-		return;
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-	int err = getaddrinfo(peer_host(l->peer), NULL, &hints, &res);
-	if (err != 0) {
-		log_debug("%s: cannot resolve %s yet (%s): not watching its route",
-		          peer_name(l->peer), peer_host(l->peer), gai_strerror(err));
+	struct link *l = arg;
+	l->resolving = NULL;
+	if (!r->ok) {
+		log_debug("%s: %s; not watching the route to it", peer_name(l->peer), r->error);
 		return;
 	}
-	getnameinfo(res->ai_addr, res->ai_addrlen, l->server_addr, sizeof(l->server_addr), NULL, 0,
-	            NI_NUMERICHOST);
-	freeaddrinfo(res);
-	l->watch = netwatch_start(l->loop, peer_name(l->peer), l->server_addr, on_path_changed, l);
-	if (l->watch)
-		log_debug("%s: path to %s: %s", peer_name(l->peer), l->server_addr,
-		          netwatch_path(l->watch));
+	l->watch = netwatch_start(l->loop, peer_name(l->peer), &r->addrs[0], on_path_changed, l);
+	if (l->watch) {
+		char path[NET_PATH_STRLEN];
+		net_path_format(netwatch_path(l->watch), path, sizeof(path));
+		log_debug("%s: path to %s: %s", peer_name(l->peer), peer_host(l->peer), path);
+	}
+}
+
+/* Resolved off the loop (resolve.c): a slow name server must not stall the dial, nor
+ * any other link of the process. */
+static void link_watch_path(struct link *l)
+{
+	if (l->watch || l->resolving || !peer_host(l->peer))
+		return;
+	l->resolving =
+	    resolve_start(l->loop, peer_host(l->peer), RESOLVE_TIMEOUT_MS, on_resolved, l);
 }
 
 static void link_dial(struct link *l)
@@ -355,6 +359,7 @@ void link_free(struct link *l)
 		return;
 	event_timer_cancel_all(l->loop, l);
 	health_stop(l->health);
+	resolve_cancel(l->resolving);
 	netwatch_free(l->watch);
 	dial_free(l->dial);
 	free(l);

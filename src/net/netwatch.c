@@ -1,16 +1,14 @@
 #include "net/netwatch.h"
 
-#include <errno.h>
-#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/netlink.h>
 #include <netlink/route/route.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 
 #include "lib/log.h"
+#include "net/nlmon.h"
 
 /* Route changes come in bursts (an interface going up brings addresses, then routes):
  * look once the burst is over. */
@@ -19,116 +17,88 @@
 struct netwatch {
 	struct event_loop *loop;
 	char label[64];
-	struct nl_sock *mon;
-	struct nl_sock *req;
+	struct nlmon_sub *sub;
 	struct nl_addr *server;
-	char path[160];
+	struct net_path path;
 	netwatch_fn fn;
 	void *arg;
 };
 
-static void describe_route(struct netwatch *w, char *buf, size_t len)
+static void set_addr(struct net_addr *a, struct nl_addr *from)
 {
-	struct nl_object *obj = NULL;
-	int err = rtnl_route_lookup(w->req, w->server, (struct rtnl_route **)&obj);
-	if (err < 0 || !obj) {
-		snprintf(buf, len, "no route");
-		return;
-	}
-	struct rtnl_route *r = (struct rtnl_route *)obj;
-	char ifname[IF_NAMESIZE] = "?", via[64] = "", src[64] = "";
+	if (from)
+		net_addr_set(a, nl_addr_get_family(from), nl_addr_get_binary_addr(from),
+		             nl_addr_get_len(from));
+}
+
+/* Asks the kernel which route a packet to the server would take now. */
+static void look_up_path(struct netwatch *w, struct net_path *p)
+{
+	struct rtnl_route *r = NULL;
+	memset(p, 0, sizeof(*p));
+	int err = rtnl_route_lookup(nlmon_request_socket(w->sub), w->server, &r);
+	if (err < 0 || !r)
+		return; /* no route */
+	p->family = rtnl_route_get_family(r);
 	struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, 0);
 	if (nh) {
-		if (!if_indextoname((unsigned)rtnl_route_nh_get_ifindex(nh), ifname))
-			snprintf(ifname, sizeof(ifname), "%d", rtnl_route_nh_get_ifindex(nh));
-		if (rtnl_route_nh_get_gateway(nh)) {
-			char a[INET6_ADDRSTRLEN + 8];
-			snprintf(via, sizeof(via), " via %s",
-			         nl_addr2str(rtnl_route_nh_get_gateway(nh), a, sizeof(a)));
-		}
+		p->ifindex = rtnl_route_nh_get_ifindex(nh);
+		set_addr(&p->gateway, rtnl_route_nh_get_gateway(nh));
+		if (!if_indextoname((unsigned)p->ifindex, p->ifname))
+			p->ifname[0] = 0;
 	}
-	if (rtnl_route_get_pref_src(r)) {
-		char a[INET6_ADDRSTRLEN + 8];
-		snprintf(src, sizeof(src), " src %s",
-		         nl_addr2str(rtnl_route_get_pref_src(r), a, sizeof(a)));
-	}
-	snprintf(buf, len, "dev %s%s%s", ifname, via, src);
-	nl_object_put(obj);
+	set_addr(&p->source, rtnl_route_get_pref_src(r));
+	rtnl_route_put(r);
 }
 
 static void on_settled(void *arg)
 {
 	struct netwatch *w = arg;
-	char now[sizeof(w->path)], before[sizeof(w->path)];
-	describe_route(w, now, sizeof(now));
-	if (strcmp(now, w->path) == 0)
+	struct net_path now, before = w->path;
+	look_up_path(w, &now);
+	if (net_path_equal(&now, &w->path))
 		return;
-	memcpy(before, w->path, sizeof(before));
-	memcpy(w->path, now, sizeof(w->path));
-	w->fn(w->arg, before, now);
+	w->path = now;
+	w->fn(w->arg, &before, &now);
 }
 
-static int ignore_message(struct nl_msg *msg, void *arg)
+/* The events only say that something changed; the lookup says what matters.  Lost
+ * events (NLMON_LOST) are covered by the same lookup. */
+static void on_change(void *arg, unsigned what)
 {
-	(void)msg;
-	(void)arg;
-	return NL_OK;
-}
-
-static void on_event(void *arg, int fd, uint32_t events)
-{
-	(void)fd;
-	(void)events;
+	(void)what;
 	struct netwatch *w = arg;
-	/* The messages only say that something changed; the lookup says what matters.
-	 * -NLE_NOMEM means events were lost: the lookup covers that as well. */
-	int err = nl_recvmsgs_default(w->mon);
-	if (err < 0 && err != -NLE_AGAIN && err != -NLE_NOMEM)
-		log_debug("%s: netlink monitor: %s", w->label, nl_geterror(err));
 	event_timer_set(w->loop, NETWATCH_SETTLE_MS, on_settled, w);
 }
 
-struct netwatch *netwatch_start(struct event_loop *loop, const char *label, const char *server,
-                                netwatch_fn fn, void *arg)
+struct netwatch *netwatch_start(struct event_loop *loop, const char *label,
+                                const struct net_addr *server, netwatch_fn fn, void *arg)
 {
 	struct netwatch *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
 	*w = (struct netwatch){.loop = loop, .fn = fn, .arg = arg};
 	snprintf(w->label, sizeof(w->label), "%s", label);
-	int err = nl_addr_parse(server, AF_UNSPEC, &w->server);
-	if (err < 0) {
-		log_error("%s: cannot watch the route to '%s': %s", label, server,
-		          nl_geterror(err));
+	w->server =
+	    nl_addr_build(server->family, &server->u,
+	                  server->family == AF_INET ? sizeof(server->u.v4) : sizeof(server->u.v6));
+	if (!w->server) {
+		log_error("%s: cannot watch the route to the server: out of memory", label);
 		goto fail;
 	}
-	w->req = nl_socket_alloc();
-	w->mon = nl_socket_alloc();
-	if (!w->req || !w->mon || (err = nl_connect(w->req, NETLINK_ROUTE)) < 0)
-		goto nlfail;
-	nl_socket_disable_seq_check(w->mon);
-	nl_socket_modify_cb(w->mon, NL_CB_VALID, NL_CB_CUSTOM, ignore_message, NULL);
-	if ((err = nl_connect(w->mon, NETLINK_ROUTE)) < 0 ||
-	    (err = nl_socket_add_memberships(w->mon, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-	                                     RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_IFADDR,
-	                                     RTNLGRP_IPV6_ROUTE, 0)) < 0 ||
-	    (err = nl_socket_set_buffer_size(w->mon, 1 << 20, 0)) < 0 ||
-	    (err = nl_socket_set_nonblocking(w->mon)) < 0)
-		goto nlfail;
-	describe_route(w, w->path, sizeof(w->path));
-	if (event_fd_add(loop, nl_socket_get_fd(w->mon), EPOLLIN, on_event, w) < 0)
+	w->sub = nlmon_subscribe(loop, label, on_change, w);
+	if (!w->sub)
 		goto fail;
+	look_up_path(w, &w->path);
 	return w;
-nlfail:
-	log_error("%s: cannot open the netlink monitor: %s", label, nl_geterror(err));
 fail:
 	netwatch_free(w);
 	return NULL;
 }
 
-const char *netwatch_path(const struct netwatch *w)
+const struct net_path *netwatch_path(const struct netwatch *w)
 {
-	return w->path;
+	return &w->path;
 }
 
 void netwatch_free(struct netwatch *w)
@@ -136,13 +106,7 @@ void netwatch_free(struct netwatch *w)
 	if (!w)
 		return;
 	event_timer_cancel_all(w->loop, w);
-	if (w->mon) {
-		if (nl_socket_get_fd(w->mon) >= 0)
-			event_fd_del(w->loop, nl_socket_get_fd(w->mon));
-		nl_socket_free(w->mon);
-	}
-	if (w->req)
-		nl_socket_free(w->req);
+	nlmon_unsubscribe(w->sub);
 	if (w->server)
 		nl_addr_put(w->server);
 	free(w);
