@@ -153,3 +153,17 @@ bool change_iface_same(const struct change_env *env, const struct journal_entry 
 {
 	return nlreq_ifindex(env->nl, e->ifname) == e->ifindex;
 }
+
+enum undo_result change_nl_undone(const struct change_env *env, int err, const char *what)
+{
+	char why[256];
+	if (err >= 0)
+		return UNDO_REMOVED;
+	if (nlreq_gone(env->nl, err)) {
+		log_debug("%s: %s: already gone", env->label, what);
+		return UNDO_GONE;
+	}
+	log_error("%s: cannot remove %s: %s", env->label, what,
+	          nlreq_reason(env->nl, err, why, sizeof(why)));
+	return UNDO_FAILED;
+}

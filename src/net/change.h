@@ -132,5 +132,8 @@ int change_iface_prepare(const struct change_env *env, struct journal_entry *e);
  * interface's routes and addresses with it, and an interface of the same name with another
  * index is a later link's, whose changes are not ours to remove. */
 bool change_iface_same(const struct change_env *env, const struct journal_entry *e);
+/* The verdict of a netlink delete (err, as libnl returns it) undoing what: removed, already
+ * gone, or failed, which is logged with the kernel's reason. */
+enum undo_result change_nl_undone(const struct change_env *env, int err, const char *what);
 
 #endif

@@ -117,7 +117,7 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[64 + CIDR_STRLEN], why[256];
+	char what[64 + CIDR_STRLEN];
 
 	describe(e, what, sizeof(what));
 	if (!change_iface_same(env, e)) {
@@ -132,15 +132,7 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 	nlreq_begin(env->nl);
 	int err = rtnl_route_delete(nlreq_sock(env->nl), r, 0);
 	rtnl_route_put(r);
-	if (err >= 0)
-		return UNDO_REMOVED;
-	if (nlreq_gone(env->nl, err)) {
-		log_debug("%s: %s: already gone", env->label, what);
-		return UNDO_GONE;
-	}
-	log_error("%s: cannot remove %s: %s", env->label, what,
-	          nlreq_reason(env->nl, err, why, sizeof(why)));
-	return UNDO_FAILED;
+	return change_nl_undone(env, err, what);
 }
 
 const struct change_kind change_route = {

@@ -228,19 +228,13 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[160], why[256];
+	char what[160];
 	int err = request(env->nl, &e->u.rule, false);
 
 	if (err >= 0)
 		return UNDO_REMOVED;
 	describe(e, what, sizeof(what));
-	if (nlreq_gone(env->nl, err)) {
-		log_debug("%s: %s: already gone", env->label, what);
-		return UNDO_GONE;
-	}
-	log_error("%s: cannot remove %s: %s", env->label, what,
-	          nlreq_reason(env->nl, err, why, sizeof(why)));
-	return UNDO_FAILED;
+	return change_nl_undone(env, err, what);
 }
 
 const struct change_kind change_rule = {
