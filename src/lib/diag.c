@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/strv.h"
 #include "lib/xalloc.h"
@@ -39,6 +40,28 @@ void diag_add(struct diag *d, const char *file, unsigned line, const char *fmt, 
 	else
 		strv_pushf(d->messages, "%s:%u: %s", file, line, msg);
 	free(msg);
+}
+
+void diag_errno(struct diag *d, const char *file, unsigned line, int errnum, const char *fmt, ...)
+{
+	struct err e;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	err_errno(&e, errnum, NULL, NULL, "%s", msg);
+	free(msg);
+	if (file && line)
+		err_where(&e, "%s:%u", file, line);
+	else if (file)
+		err_where(&e, "%s", file);
+	diag_add_err(d, &e);
+}
+
+void diag_add_err(struct diag *d, const struct err *e)
+{
+	char line[ERR_LINE_MAX];
+	strv_push(d->messages, err_format(e, line, sizeof(line)));
 }
 
 size_t diag_count(const struct diag *d)
