@@ -1,4 +1,5 @@
-/* Diagnostics collected while reading configuration: "FILE:LINE: message" each. */
+/* Diagnostics collected while reading configuration: "FILE:LINE: message" each, kept both as
+ * lines to print and as error values (lib/err.h) to hand on. */
 #ifndef SSHDIAL_DIAG_H
 #define SSHDIAL_DIAG_H
 
@@ -20,6 +21,9 @@ void diag_errno(struct diag *d, const char *file, unsigned line, int errnum, con
 void diag_add_err(struct diag *d, const struct err *e);
 size_t diag_count(const struct diag *d);
 const char *diag_get(const struct diag *d, size_t i);
+/* The i-th message as an error value (where "FILE:LINE"), or NULL past the end.  A part too
+ * long for the value is cut there; diag_get keeps the whole line. */
+const struct err *diag_err(const struct diag *d, size_t i);
 /* One line each, escaped as log_escape does: the messages quote the files' text. */
 void diag_print(const struct diag *d, FILE *f);
 

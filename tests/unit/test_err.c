@@ -144,6 +144,29 @@ static void test_diag_errno(void **state)
 	snprintf(want, sizeof(want), "plain: %s", strerror(EIO));
 	assert_string_equal(diag_get(d, 2), want);
 	assert_string_equal(diag_get(d, 3), "f:1: bad; do this");
+	/* Each also as a value, for a daemon to hand back. */
+	assert_string_equal(diag_err(d, 1)->where, "peers/office:4");
+	assert_string_equal(diag_err(d, 1)->what, "identity 'k'");
+	assert_int_equal(diag_err(d, 1)->code, EACCES);
+	assert_string_equal(diag_err(d, 0)->where, "peers/office");
+	assert_string_equal(diag_err(d, 2)->where, "");
+	assert_null(diag_err(d, 4));
+	diag_free(d);
+}
+
+/* A message longer than an error value holds is printed whole all the same. */
+static void test_diag_long_line_whole(void **state)
+{
+	(void)state;
+	char big[ERR_WHAT_MAX * 3];
+	memset(big, 'v', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	struct diag *d = diag_new();
+	diag_add(d, "f", 2, "value '%s' is bad", big);
+	assert_int_equal(strlen(diag_get(d, 0)), strlen("f:2: value '' is bad") + strlen(big));
+	size_t n = strlen(diag_err(d, 0)->what);
+	assert_true(n < ERR_WHAT_MAX);
+	assert_string_equal(diag_err(d, 0)->what + n - 3, "...");
 	diag_free(d);
 }
 
@@ -154,7 +177,7 @@ int main(void)
 	    cmocka_unit_test(test_cause_verbatim), cmocka_unit_test(test_where_and_fix_replaced),
 	    cmocka_unit_test(test_long_cause_cut), cmocka_unit_test(test_format_cut_small_buffer),
 	    cmocka_unit_test(test_escaped),        cmocka_unit_test(test_log_returns_failure),
-	    cmocka_unit_test(test_diag_errno),
+	    cmocka_unit_test(test_diag_errno),     cmocka_unit_test(test_diag_long_line_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
