@@ -10,6 +10,7 @@
 
 #include "server/authorized_keys.h"
 #include "cmd/commands.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/self_exe.h"
 #include "server/serve_install.h"
@@ -41,7 +42,7 @@ static char *read_key_file(const char *path)
 {
 	FILE *f = fopen(path, "re");
 	if (!f) {
-		log_error("--key %s: cannot open: %s", path, strerror(errno));
+		err_log_errno(errno, "--key %s: cannot open", path);
 		return NULL;
 	}
 	char *buf = xmalloc(16384);

@@ -14,6 +14,7 @@
 #include "ctl/control.h"
 #include "lib/event.h"
 #include "link/link.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/netconf.h"
 #include "link/pppd_argv.h"
@@ -78,8 +79,9 @@ static int check_system(void)
 		return EXIT_SYSTEM;
 	}
 	if (access(PPPD_PATH, X_OK) != 0) {
-		log_error("pppd not found at %s: %s; install the ppp package", PPPD_PATH,
-		          strerror(errno));
+		struct err e;
+		err_log(err_errno(&e, errno, NULL, "install the ppp package",
+		                  "pppd not found at %s", PPPD_PATH));
 		return EXIT_SYSTEM;
 	}
 	if (!kernel_has_ppp()) {
@@ -114,7 +116,7 @@ static int lock_peer(const struct peer *p, int *fd)
 		          peer_name(p), path);
 		return EXIT_CONFIG;
 	}
-	log_error("%s: cannot lock %s: %s", peer_name(p), path, strerror(errno));
+	err_log_errno(errno, "%s: cannot lock %s", peer_name(p), path);
 	return EXIT_SYSTEM;
 }
 

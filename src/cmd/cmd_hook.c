@@ -10,6 +10,7 @@
 #include "ctl/control.h"
 #include "ctl/hook_args.h"
 #include "ctl/hook_event.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "ctl/rundir.h"
 
@@ -25,7 +26,8 @@ int cmd_hook(int argc, char **argv)
 {
 	struct hook_args a;
 	struct hook_event ev = {0};
-	char sock[108], err[400];
+	char sock[108];
+	struct err e;
 
 	/* pppd gives its scripts no terminal: say it where an administrator will look. */
 	if (!isatty(2))
@@ -45,8 +47,8 @@ int cmd_hook(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	rundir_path(sock, sizeof(sock), ev.peer, "sock");
-	if (control_send_hook(sock, &ev, HOOK_TIMEOUT_MS, err, sizeof(err)) < 0) {
-		log_error("%s %s for %s: %s", kind, ev.ifname, ev.peer, err);
+	if (control_send_hook(sock, &ev, HOOK_TIMEOUT_MS, &e) < 0) {
+		err_log(err_where(&e, "%s %s for %s", kind, ev.ifname, ev.peer));
 		return EXIT_PERMANENT;
 	}
 	return EXIT_OK;

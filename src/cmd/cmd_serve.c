@@ -20,6 +20,7 @@
 #include "server/authorized_keys.h"
 #include "cmd/commands.h"
 #include "server/lease.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "link/pppd_argv.h"
 #include "lib/proc_ids.h"
@@ -157,7 +158,8 @@ static bool own_pppd(pid_t pid)
 static int take_over_stale(struct serve *s)
 {
 	const char *dir = server_conf_lease_dir(s->conf);
-	char holder_key[64] = "", msg[512];
+	char holder_key[64] = "";
+	struct err e;
 	/* The holder is the process that holds the lock, not the pid the file names. */
 	pid_t pid = lease_holder_pid(dir, s->settings.address, holder_key, sizeof(holder_key));
 	if (pid <= 0 || strcmp(holder_key, s->key) != 0)
@@ -177,22 +179,22 @@ static int take_over_stale(struct serve *s)
 	close(pidfd);
 	if (ended != 1)
 		return -1;
-	return lease_take(dir, s->settings.address, s->key, &s->lease, msg, sizeof(msg)) == LEASE_OK
-	           ? 0
-	           : -1;
+	return lease_take(dir, s->settings.address, s->key, &s->lease, &e) == LEASE_OK ? 0 : -1;
 }
 
 static int take_address(struct serve *s)
 {
-	char msg[512];
+	char msg[ERR_LINE_MAX];
+	struct err e;
 	const char *dir = server_conf_lease_dir(s->conf);
 	enum lease_result r =
 	    s->settings.has_address
-	        ? lease_take(dir, s->settings.address, s->key, &s->lease, msg, sizeof(msg))
+	        ? lease_take(dir, s->settings.address, s->key, &s->lease, &e)
 	        : lease_take_from_pool(dir, server_conf_pool(s->conf), pool_usable, s->conf, s->key,
-	                               &s->lease, msg, sizeof(msg));
+	                               &s->lease, &e);
 	if (r == LEASE_OK)
 		return 0;
+	err_format(&e, msg, sizeof(msg));
 	if (r == LEASE_BUSY && s->settings.has_address && take_over_stale(s) == 0)
 		return 0;
 	if (r == LEASE_BUSY)

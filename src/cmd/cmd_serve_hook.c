@@ -20,6 +20,7 @@
 #include "ctl/hook_args.h"
 #include "ctl/hook_event.h"
 #include "server/lease.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/netconf.h"
 #include "link/pppd_argv.h"
@@ -44,7 +45,7 @@ static struct server_conf *load_conf(void)
 {
 	struct stat st;
 	if (stat(SERVER_CONF_PATH, &st) < 0) {
-		log_error("cannot stat %s: %s", SERVER_CONF_PATH, strerror(errno));
+		err_log_errno(errno, "cannot stat %s", SERVER_CONF_PATH);
 		return NULL;
 	}
 	if (st.st_uid != 0 || (st.st_mode & 022)) {
@@ -164,11 +165,11 @@ static void enable_forwarding(const char *key, const char *ifname)
 	char v = '0';
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0 || pread(fd, &v, 1, 0) != 1) {
-		log_error("key %s: %s: cannot read %s: %s", key, ifname, path, strerror(errno));
+		err_log_errno(errno, "key %s: %s: cannot read %s", key, ifname, path);
 	} else if (v != '1') {
 		if (pwrite(fd, "1\n", 2, 0) != 2)
-			log_error("key %s: %s: cannot turn on IPv4 forwarding: %s", key, ifname,
-			          strerror(errno));
+			err_log_errno(errno, "key %s: %s: cannot turn on IPv4 forwarding", key,
+			              ifname);
 		else
 			log_info("key %s: %s: turned on IPv4 forwarding (net.ipv4.ip_forward), "
 			         "which stays on",
@@ -184,7 +185,7 @@ static int add_routes(const struct key_settings *k, const struct serve_link *a)
 	if (k->route_count == 0)
 		return 0;
 	if (mkdir(RUNDIR, 0700) < 0 && errno != EEXIST) {
-		log_error("key %s: cannot create %s: %s", a->key, RUNDIR, strerror(errno));
+		err_log_errno(errno, "key %s: cannot create %s", a->key, RUNDIR);
 		return -1;
 	}
 	journal_of(journal, sizeof(journal), a->ifname);

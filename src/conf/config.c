@@ -132,7 +132,7 @@ static void check_secret_file(const struct kw_place *at, int k, const char *path
 {
 	struct stat st;
 	if (stat(path, &st) < 0) {
-		kw_error(at, "%s: cannot stat '%s': %s", keywords[k].name, path, strerror(errno));
+		kw_errno(at, errno, "%s: cannot stat '%s'", keywords[k].name, path);
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {

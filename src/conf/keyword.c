@@ -22,6 +22,16 @@ void kw_error(const struct kw_place *at, const char *fmt, ...)
 	free(msg);
 }
 
+void kw_errno(const struct kw_place *at, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	diag_errno(at->d, at->file, at->line, errnum, "%s", msg);
+	free(msg);
+}
+
 int kw_find(const struct kw_table *t, const char *name)
 {
 	for (size_t k = 0; k < t->count; k++)

@@ -63,6 +63,10 @@ struct kw_place {
 void kw_error(const struct kw_place *at, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The same with strerror(errnum) after the message. */
+void kw_errno(const struct kw_place *at, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The index of name (any case) in t, or -1. */
 int kw_find(const struct kw_table *t, const char *name);
 /* The keyword of t that name is a typo of (at most two edits away), or NULL. */

@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 
 /* A client that connects and says nothing is dropped after this long. */
@@ -132,8 +133,7 @@ struct control *control_open(struct event_loop *loop, const char *path, const ch
 	struct control *ctl = calloc(1, sizeof(*ctl));
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (!ctl || fd < 0 || fill_addr(&sa, path) < 0) {
-		log_error("%s: cannot create the control socket %s: %s", label, path,
-		          strerror(errno));
+		err_log_errno(errno, "%s: cannot create the control socket %s", label, path);
 		goto fail;
 	}
 	/* A socket that answers belongs to a live sshdial; one that doesn't is stale. */
@@ -150,7 +150,7 @@ struct control *control_open(struct event_loop *loop, const char *path, const ch
 	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
 	if (rc < 0 || listen(fd, 8) < 0) {
-		log_error("%s: cannot listen on %s: %s", label, path, strerror(errno));
+		err_log_errno(errno, "%s: cannot listen on %s", label, path);
 		goto fail;
 	}
 	*ctl = (struct control){.loop = loop, .fd = fd, .fn = fn, .arg = arg};
@@ -178,8 +178,8 @@ void control_close(struct control *ctl)
 	free(ctl);
 }
 
-int control_send_hook(const char *path, const struct hook_event *ev, unsigned timeout_ms, char *err,
-                      size_t errlen)
+int control_send_hook(const char *path, const struct hook_event *ev, unsigned timeout_ms,
+                      struct err *e)
 {
 	struct sockaddr_un sa;
 	char msg[HOOK_MSG_MAX], reply[400];
@@ -187,29 +187,29 @@ int control_send_hook(const char *path, const struct hook_event *ev, unsigned ti
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0 || fill_addr(&sa, path) < 0 ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		snprintf(err, errlen, "cannot reach sshdial at %s: %s", path, strerror(errno));
+		err_errno(e, errno, NULL, NULL, "cannot reach sshdial at %s", path);
 		goto fail;
 	}
 	if (!len || send(fd, msg, len, MSG_NOSIGNAL) != (ssize_t)len) {
-		snprintf(err, errlen, "cannot send to %s: %s", path, strerror(errno));
+		err_errno(e, errno, NULL, NULL, "cannot send to %s", path);
 		goto fail;
 	}
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	if (poll(&pfd, 1, (int)timeout_ms) != 1) {
-		snprintf(err, errlen, "no answer from sshdial at %s within %u ms", path,
-		         timeout_ms);
+		err_set(e, NULL, NULL, "no answer from sshdial at %s within %u ms", path,
+		        timeout_ms);
 		goto fail;
 	}
 	ssize_t n = recv(fd, reply, sizeof(reply) - 1, 0);
 	if (n <= 0) {
-		snprintf(err, errlen, "sshdial at %s closed without an answer", path);
+		err_set(e, NULL, NULL, "sshdial at %s closed without an answer", path);
 		goto fail;
 	}
 	reply[n] = 0;
 	close(fd);
 	if (strcmp(reply, "ok") == 0)
 		return 0;
-	snprintf(err, errlen, "%s", reply);
+	err_set(e, NULL, NULL, "%s", reply);
 	return -1;
 fail:
 	if (fd >= 0)

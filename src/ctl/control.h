@@ -10,6 +10,7 @@
 #include "ctl/hook_event.h"
 
 struct control;
+struct err;
 
 /* Returns 0 to accept, -1 to refuse; reply then says why (sent back to the hook). */
 typedef int (*control_hook_fn)(void *arg, const struct hook_event *ev, pid_t sender, char *reply,
@@ -24,8 +25,8 @@ struct control *control_open(struct event_loop *loop, const char *path, const ch
 void control_close(struct control *c);
 
 /* The client side, for the hook: sends ev to path and waits up to timeout_ms for the
- * verdict.  0 accepted; -1 with why in err. */
-int control_send_hook(const char *path, const struct hook_event *ev, unsigned timeout_ms, char *err,
-                      size_t errlen);
+ * verdict.  0 accepted; -1 with why in e (its where left for the caller to name the event). */
+int control_send_hook(const char *path, const struct hook_event *ev, unsigned timeout_ms,
+                      struct err *e);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/self_exe.h"
 #include "lib/symlink_replace.h"
@@ -38,7 +39,7 @@ void rundir_path(char *buf, size_t len, const char *peer, const char *suffix)
 static int link_hook(const char *exe, enum hook_kind kind)
 {
 	if (symlink_replace(exe, hook_paths[kind]) < 0) {
-		log_error("cannot create %s: %s", hook_paths[kind], strerror(errno));
+		err_log_errno(errno, "cannot create %s", hook_paths[kind]);
 		return -1;
 	}
 	return 0;
@@ -47,7 +48,7 @@ static int link_hook(const char *exe, enum hook_kind kind)
 int rundir_prepare(void)
 {
 	if (mkdir(RUNDIR, 0700) < 0 && errno != EEXIST) {
-		log_error("cannot create %s: %s", RUNDIR, strerror(errno));
+		err_log_errno(errno, "cannot create %s", RUNDIR);
 		return -1;
 	}
 	struct stat st;
@@ -60,7 +61,7 @@ int rundir_prepare(void)
 	}
 	char exe[PATH_MAX];
 	if (self_exe(exe, sizeof(exe)) < 0) {
-		log_error("cannot find the sshdial binary (/proc/self/exe): %s", strerror(errno));
+		err_log_errno(errno, "cannot find the sshdial binary (/proc/self/exe)");
 		return -1;
 	}
 	if (link_hook(exe, HOOK_IP_UP) < 0 || link_hook(exe, HOOK_IP_DOWN) < 0)

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 
 struct child {
@@ -48,7 +49,7 @@ struct child *child_watch(struct event_loop *loop, pid_t pid, const char *label,
 	struct child *c = calloc(1, sizeof(*c));
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (!c || pidfd < 0 || event_fd_add(loop, pidfd, EPOLLIN, child_reap, c) < 0) {
-		log_error("cannot watch %s (pid %d): %s", label, (int)pid, strerror(errno));
+		err_log_errno(errno, "cannot watch %s (pid %d)", label, (int)pid);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		if (pidfd >= 0)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 
 struct watch {
@@ -64,7 +65,7 @@ struct event_loop *event_loop_new(void)
 	sigemptyset(&loop->sigmask);
 	loop->sigfd = signalfd(-1, &loop->sigmask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (loop->epfd < 0 || loop->timerfd < 0 || loop->sigfd < 0) {
-		log_error("cannot create the event loop: %s", strerror(errno));
+		err_log_errno(errno, "cannot create the event loop");
 		event_loop_free(loop);
 		return NULL;
 	}
@@ -114,7 +115,7 @@ int event_fd_add(struct event_loop *loop, int fd, uint32_t events, event_fd_fn f
 	*w = (struct watch){.fd = fd, .fn = fn, .arg = arg, .next = loop->watches};
 	struct epoll_event ev = {.events = events, .data.ptr = w};
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		log_error("cannot watch descriptor %d: %s", fd, strerror(errno));
+		err_log_errno(errno, "cannot watch descriptor %d", fd);
 		free(w);
 		return -1;
 	}
@@ -213,7 +214,7 @@ int event_signal_add(struct event_loop *loop, int signo, event_signal_fn fn, voi
 	sigaddset(&loop->sigmask, signo);
 	if (sigprocmask(SIG_BLOCK, &loop->sigmask, NULL) < 0 ||
 	    signalfd(loop->sigfd, &loop->sigmask, 0) < 0) {
-		log_error("cannot handle signal %d: %s", signo, strerror(errno));
+		err_log_errno(errno, "cannot handle signal %d", signo);
 		return -1;
 	}
 	return 0;
@@ -256,7 +257,7 @@ int event_loop_run(struct event_loop *loop)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			log_error("event loop: %s", strerror(errno));
+			err_log_errno(errno, "event loop");
 			return -1;
 		}
 		for (int i = 0; i < n && !loop->exiting; i++) {

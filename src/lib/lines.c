@@ -36,7 +36,7 @@ char *lines_slurp(int fd, const char *path, size_t max, size_t *len, struct diag
 			diag_add(d, path, 0, "larger than %zu bytes: not a configuration file",
 			         max);
 		else
-			diag_add(d, path, 0, "cannot read: %s", strerror(errno));
+			diag_errno(d, path, 0, errno, "cannot read");
 		return NULL;
 	}
 	const char *nul = memchr(buf, '\0', *len);

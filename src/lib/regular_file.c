@@ -13,14 +13,14 @@ int regular_file_open(const char *path, struct diag *d)
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+		diag_errno(d, path, 0, errno, "cannot open");
 	return fd;
 }
 
 bool regular_file_stat(int fd, const char *path, const char *hint, struct stat *st, struct diag *d)
 {
 	if (fstat(fd, st) < 0) {
-		diag_add(d, path, 0, "cannot stat: %s", strerror(errno));
+		diag_errno(d, path, 0, errno, "cannot stat");
 		return false;
 	}
 	if (!S_ISREG(st->st_mode)) {

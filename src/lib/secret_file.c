@@ -29,7 +29,7 @@ static char *read_content(int fd, const char *path, size_t max, size_t *len, str
 	if (!buf && errno == EFBIG)
 		diag_add(d, path, 0, "too large for a secrets file");
 	else if (!buf)
-		diag_add(d, path, 0, "cannot read: %s", strerror(errno));
+		diag_errno(d, path, 0, errno, "cannot read");
 	else if (memchr(buf, '\0', *len)) {
 		diag_add(d, path, 0, "contains a NUL byte; a secrets file is text");
 		secret_file_free(buf, *len);

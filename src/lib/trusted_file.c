@@ -21,7 +21,7 @@ static bool check_dir(int fd, const char *dir, const char *path, uid_t owner, st
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
-		diag_add(d, path, 0, "cannot stat directory %s: %s", dir, strerror(errno));
+		diag_errno(d, path, 0, errno, "cannot stat directory %s", dir);
 		return false;
 	}
 	if (!trusted_uid(st.st_uid, owner)) {
@@ -70,7 +70,7 @@ static int open_dir(const char *dir, const char *path, uid_t owner, struct diag 
 	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || !check_dir(fd, "/", path, owner, d)) {
 		if (fd < 0)
-			diag_add(d, path, 0, "cannot open /: %s", strerror(errno));
+			diag_errno(d, path, 0, errno, "cannot open /");
 		else
 			close(fd);
 		return -1;
@@ -84,7 +84,7 @@ static int open_dir(const char *dir, const char *path, uid_t owner, struct diag 
 		/* The path up to this component, for messages. */
 		char *here = xstrndup(dir, (size_t)(c - walk) + strlen(c));
 		if (fd < 0)
-			diag_add(d, path, 0, "cannot open directory %s: %s", here, strerror(errno));
+			diag_errno(d, path, 0, errno, "cannot open directory %s", here);
 		else if (!check_dir(fd, here, path, owner, d)) {
 			close(fd);
 			fd = -1;
@@ -104,7 +104,7 @@ int trusted_file_open(const char *path, uid_t owner, struct diag *d)
 	char *resolved = realpath(dir, NULL);
 	int fd = -1;
 	if (!resolved)
-		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+		diag_errno(d, path, 0, errno, "cannot open");
 	int dfd = resolved ? open_dir(resolved, path, owner, d) : -1;
 	if (dfd >= 0) {
 		fd = openat(dfd, base, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
@@ -114,7 +114,7 @@ int trusted_file_open(const char *path, uid_t owner, struct diag *d)
 			         "through a link that someone could change; copy the file here or "
 			         "name its target");
 		else if (fd < 0)
-			diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+			diag_errno(d, path, 0, errno, "cannot open");
 		close(dfd);
 	}
 	if (fd >= 0 && !check_file(fd, path, owner, d)) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/child.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "link/pppd_argv.h"
 #include "conf/secret.h"
@@ -289,17 +290,16 @@ static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, co
 	return exec_wait(pid, report, why, len);
 }
 
-static int resolve_identity(const struct peer *p, struct ssh_identity *id)
+static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e)
 {
 	const char *user = peer_local_user(p);
 	if (!user) /* a pty command runs as pppd's would: the caller, root, but powerless */
 		user = "root";
 	struct passwd *pw = getpwnam(user);
 	if (!pw) {
-		log_error("%s: local-user '%s' does not exist on this system (%s); create the "
-		          "account or change local-user",
-		          peer_name(p), user, peer_file(p));
-		return -1;
+		return err_log(err_set(e, peer_name(p), "create the account or change local-user",
+		                       "local-user '%s' does not exist on this system (%s)", user,
+		                       peer_file(p)));
 	}
 	id->uid = pw->pw_uid;
 	id->gid = pw->pw_gid;
@@ -310,7 +310,7 @@ static int resolve_identity(const struct peer *p, struct ssh_identity *id)
 
 /* The secret goes into a pipe that pppd's passwordfd plugin reads to EOF: it never
  * appears in an argv, an environment or a file. */
-static int secret_pipe(const struct peer *p)
+static int secret_pipe(const struct peer *p, struct err *e)
 {
 	if (!peer_pap_user(p))
 		return -2;
@@ -321,8 +321,7 @@ static int secret_pipe(const struct peer *p)
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		explicit_bzero(secret, sizeof(secret));
-		log_error("%s: cannot create a pipe: %s", peer_name(p), strerror(errno));
-		return -1;
+		return err_log(err_errno(e, errno, peer_name(p), NULL, "cannot create a pipe"));
 	}
 	/* Smaller than the pipe's buffer, so this cannot block. */
 	ssize_t w = write(fds[1], secret, (size_t)n);
@@ -330,29 +329,27 @@ static int secret_pipe(const struct peer *p)
 	close(fds[1]);
 	if (w != n) {
 		close(fds[0]);
-		log_error("%s: cannot pass the PAP secret to pppd", peer_name(p));
-		return -1;
+		return err_log(
+		    err_set(e, peer_name(p), NULL, "cannot pass the PAP secret to pppd"));
 	}
 	return fds[0];
 }
 
-static int open_pty(const struct peer *p, int *master, int *slave, char *name, size_t len)
+static int open_pty(const struct peer *p, int *master, int *slave, char *name, size_t len,
+                    struct err *e)
 {
 	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0 ||
 	    ptsname_r(*master, name, len) != 0) {
-		log_error("%s: cannot allocate a pseudo-terminal: %s (is devpts mounted on "
-		          "/dev/pts?)",
-		          peer_name(p), strerror(errno));
-		return -1;
+		return err_log(err_errno(e, errno, peer_name(p), "is devpts mounted on /dev/pts?",
+		                         "cannot allocate a pseudo-terminal"));
 	}
 	/* sshdial holds the slave open for the link's lifetime, so ssh never reads EOF from
 	 * a slave nobody has opened yet; raw from the start, so nothing is echoed back. */
 	*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	struct termios t;
 	if (*slave < 0 || tcgetattr(*slave, &t) < 0) {
-		log_error("%s: cannot open %s: %s", peer_name(p), name, strerror(errno));
-		return -1;
+		return err_log(err_errno(e, errno, peer_name(p), NULL, "cannot open %s", name));
 	}
 	cfmakeraw(&t);
 	tcsetattr(*slave, TCSANOW, &t);
@@ -375,16 +372,16 @@ static int nonblocking_pipe(int fds[2])
 
 struct dial *dial_start(struct event_loop *loop, const struct peer *p,
                         const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
-                        enum failure_class *status)
+                        enum failure_class *status, struct err *e)
 {
 	struct ssh_identity id;
 	*status = FAILURE_CONFIG;
-	if (resolve_identity(p, &id) < 0)
+	if (resolve_identity(p, &id, e) < 0)
 		return NULL;
 
 	struct dial *d = calloc(1, sizeof(*d));
 	if (!d) {
-		log_error("%s: cannot dial: out of memory", peer_name(p));
+		err_log(err_set(e, peer_name(p), NULL, "cannot dial: out of memory"));
 		*status = FAILURE_SYSTEM;
 		return NULL;
 	}
@@ -394,20 +391,20 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	char tty[64], why[256] = "";
 
 	*status = FAILURE_SYSTEM;
-	if (open_pty(p, &master, &d->slave, tty, sizeof(tty)) < 0)
+	if (open_pty(p, &master, &d->slave, tty, sizeof(tty), e) < 0)
 		goto fail;
-	secret = secret_pipe(p);
+	secret = secret_pipe(p, e);
 	if (secret == -1) {
 		*status = FAILURE_CONFIG;
 		goto fail;
 	}
 	if (nonblocking_pipe(errp) < 0 || nonblocking_pipe(logp) < 0) {
-		log_error("%s: cannot create a pipe: %s", peer_name(p), strerror(errno));
+		err_log(err_errno(e, errno, peer_name(p), NULL, "cannot create a pipe"));
 		goto fail;
 	}
 	pid_t pppd = spawn_pppd(p, hooks, tty, secret, logp[1], why, sizeof(why));
 	if (pppd < 0) {
-		log_error("%s: cannot start pppd: %s", peer_name(p), why);
+		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start pppd"), 0, why));
 		goto fail;
 	}
 	d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
@@ -415,8 +412,9 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		goto fail; /* child_watch said why */
 	pid_t ssh = spawn_ssh(p, &id, master, errp[1], why, sizeof(why));
 	if (ssh < 0) {
-		log_error("%s: cannot start %s: %s", peer_name(p),
-		          peer_pty_command(p) ? "the pty command" : "ssh", why);
+		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start %s",
+		                          peer_pty_command(p) ? "the pty command" : "ssh"),
+		                  0, why));
 		goto fail;
 	}
 	d->proc[DIAL_SSH] = child_watch(loop, ssh, "ssh", on_child_exit, d);

@@ -25,12 +25,14 @@ struct dial_hooks {
 };
 
 struct dial;
+struct err;
 
 /* Starts both processes.  NULL on failure, after logging why; *status then says what
- * kind of failure it was (FAILURE_CONFIG or FAILURE_SYSTEM). */
+ * kind of failure it was (FAILURE_CONFIG or FAILURE_SYSTEM), and e holds the message when
+ * dial_start built it (a secret or a child's watch that failed logged their own). */
 struct dial *dial_start(struct event_loop *loop, const struct peer *p,
                         const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
-                        enum failure_class *status);
+                        enum failure_class *status, struct err *e);
 pid_t dial_pid(const struct dial *d, enum dial_proc which);
 bool dial_running(const struct dial *d, enum dial_proc which);
 void dial_signal(struct dial *d, enum dial_proc which, int signo);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/nlmon.h"
 
@@ -144,8 +145,7 @@ static int open_probe_socket(struct health *h)
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, h->ifname, (socklen_t)strlen(h->ifname)) <
 	        0 ||
 	    setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter, sizeof(filter)) < 0) {
-		log_error("%s: cannot open the health probe on %s: %s", h->label, h->ifname,
-		          strerror(errno));
+		err_log_errno(errno, "%s: cannot open the health probe on %s", h->label, h->ifname);
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -11,6 +11,7 @@
 
 #include "lib/backoff.h"
 #include "lib/child.h"
+#include "lib/err.h"
 #include "link/dial.h"
 #include "link/failure.h"
 #include "link/health.h"
@@ -54,7 +55,7 @@ struct link {
 	struct health *health;
 	struct netwatch *watch;
 	struct resolve *resolving; /* the ssh server's name, for the route watch */
-	char last_failure[sizeof(((struct failure *)0)->reason)];
+	struct err last_error;     /* the last attempt's failure, or why dialing could not start */
 };
 
 static const char *const state_names[] = {
@@ -181,7 +182,7 @@ static void attempt_ended(struct link *l)
 	undo_network(l);
 	l->ifname[0] = 0;
 	if (l->failure.cls)
-		memcpy(l->last_failure, l->failure.reason, sizeof(l->last_failure));
+		err_set(&l->last_error, peer_name(l->peer), NULL, "%s", l->failure.reason);
 
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
@@ -329,8 +330,14 @@ static void link_dial(struct link *l)
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
 	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
 	         peer_host(l->peer) ? peer_host(l->peer) : "with the pty command", l->attempts);
-	l->dial = dial_start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status);
+	struct err e;
+	err_clear(&e);
+	l->dial = dial_start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status, &e);
 	if (!l->dial) {
+		if (!err_is_set(&e))
+			err_set(&e, peer_name(l->peer), "see the messages above",
+			        "cannot start the attempt");
+		l->last_error = e;
 		link_set_state(l, LINK_FAILED);
 		l->done(l->arg, status);
 		return;
@@ -463,5 +470,10 @@ void link_log_status(const struct link *l)
 		snprintf(uptime, sizeof(uptime), "%.0f s", seconds_since(&l->up_since));
 	log_info("%s: status: state %s, attempts %u, uptime %s, last failure: %s",
 	         peer_name(l->peer), state_names[l->state], l->attempts, uptime,
-	         l->last_failure[0] ? l->last_failure : "none");
+	         err_is_set(&l->last_error) ? l->last_error.what : "none");
+}
+
+const struct err *link_last_error(const struct link *l)
+{
+	return err_is_set(&l->last_error) ? &l->last_error : NULL;
 }

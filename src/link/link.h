@@ -22,6 +22,7 @@ enum link_state {
 	LINK_STOPPED,
 };
 
+struct err;
 struct link;
 
 /* Called once when the link has ended for good: stopped (FAILURE_NONE), or failed in a
@@ -43,5 +44,9 @@ enum link_state link_state(const struct link *l);
 /* One log line: state, attempts, uptime, the last failure's reason. */
 void link_log_status(const struct link *l);
 const char *link_state_name(enum link_state s);
+/* The last failure: of the last attempt that failed (what link_log_status calls the last
+ * failure), or why the current one could not start; NULL when there was none.  Where names
+ * the peer.  For a status reply or a daemon's answer to hand back as it is. */
+const struct err *link_last_error(const struct link *l);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "net/journal.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/nlreq.h"
 
@@ -156,14 +157,12 @@ bool change_iface_same(const struct change_env *env, const struct journal_entry 
 
 enum undo_result change_nl_undone(const struct change_env *env, int err, const char *what)
 {
-	char why[256];
 	if (err >= 0)
 		return UNDO_REMOVED;
 	if (nlreq_gone(env->nl, err)) {
 		log_debug("%s: %s: already gone", env->label, what);
 		return UNDO_GONE;
 	}
-	log_error("%s: cannot remove %s: %s", env->label, what,
-	          nlreq_reason(env->nl, err, why, sizeof(why)));
+	err_log(nlreq_err(env->nl, err, env->err, env->label, NULL, "cannot remove %s", what));
 	return UNDO_FAILED;
 }

@@ -67,6 +67,7 @@ struct change_resolv {
  * sysctl's, each byte of its fields escaped as %XX at worst. */
 #define JOURNAL_LINE_MAX (32 + 3 * (CHANGE_SYSCTL_KEY_MAX + 2 * CHANGE_SYSCTL_VALUE_MAX))
 
+struct err;
 struct journal_entry;
 struct nlreq;
 
@@ -77,6 +78,7 @@ struct change_env {
 	struct nlreq *nl;
 	const char *journal_path;
 	const char *data; /* a replaced file's new content, for its apply */
+	struct err *err;  /* where a failure to apply or undo is kept, besides being logged */
 	size_t data_len;
 };
 

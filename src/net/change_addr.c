@@ -11,6 +11,7 @@
 #include <netlink/route/addr.h>
 
 #include "net/journal.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/nlreq.h"
 
@@ -93,7 +94,7 @@ static struct rtnl_addr *addr_new(const struct journal_entry *e)
 
 static int apply(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[64 + CIDR_STRLEN], why[256];
+	char what[64 + CIDR_STRLEN];
 	struct rtnl_addr *a = addr_new(e);
 
 	describe(e, what, sizeof(what));
@@ -107,8 +108,7 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 	rtnl_addr_put(a);
 	if (err >= 0)
 		return 0;
-	log_error("%s: %s: %s", env->label, what, nlreq_reason(env->nl, err, why, sizeof(why)));
-	return -1;
+	return err_log(nlreq_err(env->nl, err, env->err, env->label, NULL, "%s", what));
 }
 
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "net/journal.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/write_all.h"
 
@@ -203,7 +204,7 @@ static int prepare(const struct change_env *env, struct journal_entry *e)
 	r->backup[0] = '\0';
 	bool absent = lstat(r->path, &st) < 0;
 	if (absent && errno != ENOENT) {
-		log_error("%s: resolver file %s: %s", env->label, r->path, strerror(errno));
+		err_log(err_errno(env->err, errno, env->label, NULL, "resolver file %s", r->path));
 		return -1;
 	}
 	r->was = absent                ? RESOLV_WAS_ABSENT
@@ -216,8 +217,9 @@ static int prepare(const struct change_env *env, struct journal_entry *e)
 		return -1;
 	}
 	if (r->was != RESOLV_WAS_ABSENT && backup(env, r, &st) < 0) {
-		log_error("%s: resolver file %s: cannot keep a copy next to %s: %s", env->label,
-		          r->path, env->journal_path, strerror(errno));
+		err_log(err_errno(env->err, errno, env->label, NULL,
+		                  "resolver file %s: cannot keep a copy next to %s", r->path,
+		                  env->journal_path));
 		return -1;
 	}
 	return 0;
@@ -235,7 +237,8 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 	}
 	if (put_file(r->path, false, env->data, env->data_len, &st) == 0)
 		return 0;
-	log_error("%s: cannot replace resolver file %s: %s", env->label, r->path, strerror(errno));
+	err_log(err_errno(env->err, errno, env->label, NULL, "cannot replace resolver file %s",
+	                  r->path));
 	return -1;
 }
 
@@ -264,12 +267,13 @@ static enum undo_result restore(const struct change_env *env, const struct chang
 	if (fd >= 0)
 		close(fd);
 	if (err) {
-		log_error("%s: cannot restore resolver file %s from %s: %s", env->label, r->path,
-		          r->backup, strerror(e));
+		err_log(err_errno(env->err, e, env->label, NULL,
+		                  "cannot restore resolver file %s from %s", r->path, r->backup));
 		return UNDO_FAILED;
 	}
 	if (unlink(r->backup) < 0)
-		log_warn("%s: cannot remove backup %s: %s", env->label, r->backup, strerror(errno));
+		err_log_warn(err_errno(env->err, errno, env->label, NULL, "cannot remove backup %s",
+		                       r->backup));
 	return UNDO_REMOVED;
 }
 
@@ -281,8 +285,8 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 		return restore(env, r);
 	if (unlink(r->path) == 0 || errno == ENOENT)
 		return UNDO_REMOVED;
-	log_error("%s: cannot remove resolver file %s (there was none before): %s", env->label,
-	          r->path, strerror(errno));
+	err_log(err_errno(env->err, errno, env->label, NULL,
+	                  "cannot remove resolver file %s (there was none before)", r->path));
 	return UNDO_FAILED;
 }
 

@@ -12,6 +12,7 @@
 #include <netlink/route/route.h>
 
 #include "net/journal.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/nlreq.h"
 
@@ -86,18 +87,18 @@ static const char *add_hint(int kerr)
 {
 	switch (kerr) {
 	case EEXIST:
-		return "; a route to this network is in the main table already (ip route show)";
+		return "a route to this network is in the main table already (ip route show)";
 	case EPERM:
 	case EACCES:
-		return "; changing routes needs root or CAP_NET_ADMIN";
+		return "changing routes needs root or CAP_NET_ADMIN";
 	default:
-		return "";
+		return NULL;
 	}
 }
 
 static int apply(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[64 + CIDR_STRLEN], why[256];
+	char what[64 + CIDR_STRLEN];
 	struct rtnl_route *r = route_new(e);
 
 	describe(e, what, sizeof(what));
@@ -110,9 +111,8 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 	rtnl_route_put(r);
 	if (err >= 0)
 		return 0;
-	log_error("%s: %s: %s%s", env->label, what, nlreq_reason(env->nl, err, why, sizeof(why)),
-	          add_hint(nlreq_kerr(env->nl)));
-	return -1;
+	return err_log(nlreq_err(env->nl, err, env->err, env->label, add_hint(nlreq_kerr(env->nl)),
+	                         "%s", what));
 }
 
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)

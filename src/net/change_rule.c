@@ -24,6 +24,7 @@
 #include <netlink/route/rule.h>
 
 #include "net/journal.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/nlreq.h"
 
@@ -214,16 +215,16 @@ static int request(struct nlreq *nl, const struct change_rule *r, bool add)
 
 static int apply(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[160], why[256];
+	char what[160];
 	int err = request(env->nl, &e->u.rule, true);
 
 	if (err >= 0)
 		return 0;
 	describe(e, what, sizeof(what));
-	log_error("%s: %s: %s%s", env->label, what, nlreq_reason(env->nl, err, why, sizeof(why)),
-	          nlreq_kerr(env->nl) == EEXIST ? "; an equal rule is there already (ip rule)"
-	                                        : "");
-	return -1;
+	return err_log(nlreq_err(
+	    env->nl, err, env->err, env->label,
+	    nlreq_kerr(env->nl) == EEXIST ? "an equal rule is there already (ip rule)" : NULL, "%s",
+	    what));
 }
 
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "net/journal.h"
+#include "lib/err.h"
 #include "lib/log.h"
 
 /* Letters, digits and "._-@+" in segments separated by single '/', none of them ".." or
@@ -139,8 +140,8 @@ static int prepare(const struct change_env *env, struct journal_entry *e)
 		return -1;
 	}
 	if (read_value(s->key, s->old, sizeof(s->old)) < 0) {
-		log_error("%s: sysctl %s: cannot read /proc/sys/%s: %s", env->label, s->key, s->key,
-		          strerror(errno));
+		err_log(err_errno(env->err, errno, env->label, NULL,
+		                  "sysctl %s: cannot read /proc/sys/%s", s->key, s->key));
 		return -1;
 	}
 	if (s->old[0] == '\0' || s->set[0] == '\0') {
@@ -156,8 +157,9 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 
 	if (write_value(s->key, s->set) == 0)
 		return 0;
-	log_error("%s: sysctl %s: cannot write \"%s\" to /proc/sys/%s: %s", env->label, s->key,
-	          s->set, s->key, strerror(errno));
+	err_log(err_errno(env->err, errno, env->label, NULL,
+	                  "sysctl %s: cannot write \"%s\" to /proc/sys/%s", s->key, s->set,
+	                  s->key));
 	return -1;
 }
 
@@ -171,8 +173,8 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 			log_debug("%s: sysctl %s: already gone", env->label, s->key);
 			return UNDO_GONE;
 		}
-		log_error("%s: cannot restore sysctl %s: cannot read it: %s", env->label, s->key,
-		          strerror(errno));
+		err_log(err_errno(env->err, errno, env->label, NULL,
+		                  "cannot restore sysctl %s: cannot read it", s->key));
 		return UNDO_FAILED;
 	}
 	if (!same_words(now, s->set)) {
@@ -183,8 +185,8 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 	}
 	if (write_value(s->key, s->old) == 0)
 		return UNDO_REMOVED;
-	log_error("%s: cannot restore sysctl %s to \"%s\": %s", env->label, s->key, s->old,
-	          strerror(errno));
+	err_log(err_errno(env->err, errno, env->label, NULL, "cannot restore sysctl %s to \"%s\"",
+	                  s->key, s->old));
 	return UNDO_FAILED;
 }
 

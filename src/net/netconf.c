@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "net/journal.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/nlreq.h"
 
@@ -15,12 +16,15 @@ struct netconf {
 	struct journal *journal;
 	struct journal_entry *applied; /* oldest first, each also a line of the journal */
 	size_t n, cap;
+	struct err last; /* the last failure, for netconf_last_error */
 };
 
-static struct change_env env_of(const struct netconf *nc)
+static struct change_env env_of(struct netconf *nc)
 {
-	return (struct change_env){
-	    .label = nc->label, .nl = nc->nl, .journal_path = journal_path(nc->journal)};
+	return (struct change_env){.label = nc->label,
+	                           .nl = nc->nl,
+	                           .journal_path = journal_path(nc->journal),
+	                           .err = &nc->last};
 }
 
 static int reserve(struct netconf *nc, size_t more)
@@ -46,8 +50,8 @@ static void sync_journal(struct netconf *nc)
 	int rc = nc->n == 0 ? journal_clear(nc->journal)
 	                    : journal_rewrite(nc->journal, nc->applied, nc->n);
 	if (rc < 0)
-		log_warn("%s: cannot update journal %s: %s", nc->label, journal_path(nc->journal),
-		         strerror(errno));
+		err_log_warn(err_errno(&nc->last, errno, nc->label, NULL,
+		                       "cannot update journal %s", journal_path(nc->journal)));
 }
 
 /* Undoes the applied entries of scope up to upto, newest first; keeps, in order, the others
@@ -91,8 +95,8 @@ static int open_journal(struct netconf *nc, const char *path)
 			          "peer; is the peer up already?",
 			          nc->label, path);
 		else
-			log_error("%s: cannot open journal %s: %s", nc->label, path,
-			          strerror(errno));
+			err_log(err_errno(&nc->last, errno, nc->label, NULL,
+			                  "cannot open journal %s", path));
 		return -1;
 	}
 	if (nstale == 0)
@@ -144,8 +148,9 @@ static int apply(struct netconf *nc, struct journal_entry *e, const char *data, 
 		return -1;
 	k->describe(e, what, sizeof(what));
 	if (reserve(nc, 1) < 0 || journal_append(nc->journal, e) < 0) {
-		log_error("%s: %s: cannot record it in journal %s: %s", nc->label, what,
-		          journal_path(nc->journal), strerror(errno));
+		err_log(err_errno(&nc->last, errno, nc->label, NULL,
+		                  "%s: cannot record it in journal %s", what,
+		                  journal_path(nc->journal)));
 		goto discard;
 	}
 	if (k->apply(&env, e) < 0) {
@@ -168,8 +173,8 @@ static int add_on_iface(struct netconf *nc, enum journal_kind kind, enum journal
 	struct journal_entry e = {.kind = kind, .scope = scope, .dst = *dst};
 
 	if (!change_ifname_valid(ifname)) {
-		log_error("%s: \"%.*s\": not an interface name", nc->label, IF_NAMESIZE, ifname);
-		return -1;
+		return err_log(err_set(&nc->last, nc->label, NULL,
+		                       "\"%.*s\": not an interface name", IF_NAMESIZE, ifname));
 	}
 	strcpy(e.ifname, ifname);
 	e.u.route.protocol = kind == JOURNAL_ROUTE ? SSHDIAL_RTPROT : 0;
@@ -275,4 +280,9 @@ void netconf_close(struct netconf *nc)
 	free(nc->applied);
 	free(nc->label);
 	free(nc);
+}
+
+const struct err *netconf_last_error(const struct netconf *nc)
+{
+	return err_is_set(&nc->last) ? &nc->last : NULL;
 }

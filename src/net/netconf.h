@@ -11,6 +11,7 @@
 #include "net/change.h"
 #include "lib/cidr.h"
 
+struct err;
 struct netconf;
 
 /* Opens the netlink socket and the journal at journal_path.  A journal left by an earlier
@@ -59,6 +60,10 @@ int netconf_undo_all(struct netconf *nc);
 /* Number of changes currently applied; of one scope. */
 unsigned netconf_applied(const struct netconf *nc);
 unsigned netconf_applied_in(const struct netconf *nc, enum journal_scope scope);
+
+/* The last failure to apply or undo a change, as logged, or NULL if there was none: for a
+ * status reply or a daemon's answer to hand back. */
+const struct err *netconf_last_error(const struct netconf *nc);
 
 /* Frees, leaving every change applied and in the journal, for a later process (the server's
  * ip-down hook) to undo by opening the same journal. */

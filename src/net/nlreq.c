@@ -1,6 +1,7 @@
 #include "net/nlreq.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 
 struct nlreq {
@@ -123,6 +125,19 @@ const char *nlreq_reason(const struct nlreq *nl, int nlerr, char *buf, size_t le
 	snprintf(buf, len, "%s%s%s%s%s%s", sys, nl->kmsg[0] ? ": " : "", nl->kmsg,
 	         same ? "" : " (libnl: ", same ? "" : lib, same ? "" : ")");
 	return buf;
+}
+
+struct err *nlreq_err(const struct nlreq *nl, int nlerr, struct err *e, const char *where,
+                      const char *fix, const char *fmt, ...)
+{
+	char what[ERR_WHAT_MAX], why[ERR_CAUSE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	err_set(e, where, fix, "%s", what);
+	return err_cause(e, nl->kerr ? nl->kerr : nlerr, nlreq_reason(nl, nlerr, why, sizeof(why)));
 }
 
 bool nlreq_gone(const struct nlreq *nl, int nlerr)

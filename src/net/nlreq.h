@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct err;
 struct nl_sock;
 struct nlreq;
 
@@ -25,6 +26,11 @@ int nlreq_kerr(const struct nlreq *nl);
 /* "Network is down: Nexthop device is not up (libnl: Unspecific failure)": the kernel's
  * errno and extended-ack text when it gave them, and libnl's name for nlerr. */
 const char *nlreq_reason(const struct nlreq *nl, int nlerr, char *buf, size_t len);
+
+/* Sets e to "WHERE: WHAT: REASON; FIX" with nlreq_reason's text as the cause (verbatim) and
+ * the kernel's errno (else libnl's code) as its code.  Returns e. */
+struct err *nlreq_err(const struct nlreq *nl, int nlerr, struct err *e, const char *where,
+                      const char *fix, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* True when the last request failed because what it named is not there (a delete of
  * something already gone). */

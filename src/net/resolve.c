@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/child.h"
+#include "lib/err.h"
 #include "lib/log.h"
 
 struct resolve {
@@ -236,7 +237,7 @@ struct resolve *resolve_start_with(struct event_loop *loop, const char *host, un
 	    .loop = loop, .timeout_ms = timeout_ms, .fd = -1, .fn = fn, .arg = arg};
 	snprintf(r->host, sizeof(r->host), "%s", host);
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		log_error("cannot resolve %s: pipe: %s", host, strerror(errno));
+		err_log_errno(errno, "cannot resolve %s: pipe", host);
 		free(r);
 		return NULL;
 	}
@@ -246,7 +247,7 @@ struct resolve *resolve_start_with(struct event_loop *loop, const char *host, un
 	close(p[1]);
 	r->fd = p[0];
 	if (pid < 0) {
-		log_error("cannot resolve %s: fork: %s", host, strerror(errno));
+		err_log_errno(errno, "cannot resolve %s: fork", host);
 		resolve_release(r);
 		return NULL;
 	}

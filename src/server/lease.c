@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -39,7 +40,7 @@ static void read_holder(int fd, char *buf, size_t len)
 enum take_fault { FAULT_NONE, FAULT_FILE, FAULT_OTHER };
 
 static enum lease_result take_one(const char *dir, struct in_addr addr, const char *key,
-                                  struct lease **out, char *msg, size_t len, enum take_fault *fault)
+                                  struct lease **out, struct err *e, enum take_fault *fault)
 {
 	char path[PATH_MAX], a[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &addr, a, sizeof(a));
@@ -52,32 +53,29 @@ static enum lease_result take_one(const char *dir, struct in_addr addr, const ch
 		if (errno == ENOENT)
 			*fault = FAULT_OTHER;
 		if (errno == EISDIR || errno == ELOOP)
-			snprintf(msg, len, "lease file %s is not a regular file; remove it", path);
+			err_set(e, NULL, "remove it", "lease file %s is not a regular file", path);
 		else
-			snprintf(
-			    msg, len,
-			    "cannot open lease file %s: %s; is %s writable by this account (group "
-			    "%s)?",
-			    path, strerror(errno), dir, LEASE_GROUP);
+			err_fix(err_errno(e, errno, NULL, NULL, "cannot open lease file %s", path),
+			        "is %s writable by this account (group %s)?", dir, LEASE_GROUP);
 		return LEASE_ERROR;
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(msg, len, "lease file %s is not a regular file; remove it", path);
+		err_set(e, NULL, "remove it", "lease file %s is not a regular file", path);
 		close(fd);
 		return LEASE_ERROR;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int e = errno;
+		int saved = errno;
 		char holder[64];
 		read_holder(fd, holder, sizeof(holder));
 		close(fd);
-		if (e == EWOULDBLOCK) {
-			snprintf(msg, len, "address %s is in use by %s%s", a,
-			         holder[0] ? "key " : "another connection", holder);
+		if (saved == EWOULDBLOCK) {
+			err_set(e, NULL, NULL, "address %s is in use by %s%s", a,
+			        holder[0] ? "key " : "another connection", holder);
 			return LEASE_BUSY;
 		}
-		snprintf(msg, len, "cannot lock lease file %s: %s", path, strerror(e));
+		err_errno(e, saved, NULL, NULL, "cannot lock lease file %s", path);
 		return LEASE_ERROR;
 	}
 	if (st.st_uid == geteuid())
@@ -85,7 +83,7 @@ static enum lease_result take_one(const char *dir, struct in_addr addr, const ch
 	char holder[64];
 	int n = snprintf(holder, sizeof(holder), "%s %d\n", key, (int)getpid());
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, holder, (size_t)n, 0) != n) {
-		snprintf(msg, len, "cannot write lease file %s: %s", path, strerror(errno));
+		err_errno(e, errno, NULL, NULL, "cannot write lease file %s", path);
 		close(fd);
 		return LEASE_ERROR;
 	}
@@ -97,15 +95,15 @@ static enum lease_result take_one(const char *dir, struct in_addr addr, const ch
 }
 
 enum lease_result lease_take(const char *dir, struct in_addr addr, const char *key,
-                             struct lease **out, char *msg, size_t len)
+                             struct lease **out, struct err *e)
 {
 	enum take_fault fault;
-	return take_one(dir, addr, key, out, msg, len, &fault);
+	return take_one(dir, addr, key, out, e, &fault);
 }
 
 enum lease_result lease_take_from_pool(const char *dir, const struct cidr *pool,
                                        lease_usable_fn *usable, void *arg, const char *key,
-                                       struct lease **out, char *msg, size_t len)
+                                       struct lease **out, struct err *e)
 {
 	uint32_t base;
 	memcpy(&base, pool->addr, 4);
@@ -113,10 +111,8 @@ enum lease_result lease_take_from_pool(const char *dir, const struct cidr *pool,
 	uint32_t size = pool->prefixlen >= 32 ? 1 : 1u << (32 - pool->prefixlen);
 	unsigned tried = 0, skipped = 0;
 	if (access(dir, W_OK | X_OK) < 0) {
-		snprintf(msg, len,
-		         "cannot use lease directory %s: %s; is it writable by this account (group "
-		         "%s)?",
-		         dir, strerror(errno), LEASE_GROUP);
+		err_fix(err_errno(e, errno, NULL, NULL, "cannot use lease directory %s", dir),
+		        "is it writable by this account (group %s)?", LEASE_GROUP);
 		return LEASE_ERROR;
 	}
 	for (uint32_t host = size - 2; host >= 1 && host < size; host--) {
@@ -125,10 +121,12 @@ enum lease_result lease_take_from_pool(const char *dir, const struct cidr *pool,
 			continue;
 		tried++;
 		enum take_fault fault;
-		enum lease_result r = take_one(dir, a, key, out, msg, len, &fault);
+		enum lease_result r = take_one(dir, a, key, out, e, &fault);
 		if (r == LEASE_ERROR && fault == FAULT_FILE) {
 			/* One bad file must not stop every connection of the pool. */
-			log_warn("key %s: %s; skipping that address", key, msg);
+			char msg[ERR_LINE_MAX];
+			log_warn("key %s: %s; skipping that address", key,
+			         err_format(e, msg, sizeof(msg)));
 			skipped++;
 			continue;
 		}
@@ -137,8 +135,8 @@ enum lease_result lease_take_from_pool(const char *dir, const struct cidr *pool,
 	}
 	char net[CIDR_STRLEN];
 	cidr_format(pool, net, sizeof(net));
-	snprintf(msg, len, "the pool %s is exhausted: all %u addresses it leases are in use%s", net,
-	         tried, skipped ? " or have unusable lease files (see the warnings)" : "");
+	err_set(e, NULL, NULL, "the pool %s is exhausted: all %u addresses it leases are in use%s",
+	        net, tried, skipped ? " or have unusable lease files (see the warnings)" : "");
 	return LEASE_BUSY;
 }
 

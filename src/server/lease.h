@@ -19,17 +19,18 @@
 /* The group of the lease directory: the accounts that run sshdial serve, and no other. */
 #define LEASE_GROUP "sshdial-serve"
 
+struct err;
 struct lease;
 
 enum lease_result {
 	LEASE_OK,
-	LEASE_BUSY,  /* held by another connection; the message names its key and pid */
-	LEASE_ERROR, /* the directory or file is unusable; the message says why */
+	LEASE_BUSY,  /* held by another connection; the error names its key */
+	LEASE_ERROR, /* the directory or file is unusable; the error says why */
 };
 
 /* Takes addr for key.  The lease's descriptor is inherited across exec. */
 enum lease_result lease_take(const char *dir, struct in_addr addr, const char *key,
-                             struct lease **out, char *msg, size_t len);
+                             struct lease **out, struct err *e);
 
 typedef bool lease_usable_fn(void *arg, struct in_addr a);
 /* Takes the highest free host address of pool for which usable() is true.  BUSY when
@@ -37,7 +38,7 @@ typedef bool lease_usable_fn(void *arg, struct in_addr a);
  * is skipped with a warning: it costs its address, not the pool. */
 enum lease_result lease_take_from_pool(const char *dir, const struct cidr *pool,
                                        lease_usable_fn *usable, void *arg, const char *key,
-                                       struct lease **out, char *msg, size_t len);
+                                       struct lease **out, struct err *e);
 
 struct in_addr lease_address(const struct lease *l);
 /* Closes the descriptor: the address is free once no process holds it any more. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "server/lease.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/self_exe.h"
 #include "lib/symlink_replace.h"
@@ -21,7 +22,7 @@
 static int make_link(const char *exe, const char *path)
 {
 	if (symlink_replace(exe, path) < 0) {
-		log_error("cannot create %s: %s", path, strerror(errno));
+		err_log_errno(errno, "cannot create %s", path);
 		return -1;
 	}
 	printf("%s -> %s\n", path, exe);
@@ -35,7 +36,7 @@ static int write_options(const char *name, bool noauth)
 	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
 	FILE *f = fopen(tmp, "we");
 	if (!f) {
-		log_error("cannot write %s: %s", tmp, strerror(errno));
+		err_log_errno(errno, "cannot write %s", tmp);
 		return -1;
 	}
 	fprintf(f,
@@ -49,7 +50,7 @@ static int write_options(const char *name, bool noauth)
 		fprintf(f, "# For keys with 'pap no': the ssh key alone authenticates them.\n"
 		           "noauth\n");
 	if (fchmod(fileno(f), 0644) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
-		log_error("cannot write %s: %s", path, strerror(errno));
+		err_log_errno(errno, "cannot write %s", path);
 		unlink(tmp);
 		return -1;
 	}
@@ -100,19 +101,19 @@ static int make_lease_dir(const char *dir)
 	if (slash && slash != parent) {
 		*slash = '\0';
 		if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
-			log_error("cannot create %s: %s", parent, strerror(errno));
+			err_log_errno(errno, "cannot create %s", parent);
 			return -1;
 		}
 	}
 	if (mkdir(dir, 0770) < 0 && errno != EEXIST) {
-		log_error("cannot create %s: %s", dir, strerror(errno));
+		err_log_errno(errno, "cannot create %s", dir);
 		return -1;
 	}
 	gid_t gid;
 	if (lease_group(&gid) < 0)
 		return -1;
 	if (chown(dir, 0, gid) < 0 || chmod(dir, 03770) < 0) {
-		log_error("cannot set the owner and mode of %s: %s", dir, strerror(errno));
+		err_log_errno(errno, "cannot set the owner and mode of %s", dir);
 		return -1;
 	}
 	printf("%s (leases, group %s)\n", dir, LEASE_GROUP);
@@ -127,7 +128,7 @@ int serve_install(const char *lease_dir)
 		return -1;
 	}
 	if (self_exe(exe, sizeof(exe)) < 0) {
-		log_error("cannot find the sshdial binary (/proc/self/exe): %s", strerror(errno));
+		err_log_errno(errno, "cannot find the sshdial binary (/proc/self/exe)");
 		return -1;
 	}
 	if (make_link(exe, SERVE_HOOK_IP_UP) < 0 || make_link(exe, SERVE_HOOK_IP_DOWN) < 0 ||

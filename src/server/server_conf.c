@@ -9,28 +9,7 @@
 #include "conf/keyword.h"
 #include "lib/lines.h"
 #include "lib/xalloc.h"
-
-enum skw {
-	SKW_LOCAL_ADDRESS,
-	SKW_POOL,
-	SKW_ECHO_INTERVAL,
-	SKW_ECHO_FAILURE,
-	SKW_LEASE_DIR,
-	SKW_LOG_FILE,
-	SKW_KEY,
-	SKW_ADDRESS,
-	SKW_ROUTE,
-	SKW_PAP,
-	SKW_MTU,
-	SKW_MRU,
-	SKW_DNS,
-	SKW_PROXYARP,
-	SKW_FORWARDING,
-	SKW_COUNT
-};
-
-/* Where a keyword may be given (struct keyword's places). */
-enum scope { IN_SERVER = 1, IN_KEY = 2, IN_LINE = 4, ANYWHERE = IN_SERVER | IN_KEY | IN_LINE };
+#include "server/server_conf_section.h"
 
 /* server.conf's keywords, as sshdial-server(5) lists them (tests/unit/test_docs.c). */
 static const struct keyword keywords[SKW_COUNT] = {
@@ -59,34 +38,6 @@ const struct kw_table *server_conf_keywords(void)
 {
 	return &table;
 }
-
-/* Settings given in one place: the server-wide part, a key section, or a key's line. */
-struct section {
-	char *name;
-	unsigned line;
-	unsigned given[SKW_COUNT]; /* the line of the first use, 0 when not given */
-	struct in_addr address;
-	unsigned mtu, mru;
-	unsigned dns_count;
-	struct in_addr dns[SERVER_DNS_MAX];
-	bool pap, proxyarp, forwarding;
-	struct kw_networks routes;
-};
-
-struct key_options {
-	struct section s;
-};
-
-struct server_conf {
-	char *file;
-	struct section server;
-	struct cidr pool;
-	struct in_addr local;
-	unsigned echo_interval, echo_failure;
-	char *lease_dir, *log_file;
-	struct section *keys;
-	size_t key_count;
-};
 
 struct server_conf_reader {
 	struct server_conf *c;
@@ -241,7 +192,7 @@ static const char *known_alias(const char *name)
 	return kw_closest(&table, name);
 }
 
-static void unknown_keyword(const struct kw_place *at, const char *name, bool line)
+void server_conf_unknown_keyword(const struct kw_place *at, const char *name, bool line)
 {
 	const char *instead = known_alias(name);
 	if (instead)
@@ -271,8 +222,8 @@ static bool check_scope(const struct kw_place *at, int k, unsigned scope)
 }
 
 /* Keyword k into section s (and, server-wide, into c).  False after an error. */
-static bool apply(struct server_conf *c, struct section *s, unsigned scope,
-                  const struct kw_place *at, int k, const char *value)
+bool server_conf_apply(struct server_conf *c, struct section *s, unsigned scope,
+                       const struct kw_place *at, int k, const char *value)
 {
 	size_t before = diag_count(at->d);
 	struct kw_value v;
@@ -283,7 +234,7 @@ static bool apply(struct server_conf *c, struct section *s, unsigned scope,
 
 /* ---- the reader ---- */
 
-static void section_free(struct section *s)
+void server_conf_section_free(struct section *s)
 {
 	free(s->name);
 	kw_networks_free(&s->routes);
@@ -293,9 +244,9 @@ void server_conf_free(struct server_conf *c)
 {
 	if (!c)
 		return;
-	section_free(&c->server);
+	server_conf_section_free(&c->server);
 	for (size_t i = 0; i < c->key_count; i++)
-		section_free(&c->keys[i]);
+		server_conf_section_free(&c->keys[i]);
 	free(c->keys);
 	free(c->file);
 	free(c->lease_dir);
@@ -315,7 +266,7 @@ struct server_conf_reader *server_conf_read_init(const char *file, struct diag *
 	return r;
 }
 
-static const struct section *find_key(const struct server_conf *c, const char *name)
+const struct section *server_conf_find_key(const struct server_conf *c, const char *name)
 {
 	for (size_t i = 0; i < c->key_count; i++)
 		if (strcmp(c->keys[i].name, name) == 0)
@@ -326,7 +277,7 @@ static const struct section *find_key(const struct server_conf *c, const char *n
 static void start_key(struct server_conf_reader *r, const struct kw_place *at, const char *name)
 {
 	struct server_conf *c = r->c;
-	const struct section *other = find_key(c, name);
+	const struct section *other = server_conf_find_key(c, name);
 	if (!server_key_name_valid(name)) {
 		kw_error(
 		    at,
@@ -349,13 +300,13 @@ void server_conf_read_line(struct server_conf_reader *r, const char *line, unsig
 	struct kw_line l;
 	int n = kw_read_line(&table, &at, line, &l);
 	if (n < 0)
-		unknown_keyword(&at, l.key, false);
+		server_conf_unknown_keyword(&at, l.key, false);
 	else if (n > 0 && l.k == SKW_KEY)
 		start_key(r, &at, l.value);
 	else if (n > 0 && c->key_count == 0)
-		apply(c, &c->server, IN_SERVER, &at, l.k, l.value);
+		server_conf_apply(c, &c->server, IN_SERVER, &at, l.k, l.value);
 	else if (n > 0)
-		apply(NULL, &c->keys[c->key_count - 1], IN_KEY, &at, l.k, l.value);
+		server_conf_apply(NULL, &c->keys[c->key_count - 1], IN_KEY, &at, l.k, l.value);
 	kw_line_free(&l);
 }
 
@@ -488,7 +439,7 @@ const char *server_conf_log_file(const struct server_conf *c)
 
 bool server_conf_has_key(const struct server_conf *c, const char *name)
 {
-	return find_key(c, name) != NULL;
+	return server_conf_find_key(c, name) != NULL;
 }
 
 bool server_conf_in_pool(const struct server_conf *c, struct in_addr a)
@@ -502,112 +453,4 @@ bool server_conf_address_fixed(const struct server_conf *c, struct in_addr a)
 		if (c->keys[i].given[SKW_ADDRESS] && c->keys[i].address.s_addr == a.s_addr)
 			return true;
 	return false;
-}
-
-/* ---- a key's authorized_keys options, and resolving ---- */
-
-struct key_options *key_options_new(void)
-{
-	return xcalloc(1, sizeof(struct key_options));
-}
-
-void key_options_free(struct key_options *o)
-{
-	if (!o)
-		return;
-	section_free(&o->s);
-	free(o);
-}
-
-bool key_options_add(struct key_options *o, const char *keyword, const char *value,
-                     const char *file, unsigned line, struct diag *d)
-{
-	const struct kw_place at = {d, file, line};
-	int k = kw_find(&table, keyword);
-	if (k >= 0)
-		return apply(NULL, &o->s, IN_LINE, &at, k, value);
-	unknown_keyword(&at, keyword, true);
-	return false;
-}
-
-static bool check_line_address(const struct section *s, const struct server_conf *c,
-                               const char *name, const struct kw_place *at)
-{
-	char a[INET_ADDRSTRLEN], pool[CIDR_STRLEN];
-	if (!s->given[SKW_ADDRESS])
-		return true;
-	inet_ntop(AF_INET, &s->address, a, sizeof(a));
-	cidr_format(&c->pool, pool, sizeof(pool));
-	if (!server_conf_in_pool(c, s->address)) {
-		kw_error(at, "address: %s is outside the pool %s of %s%s", a, pool, c->file,
-		         s->address.s_addr == c->local.s_addr ? " (it is the server's own address)"
-		                                              : "");
-		return false;
-	}
-	for (size_t i = 0; i < c->key_count; i++) {
-		const struct section *k = &c->keys[i];
-		if (k->given[SKW_ADDRESS] && k->address.s_addr == s->address.s_addr &&
-		    strcmp(k->name, name) != 0) {
-			kw_error(at, "address: %s is key '%s''s address in %s (line %u)", a,
-			         k->name, c->file, k->given[SKW_ADDRESS]);
-			return false;
-		}
-	}
-	return true;
-}
-
-bool key_options_check(const struct key_options *o, const struct server_conf *c, const char *name,
-                       const char *file, unsigned line, struct diag *d)
-{
-	const struct kw_place at = {d, file, line};
-	return check_line_address(&o->s, c, name, &at);
-}
-
-/* Copies what s gives over out. */
-static void overlay(struct key_settings *out, const struct section *s)
-{
-	if (s->given[SKW_ADDRESS]) {
-		out->has_address = true;
-		out->address = s->address;
-	}
-	if (s->given[SKW_MTU])
-		out->mtu = s->mtu;
-	if (s->given[SKW_MRU])
-		out->mru = s->mru;
-	if (s->given[SKW_DNS]) {
-		out->dns_count = s->dns_count;
-		memcpy(out->dns, s->dns, sizeof(out->dns));
-	}
-	if (s->given[SKW_PAP])
-		out->pap = s->pap;
-	if (s->given[SKW_PROXYARP])
-		out->proxyarp = s->proxyarp;
-	if (s->given[SKW_FORWARDING])
-		out->forwarding = s->forwarding;
-	if (s->given[SKW_ROUTE]) {
-		out->route_count = s->routes.count;
-		out->routes = s->routes.nets;
-	}
-}
-
-bool server_conf_resolve(const struct server_conf *c, const char *name,
-                         const struct key_options *line, const char *line_file, unsigned line_no,
-                         struct key_settings *out, struct diag *d)
-{
-	*out = (struct key_settings){0};
-	snprintf(out->name, sizeof(out->name), "%s", name);
-	overlay(out, &c->server);
-	if (line) {
-		const struct kw_place at = {d, line_file, line_no};
-		const struct section *own = find_key(c, name);
-		/* The section's address replaces the line's: no need to check the line's. */
-		if (!(own && own->given[SKW_ADDRESS]) &&
-		    !check_line_address(&line->s, c, name, &at))
-			return false;
-		overlay(out, &line->s);
-	}
-	const struct section *s = find_key(c, name);
-	if (s)
-		overlay(out, s);
-	return true;
 }

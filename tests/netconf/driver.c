@@ -9,6 +9,7 @@
 
 #include "lib/cidr.h"
 #include "net/journal.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/netconf.h"
 
@@ -160,6 +161,11 @@ int main(int argc, char **argv)
 			hold();
 		int rc = add_one(nc, ifname, argv[i]);
 		printf("%s %s\n", rc == 0 ? "added" : "failed", argv[i]);
+		const struct err *e = netconf_last_error(nc);
+		if (rc != 0 && e) { /* the failure as the value netconf keeps for its caller */
+			char line[ERR_LINE_MAX];
+			printf("error code=%d: %s\n", e->code, err_format(e, line, sizeof(line)));
+		}
 		failed += rc != 0;
 	}
 	printf("applied=%u\n", netconf_applied(nc));

@@ -13,10 +13,18 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 
+#include "lib/err.h"
 #include "server/lease.h"
 #include "tmpdir.h"
 
-static char msg[512];
+static struct err lerr;
+
+/* The last lease error, formatted as the server logs it. */
+static const char *msg(void)
+{
+	static char buf[ERR_LINE_MAX];
+	return err_format(&lerr, buf, sizeof(buf));
+}
 
 static struct in_addr addr(const char *s)
 {
@@ -44,21 +52,19 @@ static void test_fixed(void **state)
 	char *dir = tmpdir_new();
 	struct lease *a = NULL, *b = NULL;
 	char key[40];
-	assert_int_equal(lease_take(dir, addr("10.9.0.5"), "alice", &a, msg, sizeof(msg)),
-	                 LEASE_OK);
+	assert_int_equal(lease_take(dir, addr("10.9.0.5"), "alice", &a, &lerr), LEASE_OK);
 	assert_string_equal(str(lease_address(a)), "10.9.0.5");
 	assert_true(lease_held(dir, addr("10.9.0.5"), key, sizeof(key)));
 	assert_string_equal(key, "alice");
 	/* A second connection of the same address: refused, naming the holder. */
-	assert_int_equal(lease_take(dir, addr("10.9.0.5"), "alice", &b, msg, sizeof(msg)),
-	                 LEASE_BUSY);
+	assert_int_equal(lease_take(dir, addr("10.9.0.5"), "alice", &b, &lerr), LEASE_BUSY);
 	char expected[128];
 	snprintf(expected, sizeof(expected), "address 10.9.0.5 is in use by key alice %d",
 	         (int)getpid());
-	assert_string_equal(msg, expected);
+	assert_string_equal(msg(), expected);
 	lease_release(a);
 	assert_false(lease_held(dir, addr("10.9.0.5"), key, sizeof(key)));
-	assert_int_equal(lease_take(dir, addr("10.9.0.5"), "bob", &b, msg, sizeof(msg)), LEASE_OK);
+	assert_int_equal(lease_take(dir, addr("10.9.0.5"), "bob", &b, &lerr), LEASE_OK);
 	assert_true(lease_held(dir, addr("10.9.0.5"), key, sizeof(key)));
 	assert_string_equal(key, "bob");
 	lease_release(b);
@@ -75,21 +81,19 @@ static void test_pool(void **state)
 	/* Highest first, skipping what is not usable: .6, .4, .3, .2, then none. */
 	const char *expected[] = {"10.9.0.6", "10.9.0.4", "10.9.0.3", "10.9.0.2"};
 	for (int i = 0; i < 4; i++) {
-		assert_int_equal(
-		    lease_take_from_pool(dir, &pool, usable, NULL, "k", &l[i], msg, sizeof(msg)),
-		    LEASE_OK);
+		assert_int_equal(lease_take_from_pool(dir, &pool, usable, NULL, "k", &l[i], &lerr),
+		                 LEASE_OK);
 		assert_string_equal(str(lease_address(l[i])), expected[i]);
 	}
 	struct lease *none = NULL;
-	assert_int_equal(
-	    lease_take_from_pool(dir, &pool, usable, NULL, "k", &none, msg, sizeof(msg)),
-	    LEASE_BUSY);
-	assert_string_equal(msg, "the pool 10.9.0.0/29 is exhausted: all 4 addresses it leases "
-	                         "are in use");
+	assert_int_equal(lease_take_from_pool(dir, &pool, usable, NULL, "k", &none, &lerr),
+	                 LEASE_BUSY);
+	assert_string_equal(msg(), "the pool 10.9.0.0/29 is exhausted: all 4 addresses it leases "
+	                           "are in use");
 	/* A lease given back is the next one taken. */
 	lease_release(l[2]);
-	assert_int_equal(
-	    lease_take_from_pool(dir, &pool, usable, NULL, "k", &l[2], msg, sizeof(msg)), LEASE_OK);
+	assert_int_equal(lease_take_from_pool(dir, &pool, usable, NULL, "k", &l[2], &lerr),
+	                 LEASE_OK);
 	assert_string_equal(str(lease_address(l[2])), "10.9.0.3");
 	for (int i = 0; i < 4; i++)
 		lease_release(l[i]);
@@ -107,8 +111,8 @@ static void test_crash_frees(void **state)
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL); /* not left behind by a failed assert */
 		struct lease *l;
-		char m[256];
-		if (lease_take(dir, addr("10.9.0.2"), "crash", &l, m, sizeof(m)) != LEASE_OK)
+		struct err m;
+		if (lease_take(dir, addr("10.9.0.2"), "crash", &l, &m) != LEASE_OK)
 			_exit(1);
 		(void)!write(ready[1], "x", 1);
 		pause();
@@ -121,7 +125,7 @@ static void test_crash_frees(void **state)
 	waitpid(pid, NULL, 0);
 	assert_false(lease_held(dir, addr("10.9.0.2"), NULL, 0));
 	struct lease *l;
-	assert_int_equal(lease_take(dir, addr("10.9.0.2"), "next", &l, msg, sizeof(msg)), LEASE_OK);
+	assert_int_equal(lease_take(dir, addr("10.9.0.2"), "next", &l, &lerr), LEASE_OK);
 	lease_release(l);
 	close(ready[0]);
 	close(ready[1]);
@@ -132,21 +136,21 @@ static void test_no_directory(void **state)
 {
 	(void)state;
 	struct lease *l = NULL;
-	assert_int_equal(
-	    lease_take("/nonexistent/leases", addr("10.9.0.2"), "k", &l, msg, sizeof(msg)),
-	    LEASE_ERROR);
-	assert_string_equal(msg,
+	assert_int_equal(lease_take("/nonexistent/leases", addr("10.9.0.2"), "k", &l, &lerr),
+	                 LEASE_ERROR);
+	assert_string_equal(msg(),
 	                    "cannot open lease file /nonexistent/leases/10.9.0.2: No such file "
 	                    "or directory; is /nonexistent/leases writable by this account "
 	                    "(group sshdial-serve)?");
 	struct cidr pool;
 	assert_true(cidr_parse("10.9.0.0/29", &pool));
-	assert_int_equal(lease_take_from_pool("/nonexistent/leases", &pool, usable, NULL, "k", &l,
-	                                      msg, sizeof(msg)),
-	                 LEASE_ERROR);
-	assert_string_equal(msg, "cannot use lease directory /nonexistent/leases: No such file or "
-	                         "directory; is it writable by this account (group "
-	                         "sshdial-serve)?");
+	assert_int_equal(
+	    lease_take_from_pool("/nonexistent/leases", &pool, usable, NULL, "k", &l, &lerr),
+	    LEASE_ERROR);
+	assert_string_equal(msg(),
+	                    "cannot use lease directory /nonexistent/leases: No such file or "
+	                    "directory; is it writable by this account (group "
+	                    "sshdial-serve)?");
 	assert_false(lease_held("/nonexistent/leases", addr("10.9.0.2"), NULL, 0));
 }
 
@@ -163,15 +167,14 @@ static void test_pool_skips_bad_files(void **state)
 	struct cidr pool;
 	assert_true(cidr_parse("10.9.0.0/29", &pool));
 	struct lease *l = NULL;
-	assert_int_equal(lease_take_from_pool(dir, &pool, usable, NULL, "k", &l, msg, sizeof(msg)),
-	                 LEASE_OK);
+	assert_int_equal(lease_take_from_pool(dir, &pool, usable, NULL, "k", &l, &lerr), LEASE_OK);
 	assert_string_equal(str(lease_address(l)), "10.9.0.3");
 	lease_release(l);
 	/* Alone, such an address is refused with the reason. */
-	assert_int_equal(lease_take(dir, addr("10.9.0.6"), "k", &l, msg, sizeof(msg)), LEASE_ERROR);
+	assert_int_equal(lease_take(dir, addr("10.9.0.6"), "k", &l, &lerr), LEASE_ERROR);
 	snprintf(path, sizeof(path), "lease file %s/10.9.0.6 is not a regular file; remove it",
 	         dir);
-	assert_string_equal(msg, path);
+	assert_string_equal(msg(), path);
 	tmpdir_remove(dir);
 }
 
@@ -204,7 +207,7 @@ static void test_holder_from_lock(void **state)
 	assert_int_equal(lease_holder_pid(dir, addr("10.9.0.2"), key, sizeof(key)), 0);
 	/* A lease taken here: held by this process. */
 	struct lease *l;
-	assert_int_equal(lease_take(dir, addr("10.9.0.3"), "home", &l, msg, sizeof(msg)), LEASE_OK);
+	assert_int_equal(lease_take(dir, addr("10.9.0.3"), "home", &l, &lerr), LEASE_OK);
 	assert_int_equal(lease_holder_pid(dir, addr("10.9.0.3"), key, sizeof(key)), getpid());
 	assert_string_equal(key, "home");
 	lease_release(l);
