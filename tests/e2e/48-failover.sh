@@ -45,7 +45,11 @@ echo "$SECOND_IP $host_key" >"$only_second" && chown dialer:dialer "$only_second
 in_srv ip addr add 10.99.0.1/24 dev lo
 
 # client_addr: the client's address on its ppp device (empty when none).
-client_addr() { ip -n "$E2E_CLI" -4 -o addr show type ppp 2>/dev/null | awk '{ print $4 }' | head -n1; }
+client_addr() {
+	local dev
+	dev=$(ppp_dev)
+	[ -z "$dev" ] || ip -n "$E2E_CLI" -4 -o addr show dev "$dev" | awk '{ print $4 }' | head -n1
+}
 # ssh_peer: the address ssh is connected to (port 22) in the client namespace.
 ssh_peer() { ss -N "$E2E_CLI" -Htn state established '( dport = :22 )' | awk '{ print $4 }' | head -n1; }
 # status_line: SIGUSR1, then the newest status line.
