@@ -2,6 +2,9 @@
 PREFIX    ?= /usr/local
 SBINDIR   ?= $(PREFIX)/sbin
 MANDIR    ?= $(PREFIX)/share/man
+EXAMPLESDIR ?= $(PREFIX)/share/doc/sshdial/examples
+# The example configuration under peers/ (peers/README says what each is).
+EXAMPLES  := peers/README peers/office peers/two-servers peers/classic peers/server.conf
 SYSCONFDIR ?= /etc
 
 CC        ?= cc
@@ -59,6 +62,11 @@ $(B)/tests/netconf-driver: tests/netconf/driver.c $(B)/libsshdial.a | $(B)/tests
 netconf-test: $(B)/tests/netconf-driver
 	tests/netconf/run
 
+# `sshdial check` on every example of peers/, installed where a user would put it (root).
+.PHONY: examples
+examples: $(B)/sshdial
+	tests/examples/run
+
 $(B)/tests:
 	$(Q)mkdir -p $@
 
@@ -108,6 +116,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) netconf-test
+	$(MAKE) examples
 	$(MAKE) e2e
 
 demo: deps
@@ -138,15 +147,18 @@ format:
 
 install: $(B)/sshdial
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(SYSCONFDIR)/sshdial/peers
+		$(DESTDIR)$(SYSCONFDIR)/sshdial/peers $(DESTDIR)$(EXAMPLESDIR)
 	install -m 0755 $(B)/sshdial $(DESTDIR)$(SBINDIR)/sshdial
 	install -m 0644 docs/sshdial.8 $(DESTDIR)$(MANDIR)/man8/sshdial.8
 	install -m 0644 docs/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-peer.5
 	install -m 0644 docs/sshdial-server.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
+	install -m 0644 $(EXAMPLES) $(DESTDIR)$(EXAMPLESDIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sshdial $(DESTDIR)$(MANDIR)/man8/sshdial.8 \
 		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
+	rm -f $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(notdir $(EXAMPLES)))
+	-rmdir $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(PREFIX)/share/doc/sshdial 2>/dev/null
 
 clean:
 	rm -rf $(B) $(FUZZ_B)

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "conf/config_host.h"
 #include "conf/config_peer.h"
 #include "conf/keyword.h"
 #include "conf/pppd_options.h"
@@ -17,6 +18,7 @@
 enum peer_keyword {
 	PK_HOST,
 	PK_PORT,
+	PK_HOST_ORDER,
 	PK_SSH_USER,
 	PK_IDENTITY,
 	PK_KNOWN_HOSTS,
@@ -49,8 +51,9 @@ struct config_reader {
 
 /* The peer file's keywords, as sshdial-peer(5) lists them (tests/unit/test_docs.c). */
 static const struct keyword keywords[PK_COUNT] = {
-    [PK_HOST] = {"host", KW_NAME, "host NAME"},
+    [PK_HOST] = {"host", KW_TEXT, "host NAME [PORT]", KW_REPEATS | KW_REST_OF_LINE},
     [PK_PORT] = {"port", KW_PORT, "port N"},
+    [PK_HOST_ORDER] = {"host-order", KW_TEXT, "host-order in-order|random"},
     [PK_SSH_USER] = {"ssh-user", KW_NAME, "ssh-user NAME"},
     [PK_IDENTITY] = {"identity", KW_PATH, "identity PATH", KW_TILDE},
     [PK_KNOWN_HOSTS] = {"known-hosts", KW_PATH, "known-hosts PATH", KW_TILDE},
@@ -146,22 +149,17 @@ static void check_secret_file(const struct kw_place *at, int k, const char *path
 		         keywords[k].name, path, (unsigned)(st.st_mode & 07777), path);
 }
 
-/* The longest DNS name, as ssh resolves it. */
-#define MAX_HOST 253
-
+/* One server per line, "NAME [PORT]" (config_host.c). */
 static void set_host(struct config_reader *r, int k, const struct kw_place *at,
                      const struct kw_value *v)
 {
-	(void)k;
-	const char *at_sign = strrchr(v->text, '@');
-	if (strlen(v->text) > MAX_HOST)
-		kw_error(at, "host: the name is %zu bytes long; a host name has at most %d",
-		         strlen(v->text), MAX_HOST);
-	else if (at_sign)
-		kw_error(at, "host: '%s' contains '@'; write 'ssh-user %.*s' and 'host %s'",
-		         v->text, (int)(at_sign - v->text), v->text, at_sign + 1);
-	else
-		replace(&r->peer->host, v->text);
+	config_host_add(r->peer, at, v->text, keywords[k].usage);
+}
+
+static void set_host_order(struct config_reader *r, int k, const struct kw_place *at,
+                           const struct kw_value *v)
+{
+	config_host_order(r->peer, at, v->text, keywords[k].usage);
 }
 
 /* sshdial sets these on every ssh command line; ssh takes the first value it is given,
@@ -301,6 +299,7 @@ static const struct {
 } setters[PK_COUNT] = {
     [PK_HOST] = {set_host},
     [PK_PORT] = {set_number, offsetof(struct peer, port)},
+    [PK_HOST_ORDER] = {set_host_order},
     [PK_SSH_USER] = {set_string, offsetof(struct peer, ssh_user)},
     [PK_IDENTITY] = {set_string, offsetof(struct peer, identity)},
     [PK_KNOWN_HOSTS] = {set_string, offsetof(struct peer, known_hosts)},
@@ -431,7 +430,7 @@ void config_read_line(struct config_reader *r, const char *line, unsigned lineno
 static void check_pty_conflicts(struct config_reader *r)
 {
 	static const enum peer_keyword ssh_only[] = {
-	    PK_HOST,        PK_PORT,       PK_SSH_USER,       PK_IDENTITY,
+	    PK_HOST,        PK_PORT,       PK_HOST_ORDER,     PK_SSH_USER,  PK_IDENTITY,
 	    PK_KNOWN_HOSTS, PK_SSH_OPTION, PK_REMOTE_COMMAND, PK_LOCAL_USER};
 	for (size_t i = 0; i < sizeof(ssh_only) / sizeof(ssh_only[0]); i++) {
 		enum peer_keyword k = ssh_only[i];

@@ -71,8 +71,16 @@ enum secret_source {
 
 const char *peer_name(const struct peer *p);
 const char *peer_file(const struct peer *p);
-const char *peer_host(const struct peer *p);               /* NULL if pty is used instead */
-unsigned peer_port(const struct peer *p);                  /* 0: ssh's default */
+const char *peer_host(const struct peer *p); /* NULL if pty is used instead */
+unsigned peer_port(const struct peer *p);    /* 0: ssh's default */
+/* The servers of the 'host' lines, in the file's order (0 when pty is used): a link dials
+ * one per attempt and moves to the next when an attempt fails or the link dies. */
+#define PEER_SERVERS_MAX 16
+size_t peer_server_count(const struct peer *p);
+const char *peer_server_host(const struct peer *p, size_t i);
+/* The server's own port ('host NAME PORT'), else the peer's 'port'; 0: ssh's default. */
+unsigned peer_server_port(const struct peer *p, size_t i);
+bool peer_host_random(const struct peer *p);               /* host-order random */
 const char *peer_ssh_user(const struct peer *p);           /* NULL: ssh's default */
 const char *peer_identity(const struct peer *p);           /* NULL: ssh's default */
 const char *peer_known_hosts(const struct peer *p);        /* NULL: ssh's default */

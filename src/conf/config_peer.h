@@ -6,11 +6,21 @@
 #include "conf/config.h"
 #include "conf/keyword.h"
 
+/* One 'host' line: a server's name and its own port (0: the peer's 'port'). */
+struct peer_server {
+	char *name;
+	unsigned port;
+	unsigned line;
+};
+
 struct peer {
 	char *name;
 	char *file;
-	char *host;
+	char *host; /* the first server's name: peer_host */
 	unsigned port;
+	struct peer_server *servers; /* every 'host' line, in the file's order */
+	size_t server_count;
+	bool host_random;
 	char *ssh_user;
 	char *identity;
 	char *known_hosts;

@@ -14,6 +14,9 @@ void peer_free(struct peer *p)
 	                   p->remotename};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
 		free(strings[i]);
+	for (size_t i = 0; i < p->server_count; i++)
+		free(p->servers[i].name);
+	free(p->servers);
 	strv_free(p->ssh_options);
 	strv_free(p->pppd_options);
 	kw_networks_free(&p->routes);
@@ -38,6 +41,28 @@ const char *peer_host(const struct peer *p)
 unsigned peer_port(const struct peer *p)
 {
 	return p->port;
+}
+
+size_t peer_server_count(const struct peer *p)
+{
+	return p->server_count;
+}
+
+const char *peer_server_host(const struct peer *p, size_t i)
+{
+	return i < p->server_count ? p->servers[i].name : NULL;
+}
+
+unsigned peer_server_port(const struct peer *p, size_t i)
+{
+	if (i < p->server_count && p->servers[i].port)
+		return p->servers[i].port;
+	return p->port;
+}
+
+bool peer_host_random(const struct peer *p)
+{
+	return p->host_random;
 }
 
 const char *peer_ssh_user(const struct peer *p)

@@ -222,15 +222,15 @@ static void ssh_drop_privileges(const struct ssh_identity *id, int report)
 		exec_failed(report, "cannot set the parent-death signal");
 }
 
-static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int master, int err,
-                       char *why, size_t len)
+static pid_t spawn_ssh(const struct peer *p, size_t server, const struct ssh_identity *id,
+                       int master, int err, char *why, size_t len)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
 		return -1;
 	}
-	struct strv *argv = ssh_argv_build(p);
+	struct strv *argv = ssh_argv_build_server(p, server);
 	char env_home[300], env_user[80], env_logname[80];
 	snprintf(env_home, sizeof(env_home), "HOME=%s", id->home);
 	snprintf(env_user, sizeof(env_user), "USER=%s", id->name);
@@ -410,7 +410,7 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
 	if (!d->proc[DIAL_PPPD])
 		goto fail; /* child_watch said why */
-	pid_t ssh = spawn_ssh(p, &id, master, errp[1], why, sizeof(why));
+	pid_t ssh = spawn_ssh(p, hooks->server, &id, master, errp[1], why, sizeof(why));
 	if (ssh < 0) {
 		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start %s",
 		                          peer_pty_command(p) ? "the pty command" : "ssh"),

@@ -22,6 +22,7 @@ struct dial_ops {
 struct dial_hooks {
 	const char *ip_up;
 	const char *ip_down;
+	size_t server; /* which of the peer's servers ssh connects to (peer_server_host) */
 };
 
 struct dial;

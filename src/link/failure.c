@@ -124,7 +124,7 @@ void failure_from_ssh_line(struct failure *f, const char *line)
 static void ssh_own_verdict(struct failure *f, const struct peer *p)
 {
 	const struct failure_ssh_notes *n = &f->ssh;
-	const char *host = or_default(peer_host(p), "the server");
+	const char *host = or_default(f->host ? f->host : peer_host(p), "the server");
 	const char *known = or_default(peer_known_hosts(p), "the local user's known_hosts");
 
 	if (strcmp(n->last, SSH_HOSTKEY_FAILED) == 0 && n->hostkey_changed) {
@@ -201,7 +201,7 @@ static void server_cannot_run(struct failure *f, const struct peer *p, int code)
 	         "fix the command=\"...\" option of this key's line in the authorized_keys of "
 	         "%s on %s%s%s",
 	         or_default(peer_ssh_user(p), "the ssh-user"),
-	         or_default(peer_host(p), "the server"),
+	         or_default(f->host ? f->host : peer_host(p), "the server"),
 	         peer_remote_command(p) ? ", or remote-command in " : "",
 	         peer_remote_command(p) ? peer_file(p) : "");
 	if (file)

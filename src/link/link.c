@@ -56,6 +56,13 @@ struct link {
 	struct netwatch *watch;
 	struct resolve *resolving; /* the ssh server's name, for the route watch */
 	struct err last_error;     /* the last attempt's failure, or why dialing could not start */
+	/* The servers ('host' lines; none with pty): tried in this order, from pos. */
+	size_t nservers;
+	size_t *order;
+	size_t pos;
+	unsigned *permanent;    /* permanent failures of each server, by peer index */
+	unsigned failed_in_row; /* attempts ended since the link was last up */
+	size_t watched;         /* the server the path watch is for */
 };
 
 static const char *const state_names[] = {
@@ -72,6 +79,50 @@ const char *link_state_name(enum link_state s)
 enum link_state link_state(const struct link *l)
 {
 	return l->state;
+}
+
+/* The peer's index of the server this attempt dials (or the next one will). */
+static size_t server_index(const struct link *l)
+{
+	return l->nservers ? l->order[l->pos] : 0;
+}
+
+const char *link_server(const struct link *l)
+{
+	return l->nservers ? peer_server_host(l->peer, server_index(l)) : NULL;
+}
+
+static size_t usable_servers(const struct link *l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->nservers; i++)
+		n += l->permanent[i] == 0;
+	return n;
+}
+
+/* After an attempt ends: the next server in the order that has not failed permanently. */
+static void next_server(struct link *l)
+{
+	for (size_t i = 0; i < l->nservers; i++) {
+		l->pos = (l->pos + 1) % l->nservers;
+		if (l->permanent[l->order[l->pos]] == 0)
+			return;
+	}
+}
+
+/* A permanent failure met on one of several servers (its host key, its accounts, its
+ * pppd) gives up that server alone, as long as another is left. */
+static bool give_up_server(struct link *l)
+{
+	if (l->failure.cls != FAILURE_PERMANENT || l->nservers < 2)
+		return false;
+	l->permanent[server_index(l)]++;
+	if (usable_servers(l) == 0)
+		return false;
+	log_error("%s: %s: %s; not dialing this server again, %zu other%s left", peer_name(l->peer),
+	          link_server(l), l->failure.reason, usable_servers(l),
+	          usable_servers(l) == 1 ? "" : "s");
+	return true;
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -172,6 +223,8 @@ static void undo_network(struct link *l)
 		         failed ? " (some could not be removed, see above)" : "");
 }
 
+static void link_unwatch_path(struct link *l);
+
 static void attempt_ended(struct link *l)
 {
 	event_timer_cancel_all(l->loop, l);
@@ -189,13 +242,22 @@ static void attempt_ended(struct link *l)
 		l->done(l->arg, FAILURE_NONE);
 		return;
 	}
-	if (l->failure.cls > FAILURE_TRANSIENT) {
+	bool server_given_up = give_up_server(l);
+	if (l->failure.cls > FAILURE_TRANSIENT && !server_given_up) {
 		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
 		link_set_state(l, LINK_FAILED);
 		l->done(l->arg, l->failure.cls);
 		return;
 	}
-	unsigned delay = l->redial_now ? 0 : backoff_next(&l->backoff);
+	/* Each failure moves to the next server at once; once every server has failed in a
+	 * row, the backoff paces the next round. */
+	l->failed_in_row++;
+	next_server(l);
+	if (l->watched != server_index(l))
+		link_unwatch_path(l);
+	size_t usable = usable_servers(l);
+	bool round_left = usable > 1 && l->failed_in_row % usable != 0;
+	unsigned delay = l->redial_now || round_left ? 0 : backoff_next(&l->backoff);
 	l->redial_now = false;
 	const char *why = l->failure.cls ? l->failure.reason : "ssh and pppd ended";
 	if (delay)
@@ -264,7 +326,7 @@ static const struct dial_ops link_dial_ops = {.line = on_line, .exited = on_exit
 static void on_path_changed(void *arg, const struct net_path *before, const struct net_path *after)
 {
 	struct link *l = arg;
-	const char *host = peer_host(l->peer);
+	const char *host = peer_server_host(l->peer, l->watched);
 	char was[NET_PATH_STRLEN], now[NET_PATH_STRLEN];
 	net_path_format(before, was, sizeof(was));
 	net_path_format(after, now, sizeof(now));
@@ -303,7 +365,7 @@ static void on_resolved(void *arg, const struct resolve_result *r)
 	if (l->watch) {
 		char path[NET_PATH_STRLEN];
 		net_path_format(netwatch_path(l->watch), path, sizeof(path));
-		log_debug("%s: path to %s: %s", peer_name(l->peer), peer_host(l->peer), path);
+		log_debug("%s: path to %s: %s", peer_name(l->peer), link_server(l), path);
 	}
 }
 
@@ -311,25 +373,36 @@ static void on_resolved(void *arg, const struct resolve_result *r)
  * any other link of the process. */
 static void link_watch_path(struct link *l)
 {
-	if (l->watch || l->resolving || !peer_host(l->peer))
+	if (l->watch || l->resolving || !link_server(l))
 		return;
-	l->resolving =
-	    resolve_start(l->loop, peer_host(l->peer), RESOLVE_TIMEOUT_MS, on_resolved, l);
+	l->watched = server_index(l);
+	l->resolving = resolve_start(l->loop, link_server(l), RESOLVE_TIMEOUT_MS, on_resolved, l);
+}
+
+/* The link moves to another server: the path to watch is the one to that server. */
+static void link_unwatch_path(struct link *l)
+{
+	resolve_cancel(l->resolving);
+	l->resolving = NULL;
+	netwatch_free(l->watch);
+	l->watch = NULL;
 }
 
 static void link_dial(struct link *l)
 {
 	const struct dial_hooks hooks = {.ip_up = rundir_hook(HOOK_IP_UP),
-	                                 .ip_down = rundir_hook(HOOK_IP_DOWN)};
+	                                 .ip_down = rundir_hook(HOOK_IP_DOWN),
+	                                 .server = server_index(l)};
 	enum failure_class status;
 
 	link_watch_path(l);
 	failure_clear(&l->failure);
+	l->failure.host = link_server(l);
 	l->came_up = false;
 	l->attempts++;
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
 	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
-	         peer_host(l->peer) ? peer_host(l->peer) : "with the pty command", l->attempts);
+	         link_server(l) ? link_server(l) : "with the pty command", l->attempts);
 	struct err e;
 	err_clear(&e);
 	l->dial = dial_start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status, &e);
@@ -346,6 +419,34 @@ static void link_dial(struct link *l)
 	event_timer_set(l->loop, DIAL_TIMEOUT_MS, on_dial_timeout, l);
 }
 
+/* The order the servers are tried in: the file's, or with host-order random one shuffled
+ * once for the link's life, as OpenVPN's remote-random does. */
+static int servers_init(struct link *l, uint32_t seed)
+{
+	l->nservers = peer_server_count(l->peer);
+	if (!l->nservers)
+		return 0;
+	l->order = calloc(l->nservers, sizeof(*l->order));
+	l->permanent = calloc(l->nservers, sizeof(*l->permanent));
+	if (!l->order || !l->permanent) {
+		free(l->order);
+		free(l->permanent);
+		return -1;
+	}
+	for (size_t i = 0; i < l->nservers; i++)
+		l->order[i] = i;
+	for (size_t i = l->nservers - 1; peer_host_random(l->peer) && i > 0; i--) {
+		seed ^= seed << 13; /* xorshift32 */
+		seed ^= seed >> 17;
+		seed ^= seed << 5;
+		size_t j = seed % (i + 1);
+		size_t t = l->order[i];
+		l->order[i] = l->order[j];
+		l->order[j] = t;
+	}
+	return 0;
+}
+
 struct link *link_new(struct event_loop *loop, const struct peer *peer, struct netconf *nc,
                       link_done_fn done, void *arg)
 {
@@ -355,8 +456,12 @@ struct link *link_new(struct event_loop *loop, const struct peer *peer, struct n
 	*l = (struct link){.loop = loop, .peer = peer, .nc = nc, .done = done, .arg = arg};
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	backoff_init(&l->backoff, BACKOFF_BASE_MS, BACKOFF_CAP_MS,
-	             (uint32_t)ts.tv_nsec ^ (uint32_t)getpid());
+	uint32_t seed = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid();
+	backoff_init(&l->backoff, BACKOFF_BASE_MS, BACKOFF_CAP_MS, seed);
+	if (servers_init(l, seed) < 0) {
+		free(l);
+		return NULL;
+	}
 	return l;
 }
 
@@ -369,6 +474,8 @@ void link_free(struct link *l)
 	resolve_cancel(l->resolving);
 	netwatch_free(l->watch);
 	dial_free(l->dial);
+	free(l->order);
+	free(l->permanent);
 	free(l);
 }
 
@@ -419,6 +526,7 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	}
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
+	l->failed_in_row = 0;
 	if (peer_health(l->peer))
 		l->health = health_start(l->loop, peer_name(l->peer), ev->ifname, ev->remote,
 		                         peer_health_interval_ms(l->peer),
@@ -468,8 +576,11 @@ void link_log_status(const struct link *l)
 	char uptime[32] = "-";
 	if (l->state == LINK_UP)
 		snprintf(uptime, sizeof(uptime), "%.0f s", seconds_since(&l->up_since));
-	log_info("%s: status: state %s, attempts %u, uptime %s, last failure: %s",
-	         peer_name(l->peer), state_names[l->state], l->attempts, uptime,
+	char server[300] = "";
+	if (link_server(l))
+		snprintf(server, sizeof(server), ", server %s", link_server(l));
+	log_info("%s: status: state %s%s, attempts %u, uptime %s, last failure: %s",
+	         peer_name(l->peer), state_names[l->state], server, l->attempts, uptime,
 	         err_is_set(&l->last_error) ? l->last_error.what : "none");
 }
 

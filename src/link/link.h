@@ -41,7 +41,11 @@ void link_stop(struct link *l);
 int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
                     size_t len);
 enum link_state link_state(const struct link *l);
-/* One log line: state, attempts, uptime, the last failure's reason. */
+/* The server the link is dialing or up on, or will dial next while backing off ('host'
+ * of the peer file; the link moves to the next one when an attempt fails or the link
+ * dies).  NULL for a peer with a pty command.  Owned by the peer. */
+const char *link_server(const struct link *l);
+/* One log line: state, the server, attempts, uptime, the last failure's reason. */
 void link_log_status(const struct link *l);
 const char *link_state_name(enum link_state s);
 /* The last failure: of the last attempt that failed (what link_log_status calls the last

@@ -17,6 +17,11 @@ static const char *const ssh_defaults[] = {
 
 struct strv *ssh_argv_build(const struct peer *p)
 {
+	return ssh_argv_build_server(p, 0);
+}
+
+struct strv *ssh_argv_build_server(const struct peer *p, size_t server)
+{
 	struct strv *v = strv_new();
 
 	if (peer_pty_command(p)) {
@@ -52,16 +57,16 @@ struct strv *ssh_argv_build(const struct peer *p)
 		strv_push(v, "-o");
 		strv_push(v, ssh_defaults[i]);
 	}
-	if (peer_port(p)) {
+	if (peer_server_port(p, server)) {
 		strv_push(v, "-p");
-		strv_pushf(v, "%u", peer_port(p));
+		strv_pushf(v, "%u", peer_server_port(p, server));
 	}
 	if (peer_ssh_user(p)) {
 		strv_push(v, "-l");
 		strv_push(v, peer_ssh_user(p));
 	}
 	strv_push(v, "--");
-	strv_push(v, peer_host(p));
+	strv_push(v, peer_server_host(p, server));
 	if (peer_remote_command(p))
 		strv_push(v, peer_remote_command(p));
 	return v;

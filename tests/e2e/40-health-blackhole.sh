@@ -57,7 +57,7 @@ kill -USR1 "$CALL_PID"
 call_wait_count 1 ': status: state ' 10 || fail "no status line after SIGUSR1"
 status=$(grep -E ': status: state ' "$CALL_LOG" | tail -n1)
 note "${status#sshdial: }"
-assert_match "$status" ": status: state up, attempts $(call_attempts), uptime [0-9]+ s, last failure: " \
+assert_match "$status" ": status: state up, server $E2E_SERVER_IP, attempts $(call_attempts), uptime [0-9]+ s, last failure: " \
 	"the status line"
 last_down=$(grep -E "$LINK_DOWN_RE" "$CALL_LOG" | tail -n1 | sed -E "s/^.*$LINK_DOWN_RE//; s/; dialing again.*$//")
 assert_eq "${status#*, last failure: }" "$last_down" "the status line's last failure (the last 'link down' reason)"

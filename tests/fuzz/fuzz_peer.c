@@ -22,6 +22,19 @@ static void use_peer(const struct peer *p)
 	for (size_t i = 0; i < peer_route_count(p); i++)
 		cidr_format(peer_route(p, i), buf, sizeof(buf));
 	struct strv *ssh = ssh_argv_build(p);
+	/* Each server's command line has "-- HOST": a host never reaches ssh as an option,
+	 * and is the one the peer file gave. */
+	for (size_t i = 0; i < peer_server_count(p); i++) {
+		struct strv *v = ssh_argv_build_server(p, i);
+		const char *host = peer_server_host(p, i);
+		size_t at = 0;
+		while (at < strv_len(v) && strcmp(strv_get(v, at), "--") != 0)
+			at++;
+		if (at + 1 >= strv_len(v) || strcmp(strv_get(v, at + 1), host) != 0 ||
+		    host[0] == '-' || peer_server_port(p, i) > 65535)
+			abort();
+		strv_free(v);
+	}
 	const struct pppd_params params = {.tty = "/dev/pts/7",
 	                                   .passwordfd = 3,
 	                                   .logfd = 4,

@@ -76,6 +76,24 @@ static void ssh_full(void **state)
 	peer_free(p);
 }
 
+/* Each server of a peer with several: its own name, its own port or the peer's. */
+static void ssh_each_server(void **state)
+{
+	(void)state;
+	const char *lines[] = {"host gw1.example.net", "host 2001:db8::7 2222", "port 443",
+	                       "local-user alice", NULL};
+	struct peer *p = peer_from(lines);
+	const char *tails[] = {"-p 443 -- gw1.example.net", "-p 2222 -- 2001:db8::7"};
+	for (size_t i = 0; i < 2; i++) {
+		struct strv *v = ssh_argv_build_server(p, i);
+		const char *line = joined(v);
+		assert_string_equal(line + strlen(line) - strlen(tails[i]), tails[i]);
+		assert_int_equal(index_of(v, "--"), (ssize_t)strv_len(v) - 2);
+		strv_free(v);
+	}
+	peer_free(p);
+}
+
 static void ssh_minimal_with_remote_command(void **state)
 {
 	(void)state;
@@ -159,6 +177,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(ssh_full),
+	    cmocka_unit_test(ssh_each_server),
 	    cmocka_unit_test(ssh_minimal_with_remote_command),
 	    cmocka_unit_test(pty_command_runs_through_sh),
 	    cmocka_unit_test(pppd_full),

@@ -202,9 +202,65 @@ static void test_port(void **state)
 static void test_given_twice(void **state)
 {
 	(void)state;
-	assert_error("local-user alice\n\nhost a\nhost b",
-	             "office:4: host: given twice (first at line 3)");
+	assert_error(BASE "\nport 1\nport 2", "office:5: port: given twice (first at line 4)");
 	assert_error(BASE "dns yes\ndns no", "office:4: dns: given twice (first at line 3)");
+}
+
+/* Several servers: 'host' repeats, each with its own port or the peer's. */
+static void test_servers(void **state)
+{
+	(void)state;
+	struct peer *p = parse_ok("host gw1.example.org\n"
+	                          "host 2001:db8::1 2222\n"
+	                          "host \"gw3\"   443  # comment\n"
+	                          "port 8022\n"
+	                          "host-order random\n"
+	                          "local-user alice\n");
+	assert_int_equal(peer_server_count(p), 3);
+	assert_string_equal(peer_host(p), "gw1.example.org");
+	assert_string_equal(peer_server_host(p, 0), "gw1.example.org");
+	assert_int_equal(peer_server_port(p, 0), 8022);
+	assert_string_equal(peer_server_host(p, 1), "2001:db8::1");
+	assert_int_equal(peer_server_port(p, 1), 2222);
+	assert_string_equal(peer_server_host(p, 2), "gw3");
+	assert_int_equal(peer_server_port(p, 2), 443);
+	assert_null(peer_server_host(p, 3));
+	assert_true(peer_host_random(p));
+	peer_free(p);
+
+	p = parse_ok(BASE "host-order in-order");
+	assert_int_equal(peer_server_count(p), 1);
+	assert_int_equal(peer_server_port(p, 0), 0);
+	assert_false(peer_host_random(p));
+	peer_free(p);
+
+	assert_error(BASE "host server",
+	             "office:3: host: 'server' is already given at line 1; remove one");
+	assert_error(BASE "host a 0",
+	             "office:3: host: '0' after 'a' is not a port number (1-65535); write 'host a' "
+	             "or 'host a PORT'");
+	assert_error(BASE "host a b",
+	             "office:3: host: 'b' after 'a' is not a port number (1-65535); write 'host a' "
+	             "or 'host a PORT'");
+	assert_error(BASE "host a 22 x",
+	             "office:3: host: unexpected 'x' after 'a 22'; write 'host NAME [PORT]'");
+	assert_error(BASE "host -oProxyCommand=x",
+	             "office:3: host: '-oProxyCommand=x' starts with '-', which ssh would take for "
+	             "an option");
+	assert_error(BASE "host-order first",
+	             "office:3: host-order: 'first' is neither in-order nor random; write "
+	             "'host-order in-order|random'");
+	assert_error("pty true\nhost-order random",
+	             "office:2: host-order: not used with 'pty' (line 1), which runs instead of "
+	             "ssh; remove one of them");
+	/* The same name on another port is another server. */
+	p = parse_ok(BASE "host server 2222");
+	assert_int_equal(peer_server_count(p), 2);
+	peer_free(p);
+	char many[600] = "local-user alice\n";
+	for (int i = 0; i <= PEER_SERVERS_MAX; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "host h%d\n", i);
+	assert_error(many, "office:18: host: more than 16 servers; remove some 'host' lines");
 }
 
 static void test_required(void **state)
@@ -500,6 +556,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_keywords),
 	    cmocka_unit_test(test_port),
 	    cmocka_unit_test(test_given_twice),
+	    cmocka_unit_test(test_servers),
 	    cmocka_unit_test(test_required),
 	    cmocka_unit_test(test_routes),
 	    cmocka_unit_test(test_values),
