@@ -254,6 +254,10 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 /* --- pppd's log and exit status ---------------------------------------------------------- */
 
 #define PPPD_LOCK_FAILED "Can't create lock file "
+/* pppd's own line when the server answers our PAP request with a Nak (upap.c); the
+ * server's text comes on a line of its own, "Remote message: ...", so an exact match
+ * cannot be forged by it. */
+#define PPPD_PAP_REJECTED "PAP authentication failed"
 
 void failure_from_pppd_line(struct failure *f, const char *line)
 {
@@ -263,6 +267,8 @@ void failure_from_pppd_line(struct failure *f, const char *line)
 		            "the server stopped answering LCP echo requests (pppd: %s)", line);
 	if (starts_with(line, PPPD_LOCK_FAILED) && !f->pppd_lock[0])
 		snprintf(f->pppd_lock, sizeof(f->pppd_lock), "%s", line);
+	if (strcmp(line, PPPD_PAP_REJECTED) == 0)
+		f->pap_rejected = true;
 }
 
 /* Exit 6: "Can't create lock file PATH: REASON" says which file and why. */
@@ -292,6 +298,10 @@ void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus
 		return;
 	}
 	int code = WEXITSTATUS(wstatus);
+	/* The server's pppd ends as soon as it has refused us, and its ssh session with it:
+	 * our pppd may then see the hangup (exit 16) before its own exit 19. */
+	if (f->pap_rejected)
+		code = 19;
 	switch (code) {
 	case 0:
 	case 5: /* sshdial asked it to stop, or ssh hung up first */

@@ -217,6 +217,26 @@ static void pap_rejected_is_permanent(void **state)
 	assert_int_equal(exit_status_of(f.cls), EXIT_PERMANENT);
 }
 
+/* The server hangs up right after its Nak: pppd's own line is the verdict, and the
+ * server's message, quoted on a line of its own, is not. */
+static void pap_rejected_before_hangup_is_permanent(void **state)
+{
+	(void)state;
+	struct failure f;
+	failure_clear(&f);
+	failure_from_pppd_line(&f, "Remote message: PAP authentication failed");
+	failure_set(&f, FAILURE_TRANSIENT, "ssh exited with status 11");
+	failure_from_pppd_exit(&f, peer, exited(16));
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+
+	failure_clear(&f);
+	failure_from_pppd_line(&f, "PAP authentication failed");
+	failure_set(&f, FAILURE_TRANSIENT, "ssh exited with status 11");
+	failure_from_pppd_exit(&f, peer, exited(16));
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+	assert_non_null(strstr(f.reason, "pap-user"));
+}
+
 static void network_failures_are_transient(void **state)
 {
 	(void)state;
@@ -279,6 +299,7 @@ int main(void)
 	    cmocka_unit_test(server_pppd_refusing_is_permanent),
 	    cmocka_unit_test(pppd_lock_failure_is_a_system_failure),
 	    cmocka_unit_test(pap_rejected_is_permanent),
+	    cmocka_unit_test(pap_rejected_before_hangup_is_permanent),
 	    cmocka_unit_test(network_failures_are_transient),
 	    cmocka_unit_test(lcp_echo_death_is_named),
 	    cmocka_unit_test(pppd_exit_classes),
