@@ -55,6 +55,10 @@ struct link {
 	struct netwatch *watch;
 	struct resolve *resolving; /* the ssh server's name, for the route watch */
 	char last_failure[sizeof(((struct failure *)0)->reason)];
+	time_t last_failure_at;
+	char local[46], remote[46];
+	link_state_fn observer;
+	void *observer_arg;
 };
 
 static const char *const state_names[] = {
@@ -85,7 +89,10 @@ static void link_set_state(struct link *l, enum link_state s)
 	if (l->state != s)
 		log_debug("%s: %s -> %s", peer_name(l->peer), state_names[l->state],
 		          state_names[s]);
+	bool changed = l->state != s;
 	l->state = s;
+	if (changed && l->observer)
+		l->observer(l->observer_arg, s);
 }
 
 static void link_dial(struct link *l);
@@ -180,8 +187,10 @@ static void attempt_ended(struct link *l)
 	l->dial = NULL;
 	undo_network(l);
 	l->ifname[0] = 0;
-	if (l->failure.cls)
+	if (l->failure.cls) {
 		memcpy(l->last_failure, l->failure.reason, sizeof(l->last_failure));
+		l->last_failure_at = time(NULL);
+	}
 
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
@@ -395,6 +404,8 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	}
 	l->came_up = true; /* ssh had logged in and the server's pppd had started */
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ev->ifname);
+	snprintf(l->local, sizeof(l->local), "%s", ev->local);
+	snprintf(l->remote, sizeof(l->remote), "%s", ev->remote);
 	size_t n = peer_route_count(l->peer);
 	for (size_t i = 0; i < n; i++) {
 		if (netconf_route_add(l->nc, ev->ifname, peer_route(l->peer, i)) < 0) {
@@ -464,4 +475,28 @@ void link_log_status(const struct link *l)
 	log_info("%s: status: state %s, attempts %u, uptime %s, last failure: %s",
 	         peer_name(l->peer), state_names[l->state], l->attempts, uptime,
 	         l->last_failure[0] ? l->last_failure : "none");
+}
+
+void link_set_observer(struct link *l, link_state_fn fn, void *arg)
+{
+	l->observer = fn;
+	l->observer_arg = arg;
+}
+
+void link_get_info(const struct link *l, struct link_info *out)
+{
+	bool up = l->state == LINK_UP;
+	*out = (struct link_info){.state = l->state,
+	                          .attempts = l->attempts,
+	                          .uptime_s = up ? seconds_since(&l->up_since) : 0,
+	                          .last_failure = l->last_failure,
+	                          .last_failure_at = l->last_failure_at,
+	                          .rtt_us = up ? health_rtt_us(l->health) : -1};
+	if (up) {
+		snprintf(out->ifname, sizeof(out->ifname), "%s", l->ifname);
+		snprintf(out->local, sizeof(out->local), "%s", l->local);
+		snprintf(out->remote, sizeof(out->remote), "%s", l->remote);
+	}
+	if (l->watch)
+		net_path_format(netwatch_path(l->watch), out->path, sizeof(out->path));
 }

@@ -5,12 +5,14 @@
 #define SSHDIAL_LINK_H
 
 #include <sys/types.h>
+#include <time.h>
 
 #include "conf/config.h"
 #include "lib/event.h"
 #include "ctl/hook_event.h"
 #include "link/failure.h"
 #include "net/netconf.h"
+#include "net/netpath.h"
 
 enum link_state {
 	LINK_IDLE,
@@ -40,6 +42,23 @@ void link_stop(struct link *l);
 int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
                     size_t len);
 enum link_state link_state(const struct link *l);
+/* What `sshdial status` shows of a link. */
+struct link_info {
+	enum link_state state;
+	unsigned attempts;
+	char ifname[16]; /* "" unless up */
+	char local[46];  /* the tunnel's addresses, "" unless up */
+	char remote[46];
+	double uptime_s;            /* 0 unless up */
+	const char *last_failure;   /* "" when none; valid until the link changes */
+	time_t last_failure_at;     /* wall clock; 0 when none */
+	int rtt_us;                 /* the health probe's last round trip; -1 unknown */
+	char path[NET_PATH_STRLEN]; /* the route to the ssh server; "" unknown */
+};
+void link_get_info(const struct link *l, struct link_info *out);
+/* Called on every change of state (the daemon waits for up and for stopped with it). */
+typedef void (*link_state_fn)(void *arg, enum link_state s);
+void link_set_observer(struct link *l, link_state_fn fn, void *arg);
 /* One log line: state, attempts, uptime, the last failure's reason. */
 void link_log_status(const struct link *l);
 const char *link_state_name(enum link_state s);
