@@ -50,6 +50,7 @@ static int connect_daemon(void)
 		          CTL_SOCKET, strerror(e));
 	else
 		log_error("cannot connect to %s: %s", CTL_SOCKET, strerror(e));
+	errno = e;
 	return -1;
 }
 
@@ -149,7 +150,7 @@ int cmd_ctl(int argc, char **argv)
 	}
 	int fd = connect_daemon();
 	if (fd < 0)
-		return EXIT_SYSTEM;
+		return errno == EACCES || errno == EPERM ? EXIT_CONFIG : EXIT_SYSTEM;
 	struct textbuf in = {0};
 	int status = EXIT_SYSTEM;
 	bool waits = rq.verb == CTL_UP || rq.verb == CTL_RESTART;

@@ -151,10 +151,9 @@ int manager_start(struct manager *m)
 	recover();
 	struct textbuf out = {0};
 	manager_reload(m, &out);
-	if (out.len)
-		log_info("%.*s",
-		         (int)(out.len && out.data[out.len - 1] == '\n' ? out.len - 1 : out.len),
-		         out.data);
+	char *save, *line = strtok_r(out.data, "\n", &save);
+	for (; line; line = strtok_r(NULL, "\n", &save))
+		log_info("start: %s", line);
 	textbuf_free(&out);
 	return 0;
 }
