@@ -62,6 +62,9 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_request *rq, char 
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e)
 			return refuse(why, whylen, "a byte that is not printable ASCII", i);
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == ' ' && (i == 0 || i == len - 1 || buf[i - 1] == ' '))
+			return refuse(why, whylen, "an empty word (one space between words)", i);
 	size_t pos = 0, n;
 	const char *w;
 	n = next_word(buf, len, &pos, &w);
@@ -87,8 +90,6 @@ int ctl_request_parse(const char *buf, size_t len, struct ctl_request *rq, char 
 		rq->peer[n] = 0;
 		if (!safe_name_valid(rq->peer))
 			return refuse(why, whylen, "not a valid peer name", at);
-	} else if (pos < len || (len && buf[len - 1] == ' ')) {
-		return refuse(why, whylen, "empty word", at);
 	}
 	if (pos < len)
 		return refuse(why, whylen, "unexpected word", pos);

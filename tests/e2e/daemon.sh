@@ -64,7 +64,7 @@ second_sshd() {
 	sed -e "s/^ListenAddress .*/ListenAddress $SECOND_SERVER_IP/" \
 		-e "s|^PidFile .*|PidFile $E2E_DIR/sshd/sshd2.pid|" "$E2E_DIR/sshd/sshd_config" >"$conf"
 	# In the first sshd's mount namespace, which serve_setup gave the private /etc/sshdial.
-	nsenter -t "$_e2e_sshd_pid" -m ip netns exec "$E2E_SRV" setpriv --pdeathsig TERM \
+	nsenter -t "$_e2e_sshd_pid" -m -r -w ip netns exec "$E2E_SRV" setpriv --pdeathsig TERM \
 		/usr/sbin/sshd -D -f "$conf" -E "$E2E_DIR/log/sshd2.log" </dev/null &
 	e2e_log "$E2E_DIR/log/sshd2.log"
 	wait_for 60 eval "ss -N '$E2E_SRV' -Hltn | grep -q '$SECOND_SERVER_IP:22 '" ||
