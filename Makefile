@@ -3,6 +3,7 @@ PREFIX    ?= /usr/local
 SBINDIR   ?= $(PREFIX)/sbin
 MANDIR    ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC        ?= cc
 PKGS      := libnl-route-3.0 libcap-ng
@@ -143,10 +144,16 @@ install: $(B)/sshdial
 	install -m 0644 docs/sshdial.8 $(DESTDIR)$(MANDIR)/man8/sshdial.8
 	install -m 0644 docs/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-peer.5
 	install -m 0644 docs/sshdial-server.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in sshdial.service sshdial@.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' scripts/systemd/$$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sshdial $(DESTDIR)$(MANDIR)/man8/sshdial.8 \
-		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
+		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/sshdial.service $(DESTDIR)$(SYSTEMDUNITDIR)/sshdial@.service
 
 clean:
 	rm -rf $(B) $(FUZZ_B)
