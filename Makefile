@@ -119,6 +119,13 @@ bench: deps
 	$(MAKE) all $(B)/bench-netconf
 	bench/routes
 	$(MAKE) bench-failover
+	$(MAKE) bench-daemon
+
+# BENCH_PEERS links under one daemon against one call per peer: time to all up, RSS per
+# link, system calls per idle minute (in the VM when the kernel has no PPP).
+.PHONY: bench-daemon
+bench-daemon: $(B)/sshdial
+	bench/daemon
 
 # Dead-link detection and recovery against pppd's and ssh's own, and a soak (in the VM
 # when the kernel has no PPP; about 20 minutes; SOAK_SECONDS shortens the soak).

@@ -8,8 +8,9 @@
 # ctl ARGS...: runs `sshdial ARGS` as root in the client namespace.
 # daemon_json: `sshdial status --json`; field PEER KEY: one value of it, through jq.
 # daemon_wait_state PEER STATE [SECS]: until status says so (default 150 s).
-# second_sshd: a second sshd for the same server accounts on $SECOND_SERVER_IP (added to
-#   the server's e2e0), with its own config and the same host key; known_hosts gains it.
+# second_sshd [CONFIG LINES...]: a second sshd for the same server accounts on
+#   $SECOND_SERVER_IP (added to the server's e2e0), with its own config (the first's,
+#   plus these lines) and the same host key; known_hosts gains it.
 # notify_listen FILE: a datagram socket under $E2E_DIR that writes what it receives to
 #   FILE; sets DAEMON_NOTIFY to its path.
 
@@ -63,6 +64,7 @@ second_sshd() {
 	ip -n "$E2E_SRV" addr add "$SECOND_SERVER_IP/24" dev "$E2E_IFACE" || fail "cannot add $SECOND_SERVER_IP"
 	sed -e "s/^ListenAddress .*/ListenAddress $SECOND_SERVER_IP/" \
 		-e "s|^PidFile .*|PidFile $E2E_DIR/sshd/sshd2.pid|" "$E2E_DIR/sshd/sshd_config" >"$conf"
+	printf '%s\n' "$@" >>"$conf"
 	# In the first sshd's mount namespace, which serve_setup gave the private /etc/sshdial.
 	nsenter -t "$_e2e_sshd_pid" -m -r -w ip netns exec "$E2E_SRV" setpriv --pdeathsig TERM \
 		/usr/sbin/sshd -D -f "$conf" -E "$E2E_DIR/log/sshd2.log" </dev/null &
