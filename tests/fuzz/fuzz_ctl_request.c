@@ -11,12 +11,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ctl_request rq, again;
-	char why[128], line[CTL_REQUEST_MAX + 2];
+	char why[128];
 	why[0] = 0;
 	if (ctl_request_parse((const char *)data, size, &rq, why, sizeof(why)) < 0) {
 		if (!why[0])
 			abort(); /* a refusal says why */
 	} else {
+		char line[CTL_REQUEST_MAX + 2];
 		int n = ctl_request_format(&rq, line, sizeof(line));
 		if (n < 1 || line[n - 1] != '\n' ||
 		    ctl_request_parse(line, (size_t)n - 1, &again, why, sizeof(why)) < 0 ||
