@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int n = ctl_request_format(&rq, line, sizeof(line));
 		if (n < 1 || line[n - 1] != '\n' ||
 		    ctl_request_parse(line, (size_t)n - 1, &again, why, sizeof(why)) < 0 ||
-		    again.verb != rq.verb || again.json != rq.json || strcmp(again.peer, rq.peer) != 0)
+		    again.verb != rq.verb || again.json != rq.json ||
+		    strcmp(again.peer, rq.peer) != 0)
 			abort();
 		if ((size_t)n - 1 != size || memcmp(line, data, size) != 0)
 			abort(); /* one spelling per request: what parses is what format writes */

@@ -100,10 +100,8 @@ static void test_json_string(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_accepted),
-	    cmocka_unit_test(test_refused),
-	    cmocka_unit_test(test_format_round_trip),
-	    cmocka_unit_test(test_reply_head),
+	    cmocka_unit_test(test_accepted),          cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_format_round_trip), cmocka_unit_test(test_reply_head),
 	    cmocka_unit_test(test_json_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
