@@ -83,6 +83,8 @@ static void flush(struct client *c)
 
 static void reply(struct client *c, enum ctl_status st, const char *text)
 {
+	if (c->waiting)
+		manager_forget(c->s->m, c); /* no answer may reach c once it is freed */
 	c->waiting = false;
 	event_timer_cancel_all(c->s->loop, c);
 	textbuf_printf(&c->out, "status %s\n", ctl_status_name(st));
@@ -100,6 +102,7 @@ static void handle(struct client *c, const char *line, size_t len)
 {
 	struct ctl_request rq;
 	char why[128];
+	event_timer_cancel_all(c->s->loop, c); /* the request is in: up may take minutes */
 	if (ctl_request_parse(line, len, &rq, why, sizeof(why)) < 0) {
 		log_warn("control: a malformed request from fd %d: %s", c->fd, why);
 		reply(c, CTL_REQUEST, why);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The daemon (issue 9): three peers under one `sshdial daemon`, two of them on one sshd
 # and one on a second sshd. READY=1 reaches a notify socket once the autostart links are
-# dialing; `status --json` is read with jq field by field; `down` of one leaves the
+# dialing, and WATCHDOG=1 with WATCHDOG_USEC set; `status --json` is read with jq field by field; `down` of one leaves the
 # others' routes and processes untouched; after `kill -9` of the daemon nothing of its
 # links survives, and the next start brings the autostart links back with the same routes.
 . tests/e2e/lib.sh
@@ -30,9 +30,10 @@ second_sshd
 
 notify_listen "$E2E_DIR/notify.txt"
 t0=$(now)
-daemon_start
+DAEMON_WATCHDOG_USEC=2000000 daemon_start
 wait_for 60 grep -qx 'READY=1' "$E2E_DIR/notify.txt" || fail "no READY=1 on the notify socket"
 note "READY=1 after $(since "$t0")s"
+wait_for 30 grep -qx 'WATCHDOG=1' "$E2E_DIR/notify.txt" || fail "no WATCHDOG=1 with WATCHDOG_USEC=2000000"
 grep -q '^sshdial: a: dialing ' "$DAEMON_LOG" && grep -q '^sshdial: b: dialing ' "$DAEMON_LOG" ||
 	fail "READY=1 came before the autostart links were dialing"
 daemon_wait_state a up

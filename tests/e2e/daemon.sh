@@ -3,7 +3,7 @@
 #
 # daemon_start [ARGS...]: starts `sshdial daemon --verbose --peers-dir $E2E_PEERS ARGS` in
 #   the client namespace, in the background, with a clean environment plus NOTIFY_SOCKET
-#   when DAEMON_NOTIFY is set. Sets DAEMON_PID, DAEMON_LOG (appended to across starts).
+#   when DAEMON_NOTIFY is set (and WATCHDOG_USEC when DAEMON_WATCHDOG_USEC is). Sets DAEMON_PID, DAEMON_LOG (appended to across starts).
 # daemon_kill9: SIGKILL, as a crash would; daemon_stop: SIGTERM and wait (DAEMON_RC).
 # ctl ARGS...: runs `sshdial ARGS` as root in the client namespace.
 # daemon_json: `sshdial status --json`; field PEER KEY: one value of it, through jq.
@@ -22,6 +22,7 @@ daemon_start() {
 	[ -e "$DAEMON_LOG" ] || e2e_log "$DAEMON_LOG"
 	ip netns exec "$E2E_CLI" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		${DAEMON_NOTIFY:+NOTIFY_SOCKET=$DAEMON_NOTIFY} \
+		${DAEMON_WATCHDOG_USEC:+WATCHDOG_USEC=$DAEMON_WATCHDOG_USEC} \
 		"$SSHDIAL" daemon --verbose --peers-dir "$E2E_PEERS" "$@" >>"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	wait_for 30 test -S /run/sshdial/control || fail "the daemon's control socket did not appear"
