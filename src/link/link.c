@@ -497,6 +497,8 @@ void link_get_info(const struct link *l, struct link_info *out)
 		snprintf(out->local, sizeof(out->local), "%s", l->local);
 		snprintf(out->remote, sizeof(out->remote), "%s", l->remote);
 	}
-	if (l->watch)
-		net_path_format(netwatch_path(l->watch), out->path, sizeof(out->path));
+	if (l->watch) {
+		out->route = *netwatch_path(l->watch);
+		net_path_format(&out->route, out->path, sizeof(out->path));
+	}
 }

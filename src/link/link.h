@@ -54,6 +54,7 @@ struct link_info {
 	time_t last_failure_at;     /* wall clock; 0 when none */
 	int rtt_us;                 /* the health probe's last round trip; -1 unknown */
 	char path[NET_PATH_STRLEN]; /* the route to the ssh server; "" unknown */
+	struct net_path route;      /* the same as a value; family 0 unknown */
 };
 void link_get_info(const struct link *l, struct link_info *out);
 /* Called on every change of state (the daemon waits for up and for stopped with it). */
