@@ -61,6 +61,7 @@ for k in a b c; do
 		(.rtt_ms | type == "number" and . > 0) and .last_failure == null' >/dev/null ||
 		fail "$k: numbers wrong in $(echo "$json" | jq -c --arg n $k '.[] | select(.name == $n)')"
 	assert_match "$(field $k path)" "^dev $E2E_IFACE " "$k path to its server"
+	assert_eq "$(field $k path_dev)/$(field $k path_via)" "$E2E_IFACE/null" "$k path_dev/path_via"
 	assert_route_once "10.99.$(( $(printf '%d' "'$k") - 96 )).0/24"
 done
 assert_eq "$(field a autostart)/$(field b autostart)/$(field c autostart)" true/true/false "autostart"
@@ -71,7 +72,8 @@ grep -q "Accepted publickey for pppuser" "$E2E_DIR/log/sshd2.log" || fail "c did
 # down a: its route and processes go, b's and c's stay exactly as they were.
 b_pid=$(pppd_pid b) c_pid=$(pppd_pid c) a_pid=$(pppd_pid a)
 [ -n "$a_pid" ] && [ -n "$b_pid" ] && [ -n "$c_pid" ] || fail "no pppd pid files: '$a_pid' '$b_pid' '$c_pid'"
-others=$(ip -n "$E2E_CLI" route show | grep -v 10.99.1.0)
+a_dev=$(field a ifname)
+others=$(ip -n "$E2E_CLI" route show | grep -v " dev $a_dev ")
 out=$(ctl down a) || fail "sshdial down a failed ($?): $out"
 assert_match "$out" '^a: down' "down a's answer"
 [ -z "$(ip -n "$E2E_CLI" route show 10.99.1.0/24)" ] || fail "a's route is left after 'down a'"
