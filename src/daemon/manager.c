@@ -13,6 +13,7 @@
 #include "ctl/control.h"
 #include "ctl/rundir.h"
 #include "daemon/entry.h"
+#include "daemon/orphans.h"
 #include "daemon/status.h"
 #include "lib/log.h"
 #include "lib/safe_name.h"
@@ -109,6 +110,7 @@ static void recover_one(const char *name)
 	int lock = rundir_lock(name, &holder);
 	if (lock < 0)
 		return; /* a live call (or another daemon) holds it: its files are its own */
+	orphans_end(name);
 	char journal[108], sock[108];
 	rundir_path(journal, sizeof(journal), name, "journal");
 	rundir_path(sock, sizeof(sock), name, "sock");
