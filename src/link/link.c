@@ -1,5 +1,6 @@
 #include "link/link.h"
 
+#include <net/if.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdbool.h>
@@ -411,10 +412,18 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 		if (netconf_route_add(l->nc, ev->ifname, peer_route(l->peer, i)) < 0) {
 			char dst[CIDR_STRLEN];
 			cidr_format(peer_route(l->peer, i), dst, sizeof(dst));
-			failure_set(&l->failure, FAILURE_CONFIG,
-			            "cannot add route %s via %s (see above); the link was taken "
-			            "down rather than left half-configured",
-			            dst, ev->ifname);
+			/* An interface gone already (the link dropped while the event waited) is
+			 * a dropped link, not a route that cannot be: dial again. */
+			if (if_nametoindex(ev->ifname) == 0)
+				failure_set(&l->failure, FAILURE_TRANSIENT,
+				            "%s went away before route %s could be added",
+				            ev->ifname, dst);
+			else
+				failure_set(
+				    &l->failure, FAILURE_CONFIG,
+				    "cannot add route %s via %s (see above); the link was taken "
+				    "down rather than left half-configured",
+				    dst, ev->ifname);
 			snprintf(reply, len, "cannot add route %s", dst);
 			undo_network(l);
 			link_hang_up(l);
