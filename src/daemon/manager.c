@@ -300,6 +300,10 @@ static void reload_one(struct manager *m, const char *name, struct textbuf *out,
 
 enum ctl_status manager_reload(struct manager *m, struct textbuf *out)
 {
+	if (m->stopping) {
+		textbuf_printf(out, "the daemon is stopping: nothing reloaded\n");
+		return CTL_SYSTEM;
+	}
 	DIR *d = opendir(m->peers_dir);
 	if (!d) {
 		textbuf_printf(out, "cannot read %s: %s\n", m->peers_dir, strerror(errno));
