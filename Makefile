@@ -6,6 +6,7 @@ EXAMPLESDIR ?= $(PREFIX)/share/doc/sshdial/examples
 # The example configuration under peers/ (peers/README says what each is).
 EXAMPLES  := peers/README peers/office peers/two-servers peers/classic peers/server.conf
 SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC        ?= cc
 PKGS      := libnl-route-3.0 libcap-ng
@@ -127,6 +128,13 @@ bench: deps
 	$(MAKE) all $(B)/bench-netconf
 	bench/routes
 	$(MAKE) bench-failover
+	$(MAKE) bench-daemon
+
+# BENCH_PEERS links under one daemon against one call per peer: time to all up, RSS per
+# link, system calls per idle minute (in the VM when the kernel has no PPP).
+.PHONY: bench-daemon
+bench-daemon: $(B)/sshdial
+	bench/daemon
 
 # Dead-link detection and recovery against pppd's and ssh's own, and a soak (in the VM
 # when the kernel has no PPP; about 20 minutes; SOAK_SECONDS shortens the soak).
@@ -153,10 +161,16 @@ install: $(B)/sshdial
 	install -m 0644 docs/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-peer.5
 	install -m 0644 docs/sshdial-server.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
 	install -m 0644 $(EXAMPLES) $(DESTDIR)$(EXAMPLESDIR)
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in sshdial.service sshdial@.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' scripts/systemd/$$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sshdial $(DESTDIR)$(MANDIR)/man8/sshdial.8 \
-		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
+		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/sshdial.service $(DESTDIR)$(SYSTEMDUNITDIR)/sshdial@.service
 	rm -f $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(notdir $(EXAMPLES)))
 	-rmdir $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(PREFIX)/share/doc/sshdial 2>/dev/null
 

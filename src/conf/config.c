@@ -39,6 +39,7 @@ enum peer_keyword {
 	PK_HEALTH,
 	PK_HEALTH_INTERVAL,
 	PK_HEALTH_TIMEOUT,
+	PK_AUTOSTART,
 	PK_COUNT
 };
 
@@ -75,6 +76,7 @@ static const struct keyword keywords[PK_COUNT] = {
     [PK_HEALTH] = {"health", KW_BOOL, "health yes|no"},
     [PK_HEALTH_INTERVAL] = {"health-interval", KW_SECONDS, "health-interval SECONDS"},
     [PK_HEALTH_TIMEOUT] = {"health-timeout", KW_SECONDS, "health-timeout SECONDS"},
+    [PK_AUTOSTART] = {"autostart", KW_BOOL, "autostart yes|no"},
 };
 
 static const struct kw_table table = {keywords, PK_COUNT, "quote a value that contains spaces"};
@@ -320,6 +322,7 @@ static const struct {
     [PK_HEALTH] = {set_flag, offsetof(struct peer, health)},
     [PK_HEALTH_INTERVAL] = {set_number, offsetof(struct peer, health_interval_ms)},
     [PK_HEALTH_TIMEOUT] = {set_number, offsetof(struct peer, health_timeout_ms)},
+    [PK_AUTOSTART] = {set_flag, offsetof(struct peer, autostart)},
 };
 
 static void *field_of(struct config_reader *r, int k)

@@ -41,6 +41,7 @@ struct peer {
 	bool health;
 	unsigned health_interval_ms;
 	unsigned health_timeout_ms;
+	bool autostart; /* the daemon dials it when it starts */
 };
 
 #endif

@@ -169,3 +169,8 @@ unsigned peer_health_timeout_ms(const struct peer *p)
 {
 	return p->health_timeout_ms;
 }
+
+bool peer_autostart(const struct peer *p)
+{
+	return p->autostart;
+}

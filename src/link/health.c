@@ -42,6 +42,8 @@ struct health {
 	unsigned timeout_ms;
 	unsigned sent_since_answer;
 	struct timespec last_life;
+	struct timespec sent_at; /* of probe seq, for the round-trip time */
+	int rtt_us;              /* of the last answered probe; -1: none yet */
 	health_dead_fn fn;
 	void *arg;
 };
@@ -106,6 +108,7 @@ static void send_probe(struct health *h)
 	if (sendto(h->icmp, &req, sizeof(req), MSG_DONTWAIT, (struct sockaddr *)&h->remote,
 	           sizeof(h->remote)) < 0)
 		log_debug("%s: probe through %s: %s", h->label, h->ifname, strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &h->sent_at);
 	h->sent_since_answer++;
 }
 
@@ -131,8 +134,15 @@ static void on_icmp(void *arg, int fd, uint32_t events)
 		    ip->saddr != h->remote.sin_addr.s_addr)
 			continue;
 		const struct icmphdr *icmp = (const struct icmphdr *)(buf + hl);
-		if (icmp->type == ICMP_ECHOREPLY && ntohs(icmp->un.echo.id) == h->id)
-			saw_life(h);
+		if (icmp->type != ICMP_ECHOREPLY || ntohs(icmp->un.echo.id) != h->id)
+			continue;
+		if (ntohs(icmp->un.echo.sequence) == h->seq) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			h->rtt_us = (int)((now.tv_sec - h->sent_at.tv_sec) * 1000000 +
+			                  (now.tv_nsec - h->sent_at.tv_nsec) / 1000);
+		}
+		saw_life(h);
 	}
 }
 
@@ -172,6 +182,7 @@ struct health *health_start(struct event_loop *loop, const char *label, const ch
 	h->remote.sin_family = AF_INET;
 	h->probing = inet_pton(AF_INET, remote, &h->remote.sin_addr) == 1;
 	h->id = (uint16_t)(getpid() ^ (uintptr_t)h);
+	h->rtt_us = -1;
 	h->nl = nlmon_subscribe(loop, label, NULL, NULL);
 	if (!h->nl) {
 		health_stop(h);
@@ -197,4 +208,9 @@ void health_stop(struct health *h)
 	}
 	nlmon_unsubscribe(h->nl);
 	free(h);
+}
+
+int health_rtt_us(const struct health *h)
+{
+	return h ? h->rtt_us : -1;
 }

@@ -19,5 +19,8 @@ struct health *health_start(struct event_loop *loop, const char *label, const ch
                             const char *remote, unsigned interval_ms, unsigned timeout_ms,
                             health_dead_fn fn, void *arg);
 void health_stop(struct health *h);
+/* The round-trip time of the last answered probe in microseconds; -1 when none answered
+ * yet (or h is NULL). */
+int health_rtt_us(const struct health *h);
 
 #endif

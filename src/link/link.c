@@ -1,5 +1,6 @@
 #include "link/link.h"
 
+#include <net/if.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdbool.h>
@@ -63,6 +64,10 @@ struct link {
 	unsigned *permanent;    /* permanent failures of each server, by peer index */
 	unsigned failed_in_row; /* attempts ended since the link was last up */
 	size_t watched;         /* the server the path watch is for */
+	time_t last_failure_at;
+	char local[46], remote[46];
+	link_state_fn observer;
+	void *observer_arg;
 };
 
 static const char *const state_names[] = {
@@ -137,7 +142,10 @@ static void link_set_state(struct link *l, enum link_state s)
 	if (l->state != s)
 		log_debug("%s: %s -> %s", peer_name(l->peer), state_names[l->state],
 		          state_names[s]);
+	bool changed = l->state != s;
 	l->state = s;
+	if (changed && l->observer)
+		l->observer(l->observer_arg, s);
 }
 
 static void link_dial(struct link *l);
@@ -234,8 +242,10 @@ static void attempt_ended(struct link *l)
 	l->dial = NULL;
 	undo_network(l);
 	l->ifname[0] = 0;
-	if (l->failure.cls)
+	if (l->failure.cls) {
 		err_set(&l->last_error, peer_name(l->peer), NULL, "%s", l->failure.reason);
+		l->last_failure_at = time(NULL);
+	}
 
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
@@ -509,15 +519,25 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	}
 	l->came_up = true; /* ssh had logged in and the server's pppd had started */
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ev->ifname);
+	snprintf(l->local, sizeof(l->local), "%s", ev->local);
+	snprintf(l->remote, sizeof(l->remote), "%s", ev->remote);
 	size_t n = peer_route_count(l->peer);
 	for (size_t i = 0; i < n; i++) {
 		if (netconf_route_add(l->nc, ev->ifname, peer_route(l->peer, i)) < 0) {
 			char dst[CIDR_STRLEN];
 			cidr_format(peer_route(l->peer, i), dst, sizeof(dst));
-			failure_set(&l->failure, FAILURE_CONFIG,
-			            "cannot add route %s via %s (see above); the link was taken "
-			            "down rather than left half-configured",
-			            dst, ev->ifname);
+			/* An interface gone already (the link dropped while the event waited) is
+			 * a dropped link, not a route that cannot be: dial again. */
+			if (if_nametoindex(ev->ifname) == 0)
+				failure_set(&l->failure, FAILURE_TRANSIENT,
+				            "%s went away before route %s could be added",
+				            ev->ifname, dst);
+			else
+				failure_set(
+				    &l->failure, FAILURE_CONFIG,
+				    "cannot add route %s via %s (see above); the link was taken "
+				    "down rather than left half-configured",
+				    dst, ev->ifname);
 			snprintf(reply, len, "cannot add route %s", dst);
 			undo_network(l);
 			link_hang_up(l);
@@ -587,4 +607,32 @@ void link_log_status(const struct link *l)
 const struct err *link_last_error(const struct link *l)
 {
 	return err_is_set(&l->last_error) ? &l->last_error : NULL;
+}
+
+void link_set_observer(struct link *l, link_state_fn fn, void *arg)
+{
+	l->observer = fn;
+	l->observer_arg = arg;
+}
+
+void link_get_info(const struct link *l, struct link_info *out)
+{
+	bool up = l->state == LINK_UP;
+	*out =
+	    (struct link_info){.state = l->state,
+	                       .attempts = l->attempts,
+	                       .uptime_s = up ? seconds_since(&l->up_since) : 0,
+	                       .last_failure = err_is_set(&l->last_error) ? l->last_error.what : "",
+	                       .server = link_server(l),
+	                       .last_failure_at = l->last_failure_at,
+	                       .rtt_us = up ? health_rtt_us(l->health) : -1};
+	if (up) {
+		snprintf(out->ifname, sizeof(out->ifname), "%s", l->ifname);
+		snprintf(out->local, sizeof(out->local), "%s", l->local);
+		snprintf(out->remote, sizeof(out->remote), "%s", l->remote);
+	}
+	if (l->watch) {
+		out->route = *netwatch_path(l->watch);
+		net_path_format(&out->route, out->path, sizeof(out->path));
+	}
 }

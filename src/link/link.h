@@ -5,12 +5,14 @@
 #define SSHDIAL_LINK_H
 
 #include <sys/types.h>
+#include <time.h>
 
 #include "conf/config.h"
 #include "lib/event.h"
 #include "ctl/hook_event.h"
 #include "link/failure.h"
 #include "net/netconf.h"
+#include "net/netpath.h"
 
 enum link_state {
 	LINK_IDLE,
@@ -45,6 +47,25 @@ enum link_state link_state(const struct link *l);
  * of the peer file; the link moves to the next one when an attempt fails or the link
  * dies).  NULL for a peer with a pty command.  Owned by the peer. */
 const char *link_server(const struct link *l);
+/* What `sshdial status` shows of a link. */
+struct link_info {
+	enum link_state state;
+	unsigned attempts;
+	char ifname[16]; /* "" unless up */
+	char local[46];  /* the tunnel's addresses, "" unless up */
+	char remote[46];
+	double uptime_s;            /* 0 unless up */
+	const char *last_failure;   /* "" when none; valid until the link changes */
+	time_t last_failure_at;     /* wall clock; 0 when none */
+	const char *server;         /* link_server(): NULL for a pty command */
+	int rtt_us;                 /* the health probe's last round trip; -1 unknown */
+	char path[NET_PATH_STRLEN]; /* the route to the ssh server; "" unknown */
+	struct net_path route;      /* the same as a value; family 0 unknown */
+};
+void link_get_info(const struct link *l, struct link_info *out);
+/* Called on every change of state (the daemon waits for up and for stopped with it). */
+typedef void (*link_state_fn)(void *arg, enum link_state s);
+void link_set_observer(struct link *l, link_state_fn fn, void *arg);
 /* One log line: state, the server, attempts, uptime, the last failure's reason. */
 void link_log_status(const struct link *l);
 const char *link_state_name(enum link_state s);

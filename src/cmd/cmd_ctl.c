@@ -1,0 +1,182 @@
+/* sshdial up|down|restart|status|reload: one request to the daemon's control socket, its
+ * answer printed, and the exit status that `call` would give for the same outcome. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/commands.h"
+#include "ctl/ctl_request.h"
+#include "lib/log.h"
+#include "lib/textbuf.h"
+#include "lib/write_all.h"
+
+static int exit_of(enum ctl_status st)
+{
+	switch (st) {
+	case CTL_OK:
+		return EXIT_OK;
+	case CTL_PERMANENT:
+		return EXIT_PERMANENT;
+	case CTL_SYSTEM:
+		return EXIT_SYSTEM;
+	default:
+		return EXIT_CONFIG;
+	}
+}
+
+static int connect_daemon(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = CTL_SOCKET};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return fd;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (e == ENOENT || e == ECONNREFUSED)
+		log_error("sshdial daemon is not running (nothing answers at %s): start it with "
+		          "'systemctl start sshdial' or 'sshdial daemon'",
+		          CTL_SOCKET);
+	else if (e == EACCES || e == EPERM)
+		log_error("%s: %s: only root and members of the daemon's status group (default "
+		          "'sshdial') may use it",
+		          CTL_SOCKET, strerror(e));
+	else
+		log_error("cannot connect to %s: %s", CTL_SOCKET, strerror(e));
+	errno = e;
+	return -1;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Reads the whole answer; -1 on timeout (timeout_s 0: none) or error. */
+static int read_answer(int fd, struct textbuf *in, double timeout_s)
+{
+	double end = now_s() + timeout_s;
+	for (;;) {
+		int ms = -1;
+		if (timeout_s > 0) {
+			double left = end - now_s();
+			if (left <= 0)
+				return -1;
+			ms = (int)(left * 1000) + 1;
+		}
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int r = poll(&p, 1, ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		char buf[4096];
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		textbuf_printf(in, "%.*s", (int)n, buf);
+	}
+}
+
+static void usage(FILE *f, const char *verb)
+{
+	if (strcmp(verb, "status") == 0)
+		fprintf(f, "usage: sshdial status [--json] [PEER]\n");
+	else if (strcmp(verb, "reload") == 0)
+		fprintf(f, "usage: sshdial reload\n");
+	else if (strcmp(verb, "down") == 0)
+		fprintf(f, "usage: sshdial down PEER\n");
+	else
+		fprintf(f, "usage: sshdial %s [--timeout SECONDS] PEER\n", verb);
+}
+
+int cmd_ctl(int argc, char **argv)
+{
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+	                                     {"timeout", required_argument, NULL, 't'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *verb = argv[0];
+	struct ctl_request rq = {0};
+	double timeout_s = 120;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "jt:h", opts, NULL)) != -1) {
+		char *end;
+		switch (opt) {
+		case 'j':
+			rq.json = true;
+			break;
+		case 't':
+			timeout_s = strtod(optarg, &end);
+			if (*end || timeout_s < 0) {
+				log_error("--timeout: '%s' is not a number of seconds", optarg);
+				return EXIT_CONFIG;
+			}
+			break;
+		case 'h':
+			usage(stdout, verb);
+			return EXIT_OK;
+		default:
+			usage(stderr, verb);
+			return EXIT_CONFIG;
+		}
+	}
+	const char *names[] = {"up", "down", "restart", "status", "reload"};
+	for (size_t i = 0; i < 5; i++)
+		if (strcmp(verb, names[i]) == 0)
+			rq.verb = (enum ctl_verb)i;
+	if (optind < argc)
+		snprintf(rq.peer, sizeof(rq.peer), "%s", argv[optind++]);
+	char line[CTL_REQUEST_MAX + 2], why[128];
+	int n = ctl_request_format(&rq, line, sizeof(line));
+	struct ctl_request check;
+	if (optind != argc || (rq.json && rq.verb != CTL_STATUS) || n < 0 ||
+	    ctl_request_parse(line, (size_t)n - 1, &check, why, sizeof(why)) < 0) {
+		usage(stderr, verb);
+		return EXIT_CONFIG;
+	}
+	int fd = connect_daemon();
+	if (fd < 0)
+		return errno == EACCES || errno == EPERM ? EXIT_CONFIG : EXIT_SYSTEM;
+	struct textbuf in = {0};
+	int status = EXIT_SYSTEM;
+	bool waits = rq.verb == CTL_UP || rq.verb == CTL_RESTART;
+	if (write_all(fd, line, (size_t)n) < 0) {
+		log_error("cannot send to %s: %s", CTL_SOCKET, strerror(errno));
+	} else if (read_answer(fd, &in, waits ? timeout_s : 0) < 0) {
+		if (waits)
+			log_error(
+			    "%s: not up within %.0f s; the daemon keeps dialing ('sshdial status "
+			    "%s' says why)",
+			    rq.peer, timeout_s, rq.peer);
+		else
+			log_error("no answer from %s: %s", CTL_SOCKET, strerror(errno));
+		status = waits ? EXIT_CONFIG : EXIT_SYSTEM;
+	} else {
+		char *nl = in.data ? memchr(in.data, '\n', in.len) : NULL;
+		enum ctl_status st;
+		if (!nl || ctl_reply_head_parse(in.data, (size_t)(nl - in.data), &st) < 0) {
+			log_error("the daemon's answer makes no sense%s",
+			          in.len ? "" : " (it closed the connection: not allowed?)");
+		} else {
+			fputs(nl + 1, st == CTL_OK ? stdout : stderr);
+			status = exit_of(st);
+		}
+	}
+	textbuf_free(&in);
+	close(fd);
+	return status;
+}

@@ -1,0 +1,393 @@
+#include "daemon/entry.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl/control.h"
+#include "ctl/rundir.h"
+#include "lib/log.h"
+#include "lib/textbuf.h"
+#include "lib/xalloc.h"
+#include "link/link.h"
+#include "net/netconf.h"
+
+enum want { WANT_UP, WANT_DOWN };
+
+struct waiter {
+	enum want want;
+	manager_reply_fn fn;
+	void *arg;
+	struct waiter *next;
+};
+
+struct entry {
+	struct event_loop *loop;
+	struct peer *peer;
+	struct peer *next_peer; /* a reload's, taken when the running link has ended */
+	struct textbuf file;    /* the peer file's bytes when loaded, for reload's diff */
+	bool listed, removed;
+	entry_idle_fn idle;
+	void *idle_arg;
+	/* while running: */
+	int lock;
+	struct control *ctl;
+	struct netconf *nc;
+	struct link *link;
+	bool stopping; /* link_stop was called */
+	bool redial;   /* dial again once the link has ended (restart, changed file) */
+	enum failure_class ended_as;
+	/* when not running, what the last run ended as */
+	const char *last_state;
+	char last_failure[640];
+	time_t last_failure_at;
+	unsigned attempts;
+	struct waiter *waiters;
+};
+
+static void read_file(const char *path, struct textbuf *out)
+{
+	textbuf_free(out);
+	if (!path)
+		return;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0 && out->len < (1 << 20))
+		textbuf_printf(out, "%.*s", (int)n, buf);
+	close(fd);
+	textbuf_printf(out, "%s", ""); /* an empty file still differs from none */
+}
+
+struct entry *entry_new(struct event_loop *loop, struct peer *p, bool listed, entry_idle_fn idle,
+                        void *arg)
+{
+	struct entry *e = xcalloc(1, sizeof(*e));
+	*e = (struct entry){.loop = loop,
+	                    .peer = p,
+	                    .listed = listed,
+	                    .idle = idle,
+	                    .idle_arg = arg,
+	                    .lock = -1,
+	                    .last_state = "idle"};
+	read_file(peer_file(p), &e->file);
+	return e;
+}
+
+static void answer(struct entry *e, enum want want, enum ctl_status st, const char *text)
+{
+	struct waiter **pp = &e->waiters;
+	while (*pp) {
+		struct waiter *w = *pp;
+		if (w->want != want) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		if (w->fn)
+			w->fn(w->arg, st, text);
+		free(w);
+	}
+}
+
+static void wait_for(struct entry *e, enum want want, manager_reply_fn fn, void *arg)
+{
+	if (!fn)
+		return;
+	struct waiter *w = xcalloc(1, sizeof(*w));
+	*w = (struct waiter){.want = want, .fn = fn, .arg = arg, .next = e->waiters};
+	e->waiters = w;
+}
+
+void entry_free(struct entry *e)
+{
+	if (!e)
+		return;
+	event_timer_cancel_all(e->loop, e);
+	if (e->link) {
+		/* Only at exit with links still up (a second signal): undo all the same. */
+		link_free(e->link);
+		netconf_close(e->nc);
+		control_close(e->ctl);
+		rundir_unlock(peer_name(e->peer), e->lock);
+	}
+	answer(e, WANT_UP, CTL_SYSTEM, "the daemon is exiting");
+	answer(e, WANT_DOWN, CTL_OK, "the daemon is exiting");
+	peer_free(e->peer);
+	peer_free(e->next_peer);
+	textbuf_free(&e->file);
+	free(e);
+}
+
+const char *entry_name(const struct entry *e)
+{
+	return peer_name(e->peer);
+}
+
+bool entry_running(const struct entry *e)
+{
+	return e->link != NULL;
+}
+
+bool entry_listed(const struct entry *e)
+{
+	return e->listed;
+}
+
+bool entry_removed(const struct entry *e)
+{
+	return e->removed;
+}
+
+static enum ctl_status status_of(enum failure_class cls)
+{
+	switch (cls) {
+	case FAILURE_SYSTEM:
+		return CTL_SYSTEM;
+	case FAILURE_CONFIG:
+		return CTL_CONFIG;
+	case FAILURE_PERMANENT:
+		return CTL_PERMANENT;
+	default:
+		return CTL_OK;
+	}
+}
+
+static void start(struct entry *e);
+
+/* After the link's done callback has returned (link.c may still be on the stack): free
+ * the link, undo the journal, give up the socket and the lock; then answer, and dial
+ * again when asked to. */
+static void teardown(void *arg)
+{
+	struct entry *e = arg;
+	struct link_info li;
+	link_get_info(e->link, &li);
+	const char *name = peer_name(e->peer);
+	e->attempts = li.attempts;
+	e->last_state = e->ended_as == FAILURE_NONE ? "stopped" : "failed";
+	if (li.last_failure && li.last_failure[0]) {
+		snprintf(e->last_failure, sizeof(e->last_failure), "%s", li.last_failure);
+		e->last_failure_at = li.last_failure_at;
+	}
+	link_free(e->link);
+	e->link = NULL;
+	e->stopping = false;
+	netconf_close(e->nc); /* undoes what is left and removes the journal */
+	e->nc = NULL;
+	control_close(e->ctl);
+	e->ctl = NULL;
+	rundir_unlock(name, e->lock);
+	e->lock = -1;
+
+	char text[800];
+	snprintf(text, sizeof(text), "%s: down, everything it changed undone", name);
+	answer(e, WANT_DOWN, CTL_OK, text);
+	if (e->next_peer) {
+		peer_free(e->peer);
+		e->peer = e->next_peer;
+		e->next_peer = NULL;
+	}
+	if (e->redial && !e->removed) {
+		e->redial = false;
+		start(e);
+	} else {
+		if (e->ended_as == FAILURE_NONE)
+			snprintf(text, sizeof(text), "%s: taken down before it came up", name);
+		else
+			snprintf(text, sizeof(text), "%s: %s", name,
+			         e->last_failure[0] ? e->last_failure : "failed");
+		answer(e, WANT_UP,
+		       e->ended_as == FAILURE_NONE ? CTL_CONFIG : status_of(e->ended_as), text);
+		e->idle(e->idle_arg, e);
+	}
+}
+
+static void on_link_done(void *arg, enum failure_class cls)
+{
+	struct entry *e = arg;
+	e->ended_as = cls;
+	event_timer_set(e->loop, 0, teardown, e);
+}
+
+static void on_state(void *arg, enum link_state s)
+{
+	struct entry *e = arg;
+	if (s != LINK_UP)
+		return;
+	struct link_info li;
+	link_get_info(e->link, &li);
+	char text[200];
+	snprintf(text, sizeof(text), "%s: up: %s %s peer %s", peer_name(e->peer), li.ifname,
+	         li.local, li.remote);
+	answer(e, WANT_UP, CTL_OK, text);
+}
+
+static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *reply, size_t len)
+{
+	struct entry *e = arg;
+	if (!e->link) {
+		snprintf(reply, len, "no link running");
+		return -1;
+	}
+	return link_hook_event(e->link, ev, sender, reply, len);
+}
+
+/* The order of `sshdial call`: the peer's lock first, then its socket, its journal (a
+ * dead run's is undone here), then the link. */
+static void start(struct entry *e)
+{
+	const char *name = peer_name(e->peer);
+	char sock[108], journal[108], text[300];
+	pid_t holder;
+	e->ended_as = FAILURE_NONE;
+	e->lock = rundir_lock(name, &holder);
+	if (e->lock < 0) {
+		if (errno == EWOULDBLOCK)
+			snprintf(text, sizeof(text),
+			         "%s: already being dialed by sshdial pid %d; stop that one first",
+			         name, (int)holder);
+		else
+			snprintf(text, sizeof(text), "%s: cannot lock %s/%s.pid: %s", name, RUNDIR,
+			         name, strerror(errno));
+		log_error("%s", text);
+		answer(e, WANT_UP, errno == EWOULDBLOCK ? CTL_CONFIG : CTL_SYSTEM, text);
+		e->idle(e->idle_arg, e);
+		return;
+	}
+	rundir_path(sock, sizeof(sock), name, "sock");
+	rundir_path(journal, sizeof(journal), name, "journal");
+	e->ctl = control_open(e->loop, sock, name, on_hook, e);
+	e->nc = e->ctl ? netconf_open(name, journal) : NULL;
+	e->link = e->nc ? link_new(e->loop, e->peer, e->nc, on_link_done, e) : NULL;
+	if (!e->link) {
+		netconf_close(e->nc);
+		e->nc = NULL;
+		control_close(e->ctl);
+		e->ctl = NULL;
+		rundir_unlock(name, e->lock);
+		e->lock = -1;
+		snprintf(text, sizeof(text), "%s: cannot start (see the daemon's log)", name);
+		answer(e, WANT_UP, CTL_SYSTEM, text);
+		e->idle(e->idle_arg, e);
+		return;
+	}
+	link_set_observer(e->link, on_state, e);
+	link_start(e->link);
+}
+
+void entry_up(struct entry *e, manager_reply_fn fn, void *arg)
+{
+	if (e->link && link_state(e->link) == LINK_UP) {
+		char text[100];
+		snprintf(text, sizeof(text), "%s: already up", peer_name(e->peer));
+		if (fn)
+			fn(arg, CTL_OK, text);
+		return;
+	}
+	wait_for(e, WANT_UP, fn, arg);
+	if (!e->link)
+		start(e);
+	else if (e->stopping)
+		e->redial = true;
+}
+
+static void stop(struct entry *e)
+{
+	if (e->link && !e->stopping) {
+		e->stopping = true;
+		link_stop(e->link);
+	}
+}
+
+void entry_down(struct entry *e, manager_reply_fn fn, void *arg)
+{
+	e->redial = false;
+	if (!e->link) {
+		char text[100];
+		snprintf(text, sizeof(text), "%s: not up", peer_name(e->peer));
+		if (fn)
+			fn(arg, CTL_OK, text);
+		return;
+	}
+	wait_for(e, WANT_DOWN, fn, arg);
+	stop(e);
+}
+
+void entry_restart(struct entry *e, manager_reply_fn fn, void *arg)
+{
+	if (!e->link) {
+		entry_up(e, fn, arg);
+		return;
+	}
+	wait_for(e, WANT_UP, fn, arg);
+	e->redial = true;
+	stop(e);
+}
+
+void entry_remove(struct entry *e)
+{
+	e->removed = true;
+	e->redial = false;
+	if (e->link)
+		stop(e);
+	else
+		e->idle(e->idle_arg, e);
+}
+
+bool entry_replace(struct entry *e, struct peer *p)
+{
+	struct textbuf now = {0};
+	read_file(peer_file(p), &now);
+	bool same =
+	    now.len == e->file.len && (!now.len || memcmp(now.data, e->file.data, now.len) == 0);
+	if (same) {
+		textbuf_free(&now);
+		return false;
+	}
+	textbuf_free(&e->file);
+	e->file = now;
+	if (e->link) {
+		peer_free(e->next_peer);
+		e->next_peer = p; /* the link borrows e->peer until it has ended */
+		e->redial = true;
+		stop(e);
+	} else {
+		peer_free(e->peer);
+		e->peer = p;
+	}
+	return true;
+}
+
+void entry_status(const struct entry *e, struct status_row *row)
+{
+	*row =
+	    (struct status_row){.name = peer_name(e->peer),
+	                        .autostart = peer_autostart(e->next_peer ? e->next_peer : e->peer)};
+	if (e->link) {
+		link_get_info(e->link, &row->info);
+		row->state = link_state_name(row->info.state);
+		if (row->info.ifname[0] &&
+		    status_link_bytes(row->info.ifname, &row->rx_bytes, &row->tx_bytes) == 0)
+			row->have_bytes = true;
+	} else {
+		row->state = e->last_state;
+		row->info = (struct link_info){.attempts = e->attempts,
+		                               .last_failure = e->last_failure,
+		                               .last_failure_at = e->last_failure_at,
+		                               .rtt_us = -1};
+	}
+}
+
+void entry_forget(struct entry *e, const void *arg)
+{
+	for (struct waiter *w = e->waiters; w; w = w->next)
+		if (w->arg == arg)
+			w->fn = NULL;
+}

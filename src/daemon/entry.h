@@ -1,0 +1,45 @@
+/* One peer under the daemon: its configuration, and while it runs its lock
+ * (RUNDIR/PEER.pid), hook socket (RUNDIR/PEER.sock), journal and link; and the commands
+ * waiting for it to be up or all undone. */
+#ifndef SSHDIAL_ENTRY_H
+#define SSHDIAL_ENTRY_H
+
+#include <stdbool.h>
+
+#include "conf/config.h"
+#include "daemon/manager.h"
+#include "daemon/status.h"
+
+struct entry;
+
+/* Called when the entry's link has ended and everything it changed is undone, and when
+ * a removed entry may be freed. */
+typedef void (*entry_idle_fn)(void *arg, struct entry *e);
+
+/* Takes p.  listed: found in the peers directory (a reload that no longer finds it
+ * removes it). */
+struct entry *entry_new(struct event_loop *loop, struct peer *p, bool listed, entry_idle_fn idle,
+                        void *arg);
+void entry_free(struct entry *e);
+const char *entry_name(const struct entry *e);
+bool entry_running(const struct entry *e);
+bool entry_listed(const struct entry *e);
+bool entry_removed(const struct entry *e);
+
+/* fn (may be NULL) is answered when the link is up or has failed for good. */
+void entry_up(struct entry *e, manager_reply_fn fn, void *arg);
+/* fn (may be NULL) is answered when everything the link changed is undone. */
+void entry_down(struct entry *e, manager_reply_fn fn, void *arg);
+/* Down, then up; fn answered as for up. */
+void entry_restart(struct entry *e, manager_reply_fn fn, void *arg);
+/* The peer file is gone: down, then the idle callback frees it. */
+void entry_remove(struct entry *e);
+/* A reload read p: when its file differs from the one running, the entry takes p (a
+ * running link is redialed with it) and true is returned; else false and p is the
+ * caller's. */
+bool entry_replace(struct entry *e, struct peer *p);
+void entry_status(const struct entry *e, struct status_row *row);
+/* Drops the answers owed to arg. */
+void entry_forget(struct entry *e, const void *arg);
+
+#endif

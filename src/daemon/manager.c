@@ -1,0 +1,353 @@
+#include "daemon/manager.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf/config.h"
+#include "ctl/control.h"
+#include "ctl/rundir.h"
+#include "daemon/entry.h"
+#include "daemon/orphans.h"
+#include "daemon/status.h"
+#include "lib/log.h"
+#include "lib/safe_name.h"
+#include "lib/xalloc.h"
+
+/* The list of links, in name order (status lists them so). */
+struct node {
+	struct entry *e;
+	bool seen; /* by the reload under way */
+	struct node *next;
+};
+
+struct manager {
+	struct event_loop *loop;
+	char *peers_dir;
+	struct node *nodes;
+	void (*all_down)(void *arg);
+	void *all_down_arg;
+	bool stopping;
+};
+
+static struct node *find_node(struct manager *m, const char *name)
+{
+	for (struct node *n = m->nodes; n; n = n->next)
+		if (strcmp(entry_name(n->e), name) == 0)
+			return n;
+	return NULL;
+}
+
+static struct entry *find(struct manager *m, const char *name)
+{
+	struct node *n = find_node(m, name);
+	return n ? n->e : NULL;
+}
+
+static void check_all_down(struct manager *m)
+{
+	if (!m->stopping || !m->all_down)
+		return;
+	for (struct node *n = m->nodes; n; n = n->next)
+		if (entry_running(n->e))
+			return;
+	void (*fn)(void *) = m->all_down;
+	m->all_down = NULL;
+	fn(m->all_down_arg);
+}
+
+/* An entry's link has ended and been torn down: forget a removed peer, see whether a
+ * shutdown is complete. */
+static void on_entry_idle(void *arg, struct entry *e)
+{
+	struct manager *m = arg;
+	if (entry_removed(e)) {
+		struct node **pp = &m->nodes;
+		while (*pp && (*pp)->e != e)
+			pp = &(*pp)->next;
+		struct node *n = *pp;
+		if (n) {
+			*pp = n->next;
+			free(n);
+		}
+		entry_free(e);
+	}
+	check_all_down(m);
+}
+
+struct manager *manager_new(struct event_loop *loop, const char *peers_dir)
+{
+	struct manager *m = xcalloc(1, sizeof(*m));
+	m->loop = loop;
+	m->peers_dir = xstrdup(peers_dir ? peers_dir : SSHDIAL_PEERS_DIR);
+	return m;
+}
+
+void manager_free(struct manager *m)
+{
+	if (!m)
+		return;
+	while (m->nodes) {
+		struct node *n = m->nodes;
+		m->nodes = n->next;
+		entry_free(n->e);
+		free(n);
+	}
+	free(m->peers_dir);
+	free(m);
+}
+
+/* A journal, socket or lock in RUNDIR whose peer no process holds is a dead run's: undo
+ * the journal (netconf_open replays it), then remove the rest. */
+static void recover_one(const char *name)
+{
+	pid_t holder;
+	int lock = rundir_lock(name, &holder);
+	if (lock < 0)
+		return; /* a live call (or another daemon) holds it: its files are its own */
+	orphans_end(name);
+	char journal[108], sock[108];
+	rundir_path(journal, sizeof(journal), name, "journal");
+	rundir_path(sock, sizeof(sock), name, "sock");
+	if (access(journal, F_OK) == 0) {
+		log_info("%s: undoing what a run that ended without cleaning up left (%s)", name,
+		         journal);
+		struct netconf *nc = netconf_open(name, journal);
+		netconf_close(nc);
+	}
+	unlink(sock);
+	rundir_unlock(name, lock);
+}
+
+static void recover(void)
+{
+	DIR *d = opendir(RUNDIR);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+		if (!dot || dot == de->d_name)
+			continue;
+		if (strcmp(dot, ".journal") && strcmp(dot, ".sock") && strcmp(dot, ".pid"))
+			continue;
+		char name[SAFE_NAME_MAX + 1];
+		size_t n = (size_t)(dot - de->d_name);
+		if (n > SAFE_NAME_MAX)
+			continue;
+		memcpy(name, de->d_name, n);
+		name[n] = 0;
+		if (safe_name_valid(name))
+			recover_one(name);
+	}
+	closedir(d);
+}
+
+int manager_start(struct manager *m)
+{
+	recover();
+	struct textbuf out = {0};
+	manager_reload(m, &out);
+	char *save, *line = strtok_r(out.data, "\n", &save);
+	for (; line; line = strtok_r(NULL, "\n", &save))
+		log_info("start: %s", line);
+	textbuf_free(&out);
+	return 0;
+}
+
+/* Loads name from the peers directory (or /etc/ppp/peers), messages into out. */
+static struct peer *load(struct manager *m, const char *name, struct textbuf *out)
+{
+	struct diag *d = diag_new();
+	struct peer *p = peer_load(name, m->peers_dir, NULL, NULL, d);
+	for (size_t i = 0; i < diag_count(d); i++)
+		textbuf_printf(out, "%s\n", diag_get(d, i));
+	diag_free(d);
+	return p;
+}
+
+static bool in_dir(struct manager *m, const char *name)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", m->peers_dir, name);
+	return lstat(path, &st) == 0;
+}
+
+static struct entry *add_entry(struct manager *m, struct peer *p, bool listed)
+{
+	struct node *n = xcalloc(1, sizeof(*n));
+	n->e = entry_new(m->loop, p, listed, on_entry_idle, m);
+	struct node **pp = &m->nodes;
+	while (*pp && strcmp(entry_name((*pp)->e), entry_name(n->e)) < 0)
+		pp = &(*pp)->next;
+	n->next = *pp;
+	*pp = n;
+	return n->e;
+}
+
+void manager_command(struct manager *m, const struct ctl_request *rq, manager_reply_fn fn,
+                     void *arg)
+{
+	struct entry *e = find(m, rq->peer);
+	if (m->stopping) {
+		fn(arg, CTL_SYSTEM, "the daemon is stopping");
+		return;
+	}
+	if (!e && rq->verb == CTL_DOWN) {
+		char text[128];
+		snprintf(text, sizeof(text), "%s: not up", rq->peer);
+		fn(arg, CTL_OK, text);
+		return;
+	}
+	if (!e) {
+		struct textbuf out = {0};
+		struct peer *p = load(m, rq->peer, &out);
+		if (!p) {
+			fn(arg, CTL_CONFIG, out.data ? out.data : "cannot load the peer");
+			textbuf_free(&out);
+			return;
+		}
+		textbuf_free(&out);
+		e = add_entry(m, p, in_dir(m, rq->peer));
+	}
+	switch (rq->verb) {
+	case CTL_UP:
+		entry_up(e, fn, arg);
+		break;
+	case CTL_DOWN:
+		entry_down(e, fn, arg);
+		break;
+	default:
+		entry_restart(e, fn, arg);
+		break;
+	}
+}
+
+enum ctl_status manager_status(struct manager *m, const char *peer, bool json, struct textbuf *out)
+{
+	size_t count = 0, i = 0;
+	for (struct node *n = m->nodes; n; n = n->next)
+		count++;
+	struct status_row *rows = xcalloc(count ? count : 1, sizeof(*rows));
+	for (struct node *n = m->nodes; n; n = n->next)
+		if (!peer[0] || strcmp(peer, entry_name(n->e)) == 0)
+			entry_status(n->e, &rows[i++]);
+	enum ctl_status st = CTL_OK;
+	if (peer[0] && !i) {
+		textbuf_printf(out,
+		               "%s: no such peer in the daemon (sshdial up %s reads its file)\n",
+		               peer, peer);
+		st = CTL_CONFIG;
+	} else if (json) {
+		status_render_json(out, rows, i);
+	} else {
+		status_render_text(out, rows, i);
+	}
+	free(rows);
+	return st;
+}
+
+void manager_log_status(struct manager *m)
+{
+	struct textbuf out = {0};
+	manager_status(m, "", false, &out);
+	char *save, *line = strtok_r(out.data, "\n", &save);
+	for (; line; line = strtok_r(NULL, "\n", &save))
+		log_info("status: %s", line);
+	textbuf_free(&out);
+}
+
+/* Whether name looks like a peer file: a valid name, a regular file or a link to one. */
+static bool candidate(const char *dir, const struct dirent *de)
+{
+	if (!safe_name_valid(de->d_name))
+		return false;
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+	return lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+static void reload_one(struct manager *m, const char *name, struct textbuf *out, bool *bad)
+{
+	struct entry *e = find(m, name);
+	struct textbuf msgs = {0};
+	struct peer *p = load(m, name, &msgs);
+	if (!p) {
+		textbuf_printf(out, "%s: refused%s:\n%s", name,
+		               e ? ", the link keeps running as it was" : "",
+		               msgs.data ? msgs.data : "");
+		*bad = true;
+	} else if (!e) {
+		e = add_entry(m, p, true);
+		textbuf_printf(out, "%s: new%s\n", name, peer_autostart(p) ? ", dialing" : "");
+		if (peer_autostart(p))
+			entry_up(e, NULL, NULL);
+	} else if (entry_replace(e, p)) {
+		textbuf_printf(out, "%s: changed%s\n", name,
+		               entry_running(e) ? ", dialing again" : "");
+	} else {
+		peer_free(p);
+	}
+	textbuf_free(&msgs);
+}
+
+enum ctl_status manager_reload(struct manager *m, struct textbuf *out)
+{
+	if (m->stopping) {
+		textbuf_printf(out, "the daemon is stopping: nothing reloaded\n");
+		return CTL_SYSTEM;
+	}
+	DIR *d = opendir(m->peers_dir);
+	if (!d) {
+		textbuf_printf(out, "cannot read %s: %s\n", m->peers_dir, strerror(errno));
+		return CTL_CONFIG;
+	}
+	for (struct node *n = m->nodes; n; n = n->next)
+		n->seen = false;
+	bool bad = false;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!candidate(m->peers_dir, de))
+			continue;
+		reload_one(m, de->d_name, out, &bad);
+		struct node *n = find_node(m, de->d_name);
+		if (n)
+			n->seen = true;
+	}
+	closedir(d);
+	for (struct node *n = m->nodes, *next; n; n = next) {
+		next = n->next;
+		struct entry *e = n->e;
+		if (n->seen || !entry_listed(e) || entry_removed(e))
+			continue;
+		textbuf_printf(out, "%s: removed%s\n", entry_name(e),
+		               entry_running(e) ? ", taking it down" : "");
+		entry_remove(e); /* may call on_entry_idle, which unlinks and frees e */
+	}
+	return bad ? CTL_CONFIG : CTL_OK;
+}
+
+void manager_forget(struct manager *m, const void *arg)
+{
+	for (struct node *n = m->nodes; n; n = n->next)
+		entry_forget(n->e, arg);
+}
+
+void manager_stop_all(struct manager *m, void (*done)(void *arg), void *arg)
+{
+	m->stopping = true;
+	m->all_down = done;
+	m->all_down_arg = arg;
+	for (struct node *n = m->nodes, *next; n; n = next) {
+		next = n->next;
+		entry_down(n->e, NULL, NULL);
+	}
+	check_all_down(m);
+}
