@@ -18,6 +18,7 @@ int exit_status_of(enum failure_class cls);
 /* argv[0] is the subcommand's name; options follow. */
 int cmd_call(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_unlock(int argc, char **argv);
 /* pppd's ip-up/ip-down script (sshdial runs as it under the names rundir.h gives the links). */
 int cmd_hook(int argc, char **argv);
 /* The server side: the forced command, its line, and its root hook (serve_install.h). */

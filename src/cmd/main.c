@@ -18,7 +18,8 @@ static const struct {
 	const char *description;
 } commands[] = {
     {"call", cmd_call, "dial a peer in the foreground, like 'pppd call PEER'"},
-    {"check", cmd_check, "validate a peer file"},
+    {"check", cmd_check, "validate a peer file; --leaks: where traffic would go"},
+    {"unlock", cmd_unlock, "lift route-all's kill switch while the link is down"},
     {"hook", cmd_hook, "report pppd's ip-up/ip-down to sshdial (run by pppd)"},
     {"serve", cmd_serve, "the server's end: run as the forced command of authorized_keys"},
     {"authorize", cmd_authorize, "print the authorized_keys line that runs 'serve' for a key"},

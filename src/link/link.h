@@ -42,6 +42,8 @@ int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, c
 enum link_state link_state(const struct link *l);
 /* One log line: state, attempts, uptime, the last failure's reason. */
 void link_log_status(const struct link *l);
+/* route-all's kill switch holds traffic: the link is down and its rules are in. */
+bool link_blocked(const struct link *l);
 const char *link_state_name(enum link_state s);
 
 #endif

@@ -231,6 +231,8 @@ int netconf_reassert(struct netconf *nc)
 		if (e->kind != JOURNAL_RULE && e->kind != JOURNAL_UNREACH &&
 		    !(e->kind == JOURNAL_ROUTE && e->u.route.table))
 			continue;
+		if (e->kind == JOURNAL_ROUTE && !change_iface_same(&env, e))
+			continue; /* its interface is gone, and the route with it: ip-down comes */
 		const struct change_kind *k = change_kind_of(e->kind);
 		int rc = k->apply(&env, e);
 		if (rc < 0)

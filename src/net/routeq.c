@@ -13,20 +13,17 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-struct request {
-	struct nlmsghdr h;
-	struct rtmsg r;
-	char attrs[128];
-};
+/* Room for the header, the rtmsg and four small attributes. */
+#define REQUEST_MAX 256
 
-static void put_attr(struct request *req, unsigned short type, const void *data, size_t len)
+static void put_attr(struct nlmsghdr *h, unsigned short type, const void *data, size_t len)
 {
-	struct rtattr *a = (struct rtattr *)((char *)req + NLMSG_ALIGN(req->h.nlmsg_len));
+	struct rtattr *a = (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
 
 	a->rta_type = type;
 	a->rta_len = (unsigned short)RTA_LENGTH(len);
 	memcpy(RTA_DATA(a), data, len);
-	req->h.nlmsg_len = NLMSG_ALIGN(req->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
+	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
 }
 
 static void set_addr(struct net_addr *out, int family, const struct rtattr *a)
@@ -54,14 +51,13 @@ static void read_route(const struct nlmsghdr *h, struct routeq_answer *a)
 
 int routeq_lookup(const struct routeq *q, struct routeq_answer *a)
 {
-	struct request req = {.h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
-	                            .nlmsg_type = RTM_GETROUTE,
-	                            .nlmsg_flags = NLM_F_REQUEST,
-	                            .nlmsg_seq = 1}};
-	union {
-		struct nlmsghdr h;
-		char buf[8192];
-	} reply;
+	struct nlmsghdr req[REQUEST_MAX / sizeof(struct nlmsghdr)] = {
+	    {.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
+	     .nlmsg_type = RTM_GETROUTE,
+	     .nlmsg_flags = NLM_F_REQUEST,
+	     .nlmsg_seq = 1}};
+	struct nlmsghdr reply[8192 / sizeof(struct nlmsghdr)];
+	struct rtmsg *rtm = NLMSG_DATA(req);
 	size_t alen = q->dst.family == AF_INET ? 4 : 16;
 
 	memset(a, 0, sizeof(*a));
@@ -69,26 +65,25 @@ int routeq_lookup(const struct routeq *q, struct routeq_answer *a)
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
-	req.r.rtm_family = (unsigned char)q->dst.family;
-	req.r.rtm_dst_len = (unsigned char)(alen * 8);
-	put_attr(&req, RTA_DST, &q->dst.u, alen);
+	rtm->rtm_family = (unsigned char)q->dst.family;
+	rtm->rtm_dst_len = (unsigned char)(alen * 8);
+	put_attr(req, RTA_DST, &q->dst.u, alen);
 	if (q->has_uid)
-		put_attr(&req, RTA_UID, &q->uid, sizeof(q->uid));
+		put_attr(req, RTA_UID, &q->uid, sizeof(q->uid));
 	if (q->ipproto)
-		put_attr(&req, RTA_IP_PROTO, &q->ipproto, sizeof(q->ipproto));
+		put_attr(req, RTA_IP_PROTO, &q->ipproto, sizeof(q->ipproto));
 	if (q->dport) {
 		uint16_t port = htons(q->dport);
-		put_attr(&req, RTA_DPORT, &port, sizeof(port));
+		put_attr(req, RTA_DPORT, &port, sizeof(port));
 	}
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -1;
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	ssize_t n =
-	    sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
+	ssize_t n = sendto(fd, req, req->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
 	if (n >= 0)
 		do
-			n = recv(fd, &reply, sizeof(reply), 0);
+			n = recv(fd, reply, sizeof(reply), 0);
 		while (n < 0 && errno == EINTR);
 	int saved = errno;
 	close(fd);
@@ -96,12 +91,12 @@ int routeq_lookup(const struct routeq *q, struct routeq_answer *a)
 		errno = saved;
 		return -1;
 	}
-	if (!NLMSG_OK(&reply.h, (unsigned)n)) {
+	if (!NLMSG_OK(reply, (unsigned)n)) {
 		errno = EPROTO;
 		return -1;
 	}
-	if (reply.h.nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *e = NLMSG_DATA(&reply.h);
+	if (reply->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = NLMSG_DATA(reply);
 		a->err = -e->error;
 		if (a->err == 0) {
 			errno = EPROTO;
@@ -109,10 +104,10 @@ int routeq_lookup(const struct routeq *q, struct routeq_answer *a)
 		}
 		return 0;
 	}
-	if (reply.h.nlmsg_type != RTM_NEWROUTE) {
+	if (reply->nlmsg_type != RTM_NEWROUTE) {
 		errno = EPROTO;
 		return -1;
 	}
-	read_route(&reply.h, a);
+	read_route(reply, a);
 	return 0;
 }
