@@ -5,6 +5,9 @@
 #include "net/policy.h"
 
 #include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,6 +46,22 @@ bool policy_lan_private(const struct cidr *net)
 	return false;
 }
 
+/* A PPP interface (ARPHRD_PPP): sshdial's own link, or another tunnel; never the LAN. */
+static bool is_ppp(int ifindex)
+{
+	char name[IF_NAMESIZE], path[64], buf[16] = "";
+
+	if (ifindex <= 0 || !if_indextoname((unsigned)ifindex, name))
+		return false;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/type", name);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	bool ok = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	return ok && strtol(buf, NULL, 10) == ARPHRD_PPP;
+}
+
 struct lan_list {
 	struct cidr net[LAN_MAX];
 	size_t n;
@@ -60,7 +79,8 @@ static void add_connected(struct nl_object *obj, void *arg)
 	    rtnl_route_get_protocol(r) == SSHDIAL_RTPROT || lans->n == LAN_MAX)
 		return;
 	if (rtnl_route_get_nnexthops(r) != 1 ||
-	    rtnl_route_nh_get_gateway(rtnl_route_nexthop_n(r, 0)))
+	    rtnl_route_nh_get_gateway(rtnl_route_nexthop_n(r, 0)) ||
+	    is_ppp(rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, 0))))
 		return;
 	c.family = nl_addr_get_family(dst);
 	c.prefixlen = nl_addr_get_prefixlen(dst);
@@ -124,6 +144,16 @@ static int block_family(struct netconf *nc, enum journal_scope scope, int family
 	                              .priority = POLICY_PRIO_UID,
 	                              .action = FR_ACT_TO_TBL,
 	                              .table = RT_TABLE_MAIN,
+	                              .has_uidrange = true,
+	                              .uid_start = s->uid,
+	                              .uid_end = s->uid}) < 0)
+		return -1;
+	/* Should main have no route for it, ssh's connection fails rather than falls through
+	 * to the link, into itself. */
+	if (rule(nc, scope,
+	         (struct change_rule){.family = family,
+	                              .priority = POLICY_PRIO_UID + 1,
+	                              .action = FR_ACT_UNREACHABLE,
 	                              .has_uidrange = true,
 	                              .uid_start = s->uid,
 	                              .uid_end = s->uid}) < 0)

@@ -4,6 +4,7 @@
  * both families, and these rules, tagged with sshdial's protocol, in this order:
  *
  *     8300  uidrange LOCAL-USER      lookup main   ssh's own connection, jump hosts included
+ *     8301  uidrange LOCAL-USER      unreachable   never into the link, should main fail
  *     8310  ipproto udp|tcp dport 53|853  lookup POLICY_TABLE  DNS, even to a LAN resolver
  *     8320  to NET                   lookup main   IPv6 link-local; with allow-lan the
  *                                                  directly connected private networks

@@ -11,6 +11,7 @@
 #include "net/journal.h"
 #include "lib/log.h"
 #include "net/netconf.h"
+#include "net/policy.h"
 
 static void usage(void)
 {
@@ -26,6 +27,8 @@ static void usage(void)
 	        "  CIDR                     a route through IFNAME\n"
 	        "  addr:ADDRESS/PREFIX      an address on IFNAME\n"
 	        "  rule:FIELDS              a rule, its journal fields with ':' for ' '\n"
+	        "  policy:UID[:lan]         route-all's rules and unreachables (allow-lan)\n"
+	        "  policy-up                route-all's default route through IFNAME\n"
 	        "                           (rule:4:1000:lookup:200:fwmark:0x1/0xff)\n"
 	        "  sysctl:KEY=VALUE         a /proc/sys value\n"
 	        "  resolv:PATH=FILE         PATH replaced by FILE's content\n"
@@ -95,6 +98,14 @@ static int add_one(struct netconf *nc, const char *ifname, const char *arg)
 	}
 	if (strncmp(arg, "rule:", 5) == 0)
 		return add_rule(nc, scope, arg + 5);
+	if (strncmp(arg, "policy:", 7) == 0) {
+		struct policy_spec spec = {.label = "testpeer",
+		                           .uid = (uint32_t)strtoul(arg + 7, NULL, 10),
+		                           .allow_lan = strstr(arg, ":lan") != NULL};
+		return policy_block(nc, scope, &spec);
+	}
+	if (strcmp(arg, "policy-up") == 0)
+		return policy_link_up(nc, ifname, false);
 	if (strncmp(arg, "resolv:", 7) == 0)
 		return add_resolv(nc, scope, arg + 7);
 	if (strncmp(arg, "sysctl:", 7) == 0) {
