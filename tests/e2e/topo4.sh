@@ -48,7 +48,7 @@ topo4_setup() {
 		ip -n "$E2E_RTR" addr add "$TOPO4_PUBLIC4/32" dev lo ||
 		fail "cannot give the café IPv6"
 	# The VM's kernel loads no module by itself (its modprobe helper is the initramfs's).
-	modprobe -q -a nf_tables 2>/dev/null
+	modprobe -q -a nf_tables nft_objref 2>/dev/null
 	ip netns exec "$E2E_RTR" nft -f - <<NFT || fail "cannot load the router's counters"
 table inet topo4 {
 	counter ssh { }
