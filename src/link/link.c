@@ -182,8 +182,8 @@ static void undo_network(struct link *l, bool all)
 	if (all)
 		l->blocked = false;
 	if (n)
-		log_info("%s: removed %u route%s and rule%s%s", peer_name(l->peer),
-		         n - (unsigned)failed, n == 1 ? "" : "s", n == 1 ? "" : "s",
+		log_info("%s: removed %u %s%s", peer_name(l->peer), n - (unsigned)failed,
+		         peer_route_all(l->peer) ? "routes and rules" : n == 1 ? "route" : "routes",
 		         failed ? " (some could not be removed, see above)" : "");
 }
 

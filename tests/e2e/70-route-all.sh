@@ -25,7 +25,7 @@ ppp=$(ppp_dev)
 wait_for 60 sh -c "ip netns exec '$E2E_CLI' curl -s --max-time 5 http://$TOPO4_WEB/ |
 	grep -qx '$TOPO4_PAGE'" || fail "no page from the internet host through the link"
 assert_match "$(in_cli ip route get "$TOPO4_WEB")" " dev $ppp table 83 " "the route to the internet host"
-answer=$(in_cli timeout 10 busybox nslookup www.example.test "$TOPO4_WEB" 2>&1) ||
+answer=$(in_cli timeout 10 busybox nslookup -type=a www.example.test "$TOPO4_WEB" 2>&1) ||
 	fail "no answer from the internet's DNS server: $answer"
 assert_match "$answer" "Address:? *(1: )?$TOPO4_WEB" "the internet's DNS answer"
 assert_match "$(in_cli ip route get "$E2E_SERVER_IP" uid "$dialer_uid")" " dev e2e0 " \
