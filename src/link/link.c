@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,8 @@
 #define BACKOFF_BASE_MS 1000
 #define BACKOFF_CAP_MS 30000
 /* route-all's rules and routes deleted by someone else are put back this long after the
- * burst of netlink events that told of it. */
+ * first netlink event that may tell of it (not after the burst: a link that keeps the
+ * kernel busy with events must not postpone it). */
 #define REASSERT_SETTLE_MS 100
 /* glibc's resolver gives up after 2 tries of 5 s per server: past 15 s it is stuck. */
 #define RESOLVE_TIMEOUT_MS 15000
@@ -66,6 +68,7 @@ struct link {
 	bool blocked;  /* the kill switch's rules are in, the session's */
 	bool unlocked; /* sshdial unlock: no kill switch for the rest of the session */
 	struct nlmon_sub *heal;
+	bool heal_pending; /* a reassert is due: events that come meanwhile do not delay it */
 	struct timespec started;
 };
 
@@ -183,13 +186,18 @@ static void undo_network(struct link *l, bool all)
 		l->blocked = false;
 	if (n)
 		log_info("%s: removed %u %s%s", peer_name(l->peer), n - (unsigned)failed,
-		         peer_route_all(l->peer) ? "routes and rules" : n == 1 ? "route" : "routes",
+		         peer_route_all(l->peer) ? "routes and rules"
+		         : n == 1                ? "route"
+		                                 : "routes",
 		         failed ? " (some could not be removed, see above)" : "");
 }
 
+/* Keyed by &l->heal_pending, not l: the link's own timers are cancelled at every change
+ * of state, and this one must not be. */
 static void on_reassert(void *arg)
 {
-	struct link *l = arg;
+	struct link *l = (struct link *)((char *)arg - offsetof(struct link, heal_pending));
+	l->heal_pending = false;
 	if (netconf_reassert(l->nc) < 0)
 		log_error("%s: route-all: could not put back a rule or route (see above)",
 		          peer_name(l->peer));
@@ -201,8 +209,10 @@ static void on_rules_changed(void *arg, unsigned what)
 {
 	struct link *l = arg;
 	(void)what;
-	if (netconf_applied(l->nc))
-		event_timer_set(l->loop, REASSERT_SETTLE_MS, on_reassert, l);
+	if (netconf_applied(l->nc) && !l->heal_pending) {
+		l->heal_pending = true;
+		event_timer_set(l->loop, REASSERT_SETTLE_MS, on_reassert, &l->heal_pending);
+	}
 }
 
 /* route-all's rules and the table's unreachables: the session's with the kill switch. */
@@ -411,6 +421,7 @@ void link_free(struct link *l)
 	health_stop(l->health);
 	resolve_cancel(l->resolving);
 	netwatch_free(l->watch);
+	event_timer_cancel_all(l->loop, &l->heal_pending);
 	nlmon_unsubscribe(l->heal);
 	dial_free(l->dial);
 	free(l);

@@ -12,6 +12,8 @@
 #include "lib/log.h"
 #include "net/netconf.h"
 #include "net/policy.h"
+#include "net/nlmon.h"
+#include "lib/event.h"
 
 static void usage(void)
 {
@@ -132,9 +134,56 @@ static int add_one(struct netconf *nc, const char *ifname, const char *arg)
 	                                : netconf_route_add_scoped(nc, scope, ifname, &c);
 }
 
+/* --heal-for SECS: what the link does with route-all (link.c): the netlink monitor, and
+ * netconf_reassert once a burst of events is over. */
+struct heal {
+	struct event_loop *loop;
+	struct netconf *nc;
+	bool pending;
+};
+
+static void on_heal_timer(void *arg)
+{
+	struct heal *h = arg;
+	h->pending = false;
+	int n = netconf_reassert(h->nc);
+	if (n != 0)
+		printf("put back %d\n", n);
+}
+
+static void on_heal_change(void *arg, unsigned what)
+{
+	struct heal *h = arg;
+	(void)what;
+	if (!h->pending)
+		event_timer_set(h->loop, 100, on_heal_timer, h);
+	h->pending = true;
+}
+
+static void on_heal_end(void *arg)
+{
+	struct heal *h = arg;
+	event_loop_exit(h->loop, 0);
+}
+
+static void heal_for(struct netconf *nc, long secs)
+{
+	struct heal h = {.loop = event_loop_new(), .nc = nc};
+	struct nlmon_sub *sub = h.loop ? nlmon_subscribe(h.loop, "testpeer", on_heal_change, &h) : NULL;
+	if (!sub) {
+		printf("heal: cannot watch\n");
+		return;
+	}
+	event_timer_set(h.loop, (unsigned)secs * 1000, on_heal_end, &h);
+	printf("healing\n");
+	event_loop_run(h.loop);
+	nlmon_unsubscribe(sub);
+	event_loop_free(h.loop);
+}
+
 int main(int argc, char **argv)
 {
-	long hold_after = -1;
+	long hold_after = -1, heal_secs = 0;
 	int undo_all = 0, undo_attempt = 0, hold_at_end = 0, i = 1;
 	sigset_t set;
 
@@ -149,6 +198,8 @@ int main(int argc, char **argv)
 			undo_all = 1;
 		else if (strcmp(argv[i], "--undo-attempt") == 0)
 			undo_attempt = 1;
+		else if (strcmp(argv[i], "--heal-for") == 0 && i + 1 < argc)
+			heal_secs = strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--hold-after") == 0 && i + 1 < argc)
 			hold_after = strtol(argv[++i], NULL, 10);
 		else
@@ -179,6 +230,8 @@ int main(int argc, char **argv)
 		printf("undo-attempt failed=%d applied=%u session=%u\n", left, netconf_applied(nc),
 		       netconf_applied_in(nc, JOURNAL_SESSION));
 	}
+	if (heal_secs > 0)
+		heal_for(nc, heal_secs);
 	if (hold_at_end)
 		hold();
 	if (undo_all) {
