@@ -1,6 +1,6 @@
 #include "link/link.h"
+#include "link/link_priv.h"
 
-#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdbool.h>
@@ -35,42 +35,8 @@
 #define STABLE_MS 60000
 #define BACKOFF_BASE_MS 1000
 #define BACKOFF_CAP_MS 30000
-/* route-all's rules and routes deleted by someone else are put back this long after the
- * first netlink event that may tell of it (not after the burst: a link that keeps the
- * kernel busy with events must not postpone it). */
-#define REASSERT_SETTLE_MS 100
 /* glibc's resolver gives up after 2 tries of 5 s per server: past 15 s it is stuck. */
 #define RESOLVE_TIMEOUT_MS 15000
-
-struct link {
-	struct event_loop *loop;
-	const struct peer *peer;
-	struct netconf *nc;
-	link_done_fn done;
-	void *arg;
-	enum link_state state;
-	struct dial *dial;
-	struct failure failure;
-	struct backoff backoff;
-	bool stopping;
-	bool redial_now; /* the path to the server changed: no backoff */
-	bool came_up;    /* this attempt reached ip-up */
-	unsigned attempts;
-	char ifname[16];
-	struct timespec dial_started;
-	struct timespec up_since;
-	struct health *health;
-	struct netwatch *watch;
-	struct resolve *resolving; /* the ssh server's name, for the route watch */
-	char last_failure[sizeof(((struct failure *)0)->reason)];
-	/* route-all (policy.h) */
-	struct policy_spec policy;
-	bool blocked;  /* the kill switch's rules are in, the session's */
-	bool unlocked; /* sshdial unlock: no kill switch for the rest of the session */
-	struct nlmon_sub *heal;
-	bool heal_pending; /* a reassert is due: events that come meanwhile do not delay it */
-	struct timespec started;
-};
 
 static const char *const state_names[] = {
     [LINK_IDLE] = "idle",       [LINK_DIALING] = "dialing", [LINK_UP] = "up",
@@ -178,7 +144,7 @@ static void on_ssh_grace(void *arg)
 
 /* The attempt's changes go with the link; the session's (route-all's kill switch) only
  * when all is asked: on stop, and on unlock. */
-static void undo_network(struct link *l, bool all)
+void link_undo_network(struct link *l, bool all)
 {
 	unsigned n = all ? netconf_applied(l->nc) : netconf_applied_in(l->nc, JOURNAL_ATTEMPT);
 	int failed = all ? netconf_undo_all(l->nc) : netconf_undo_attempt(l->nc);
@@ -192,43 +158,6 @@ static void undo_network(struct link *l, bool all)
 		         failed ? " (some could not be removed, see above)" : "");
 }
 
-/* Keyed by &l->heal_pending, not l: the link's own timers are cancelled at every change
- * of state, and this one must not be. */
-static void on_reassert(void *arg)
-{
-	struct link *l = (struct link *)((char *)arg - offsetof(struct link, heal_pending));
-	l->heal_pending = false;
-	if (netconf_reassert(l->nc) < 0)
-		log_error("%s: route-all: could not put back a rule or route (see above)",
-		          peer_name(l->peer));
-}
-
-/* Something changed rules or routes: perhaps ours were deleted (networkd, NetworkManager,
- * a script).  Our own additions come back here too, and find everything in place. */
-static void on_rules_changed(void *arg, unsigned what)
-{
-	struct link *l = arg;
-	(void)what;
-	if (netconf_applied(l->nc) && !l->heal_pending) {
-		l->heal_pending = true;
-		event_timer_set(l->loop, REASSERT_SETTLE_MS, on_reassert, &l->heal_pending);
-	}
-}
-
-/* route-all's rules and the table's unreachables: the session's with the kill switch. */
-static int link_block(struct link *l, enum journal_scope scope)
-{
-	if (policy_block(l->nc, scope, &l->policy) < 0) {
-		failure_set(&l->failure, FAILURE_CONFIG,
-		            "cannot install route-all's rules (see above); nothing was left "
-		            "half-configured");
-		return -1;
-	}
-	if (!l->heal)
-		l->heal = nlmon_subscribe(l->loop, peer_name(l->peer), on_rules_changed, l);
-	return 0;
-}
-
 static void attempt_ended(struct link *l)
 {
 	event_timer_cancel_all(l->loop, l);
@@ -236,7 +165,7 @@ static void attempt_ended(struct link *l)
 	l->health = NULL;
 	dial_free(l->dial);
 	l->dial = NULL;
-	undo_network(l, l->stopping || l->failure.cls > FAILURE_TRANSIENT);
+	link_undo_network(l, l->stopping || l->failure.cls > FAILURE_TRANSIENT);
 	l->ifname[0] = 0;
 	if (l->failure.cls)
 		memcpy(l->last_failure, l->failure.reason, sizeof(l->last_failure));
@@ -421,37 +350,9 @@ void link_free(struct link *l)
 	health_stop(l->health);
 	resolve_cancel(l->resolving);
 	netwatch_free(l->watch);
-	event_timer_cancel_all(l->loop, &l->heal_pending);
-	nlmon_unsubscribe(l->heal);
+	link_route_all_free(l);
 	dial_free(l->dial);
 	free(l);
-}
-
-/* route-all: the uid whose traffic stays outside, and with the kill switch the rules at
- * once, before the first dial: nothing leaks while it runs. */
-static int link_route_all_start(struct link *l)
-{
-	const struct passwd *pw = getpwnam(peer_local_user(l->peer));
-	if (!pw) {
-		log_error("%s: route-all: local-user '%s' is no account of this system; create it "
-		          "or name another",
-		          peer_name(l->peer), peer_local_user(l->peer));
-		return -1;
-	}
-	l->policy = (struct policy_spec){.label = peer_name(l->peer),
-	                                 .uid = (uint32_t)pw->pw_uid,
-	                                 .allow_lan = peer_allow_lan(l->peer)};
-	if (!peer_kill_switch(l->peer))
-		return 0;
-	if (link_block(l, JOURNAL_SESSION) < 0) {
-		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
-		undo_network(l, true);
-		return -1;
-	}
-	l->blocked = true;
-	log_info("%s: route-all: kill switch on, traffic held until the link is up",
-	         peer_name(l->peer));
-	return 0;
 }
 
 void link_start(struct link *l)
@@ -472,7 +373,7 @@ void link_stop(struct link *l)
 	l->stopping = true;
 	if (!l->dial) {
 		event_timer_cancel_all(l->loop, l);
-		undo_network(l, true);
+		link_undo_network(l, true);
 		link_set_state(l, LINK_STOPPED);
 		l->done(l->arg, FAILURE_NONE);
 		return;
@@ -500,20 +401,13 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 			            "down rather than left half-configured",
 			            dst, ev->ifname);
 			snprintf(reply, len, "cannot add route %s", dst);
-			undo_network(l, false);
+			link_undo_network(l, false);
 			link_hang_up(l);
 			return -1;
 		}
 	}
-	if (peer_route_all(l->peer) && ((!l->blocked && link_block(l, JOURNAL_ATTEMPT) < 0) ||
-	                                policy_link_up(l->nc, ev->ifname, false) < 0)) {
-		if (!l->failure.cls)
-			failure_set(&l->failure, FAILURE_CONFIG,
-			            "cannot route everything through %s (see above); the link was "
-			            "taken down rather than left half-configured",
-			            ev->ifname);
-		snprintf(reply, len, "cannot route everything through %s", ev->ifname);
-		undo_network(l, false);
+	if (peer_route_all(l->peer) && link_route_all_up(l, ev->ifname, reply, len) < 0) {
+		link_undo_network(l, false);
 		link_hang_up(l);
 		return -1;
 	}
@@ -533,33 +427,6 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 		         peer_name(l->peer), ev->ifname, seconds_since(&l->started));
 	if (ev->dns1[0])
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
-	return 0;
-}
-
-/* sshdial unlock: the kill switch off while the link is down; route-all comes back with the
- * next link, in the attempt's scope. */
-static int link_unlock(struct link *l, char *reply, size_t len)
-{
-	if (!peer_route_all(l->peer) || !peer_kill_switch(l->peer)) {
-		snprintf(reply, len, "%s has no kill switch (route-all and kill-switch are off)",
-		         peer_name(l->peer));
-		return -1;
-	}
-	if (l->state == LINK_UP) {
-		snprintf(reply, len,
-		         "%s is up: its traffic goes through the link; unlock lifts the "
-		         "kill switch while the link is down",
-		         peer_name(l->peer));
-		return -1;
-	}
-	l->unlocked = true;
-	if (l->blocked) {
-		undo_network(l, true);
-		log_warn("%s: unlocked: the kill switch is off, traffic takes the underlying "
-		         "network until the link is up again",
-		         peer_name(l->peer));
-	}
-	snprintf(reply, len, "unlocked");
 	return 0;
 }
 
@@ -590,7 +457,7 @@ int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, c
 	log_info("%s: %s down", peer_name(l->peer), ev->ifname);
 	health_stop(l->health);
 	l->health = NULL;
-	undo_network(l, false);
+	link_undo_network(l, false);
 	if (l->state == LINK_UP)
 		link_set_state(l, LINK_CLOSING);
 	return 0;
@@ -608,9 +475,4 @@ void link_log_status(const struct link *l)
 	log_info("%s: status: state %s, attempts %u, uptime %s, last failure: %s",
 	         peer_name(l->peer), state_names[l->state], l->attempts, uptime,
 	         l->last_failure[0] ? l->last_failure : "none");
-}
-
-bool link_blocked(const struct link *l)
-{
-	return l->blocked && l->state != LINK_UP;
 }
