@@ -21,6 +21,7 @@ int cmd_check(int argc, char **argv);
 /* The daemon, and its clients: up, down, restart, status, reload (argv[0] says which). */
 int cmd_daemon(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
+int cmd_unlock(int argc, char **argv);
 /* pppd's ip-up/ip-down script (sshdial runs as it under the names rundir.h gives the links). */
 int cmd_hook(int argc, char **argv);
 /* The server side: the forced command, its line, and its root hook (serve_install.h). */

@@ -18,13 +18,14 @@ static const struct {
 	const char *description;
 } commands[] = {
     {"call", cmd_call, "dial a peer in the foreground, like 'pppd call PEER'"},
-    {"check", cmd_check, "validate a peer file"},
+    {"check", cmd_check, "validate a peer file; --leaks: where traffic would go"},
     {"daemon", cmd_daemon, "manage every peer's link, commanded through /run/sshdial/control"},
     {"up", cmd_ctl, "ask the daemon to bring a peer up; waits until it is up"},
     {"down", cmd_ctl, "ask the daemon to take a peer down; waits until all is undone"},
     {"restart", cmd_ctl, "ask the daemon to take a peer down and up again"},
     {"status", cmd_ctl, "the daemon's links (--json: for scripts)"},
     {"reload", cmd_ctl, "make the daemon read the peer files again"},
+    {"unlock", cmd_unlock, "lift route-all's kill switch while the link is down"},
     {"hook", cmd_hook, "report pppd's ip-up/ip-down to sshdial (run by pppd)"},
     {"serve", cmd_serve, "the server's end: run as the forced command of authorized_keys"},
     {"authorize", cmd_authorize, "print the authorized_keys line that runs 'serve' for a key"},

@@ -31,6 +31,8 @@ enum peer_keyword {
 	PK_ROUTE,
 	PK_ROUTE_ALL,
 	PK_DNS,
+	PK_ALLOW_LAN,
+	PK_KILL_SWITCH,
 	PK_COMPRESSION,
 	PK_PPPD_OPTION,
 	PK_PTY,
@@ -67,6 +69,8 @@ static const struct keyword keywords[PK_COUNT] = {
     [PK_ROUTE] = {"route", KW_NETWORK, "route ADDRESS/PREFIX", KW_REPEATS},
     [PK_ROUTE_ALL] = {"route-all", KW_BOOL, "route-all yes|no"},
     [PK_DNS] = {"dns", KW_BOOL, "dns yes|no"},
+    [PK_ALLOW_LAN] = {"allow-lan", KW_BOOL, "allow-lan yes|no"},
+    [PK_KILL_SWITCH] = {"kill-switch", KW_BOOL, "kill-switch yes|no"},
     [PK_COMPRESSION] = {"compression", KW_BOOL, "compression yes|no"},
     [PK_PPPD_OPTION] = {"pppd-option", KW_TEXT, "pppd-option \"OPTION ...\"",
                         KW_REPEATS | KW_REST_OF_LINE},
@@ -225,20 +229,6 @@ static void set_route(struct config_reader *r, int k, const struct kw_place *at,
 		kw_networks_add(&r->peer->routes, keywords[k].name, at, v);
 }
 
-static void set_route_all(struct config_reader *r, int k, const struct kw_place *at,
-                          const struct kw_value *v)
-{
-	(void)k;
-	r->peer->route_all = v->yes;
-	/* Accepting it silently would leave traffic outside the tunnel that the user
-	 * believes is inside: refuse until route-everything mode exists. */
-	if (v->yes)
-		kw_error(
-		    at,
-		    "route-all: not supported by this version of sshdial yet; list the networks "
-		    "to reach through the link with 'route CIDR'");
-}
-
 /* Checks one pppd-option line's words, stepping over option values so that "name user"
  * is not taken for the 'user' option.  True if all of them may go to pppd. */
 static bool check_pppd_words(const struct kw_place *at, const struct strv *w)
@@ -312,8 +302,10 @@ static const struct {
     [PK_PAP_PASSWORD_FILE] = {set_secret_path},
     [PK_PAP_SECRETS] = {set_secret_path},
     [PK_ROUTE] = {set_route},
-    [PK_ROUTE_ALL] = {set_route_all},
+    [PK_ROUTE_ALL] = {set_flag, offsetof(struct peer, route_all)},
     [PK_DNS] = {set_flag, offsetof(struct peer, dns)},
+    [PK_ALLOW_LAN] = {set_flag, offsetof(struct peer, allow_lan)},
+    [PK_KILL_SWITCH] = {set_flag, offsetof(struct peer, kill_switch)},
     [PK_COMPRESSION] = {set_flag, offsetof(struct peer, compression)},
     [PK_PPPD_OPTION] = {set_pppd_option},
     [PK_PTY] = {set_string, offsetof(struct peer, pty)},
@@ -356,6 +348,7 @@ struct config_reader *config_read_init(const char *peer_name, const char *file, 
 	p->ssh_options = strv_new();
 	p->pppd_options = strv_new();
 	p->health = true;
+	p->kill_switch = true;
 	p->health_interval_ms = PEER_HEALTH_INTERVAL_MS;
 	p->health_timeout_ms = PEER_HEALTH_TIMEOUT_MS;
 	r->peer = p;
@@ -497,9 +490,37 @@ void config_read_abort(struct config_reader *r)
 	free(r);
 }
 
+/* route-all keeps ssh's own connection out of the tunnel by its uid (policy.h): with a pty
+ * command there is no such uid, and root's would exempt all of root's traffic. */
+static void check_route_all(struct config_reader *r)
+{
+	const struct kw_place at = place(r, r->first_line[PK_ROUTE_ALL]);
+	static const enum peer_keyword needs[] = {PK_ALLOW_LAN, PK_KILL_SWITCH};
+
+	if (!r->peer->route_all) {
+		for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
+			const struct kw_place here = place(r, r->first_line[needs[i]]);
+			if (r->first_line[needs[i]])
+				kw_error(&here, "%s: only has a meaning with 'route-all yes'",
+				         keywords[needs[i]].name);
+		}
+		return;
+	}
+	if (r->first_line[PK_PTY])
+		kw_error(&at,
+		         "route-all: not with 'pty' (line %u): route-all keeps ssh's connection "
+		         "on the underlying network by its local-user, which a pty command has not",
+		         r->first_line[PK_PTY]);
+	else if (r->peer->local_user && strcmp(r->peer->local_user, "root") == 0)
+		kw_error(&at, "route-all: local-user is root, whose traffic would all bypass the "
+		              "link to keep ssh's connection out of it; name a dedicated account "
+		              "with 'local-user NAME'");
+}
+
 struct peer *config_read_finish(struct config_reader *r)
 {
 	check_required(r);
+	check_route_all(r);
 	check_pap(r);
 	check_health(r);
 	struct peer *p = r->peer;

@@ -96,6 +96,8 @@ const char *peer_remotename(const struct peer *p);  /* NULL: not given */
 size_t peer_route_count(const struct peer *p);
 const struct cidr *peer_route(const struct peer *p, size_t i);
 bool peer_route_all(const struct peer *p);
+bool peer_allow_lan(const struct peer *p);
+bool peer_kill_switch(const struct peer *p);
 bool peer_dns(const struct peer *p);
 bool peer_autostart(const struct peer *p); /* autostart yes: `sshdial daemon` dials it at start */
 bool peer_compression(const struct peer *p);

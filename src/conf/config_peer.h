@@ -35,6 +35,8 @@ struct peer {
 	char *remotename;
 	struct kw_networks routes; /* with the line of each, for "given twice" */
 	bool route_all;
+	bool allow_lan;
+	bool kill_switch; /* default yes; with route_all only */
 	bool dns;
 	bool compression;
 	struct strv *pppd_options;

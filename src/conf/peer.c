@@ -140,6 +140,16 @@ bool peer_route_all(const struct peer *p)
 	return p->route_all;
 }
 
+bool peer_allow_lan(const struct peer *p)
+{
+	return p->allow_lan;
+}
+
+bool peer_kill_switch(const struct peer *p)
+{
+	return p->kill_switch;
+}
+
 bool peer_dns(const struct peer *p)
 {
 	return p->dns;

@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const kind_names[] = {[HOOK_IP_UP] = "ip-up", [HOOK_IP_DOWN] = "ip-down"};
+static const char *const kind_names[] = {
+    [HOOK_IP_UP] = "ip-up", [HOOK_IP_DOWN] = "ip-down", [HOOK_UNLOCK] = "unlock"};
 
 const char *hook_kind_name(enum hook_kind kind)
 {
@@ -116,6 +117,12 @@ bool hook_event_parse(const char *buf, size_t len, struct hook_event *ev, const 
 			return false;
 		buf += nl ? n + 1 : n;
 		len -= nl ? n + 1 : n;
+	}
+	if (have_kind && ev->kind == HOOK_UNLOCK) {
+		bool empty = !ev->ifname[0] && !ev->local[0] && !ev->remote[0] && !ev->dns1[0] &&
+		             !ev->dns2[0];
+		*why = "an unlock request names only a peer";
+		return valid_name(ev->peer, false) && empty;
 	}
 	if (!have_kind || !valid_name(ev->peer, false) || !valid_name(ev->ifname, false)) {
 		*why = "a missing event, peer or interface name";

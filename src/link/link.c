@@ -1,9 +1,11 @@
 #include "link/link.h"
+#include "link/link_priv.h"
 
 #include <net/if.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,8 @@
 #include "link/health.h"
 #include "lib/log.h"
 #include "net/netwatch.h"
+#include "net/nlmon.h"
+#include "net/policy.h"
 #include "net/resolve.h"
 #include "ctl/rundir.h"
 
@@ -35,40 +39,6 @@
 #define BACKOFF_CAP_MS 30000
 /* glibc's resolver gives up after 2 tries of 5 s per server: past 15 s it is stuck. */
 #define RESOLVE_TIMEOUT_MS 15000
-
-struct link {
-	struct event_loop *loop;
-	const struct peer *peer;
-	struct netconf *nc;
-	link_done_fn done;
-	void *arg;
-	enum link_state state;
-	struct dial *dial;
-	struct failure failure;
-	struct backoff backoff;
-	bool stopping;
-	bool redial_now; /* the path to the server changed: no backoff */
-	bool came_up;    /* this attempt reached ip-up */
-	unsigned attempts;
-	char ifname[16];
-	struct timespec dial_started;
-	struct timespec up_since;
-	struct health *health;
-	struct netwatch *watch;
-	struct resolve *resolving; /* the ssh server's name, for the route watch */
-	struct err last_error;     /* the last attempt's failure, or why dialing could not start */
-	/* The servers ('host' lines; none with pty): tried in this order, from pos. */
-	size_t nservers;
-	size_t *order;
-	size_t pos;
-	unsigned *permanent;    /* permanent failures of each server, by peer index */
-	unsigned failed_in_row; /* attempts ended since the link was last up */
-	size_t watched;         /* the server the path watch is for */
-	time_t last_failure_at;
-	char local[46], remote[46];
-	link_state_fn observer;
-	void *observer_arg;
-};
 
 static const char *const state_names[] = {
     [LINK_IDLE] = "idle",       [LINK_DIALING] = "dialing", [LINK_UP] = "up",
@@ -221,13 +191,19 @@ static void on_ssh_grace(void *arg)
 	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 }
 
-static void undo_network(struct link *l)
+/* The attempt's changes go with the link; the session's (route-all's kill switch) only
+ * when all is asked: on stop, and on unlock. */
+void link_undo_network(struct link *l, bool all)
 {
-	unsigned n = netconf_applied(l->nc);
-	int failed = netconf_undo_all(l->nc);
+	unsigned n = all ? netconf_applied(l->nc) : netconf_applied_in(l->nc, JOURNAL_ATTEMPT);
+	int failed = all ? netconf_undo_all(l->nc) : netconf_undo_attempt(l->nc);
+	if (all)
+		l->blocked = false;
 	if (n)
-		log_info("%s: removed %u route%s%s", peer_name(l->peer), n - (unsigned)failed,
-		         n == 1 ? "" : "s",
+		log_info("%s: removed %u %s%s", peer_name(l->peer), n - (unsigned)failed,
+		         peer_route_all(l->peer) ? "routes and rules"
+		         : n == 1                ? "route"
+		                                 : "routes",
 		         failed ? " (some could not be removed, see above)" : "");
 }
 
@@ -240,7 +216,7 @@ static void attempt_ended(struct link *l)
 	l->health = NULL;
 	dial_free(l->dial);
 	l->dial = NULL;
-	undo_network(l);
+	link_undo_network(l, l->stopping || l->failure.cls > FAILURE_TRANSIENT);
 	l->ifname[0] = 0;
 	if (l->failure.cls) {
 		err_set(&l->last_error, peer_name(l->peer), NULL, "%s", l->failure.reason);
@@ -372,6 +348,8 @@ static void on_resolved(void *arg, const struct resolve_result *r)
 		return;
 	}
 	l->watch = netwatch_start(l->loop, peer_name(l->peer), &r->addrs[0], on_path_changed, l);
+	if (l->watch && peer_route_all(l->peer))
+		netwatch_as_uid(l->watch, l->policy.uid); /* ssh's path, not the link's */
 	if (l->watch) {
 		char path[NET_PATH_STRLEN];
 		net_path_format(netwatch_path(l->watch), path, sizeof(path));
@@ -483,6 +461,7 @@ void link_free(struct link *l)
 	health_stop(l->health);
 	resolve_cancel(l->resolving);
 	netwatch_free(l->watch);
+	link_route_all_free(l);
 	dial_free(l->dial);
 	free(l->order);
 	free(l->permanent);
@@ -491,6 +470,12 @@ void link_free(struct link *l)
 
 void link_start(struct link *l)
 {
+	clock_gettime(CLOCK_MONOTONIC, &l->started);
+	if (peer_route_all(l->peer) && link_route_all_start(l) < 0) {
+		link_set_state(l, LINK_FAILED);
+		l->done(l->arg, FAILURE_CONFIG);
+		return;
+	}
 	link_dial(l);
 }
 
@@ -501,7 +486,7 @@ void link_stop(struct link *l)
 	l->stopping = true;
 	if (!l->dial) {
 		event_timer_cancel_all(l->loop, l);
-		undo_network(l);
+		link_undo_network(l, true);
 		link_set_state(l, LINK_STOPPED);
 		l->done(l->arg, FAILURE_NONE);
 		return;
@@ -539,10 +524,15 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 				    "down rather than left half-configured",
 				    dst, ev->ifname);
 			snprintf(reply, len, "cannot add route %s", dst);
-			undo_network(l);
+			link_undo_network(l, false);
 			link_hang_up(l);
 			return -1;
 		}
+	}
+	if (peer_route_all(l->peer) && link_route_all_up(l, ev->ifname, reply, len) < 0) {
+		link_undo_network(l, false);
+		link_hang_up(l);
+		return -1;
 	}
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
@@ -556,6 +546,9 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	log_info("%s: up after %.1f s: %s %s peer %s, %zu route%s", peer_name(l->peer),
 	         seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
 	         n == 1 ? "" : "s");
+	if (peer_route_all(l->peer))
+		log_info("%s: route-all in force through %s, %.1f s after start",
+		         peer_name(l->peer), ev->ifname, seconds_since(&l->started));
 	if (ev->dns1[0])
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
 	return 0;
@@ -572,6 +565,9 @@ int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, c
 		         ev->peer);
 		return -1;
 	}
+	/* From root (control.c): only pppd's hooks must be this link's pppd. */
+	if (ev->kind == HOOK_UNLOCK)
+		return link_unlock(l, reply, len);
 	/* pppd runs its scripts as direct children: anything else is not this link's pppd. */
 	if (pppd < 0 || process_parent(sender) != pppd) {
 		log_warn("%s: dropped an %s event for %s from pid %d: it was not started by this "
@@ -585,7 +581,7 @@ int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, c
 	log_info("%s: %s down", peer_name(l->peer), ev->ifname);
 	health_stop(l->health);
 	l->health = NULL;
-	undo_network(l);
+	link_undo_network(l, false);
 	if (l->state == LINK_UP)
 		link_set_state(l, LINK_CLOSING);
 	return 0;
@@ -596,6 +592,10 @@ void link_log_status(const struct link *l)
 	char uptime[32] = "-";
 	if (l->state == LINK_UP)
 		snprintf(uptime, sizeof(uptime), "%.0f s", seconds_since(&l->up_since));
+	if (link_blocked(l))
+		log_info("%s: status: blocked: link down, traffic held; 'sshdial unlock %s' lets "
+		         "it out",
+		         peer_name(l->peer), peer_name(l->peer));
 	char server[300] = "";
 	if (link_server(l))
 		snprintf(server, sizeof(server), ", server %s", link_server(l));

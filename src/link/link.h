@@ -68,6 +68,8 @@ typedef void (*link_state_fn)(void *arg, enum link_state s);
 void link_set_observer(struct link *l, link_state_fn fn, void *arg);
 /* One log line: state, the server, attempts, uptime, the last failure's reason. */
 void link_log_status(const struct link *l);
+/* route-all's kill switch holds traffic: the link is down and its rules are in. */
+bool link_blocked(const struct link *l);
 const char *link_state_name(enum link_state s);
 /* The last failure: of the last attempt that failed (what link_log_status calls the last
  * failure), or why the current one could not start; NULL when there was none.  Where names

@@ -23,6 +23,7 @@ enum journal_kind {
 	JOURNAL_ADDR,      /* an address (dst, host bits allowed) on interface ifindex */
 	JOURNAL_SYSCTL,    /* a /proc/sys value changed */
 	JOURNAL_RESOLV,    /* a file (the resolver's) replaced, its old self kept in a backup */
+	JOURNAL_UNREACH,   /* an unreachable route in a table of sshdial's (route-all) */
 };
 
 /* How long a change lives.  Ending an attempt (ip-down, redial) undoes only the attempt's;
@@ -42,6 +43,10 @@ struct change_rule {
 	uint32_t fwmark, fwmask;
 	uint32_t uid_start, uid_end;
 	uint32_t suppress_prefixlen;
+	bool has_dst; /* "to": destinations in dst only */
+	struct cidr dst;
+	uint8_t ipproto; /* 0: any protocol */
+	uint16_t dport;  /* 0: any port; with ipproto */
 };
 
 #define CHANGE_SYSCTL_KEY_MAX 128   /* "net/ipv4/conf/ppp0/rp_filter", NUL included */
@@ -80,6 +85,9 @@ struct change_env {
 	const char *data; /* a replaced file's new content, for its apply */
 	struct err *err;  /* where a failure to apply or undo is kept, besides being logged */
 	size_t data_len;
+	/* Putting back what may have been deleted behind our back (netconf_reassert): apply
+	 * returns 1, saying nothing, when the change is still there. */
+	bool reassert;
 };
 
 enum undo_result { UNDO_REMOVED, UNDO_GONE, UNDO_FAILED };
@@ -94,7 +102,7 @@ struct change_kind {
 	/* Gathers what the journal must hold before the change (the interface's index, the old
 	 * value, a backup); 0, or -1 after logging.  Optional. */
 	int (*prepare)(const struct change_env *env, struct journal_entry *e);
-	/* Makes the change; 0, or -1 after logging. */
+	/* Makes the change; 0, or -1 after logging (1: there already, with env->reassert). */
 	int (*apply)(const struct change_env *env, const struct journal_entry *e);
 	/* Takes back what prepare left when the change was not applied after all.  Optional. */
 	void (*discard)(const struct change_env *env, const struct journal_entry *e);
@@ -104,7 +112,7 @@ struct change_kind {
 };
 
 extern const struct change_kind change_route, change_rule, change_addr, change_sysctl,
-    change_resolv;
+    change_resolv, change_unreach;
 
 /* The kind of e, or NULL for a kind not in the table. */
 const struct change_kind *change_kind_of(enum journal_kind kind);

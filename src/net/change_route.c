@@ -1,5 +1,6 @@
-/* A route to a network through the link's interface, no gateway: main table, link scope,
- * sshdial's protocol.  Line: "IFINDEX IFNAME CIDR". */
+/* A route to a network through the link's interface, no gateway: link scope, sshdial's
+ * protocol, in main or (route-all) in a table of sshdial's.  Line: "IFINDEX IFNAME CIDR",
+ * then "table TABLE metric METRIC" for a table other than main. */
 #include "net/change.h"
 
 #include <errno.h>
@@ -26,13 +27,24 @@ static int format(const struct journal_entry *e, char *buf, size_t len)
 		return -1;
 	cidr_format(&e->dst, dst, sizeof(dst));
 	int m = snprintf(buf + n, len - (size_t)n, " %s", dst);
+	if (m >= 0 && (e->u.route.table || e->u.route.metric) && (size_t)m < len - (size_t)n) {
+		if (!e->u.route.table || e->u.route.table == RT_TABLE_MAIN)
+			return -1;
+		m += snprintf(buf + n + m, len - (size_t)n - (size_t)m, " table %u metric %u",
+		              e->u.route.table, e->u.route.metric);
+	}
 	return m < 0 || (size_t)m >= len - (size_t)n ? -1 : n + m;
 }
 
 static const char *parse(char **field, size_t n, struct journal_entry *out)
 {
-	if (n != 3)
-		return "want IFINDEX IFNAME CIDR";
+	if (n != 3 && n != 7)
+		return "want IFINDEX IFNAME CIDR [table TABLE metric METRIC]";
+	if (n == 7 && (strcmp(field[3], "table") != 0 || strcmp(field[5], "metric") != 0 ||
+	               !change_parse_u32(field[4], UINT32_MAX, &out->u.route.table) ||
+	               !change_parse_u32(field[6], UINT32_MAX, &out->u.route.metric) ||
+	               out->u.route.table == 0 || out->u.route.table == RT_TABLE_MAIN))
+		return "bad table or metric";
 	const char *err = change_parse_iface(field[0], field[1], out);
 	if (err)
 		return err;
@@ -47,7 +59,11 @@ static void describe(const struct journal_entry *e, char *buf, size_t len)
 	char dst[CIDR_STRLEN];
 
 	cidr_format(&e->dst, dst, sizeof(dst));
-	snprintf(buf, len, "route %s dev %s", dst, e->ifname);
+	if (e->u.route.table)
+		snprintf(buf, len, "route %s dev %s table %u metric %u", dst, e->ifname,
+		         e->u.route.table, e->u.route.metric);
+	else
+		snprintf(buf, len, "route %s dev %s", dst, e->ifname);
 }
 
 /* The same template deletes the route: the kernel then matches protocol and (IPv4) scope as
@@ -67,7 +83,9 @@ static struct rtnl_route *route_new(const struct journal_entry *e)
 	}
 	nl_addr_set_prefixlen(dst, (int)e->dst.prefixlen);
 	rtnl_route_set_family(r, (uint8_t)e->dst.family);
-	rtnl_route_set_table(r, RT_TABLE_MAIN);
+	rtnl_route_set_table(r, e->u.route.table ? e->u.route.table : RT_TABLE_MAIN);
+	if (e->u.route.metric)
+		rtnl_route_set_priority(r, e->u.route.metric);
 	rtnl_route_set_scope(r, RT_SCOPE_LINK);
 	rtnl_route_set_protocol(r, e->u.route.protocol);
 	rtnl_route_set_type(r, RTN_UNICAST);
@@ -98,7 +116,7 @@ static const char *add_hint(int kerr)
 
 static int apply(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[64 + CIDR_STRLEN];
+	char what[96 + CIDR_STRLEN];
 	struct rtnl_route *r = route_new(e);
 
 	describe(e, what, sizeof(what));
@@ -111,13 +129,15 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 	rtnl_route_put(r);
 	if (err >= 0)
 		return 0;
+	if (env->reassert && nlreq_kerr(env->nl) == EEXIST)
+		return 1;
 	return err_log(nlreq_err(env->nl, err, env->err, env->label, add_hint(nlreq_kerr(env->nl)),
 	                         "%s", what));
 }
 
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[64 + CIDR_STRLEN];
+	char what[96 + CIDR_STRLEN];
 
 	describe(e, what, sizeof(what));
 	if (!change_iface_same(env, e)) {

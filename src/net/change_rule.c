@@ -5,7 +5,8 @@
  *
  * Line: "FAMILY PRIORITY ACTION [OPTIONS]", FAMILY 4 or 6, ACTION "lookup TABLE",
  * "blackhole", "unreachable" or "prohibit", then in this order and each at most once:
- * "not", "fwmark 0xMARK/0xMASK", "uidrange FIRST-LAST", "suppress PREFIXLEN".
+ * "not", "fwmark 0xMARK/0xMASK", "uidrange FIRST-LAST", "suppress PREFIXLEN", "to CIDR",
+ * "ipproto N", "dport N" (the last three: route-all's LAN exceptions and DNS rules).
  *
  * libnl 3.7 has no setters for FRA_UID_RANGE, FRA_SUPPRESS_PREFIXLEN and the invert flag: the
  * request is built by libnl and completed by hand. */
@@ -55,7 +56,8 @@ static int format(const struct journal_entry *e, char *buf, size_t len)
 	if (!act || (r->family != AF_INET && r->family != AF_INET6) ||
 	    (r->action == FR_ACT_TO_TBL) != (r->table != 0) ||
 	    (r->has_uidrange && r->uid_start > r->uid_end) ||
-	    (r->has_suppress && r->suppress_prefixlen > 128))
+	    (r->has_suppress && r->suppress_prefixlen > 128) ||
+	    (r->has_dst && r->dst.family != r->family) || (r->dport && !r->ipproto))
 		return -1;
 	if (r->table)
 		snprintf(table, sizeof(table), " %u", r->table);
@@ -72,6 +74,17 @@ static int format(const struct journal_entry *e, char *buf, size_t len)
 	if (n >= 0 && r->has_suppress)
 		n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, " suppress %u",
 		              r->suppress_prefixlen);
+	if (n >= 0 && r->has_dst) {
+		char dst[CIDR_STRLEN];
+		cidr_format(&r->dst, dst, sizeof(dst));
+		n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, " to %s", dst);
+	}
+	if (n >= 0 && r->ipproto)
+		n += snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, " ipproto %u",
+		              r->ipproto);
+	if (n >= 0 && r->dport)
+		n +=
+		    snprintf(buf + n, len > (size_t)n ? len - (size_t)n : 0, " dport %u", r->dport);
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
@@ -116,7 +129,16 @@ static const char *parse_option(char **field, size_t n, size_t *i, struct change
 		return "an option without its value";
 	const char *v = field[(*i)++];
 	bool ok;
-	if (strcmp(opt, "fwmark") == 0)
+	uint32_t u = 0;
+	if (strcmp(opt, "to") == 0)
+		ok = r->has_dst = cidr_parse(v, &r->dst);
+	else if (strcmp(opt, "ipproto") == 0) {
+		ok = change_parse_u32(v, 255, &u) && u != 0;
+		r->ipproto = (uint8_t)u;
+	} else if (strcmp(opt, "dport") == 0) {
+		ok = change_parse_u32(v, 65535, &u) && u != 0;
+		r->dport = (uint16_t)u;
+	} else if (strcmp(opt, "fwmark") == 0)
 		ok = r->has_fwmark = parse_pair(v, '/', true, &r->fwmark, &r->fwmask);
 	else if (strcmp(opt, "uidrange") == 0)
 		ok = r->has_uidrange = parse_pair(v, '-', false, &r->uid_start, &r->uid_end);
@@ -157,7 +179,7 @@ static const char *parse(char **field, size_t n, struct journal_entry *out)
 
 static void describe(const struct journal_entry *e, char *buf, size_t len)
 {
-	char fields[128];
+	char fields[256];
 
 	if (format(e, fields, sizeof(fields)) < 0)
 		snprintf(fields, sizeof(fields), "(invalid)");
@@ -181,6 +203,24 @@ static struct nl_msg *build(const struct change_rule *r, bool add)
 	if (r->has_fwmark) {
 		rtnl_rule_set_mark(t, r->fwmark);
 		rtnl_rule_set_mask(t, r->fwmask);
+	}
+	if (r->ipproto)
+		rtnl_rule_set_ipproto(t, r->ipproto);
+	if (r->dport)
+		rtnl_rule_set_dport(t, r->dport);
+	if (r->has_dst) {
+		struct nl_addr *dst =
+		    nl_addr_build(r->dst.family, r->dst.addr, r->dst.family == AF_INET6 ? 16 : 4);
+		int derr = dst ? 0 : -NLE_NOMEM;
+		if (dst) {
+			nl_addr_set_prefixlen(dst, (int)r->dst.prefixlen);
+			derr = rtnl_rule_set_dst(t, dst);
+			nl_addr_put(dst);
+		}
+		if (derr < 0) {
+			rtnl_rule_put(t);
+			return NULL;
+		}
 	}
 	int err = add ? rtnl_rule_build_add_request(t, NLM_F_CREATE | NLM_F_EXCL, &msg)
 	              : rtnl_rule_build_delete_request(t, 0, &msg);
@@ -215,11 +255,13 @@ static int request(struct nlreq *nl, const struct change_rule *r, bool add)
 
 static int apply(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[160];
+	char what[JOURNAL_LINE_MAX];
 	int err = request(env->nl, &e->u.rule, true);
 
 	if (err >= 0)
 		return 0;
+	if (env->reassert && nlreq_kerr(env->nl) == EEXIST)
+		return 1;
 	describe(e, what, sizeof(what));
 	return err_log(nlreq_err(
 	    env->nl, err, env->err, env->label,
@@ -229,7 +271,7 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[160];
+	char what[JOURNAL_LINE_MAX];
 	int err = request(env->nl, &e->u.rule, false);
 
 	if (err >= 0)

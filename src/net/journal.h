@@ -10,6 +10,8 @@
  * undone on exit); KIND and its FIELDS are those of one of the kinds in change.h, e.g.
  *
  *     attempt route 4 ppp0 10.1.0.0/16                  (IFINDEX IFNAME CIDR)
+ *     attempt route 4 ppp0 0.0.0.0/0 table 83 metric 0  (... in a table of sshdial's)
+ *     session unreachable ::/0 83 1000                  (CIDR TABLE METRIC)
  *     session rule 4 1000 unreachable                   (FAMILY PRIORITY ACTION [OPTIONS])
  *     attempt addr 4 ppp0 fd00::2/64                    (IFINDEX IFNAME ADDRESS/PREFIX)
  *     session sysctl net/ipv4/conf/all/rp_filter 2 0    (KEY OLD NEW, %XX-escaped)
@@ -45,8 +47,10 @@ struct journal_entry {
 	union {
 		struct {
 			uint8_t
-			    protocol; /* SSHDIAL_RTPROT; RTPROT_STATIC on a line before scopes */
-		} route;
+			    protocol;    /* SSHDIAL_RTPROT; RTPROT_STATIC on a line before scopes */
+			uint32_t table;  /* 0: main */
+			uint32_t metric; /* 0: none given */
+		} route;                 /* also the unreachable kind's (no interface) */
 		struct change_rule rule;
 		struct change_sysctl sysctl;
 		struct change_resolv resolv;

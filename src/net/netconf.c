@@ -198,6 +198,61 @@ int netconf_addr_add(struct netconf *nc, enum journal_scope scope, const char *i
 	return add_on_iface(nc, JOURNAL_ADDR, scope, ifname, addr);
 }
 
+int netconf_table_route_add(struct netconf *nc, enum journal_scope scope, const char *ifname,
+                            const struct cidr *dst, uint32_t table, uint32_t metric)
+{
+	struct journal_entry e = {.kind = JOURNAL_ROUTE, .scope = scope, .dst = *dst};
+
+	if (!change_ifname_valid(ifname)) {
+		log_error("%s: \"%.*s\": not an interface name", nc->label, IF_NAMESIZE, ifname);
+		return -1;
+	}
+	strcpy(e.ifname, ifname);
+	e.u.route.protocol = SSHDIAL_RTPROT;
+	e.u.route.table = table;
+	e.u.route.metric = metric;
+	return apply(nc, &e, NULL, 0);
+}
+
+int netconf_unreachable_add(struct netconf *nc, enum journal_scope scope, const struct cidr *dst,
+                            uint32_t table, uint32_t metric)
+{
+	struct journal_entry e = {.kind = JOURNAL_UNREACH, .scope = scope, .dst = *dst};
+
+	e.u.route.protocol = SSHDIAL_RTPROT;
+	e.u.route.table = table;
+	e.u.route.metric = metric;
+	return apply(nc, &e, NULL, 0);
+}
+
+int netconf_reassert(struct netconf *nc)
+{
+	struct change_env env = env_of(nc);
+	int put_back = 0;
+
+	env.reassert = true;
+	for (size_t i = 0; i < nc->n; i++) {
+		const struct journal_entry *e = &nc->applied[i];
+		if (e->kind != JOURNAL_RULE && e->kind != JOURNAL_UNREACH &&
+		    !(e->kind == JOURNAL_ROUTE && e->u.route.table))
+			continue;
+		if (e->kind == JOURNAL_ROUTE && !change_iface_same(&env, e))
+			continue; /* its interface is gone, and the route with it: ip-down comes */
+		const struct change_kind *k = change_kind_of(e->kind);
+		int rc = k->apply(&env, e);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			char what[JOURNAL_LINE_MAX];
+			k->describe(e, what, sizeof(what));
+			log_warn("%s: %s was deleted by someone else; put it back", nc->label,
+			         what);
+			put_back++;
+		}
+	}
+	return put_back;
+}
+
 int netconf_rule_add(struct netconf *nc, enum journal_scope scope, const struct change_rule *r)
 {
 	struct journal_entry e = {.kind = JOURNAL_RULE, .scope = scope, .u.rule = *r};

@@ -7,6 +7,7 @@
 #define SSHDIAL_NETCONF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "net/change.h"
 #include "lib/cidr.h"
@@ -27,6 +28,18 @@ int netconf_route_add(struct netconf *nc, const char *ifname, const struct cidr 
 /* The same in either scope. */
 int netconf_route_add_scoped(struct netconf *nc, enum journal_scope scope, const char *ifname,
                              const struct cidr *dst);
+
+/* Adds a route to dst through ifname in routing table table (not main) with metric, in
+ * scope; and an unreachable route to dst in table.  0, or -1 after logging. */
+int netconf_table_route_add(struct netconf *nc, enum journal_scope scope, const char *ifname,
+                            const struct cidr *dst, uint32_t table, uint32_t metric);
+int netconf_unreachable_add(struct netconf *nc, enum journal_scope scope, const struct cidr *dst,
+                            uint32_t table, uint32_t metric);
+
+/* Puts back every applied rule, unreachable route and route in a table of sshdial's that
+ * someone deleted (NetworkManager, networkd, a script), logging each.  Returns how many were
+ * put back, or -1 if one could not be. */
+int netconf_reassert(struct netconf *nc);
 
 /* Adds a policy routing rule (tagged with SSHDIAL_RTPROT; refused if an equal rule exists).
  * 0, or -1 after logging "label: rule ...: reason". */

@@ -9,6 +9,7 @@
 
 #include "lib/log.h"
 #include "net/nlmon.h"
+#include "net/routeq.h"
 
 /* Route changes come in bursts (an interface going up brings addresses, then routes):
  * look once the burst is over. */
@@ -22,6 +23,9 @@ struct netwatch {
 	struct net_path path;
 	netwatch_fn fn;
 	void *arg;
+	bool has_uid;
+	uint32_t uid;
+	struct net_addr server_addr;
 };
 
 static void set_addr(struct net_addr *a, struct nl_addr *from)
@@ -36,6 +40,13 @@ static void look_up_path(struct netwatch *w, struct net_path *p)
 {
 	struct rtnl_route *r = NULL;
 	memset(p, 0, sizeof(*p));
+	if (w->has_uid) {
+		struct routeq q = {.dst = w->server_addr, .has_uid = true, .uid = w->uid};
+		struct routeq_answer a;
+		if (routeq_lookup(&q, &a) == 0 && a.err == 0)
+			*p = a.path;
+		return;
+	}
 	int err = rtnl_route_lookup(nlmon_request_socket(w->sub), w->server, &r);
 	if (err < 0 || !r)
 		return; /* no route */
@@ -77,7 +88,7 @@ struct netwatch *netwatch_start(struct event_loop *loop, const char *label,
 	struct netwatch *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	*w = (struct netwatch){.loop = loop, .fn = fn, .arg = arg};
+	*w = (struct netwatch){.loop = loop, .fn = fn, .arg = arg, .server_addr = *server};
 	snprintf(w->label, sizeof(w->label), "%s", label);
 	w->server =
 	    nl_addr_build(server->family, &server->u,
@@ -94,6 +105,13 @@ struct netwatch *netwatch_start(struct event_loop *loop, const char *label,
 fail:
 	netwatch_free(w);
 	return NULL;
+}
+
+void netwatch_as_uid(struct netwatch *w, uint32_t uid)
+{
+	w->has_uid = true;
+	w->uid = uid;
+	look_up_path(w, &w->path);
 }
 
 const struct net_path *netwatch_path(const struct netwatch *w)

@@ -6,6 +6,8 @@
 #define SSHDIAL_NETWATCH_H
 
 #include "lib/event.h"
+#include <stdint.h>
+
 #include "net/netpath.h"
 
 struct netwatch;
@@ -19,6 +21,10 @@ struct netwatch *netwatch_start(struct event_loop *loop, const char *label,
                                 const struct net_addr *server, netwatch_fn fn, void *arg);
 /* The current path, as given to netwatch_fn. */
 const struct net_path *netwatch_path(const struct netwatch *w);
+/* Looks the path up as a packet of uid would be routed (route-all sends every other uid's
+ * into the link, but ssh's, local-user's, stays outside), from now on. */
+void netwatch_as_uid(struct netwatch *w, uint32_t uid);
+
 void netwatch_free(struct netwatch *w);
 
 #endif

@@ -46,6 +46,9 @@ static unsigned kind_of(int type)
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
 		return NLMON_ROUTE;
+	case RTM_NEWRULE:
+	case RTM_DELRULE:
+		return NLMON_RULE;
 	default:
 		return 0;
 	}
@@ -143,7 +146,8 @@ static int open_monitor(const char *label)
 	if ((err = nl_connect(the.mon, NETLINK_ROUTE)) < 0 ||
 	    (err = nl_socket_add_memberships(the.mon, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
 	                                     RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_IFADDR,
-	                                     RTNLGRP_IPV6_ROUTE, 0)) < 0 ||
+	                                     RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV4_RULE,
+	                                     RTNLGRP_IPV6_RULE, 0)) < 0 ||
 	    (err = nl_socket_set_buffer_size(the.mon, 1 << 20, 0)) < 0 ||
 	    (err = nl_socket_set_nonblocking(the.mon)) < 0) {
 		log_error("%s: cannot open the netlink monitor: %s", label, nl_geterror(err));

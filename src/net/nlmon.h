@@ -19,6 +19,7 @@ enum {
 	NLMON_ADDR = 1 << 1,
 	NLMON_ROUTE = 1 << 2,
 	NLMON_LOST = 1 << 3,
+	NLMON_RULE = 1 << 4,
 };
 
 /* Called once per burst of messages read, with the kinds seen. */

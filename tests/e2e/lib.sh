@@ -523,7 +523,7 @@ _e2e_dump() {
 		echo "--- tail of $f"
 		tail -n 40 "$f"
 	done
-	for ns in "${E2E_CLI:-}" "${E2E_SRV:-}" "${E2E_RTR:-}"; do
+	for ns in "${E2E_CLI:-}" "${E2E_SRV:-}" "${E2E_RTR:-}" "${E2E_NET:-}"; do
 		[ -n "$ns" ] && ip netns list 2>/dev/null | grep -qw "$ns" || continue
 		echo "--- namespace $ns: addresses and processes"
 		ip -n "$ns" -br addr 2>/dev/null
@@ -564,7 +564,7 @@ e2e_teardown() {
 	[ "$rc" -ne 0 ] && _e2e_dump "$rc" >&2
 	# shellcheck disable=SC2046
 	_e2e_kill_all $(jobs -p)
-	for ns in "$E2E_CLI" "$E2E_SRV" "${E2E_RTR:-}"; do
+	for ns in "$E2E_CLI" "$E2E_SRV" "${E2E_RTR:-}" "${E2E_NET:-}"; do
 		[ -n "$ns" ] || continue
 		# shellcheck disable=SC2046
 		_e2e_kill_all $(ip netns pids "$ns" 2>/dev/null)

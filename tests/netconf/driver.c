@@ -12,6 +12,9 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "net/netconf.h"
+#include "net/policy.h"
+#include "net/nlmon.h"
+#include "lib/event.h"
 
 static void usage(void)
 {
@@ -27,6 +30,8 @@ static void usage(void)
 	        "  CIDR                     a route through IFNAME\n"
 	        "  addr:ADDRESS/PREFIX      an address on IFNAME\n"
 	        "  rule:FIELDS              a rule, its journal fields with ':' for ' '\n"
+	        "  policy:UID[:lan]         route-all's rules and unreachables (allow-lan)\n"
+	        "  policy-up                route-all's default route through IFNAME\n"
 	        "                           (rule:4:1000:lookup:200:fwmark:0x1/0xff)\n"
 	        "  sysctl:KEY=VALUE         a /proc/sys value\n"
 	        "  resolv:PATH=FILE         PATH replaced by FILE's content\n"
@@ -96,6 +101,14 @@ static int add_one(struct netconf *nc, const char *ifname, const char *arg)
 	}
 	if (strncmp(arg, "rule:", 5) == 0)
 		return add_rule(nc, scope, arg + 5);
+	if (strncmp(arg, "policy:", 7) == 0) {
+		struct policy_spec spec = {.label = "testpeer",
+		                           .uid = (uint32_t)strtoul(arg + 7, NULL, 10),
+		                           .allow_lan = strstr(arg, ":lan") != NULL};
+		return policy_block(nc, scope, &spec);
+	}
+	if (strcmp(arg, "policy-up") == 0)
+		return policy_link_up(nc, ifname, false);
 	if (strncmp(arg, "resolv:", 7) == 0)
 		return add_resolv(nc, scope, arg + 7);
 	if (strncmp(arg, "sysctl:", 7) == 0) {
@@ -122,9 +135,56 @@ static int add_one(struct netconf *nc, const char *ifname, const char *arg)
 	                                : netconf_route_add_scoped(nc, scope, ifname, &c);
 }
 
+/* --heal-for SECS: what the link does with route-all (link.c): the netlink monitor, and
+ * netconf_reassert once a burst of events is over. */
+struct heal {
+	struct event_loop *loop;
+	struct netconf *nc;
+	bool pending;
+};
+
+static void on_heal_timer(void *arg)
+{
+	struct heal *h = arg;
+	h->pending = false;
+	int n = netconf_reassert(h->nc);
+	if (n != 0)
+		printf("put back %d\n", n);
+}
+
+static void on_heal_change(void *arg, unsigned what)
+{
+	struct heal *h = arg;
+	(void)what;
+	if (!h->pending)
+		event_timer_set(h->loop, 100, on_heal_timer, h);
+	h->pending = true;
+}
+
+static void on_heal_end(void *arg)
+{
+	struct heal *h = arg;
+	event_loop_exit(h->loop, 0);
+}
+
+static void heal_for(struct netconf *nc, long secs)
+{
+	struct heal h = {.loop = event_loop_new(), .nc = nc};
+	struct nlmon_sub *sub = h.loop ? nlmon_subscribe(h.loop, "testpeer", on_heal_change, &h) : NULL;
+	if (!sub) {
+		printf("heal: cannot watch\n");
+		return;
+	}
+	event_timer_set(h.loop, (unsigned)secs * 1000, on_heal_end, &h);
+	printf("healing\n");
+	event_loop_run(h.loop);
+	nlmon_unsubscribe(sub);
+	event_loop_free(h.loop);
+}
+
 int main(int argc, char **argv)
 {
-	long hold_after = -1;
+	long hold_after = -1, heal_secs = 0;
 	int undo_all = 0, undo_attempt = 0, hold_at_end = 0, i = 1;
 	sigset_t set;
 
@@ -139,6 +199,8 @@ int main(int argc, char **argv)
 			undo_all = 1;
 		else if (strcmp(argv[i], "--undo-attempt") == 0)
 			undo_attempt = 1;
+		else if (strcmp(argv[i], "--heal-for") == 0 && i + 1 < argc)
+			heal_secs = strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--hold-after") == 0 && i + 1 < argc)
 			hold_after = strtol(argv[++i], NULL, 10);
 		else
@@ -174,6 +236,8 @@ int main(int argc, char **argv)
 		printf("undo-attempt failed=%d applied=%u session=%u\n", left, netconf_applied(nc),
 		       netconf_applied_in(nc, JOURNAL_SESSION));
 	}
+	if (heal_secs > 0)
+		heal_for(nc, heal_secs);
 	if (hold_at_end)
 		hold();
 	if (undo_all) {

@@ -115,6 +115,38 @@ static void test_rule_lines(void **state)
 	assert_refused("session rule 4  1000 unreachable", "not in the form");
 }
 
+/* route-all's lines: LAN exceptions and DNS rules, its table's routes and unreachables. */
+static void test_route_all_lines(void **state)
+{
+	(void)state;
+	struct journal_entry e = round_trip("session rule 4 8320 lookup 83 to 192.168.1.0/24");
+	assert_true(e.u.rule.has_dst);
+	assert_int_equal(e.u.rule.dst.prefixlen, 24);
+	e = round_trip("session rule 6 8310 lookup 83 ipproto 17 dport 53");
+	assert_int_equal(e.u.rule.ipproto, 17);
+	assert_int_equal(e.u.rule.dport, 53);
+	round_trip("session rule 4 8300 lookup 254 uidrange 1000-1000");
+	assert_refused("session rule 4 8320 lookup 83 to 10.0.0.1/8", "bad option value");
+	assert_refused("session rule 4 8320 lookup 83 to fe80::/10", "out of range");
+	assert_refused("session rule 4 8310 lookup 83 dport 53", "out of range");
+	assert_refused("session rule 4 8310 lookup 83 ipproto 0", "bad option value");
+	assert_refused("session rule 4 8310 lookup 83 ipproto 6 dport 65536", "bad option value");
+
+	e = round_trip("attempt route 4 ppp0 0.0.0.0/0 table 83 metric 0");
+	assert_int_equal(e.u.route.table, 83);
+	round_trip("attempt route 4 ppp0 ::/0 table 83 metric 10");
+	assert_refused("attempt route 4 ppp0 0.0.0.0/0 table 254 metric 0", "bad table");
+	assert_refused("attempt route 4 ppp0 0.0.0.0/0 table 83", "want IFINDEX");
+
+	e = round_trip("session unreachable 0.0.0.0/0 83 4278190080");
+	assert_int_equal(e.kind, JOURNAL_UNREACH);
+	assert_int_equal(e.u.route.metric, 4278190080u);
+	round_trip("session unreachable ::/0 83 1000");
+	assert_refused("session unreachable ::/0 254 1000", "bad table");
+	assert_refused("session unreachable ::/0 83", "want CIDR TABLE METRIC");
+	assert_refused("session unreachable 10.0.0.1/8 83 1", "bad CIDR");
+}
+
 static void test_addr_lines(void **state)
 {
 	(void)state;
@@ -233,10 +265,15 @@ static void test_longest_lines_fit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_scopes),       cmocka_unit_test(test_route_line_before_scopes),
-	    cmocka_unit_test(test_rule_lines),   cmocka_unit_test(test_addr_lines),
-	    cmocka_unit_test(test_sysctl_lines), cmocka_unit_test(test_resolv_lines),
-	    cmocka_unit_test(test_escape),       cmocka_unit_test(test_longest_lines_fit),
+	    cmocka_unit_test(test_scopes),
+	    cmocka_unit_test(test_route_line_before_scopes),
+	    cmocka_unit_test(test_rule_lines),
+	    cmocka_unit_test(test_addr_lines),
+	    cmocka_unit_test(test_route_all_lines),
+	    cmocka_unit_test(test_sysctl_lines),
+	    cmocka_unit_test(test_resolv_lines),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_longest_lines_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -292,9 +292,30 @@ static void test_routes(void **state)
 	                                      "'2001:db8::/32'");
 	assert_error(BASE "route 0.0.0.0/0", "office:3: route: '0.0.0.0/0' is the default route; "
 	                                     "write 'route-all yes' instead");
-	assert_error(BASE "route-all yes",
-	             "office:3: route-all: not supported by this version of sshdial yet; list the "
-	             "networks to reach through the link with 'route CIDR'");
+	assert_error("host server\nlocal-user root\nroute-all yes",
+	             "office:3: route-all: local-user is root, whose traffic would all bypass the "
+	             "link to keep ssh's connection out of it; name a dedicated account with "
+	             "'local-user NAME'");
+	assert_error(BASE "allow-lan yes", "office:3: allow-lan: only has a meaning with "
+	                                   "'route-all yes'");
+	assert_error(BASE "route-all no\nkill-switch no",
+	             "office:4: kill-switch: only has a meaning with 'route-all yes'");
+	assert_error("pty 'ssh x'\nroute-all yes",
+	             "office:2: route-all: not with 'pty' (line 1): route-all keeps ssh's "
+	             "connection on the underlying network by its local-user, which a pty "
+	             "command has not");
+	struct diag *d = diag_new();
+	struct peer *p = parse(BASE "route-all yes\nallow-lan yes", d);
+	assert_non_null(p);
+	assert_true(peer_route_all(p));
+	assert_true(peer_allow_lan(p));
+	assert_true(peer_kill_switch(p)); /* the default */
+	peer_free(p);
+	p = parse(BASE "route-all yes\nkill-switch no", d);
+	assert_non_null(p);
+	assert_false(peer_kill_switch(p));
+	peer_free(p);
+	diag_free(d);
 	assert_error(BASE "route 10.0.0.0/8\nroute 10.0.0.0/8",
 	             "office:4: route: '10.0.0.0/8' given twice (first at line 3)");
 }

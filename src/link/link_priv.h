@@ -1,0 +1,75 @@
+/* The link's state, shared by the two files of the link's state machine: link.c (dialing,
+ * the attempt, redialing) and link_route_all.c (route-all's kill switch, self-healing and
+ * unlock), and by nothing else. */
+#ifndef SSHDIAL_LINK_PRIV_H
+#define SSHDIAL_LINK_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "lib/err.h"
+#include "link/failure.h"
+#include "link/link.h"
+#include "lib/backoff.h"
+#include "net/policy.h"
+
+struct dial;
+struct health;
+struct netwatch;
+struct resolve;
+struct nlmon_sub;
+
+struct link {
+	struct event_loop *loop;
+	const struct peer *peer;
+	struct netconf *nc;
+	link_done_fn done;
+	void *arg;
+	enum link_state state;
+	struct dial *dial;
+	struct failure failure;
+	struct backoff backoff;
+	bool stopping;
+	bool redial_now; /* the path to the server changed: no backoff */
+	bool came_up;    /* this attempt reached ip-up */
+	unsigned attempts;
+	char ifname[16];
+	struct timespec dial_started;
+	struct timespec up_since;
+	struct health *health;
+	struct netwatch *watch;
+	struct resolve *resolving; /* the ssh server's name, for the route watch */
+	struct err last_error;     /* the last attempt's failure, or why dialing could not start */
+	/* The servers ('host' lines; none with pty): tried in this order, from pos. */
+	size_t nservers;
+	size_t *order;
+	size_t pos;
+	unsigned *permanent;    /* permanent failures of each server, by peer index */
+	unsigned failed_in_row; /* attempts ended since the link was last up */
+	size_t watched;         /* the server the path watch is for */
+	time_t last_failure_at;
+	char local[46], remote[46];
+	link_state_fn observer;
+	void *observer_arg;
+	/* route-all (policy.h) */
+	struct policy_spec policy;
+	bool blocked;  /* the kill switch's rules are in, the session's */
+	bool unlocked; /* sshdial unlock: no kill switch for the rest of the session */
+	struct nlmon_sub *heal;
+	bool heal_pending; /* a reassert is due: events that come meanwhile do not delay it */
+	struct timespec started;
+};
+
+/* Undoes the attempt's changes, or all of them (the session's too: stop, unlock). */
+void link_undo_network(struct link *l, bool all);
+
+/* route-all (link_route_all.c).  At start: the uid, and with the kill switch the rules;
+ * -1 after logging.  At ip-up: the link's default route (and the rules without the kill
+ * switch); -1 with reply and the failure set.  unlock: 0, or -1 with reply saying why. */
+int link_route_all_start(struct link *l);
+int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t len);
+int link_unlock(struct link *l, char *reply, size_t len);
+void link_route_all_free(struct link *l);
+
+#endif

@@ -1,0 +1,133 @@
+/* route-all in the link (policy.h): the kill switch's rules from the start, the link's
+ * default route at ip-up, what someone else deletes put back, and unlock. */
+#include "link/link_priv.h"
+
+#include <pwd.h>
+#include <stdio.h>
+
+#include "lib/log.h"
+#include "net/netconf.h"
+#include "net/nlmon.h"
+
+/* route-all's rules and routes deleted by someone else are put back this long after the
+ * first netlink event that may tell of it (not after the burst: a link that keeps the
+ * kernel busy with events must not postpone it). */
+#define REASSERT_SETTLE_MS 100
+
+/* Keyed by &l->heal_pending, not l: the link's own timers are cancelled at every change
+ * of state, and this one must not be. */
+static void on_reassert(void *arg)
+{
+	struct link *l = (struct link *)((char *)arg - offsetof(struct link, heal_pending));
+	l->heal_pending = false;
+	if (netconf_reassert(l->nc) < 0)
+		log_error("%s: route-all: could not put back a rule or route (see above)",
+		          peer_name(l->peer));
+}
+
+/* Something changed rules or routes: perhaps ours were deleted (networkd, NetworkManager,
+ * a script).  Our own additions come back here too, and find everything in place. */
+static void on_rules_changed(void *arg, unsigned what)
+{
+	struct link *l = arg;
+	(void)what;
+	if (netconf_applied(l->nc) && !l->heal_pending) {
+		l->heal_pending = true;
+		event_timer_set(l->loop, REASSERT_SETTLE_MS, on_reassert, &l->heal_pending);
+	}
+}
+
+/* route-all's rules and the table's unreachables: the session's with the kill switch. */
+static int link_block(struct link *l, enum journal_scope scope)
+{
+	if (policy_block(l->nc, scope, &l->policy) < 0) {
+		failure_set(&l->failure, FAILURE_CONFIG,
+		            "cannot install route-all's rules (see above); nothing was left "
+		            "half-configured");
+		return -1;
+	}
+	if (!l->heal)
+		l->heal = nlmon_subscribe(l->loop, peer_name(l->peer), on_rules_changed, l);
+	return 0;
+}
+
+/* route-all: the uid whose traffic stays outside, and with the kill switch the rules at
+ * once, before the first dial: nothing leaks while it runs. */
+int link_route_all_start(struct link *l)
+{
+	const struct passwd *pw = getpwnam(peer_local_user(l->peer));
+	if (!pw) {
+		log_error("%s: route-all: local-user '%s' is no account of this system; create it "
+		          "or name another",
+		          peer_name(l->peer), peer_local_user(l->peer));
+		return -1;
+	}
+	l->policy = (struct policy_spec){.label = peer_name(l->peer),
+	                                 .uid = (uint32_t)pw->pw_uid,
+	                                 .allow_lan = peer_allow_lan(l->peer)};
+	if (!peer_kill_switch(l->peer))
+		return 0;
+	if (link_block(l, JOURNAL_SESSION) < 0) {
+		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
+		link_undo_network(l, true);
+		return -1;
+	}
+	l->blocked = true;
+	log_info("%s: route-all: kill switch on, traffic held until the link is up",
+	         peer_name(l->peer));
+	return 0;
+}
+
+/* sshdial unlock: the kill switch off while the link is down; route-all comes back with the
+ * next link, in the attempt's scope. */
+int link_unlock(struct link *l, char *reply, size_t len)
+{
+	if (!peer_route_all(l->peer) || !peer_kill_switch(l->peer)) {
+		snprintf(reply, len, "%s has no kill switch (route-all and kill-switch are off)",
+		         peer_name(l->peer));
+		return -1;
+	}
+	if (l->state == LINK_UP) {
+		snprintf(reply, len,
+		         "%s is up: its traffic goes through the link; unlock lifts the "
+		         "kill switch while the link is down",
+		         peer_name(l->peer));
+		return -1;
+	}
+	l->unlocked = true;
+	if (l->blocked) {
+		link_undo_network(l, true);
+		log_warn("%s: unlocked: the kill switch is off, traffic takes the underlying "
+		         "network until the link is up again",
+		         peer_name(l->peer));
+	}
+	snprintf(reply, len, "unlocked");
+	return 0;
+}
+
+bool link_blocked(const struct link *l)
+{
+	return l->blocked && l->state != LINK_UP;
+}
+
+int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t len)
+{
+	if ((!l->blocked && link_block(l, JOURNAL_ATTEMPT) < 0) ||
+	    policy_link_up(l->nc, ifname, false) < 0) {
+		if (!l->failure.cls)
+			failure_set(&l->failure, FAILURE_CONFIG,
+			            "cannot route everything through %s (see above); the link was "
+			            "taken down rather than left half-configured",
+			            ifname);
+		snprintf(reply, len, "cannot route everything through %s", ifname);
+		return -1;
+	}
+	return 0;
+}
+
+void link_route_all_free(struct link *l)
+{
+	event_timer_cancel_all(l->loop, &l->heal_pending);
+	nlmon_unsubscribe(l->heal);
+	l->heal = NULL;
+}
