@@ -16,6 +16,7 @@
 #include "link/health.h"
 #include "lib/log.h"
 #include "net/netwatch.h"
+#include "net/dns.h"
 #include "net/resolve.h"
 #include "ctl/rundir.h"
 
@@ -47,6 +48,7 @@ struct link {
 	bool stopping;
 	bool redial_now; /* the path to the server changed: no backoff */
 	bool came_up;    /* this attempt reached ip-up */
+	bool dns_set;    /* this attempt replaced the resolver (one of netconf's changes) */
 	unsigned attempts;
 	char ifname[16];
 	struct timespec dial_started;
@@ -163,8 +165,11 @@ static void on_ssh_grace(void *arg)
 
 static void undo_network(struct link *l)
 {
-	unsigned n = netconf_applied(l->nc);
+	unsigned n = netconf_applied(l->nc) - (l->dns_set ? 1u : 0u);
 	int failed = netconf_undo_all(l->nc);
+	if (l->dns_set)
+		log_info("%s: DNS: %s restored", peer_name(l->peer), DNS_RESOLV_CONF);
+	l->dns_set = false;
 	if (n)
 		log_info("%s: removed %u route%s%s", peer_name(l->peer), n - (unsigned)failed,
 		         n == 1 ? "" : "s",
@@ -387,6 +392,41 @@ void link_stop(struct link *l)
 	link_hang_up(l);
 }
 
+/* dns yes: the server's DNS servers become the system's for the attempt, replacing the
+ * others.  Failing that, the link goes down rather than up with the old resolvers. */
+static int link_dns(struct link *l, const struct hook_event *ev, char *reply, size_t len)
+{
+	const char *servers[2];
+	size_t n = 0;
+
+	if (!peer_dns(l->peer))
+		return 0;
+	if (ev->dns1[0])
+		servers[n++] = ev->dns1;
+	if (ev->dns2[0] && strcmp(ev->dns2, ev->dns1) != 0)
+		servers[n++] = ev->dns2;
+	if (n == 0) {
+		log_warn("%s: dns yes, but the server offered no DNS servers (its pppd's ms-dns); "
+		         "the resolver is left as it is",
+		         peer_name(l->peer));
+		return 0;
+	}
+	if (dns_apply(l->nc, JOURNAL_ATTEMPT, peer_name(l->peer), ev->ifname, servers, n) == 0) {
+		l->dns_set = true;
+		log_info("%s: DNS: %s %s%s%s through %s", peer_name(l->peer), DNS_RESOLV_CONF,
+		         servers[0], n > 1 ? " " : "", n > 1 ? servers[1] : "", ev->ifname);
+		return 0;
+	}
+	failure_set(&l->failure, FAILURE_SYSTEM,
+	            "cannot set the DNS servers in %s (see above); the link was taken down "
+	            "rather than left with the old resolvers",
+	            DNS_RESOLV_CONF);
+	snprintf(reply, len, "cannot set DNS");
+	undo_network(l);
+	link_hang_up(l);
+	return -1;
+}
+
 static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, size_t len)
 {
 	if (l->state != LINK_DIALING) {
@@ -410,6 +450,8 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 			return -1;
 		}
 	}
+	if (link_dns(l, ev, reply, len) < 0)
+		return -1;
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
 	if (peer_health(l->peer))
@@ -421,7 +463,7 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	log_info("%s: up after %.1f s: %s %s peer %s, %zu route%s", peer_name(l->peer),
 	         seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
 	         n == 1 ? "" : "s");
-	if (ev->dns1[0])
+	if (ev->dns1[0] && !l->dns_set)
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
 	return 0;
 }
