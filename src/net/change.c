@@ -15,7 +15,7 @@ static const struct {
 } kinds[] = {
     {JOURNAL_ROUTE, &change_route},   {JOURNAL_RULE, &change_rule},
     {JOURNAL_ADDR, &change_addr},     {JOURNAL_SYSCTL, &change_sysctl},
-    {JOURNAL_RESOLV, &change_resolv},
+    {JOURNAL_RESOLV, &change_resolv}, {JOURNAL_MASQ, &change_masq},
 };
 
 const struct change_kind *change_kind_of(enum journal_kind kind)

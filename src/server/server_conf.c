@@ -26,6 +26,7 @@ enum skw {
 	SKW_DNS,
 	SKW_PROXYARP,
 	SKW_FORWARDING,
+	SKW_MASQUERADE,
 	SKW_COUNT
 };
 
@@ -51,6 +52,7 @@ static const struct keyword keywords[SKW_COUNT] = {
     [SKW_DNS] = {"dns", KW_IPV4, "dns ADDRESS", KW_REPEATS, ANYWHERE},
     [SKW_PROXYARP] = {"proxyarp", KW_BOOL, "proxyarp yes|no", 0, ANYWHERE},
     [SKW_FORWARDING] = {"forwarding", KW_BOOL, "forwarding yes|no", 0, IN_SERVER | IN_KEY},
+    [SKW_MASQUERADE] = {"masquerade", KW_BOOL, "masquerade yes|no", 0, IN_SERVER | IN_KEY},
 };
 
 static const struct kw_table table = {keywords, SKW_COUNT, "one value per line"};
@@ -69,7 +71,7 @@ struct section {
 	unsigned mtu, mru;
 	unsigned dns_count;
 	struct in_addr dns[SERVER_DNS_MAX];
-	bool pap, proxyarp, forwarding;
+	bool pap, proxyarp, forwarding, masquerade;
 	struct kw_networks routes;
 };
 
@@ -182,9 +184,10 @@ static void set_section(struct server_conf *c, struct section *s, int k, const s
 	else if (k == SKW_MTU || k == SKW_MRU)
 		*(k == SKW_MTU ? &s->mtu : &s->mru) = v->number;
 	else
-		*(k == SKW_PAP        ? &s->pap
-		  : k == SKW_PROXYARP ? &s->proxyarp
-		                      : &s->forwarding) = v->yes;
+		*(k == SKW_PAP          ? &s->pap
+		  : k == SKW_PROXYARP   ? &s->proxyarp
+		  : k == SKW_MASQUERADE ? &s->masquerade
+		                        : &s->forwarding) = v->yes;
 }
 
 static void set_dns(struct server_conf *c, struct section *s, int k, const struct kw_place *at,
@@ -218,6 +221,7 @@ static set_fn *const setters[SKW_COUNT] = {
     [SKW_PAP] = set_section,          [SKW_MTU] = set_section,
     [SKW_MRU] = set_section,          [SKW_DNS] = set_dns,
     [SKW_PROXYARP] = set_section,     [SKW_FORWARDING] = set_section,
+    [SKW_MASQUERADE] = set_section,
 };
 
 /* ---- keywords ---- */
@@ -584,6 +588,8 @@ static void overlay(struct key_settings *out, const struct section *s)
 		out->proxyarp = s->proxyarp;
 	if (s->given[SKW_FORWARDING])
 		out->forwarding = s->forwarding;
+	if (s->given[SKW_MASQUERADE])
+		out->masquerade = s->masquerade;
 	if (s->given[SKW_ROUTE]) {
 		out->route_count = s->routes.count;
 		out->routes = s->routes.nets;
