@@ -1,0 +1,58 @@
+#!/bin/bash
+# (issue 10, part 8) masquerade yes: while a key's link is up, its packets reach an
+# "internet" behind the server (which has no route back to the tunnel) with the server's
+# address as their source; the nftables ruleset is byte-identical before and after, also
+# after a kill -9 of the server's pppd (no ip-down) followed by the next link.
+. tests/e2e/lib.sh
+e2e_setup "$@"
+. tests/e2e/call.sh
+. tests/e2e/serve.sh
+. tests/e2e/topo-inet.sh
+
+inet_setup
+serve_setup "key alice" "address 192.168.77.10" "masquerade yes"
+serve_key alice
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
+before=$(in_srv nft list ruleset)
+
+serve_peer alice "$SERVE_KEY" "route 10.66.0.0/24"
+call_start alice
+call_wait_up 90
+wait_for 30 grep -q "key alice: ppp[0-9]* up, peer 192.168.77.10: masqueraded out of inet0" "$SERVE_LOG" ||
+	fail "the hook did not report the masquerade"
+in_srv nft list set ip sshdial clients | grep -q '192\.168\.77\.10 \. "inet0"' ||
+	fail "the client is not in sshdial's set: $(in_srv nft list ruleset)"
+
+# fetch: the page through the link; the web server must see the server's address.
+fetch() {
+	in_cli curl -sS -m 20 "http://$INET_IP/" 2>&1
+}
+assert_eq "$(fetch)" "hello from the internet" "the page fetched through the link"
+grep -q "^$INET_SRV_IP:[0-9]*: response:200" "$INET_HTTPD_LOG" ||
+	fail "the web server did not see the server's address $INET_SRV_IP: $(cat "$INET_HTTPD_LOG")"
+grep -q "192\.168\.77\." "$INET_HTTPD_LOG" && fail "the web server saw a tunnel address"
+note "masqueraded: the internet sees $INET_SRV_IP"
+
+# kill -9 of the server's pppd: no ip-down runs, the client's entry stays until the next
+# link's hook finds the journal of the vanished interface.
+pppd=$(ip netns pids "$E2E_SRV" | xargs -r ps -o pid=,comm= -p | awk '$2 == "pppd" { print $1 }')
+[ -n "$pppd" ] || fail "no pppd on the server"
+up_before=$(call_count ': up after ')
+kill -KILL $pppd
+wait_for 30 sh -c "! ip -n $E2E_SRV -o link show type ppp | grep -q ppp" ||
+	fail "the server's ppp device did not go"
+in_srv nft list set ip sshdial clients | grep -q '192\.168\.77\.10' ||
+	fail "the crash removed the entry (test cannot show recovery)"
+call_wait_count $((up_before + 1)) ': up after ' 120 || fail "the link did not come back"
+assert_eq "$(in_srv nft list set ip sshdial clients | grep -c '192\.168\.77\.10')" 1 "entries after the crash and the next link"
+assert_eq "$(fetch)" "hello from the internet" "the page after the crash"
+note "after kill -9 of the server's pppd, the next link has one entry"
+
+call_stop
+assert_eq "$CALL_RC" 0
+wait_for 30 sh -c "! ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -q pppd" ||
+	fail "the server's pppd is still running"
+wait_for 30 sh -c "[ -z \"\$(ls /run/sshdial/serve-*.journal 2>/dev/null)\" ]" ||
+	fail "a server journal is left: $(ls /run/sshdial)"
+assert_eq "$(in_srv nft list ruleset)" "$before" "the server's nftables ruleset afterwards"
+note "the ruleset is byte-identical afterwards"
