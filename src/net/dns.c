@@ -120,5 +120,13 @@ int dns_apply(struct netconf *nc, enum journal_scope scope, const char *label, c
 		          label, ifname);
 		return -1;
 	}
+	/* Only the file backend is written yet.  Replacing a resolved stub link or resolvconf's
+	 * link with a file still sends every query to the link's servers, and the link
+	 * comes back on undo. */
+	enum dns_backend b = dns_backend_detect(DNS_RESOLV_CONF, DNS_RESOLVCONF_PATH);
+	if (b != DNS_BACKEND_FILE)
+		log_info("%s: DNS: this system uses %s; sshdial replaces %s itself while %s is up "
+		         "(it is put back as it was)",
+		         label, dns_backend_name(b), DNS_RESOLV_CONF, ifname);
 	return netconf_resolv_replace(nc, scope, DNS_RESOLV_CONF, text, (size_t)len);
 }

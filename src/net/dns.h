@@ -1,7 +1,9 @@
 /* The DNS servers the server offers (pppd's DNS1 and DNS2), made the system's resolvers
- * while the link is up, through the backend the system uses: systemd-resolved when
- * /etc/resolv.conf is its stub, else resolvconf when installed, else /etc/resolv.conf
- * itself, replaced whole and restored byte-identical from the journal's backup. */
+ * while the link is up.  The backend the system uses is detected (systemd-resolved when
+ * /etc/resolv.conf is its stub, else resolvconf when installed, else the file); only the
+ * file backend is written yet, and it serves the others too: /etc/resolv.conf replaced
+ * whole and restored byte-identical (a file, or the stub's symlink) from the journal's
+ * backup. */
 #ifndef SSHDIAL_DNS_H
 #define SSHDIAL_DNS_H
 
@@ -11,6 +13,7 @@
 #include "net/netconf.h"
 
 #define DNS_RESOLV_CONF "/etc/resolv.conf"
+#define DNS_RESOLVCONF_PATH "/sbin/resolvconf"
 
 enum dns_backend { DNS_BACKEND_FILE, DNS_BACKEND_RESOLVCONF, DNS_BACKEND_RESOLVED };
 

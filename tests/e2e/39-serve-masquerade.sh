@@ -2,7 +2,8 @@
 # (issue 10, part 8) masquerade yes: while a key's link is up, its packets reach an
 # "internet" behind the server (which has no route back to the tunnel) with the server's
 # address as their source; the nftables ruleset is byte-identical before and after, also
-# after a kill -9 of the server's pppd (no ip-down) followed by the next link.
+# after a kill -9 of the server's pppd (no ip-down) followed by the next link, and after a
+# kill -9 of one link's pppd while another's is up: the table goes with the last link.
 . tests/e2e/lib.sh
 e2e_setup "$@"
 . tests/e2e/call.sh
@@ -10,9 +11,12 @@ e2e_setup "$@"
 . tests/e2e/topo-inet.sh
 
 inet_setup
-serve_setup "key alice" "address 192.168.77.10" "masquerade yes"
+serve_setup "masquerade yes" "key alice" "address 192.168.77.10" "key bob" "address 192.168.77.11"
+serve_key bob
+bob_key=$SERVE_KEY
 serve_key alice
-serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)" \
+	"$("$SERVE_SSHDIAL" authorize --key "$bob_key.pub" --name bob)"
 before=$(in_srv nft list ruleset)
 
 serve_peer alice "$SERVE_KEY" "route 10.66.0.0/24"
@@ -47,6 +51,26 @@ call_wait_count $((up_before + 1)) ': up after ' 120 || fail "the link did not c
 assert_eq "$(in_srv nft list set ip sshdial clients | grep -c '192\.168\.77\.10')" 1 "entries after the crash and the next link"
 assert_eq "$(fetch)" "hello from the internet" "the page after the crash"
 note "after kill -9 of the server's pppd, the next link has one entry"
+
+# A second client: one table, two entries; the first one's link crashes on the server
+# (kill -9, no ip-down) while the second's stays up.  alice's call is killed first so that
+# it does not dial again.
+alice_pid=$CALL_PID
+serve_peer bob "$bob_key" "route $INET_IP/32" # alice's 10.66.0.0/24 may still be there
+call_start bob
+call_wait_up 90
+wait_for 30 sh -c "ip netns exec $E2E_SRV nft list set ip sshdial clients | grep -q '192\.168\.77\.11 '" ||
+	fail "bob is not in sshdial's set: $(in_srv nft list ruleset)"
+assert_eq "$(in_srv nft list ruleset | grep -c 'masquerade')" 1 "masquerade rules with two clients"
+assert_eq "$(fetch)" "hello from the internet" "the page with two clients"
+kill -KILL "$alice_pid"
+pppd=$(pgrep -f -- "ipparam alice\$")
+[ -n "$pppd" ] || fail "no pppd for alice on the server"
+kill -KILL $pppd
+wait_for 30 sh -c "[ -z \"\$(pgrep -f -- 'ipparam alice\$')\" ]" || fail "alice's server pppd did not end"
+in_srv nft list set ip sshdial clients | grep -q '192\.168\.77\.10 ' ||
+	fail "alice's crash removed her entry (test cannot show the sweep)"
+note "alice's server pppd killed while bob is up"
 
 call_stop
 assert_eq "$CALL_RC" 0
