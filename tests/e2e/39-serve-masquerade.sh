@@ -48,6 +48,9 @@ wait_for 30 sh -c "! ip -n $E2E_SRV -o link show type ppp | grep -q ppp" ||
 in_srv nft list set ip sshdial clients | grep -q '192\.168\.77\.10' ||
 	fail "the crash removed the entry (test cannot show recovery)"
 call_wait_count $((up_before + 1)) ': up after ' 120 || fail "the link did not come back"
+# The server's hook runs beside the client's: wait for its word, then count.
+wait_for 60 sh -c "[ \$(grep -c 'key alice: ppp[0-9]* up, peer 192.168.77.10: masqueraded' '$SERVE_LOG') -ge 2 ]" ||
+	fail "the next link's hook did not masquerade"
 assert_eq "$(in_srv nft list set ip sshdial clients | grep -c '192\.168\.77\.10')" 1 "entries after the crash and the next link"
 assert_eq "$(fetch)" "hello from the internet" "the page after the crash"
 note "after kill -9 of the server's pppd, the next link has one entry"
@@ -59,7 +62,7 @@ alice_pid=$CALL_PID
 serve_peer bob "$bob_key" "route $INET_IP/32" # alice's 10.66.0.0/24 may still be there
 call_start bob
 call_wait_up 90
-wait_for 30 sh -c "ip netns exec $E2E_SRV nft list set ip sshdial clients | grep -q '192\.168\.77\.11 '" ||
+wait_for 60 sh -c "ip netns exec $E2E_SRV nft list set ip sshdial clients | grep -q '192\.168\.77\.11 '" ||
 	fail "bob is not in sshdial's set: $(in_srv nft list ruleset)"
 assert_eq "$(in_srv nft list ruleset | grep -c 'masquerade')" 1 "masquerade rules with two clients"
 assert_eq "$(fetch)" "hello from the internet" "the page with two clients"
