@@ -30,7 +30,7 @@ static bool link_into_resolved(const char *path)
 		return false;
 	target[n] = '\0';
 	/* "../run/systemd/resolve/stub-resolv.conf", as Debian links it, or absolute. */
-	if (strstr(target, RESOLVED_DIR + 1))
+	if (strstr(target, "run/systemd/resolve/"))
 		return true;
 	return realpath(path, real) && strncmp(real, RESOLVED_DIR, strlen(RESOLVED_DIR)) == 0;
 }
