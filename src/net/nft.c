@@ -103,7 +103,7 @@ static const char *one_line(char *s)
 
 static int lock(const char *label)
 {
-	int fd = open(NFT_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd = open(NFT_LOCK, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
 		log_error("%s: cannot lock %s: %s", label, NFT_LOCK, strerror(errno));
 		if (fd >= 0)

@@ -14,7 +14,9 @@
 
 #define NFT_PATH "/usr/sbin/nft"
 #define NFT_TABLE "sshdial"
-#define NFT_LOCK "/run/sshdial/nft.lock"
+/* Locked with flock() while the table changes: the directory of the journals, which is
+ * there whenever a change is, so that no lock file is left behind. */
+#define NFT_LOCK "/run/sshdial"
 
 /* Adds (addr, oifname) to the set, making the table first when there is none.  0, or -1
  * after logging nft's own message. */

@@ -85,6 +85,8 @@ assert_eq "$CALL_RC" 0
 wait_for 30 sh -c "! ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -q pppd" ||
 	fail "the server's pppd is still running"
 wait_for 30 sh -c "[ -z \"\$(ls /run/sshdial/serve-*.journal 2>/dev/null)\" ]" ||
-	fail "a server journal is left: $(ls /run/sshdial)"
+	fail "a server journal is left: $(ls /run/sshdial | tr "\n" " ")"
 assert_eq "$(in_srv nft list ruleset)" "$before" "the server's nftables ruleset afterwards"
+left=$(ls -A /run/sshdial | grep -v '^sshdial-ip-' || true)
+[ -z "$left" ] || fail "files left in /run/sshdial: $left"
 note "the ruleset is byte-identical afterwards"
