@@ -8,7 +8,9 @@
  * address's lease, which names that key.  The lock's holder comes from the kernel
  * (/proc/locks), never from what a lease file says. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <net/if.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "net/netconf.h"
+#include "net/nft.h"
 #include "link/pppd_argv.h"
 #include "lib/proc_ids.h"
 #include "ctl/rundir.h"
@@ -179,10 +182,38 @@ static void enable_forwarding(const char *key, const char *ifname)
 		close(fd);
 }
 
-static int add_routes(const struct key_settings *k, const struct serve_link *a)
+/* A crash of a server pppd (or of this hook) skips ip-down: its journal stays, naming an
+ * interface that is gone.  Undone here by the next hook of any link; a journal of a live
+ * interface is that link's, and one reused by a new link is undone when that link opens it. */
+static void sweep_stale(const char *self)
 {
-	char journal[128], label[64];
-	if (k->route_count == 0)
+	DIR *d = opendir(RUNDIR);
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char ifname[IF_NAMESIZE], journal[128], label[64];
+		size_t n = strlen(de->d_name);
+		if (strncmp(de->d_name, "serve-", 6) != 0 || n < 6 + 8 + 1 ||
+		    strcmp(de->d_name + n - 8, ".journal") != 0 || n - 6 - 8 >= sizeof(ifname))
+			continue;
+		snprintf(ifname, sizeof(ifname), "%.*s", (int)(n - 6 - 8), de->d_name + 6);
+		if (strcmp(ifname, self) == 0 || if_nametoindex(ifname) != 0 || errno != ENODEV)
+			continue;
+		journal_of(journal, sizeof(journal), ifname);
+		snprintf(label, sizeof(label), "%s (gone)", ifname);
+		struct netconf *nc = netconf_open(label, journal);
+		if (nc)
+			netconf_close(nc);
+	}
+	closedir(d);
+}
+
+/* The key's routes and masquerade, journaled for ip-down. */
+static int add_changes(const struct key_settings *k, const struct serve_link *a)
+{
+	char journal[128], label[64], oif[IF_NAMESIZE] = "";
+	if (k->route_count == 0 && !k->masquerade)
 		return 0;
 	if (mkdir(RUNDIR, 0700) < 0 && errno != EEXIST) {
 		err_log_errno(errno, "key %s: cannot create %s", a->key, RUNDIR);
@@ -199,8 +230,24 @@ static int add_routes(const struct key_settings *k, const struct serve_link *a)
 			return -1;
 		}
 	}
-	log_info("key %s: %s up, peer %s: added %zu route%s", a->key, a->ifname, a->remote,
-	         k->route_count, k->route_count == 1 ? "" : "s");
+	if (k->route_count)
+		log_info("key %s: %s up, peer %s: added %zu route%s", a->key, a->ifname, a->remote,
+		         k->route_count, k->route_count == 1 ? "" : "s");
+	if (k->masquerade && !nft_default_ifname(oif, sizeof(oif))) {
+		log_error("key %s: %s: masquerade: the server has no IPv4 default route to "
+		          "masquerade out of; the link carries no traffic to the internet (add a "
+		          "default route)",
+		          a->key, a->ifname);
+	} else if (k->masquerade) {
+		struct cidr addr = {.family = AF_INET, .prefixlen = 32};
+		inet_pton(AF_INET, a->remote, addr.addr);
+		if (netconf_masquerade(nc, JOURNAL_ATTEMPT, &addr, oif) < 0) {
+			netconf_close(nc);
+			return -1;
+		}
+		log_info("key %s: %s up, peer %s: masqueraded out of %s (nftables table ip %s)",
+		         a->key, a->ifname, a->remote, oif, NFT_TABLE);
+	}
 	netconf_release(nc); /* ip-down undoes them */
 	return 0;
 }
@@ -213,13 +260,14 @@ static int ip_up(const struct serve_link *a)
 	if (!c)
 		return EXIT_CONFIG;
 	open_log_file(c);
+	sweep_stale(a->ifname);
 	if (!a->key) {
 		log_warn("%s: ipparam is not an sshdial key name; no routes", a->ifname);
 	} else if (server_conf_resolve(c, a->key, NULL, NULL, 0, &k, NULL) &&
-	           (k.route_count || k.forwarding) && claim_holds(c, &k, a)) {
-		if (k.forwarding)
+	           (k.route_count || k.forwarding || k.masquerade) && claim_holds(c, &k, a)) {
+		if (k.forwarding || k.masquerade)
 			enable_forwarding(a->key, a->ifname);
-		if (add_routes(&k, a) < 0) {
+		if (add_changes(&k, a) < 0) {
 			/* As on the client: down rather than half-configured.  pppd runs its
 			 * scripts as direct children. */
 			log_error("key %s: %s: taking the link down", a->key, a->ifname);
@@ -234,6 +282,7 @@ static int ip_up(const struct serve_link *a)
 static int ip_down(const struct serve_link *a)
 {
 	char journal[128], label[64];
+	sweep_stale(a->ifname);
 	journal_of(journal, sizeof(journal), a->ifname);
 	if (access(journal, F_OK) != 0)
 		return EXIT_OK;
@@ -245,7 +294,7 @@ static int ip_down(const struct serve_link *a)
 	log_set_level(LOG_LEVEL_INFO);
 	if (!nc)
 		return EXIT_SYSTEM;
-	log_info("%s: %s down: its routes are removed", label, a->ifname);
+	log_info("%s: %s down: its routes and masquerade are removed", label, a->ifname);
 	netconf_close(nc);
 	return EXIT_OK;
 }

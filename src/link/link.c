@@ -22,6 +22,7 @@
 #include "net/netwatch.h"
 #include "net/nlmon.h"
 #include "net/policy.h"
+#include "net/dns.h"
 #include "net/resolve.h"
 #include "ctl/rundir.h"
 
@@ -195,10 +196,14 @@ static void on_ssh_grace(void *arg)
  * when all is asked: on stop, and on unlock. */
 void link_undo_network(struct link *l, bool all)
 {
-	unsigned n = all ? netconf_applied(l->nc) : netconf_applied_in(l->nc, JOURNAL_ATTEMPT);
+	unsigned n = (all ? netconf_applied(l->nc) : netconf_applied_in(l->nc, JOURNAL_ATTEMPT)) -
+	             (l->dns_set ? 1u : 0u);
 	int failed = all ? netconf_undo_all(l->nc) : netconf_undo_attempt(l->nc);
 	if (all)
 		l->blocked = false;
+	if (l->dns_set)
+		log_info("%s: DNS: %s restored", peer_name(l->peer), DNS_RESOLV_CONF);
+	l->dns_set = false;
 	if (n)
 		log_info("%s: removed %u %s%s", peer_name(l->peer), n - (unsigned)failed,
 		         peer_route_all(l->peer) ? "routes and rules"
@@ -496,6 +501,41 @@ void link_stop(struct link *l)
 	link_hang_up(l);
 }
 
+/* dns yes: the server's DNS servers become the system's for the attempt, replacing the
+ * others.  Failing that, the link goes down rather than up with the old resolvers. */
+static int link_dns(struct link *l, const struct hook_event *ev, char *reply, size_t len)
+{
+	const char *servers[2];
+	size_t n = 0;
+
+	if (!peer_dns(l->peer))
+		return 0;
+	if (ev->dns1[0])
+		servers[n++] = ev->dns1;
+	if (ev->dns2[0] && strcmp(ev->dns2, ev->dns1) != 0)
+		servers[n++] = ev->dns2;
+	if (n == 0) {
+		log_warn("%s: dns yes, but the server offered no DNS servers (its pppd's ms-dns); "
+		         "the resolver is left as it is",
+		         peer_name(l->peer));
+		return 0;
+	}
+	if (dns_apply(l->nc, JOURNAL_ATTEMPT, peer_name(l->peer), ev->ifname, servers, n) == 0) {
+		l->dns_set = true;
+		log_info("%s: DNS: %s %s%s%s through %s", peer_name(l->peer), DNS_RESOLV_CONF,
+		         servers[0], n > 1 ? " " : "", n > 1 ? servers[1] : "", ev->ifname);
+		return 0;
+	}
+	failure_set(&l->failure, FAILURE_SYSTEM,
+	            "cannot set the DNS servers in %s (see above); the link was taken down "
+	            "rather than left with the old resolvers",
+	            DNS_RESOLV_CONF);
+	snprintf(reply, len, "cannot set DNS");
+	link_undo_network(l, false);
+	link_hang_up(l);
+	return -1;
+}
+
 static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, size_t len)
 {
 	if (l->state != LINK_DIALING) {
@@ -534,6 +574,8 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 		link_hang_up(l);
 		return -1;
 	}
+	if (link_dns(l, ev, reply, len) < 0)
+		return -1;
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
 	l->failed_in_row = 0;
@@ -549,7 +591,7 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	if (peer_route_all(l->peer))
 		log_info("%s: route-all in force through %s, %.1f s after start",
 		         peer_name(l->peer), ev->ifname, seconds_since(&l->started));
-	if (ev->dns1[0])
+	if (ev->dns1[0] && !l->dns_set)
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
 	return 0;
 }

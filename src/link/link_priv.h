@@ -33,6 +33,7 @@ struct link {
 	bool stopping;
 	bool redial_now; /* the path to the server changed: no backoff */
 	bool came_up;    /* this attempt reached ip-up */
+	bool dns_set;    /* this attempt replaced the resolver (one of netconf's changes) */
 	unsigned attempts;
 	char ifname[16];
 	struct timespec dial_started;

@@ -17,6 +17,7 @@ static const struct {
     {JOURNAL_ROUTE, &change_route},   {JOURNAL_RULE, &change_rule},
     {JOURNAL_ADDR, &change_addr},     {JOURNAL_SYSCTL, &change_sysctl},
     {JOURNAL_RESOLV, &change_resolv}, {JOURNAL_UNREACH, &change_unreach},
+    {JOURNAL_MASQ, &change_masq},
 };
 
 const struct change_kind *change_kind_of(enum journal_kind kind)

@@ -16,6 +16,7 @@
  *     attempt addr 4 ppp0 fd00::2/64                    (IFINDEX IFNAME ADDRESS/PREFIX)
  *     session sysctl net/ipv4/conf/all/rp_filter 2 0    (KEY OLD NEW, %XX-escaped)
  *     session resolv file /etc/resolv.conf BACKUP       (WAS PATH [BACKUP])
+ *     attempt masq 192.168.77.10 eth0                   (ADDRESS OIFNAME)
  *
  * A line "route IFINDEX IFNAME CIDR" without a scope is one written by sshdial before
  * scopes: an attempt's route of protocol static.  IFINDEX tells the interface that carried a

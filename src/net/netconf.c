@@ -287,6 +287,20 @@ int netconf_resolv_replace(struct netconf *nc, enum journal_scope scope, const c
 	return apply(nc, &e, data, len);
 }
 
+int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struct cidr *addr,
+                       const char *oifname)
+{
+	struct journal_entry e = {.kind = JOURNAL_MASQ, .scope = scope, .dst = *addr};
+
+	if (addr->family != AF_INET || addr->prefixlen != 32 || !change_ifname_valid(oifname)) {
+		log_error("%s: masquerade: not an IPv4 address or not an interface name",
+		          nc->label);
+		return -1;
+	}
+	snprintf(e.ifname, sizeof(e.ifname), "%s", oifname);
+	return apply(nc, &e, NULL, 0);
+}
+
 int netconf_undo_attempt(struct netconf *nc)
 {
 	return undo_entries(nc, JOURNAL_ATTEMPT, false);

@@ -62,6 +62,11 @@ int netconf_sysctl_set(struct netconf *nc, enum journal_scope scope, const char 
 int netconf_resolv_replace(struct netconf *nc, enum journal_scope scope, const char *path,
                            const char *data, size_t len);
 
+/* The server's masquerade of client address addr out of interface oifname (nft.h).  0, or -1
+ * after logging. */
+int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struct cidr *addr,
+                       const char *oifname);
+
 /* Removes the attempt's changes, newest first, and leaves the session's (the journal then
  * lists only those).  Returns the number that could not be undone (each logged). */
 int netconf_undo_attempt(struct netconf *nc);

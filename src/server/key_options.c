@@ -89,6 +89,8 @@ static void overlay(struct key_settings *out, const struct section *s)
 		out->proxyarp = s->proxyarp;
 	if (s->given[SKW_FORWARDING])
 		out->forwarding = s->forwarding;
+	if (s->given[SKW_MASQUERADE])
+		out->masquerade = s->masquerade;
 	if (s->given[SKW_ROUTE]) {
 		out->route_count = s->routes.count;
 		out->routes = s->routes.nets;

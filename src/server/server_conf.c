@@ -30,6 +30,7 @@ static const struct keyword keywords[SKW_COUNT] = {
     [SKW_DNS] = {"dns", KW_IPV4, "dns ADDRESS", KW_REPEATS, ANYWHERE},
     [SKW_PROXYARP] = {"proxyarp", KW_BOOL, "proxyarp yes|no", 0, ANYWHERE},
     [SKW_FORWARDING] = {"forwarding", KW_BOOL, "forwarding yes|no", 0, IN_SERVER | IN_KEY},
+    [SKW_MASQUERADE] = {"masquerade", KW_BOOL, "masquerade yes|no", 0, IN_SERVER | IN_KEY},
 };
 
 static const struct kw_table table = {keywords, SKW_COUNT, "one value per line"};
@@ -133,9 +134,10 @@ static void set_section(struct server_conf *c, struct section *s, int k, const s
 	else if (k == SKW_MTU || k == SKW_MRU)
 		*(k == SKW_MTU ? &s->mtu : &s->mru) = v->number;
 	else
-		*(k == SKW_PAP        ? &s->pap
-		  : k == SKW_PROXYARP ? &s->proxyarp
-		                      : &s->forwarding) = v->yes;
+		*(k == SKW_PAP          ? &s->pap
+		  : k == SKW_PROXYARP   ? &s->proxyarp
+		  : k == SKW_MASQUERADE ? &s->masquerade
+		                        : &s->forwarding) = v->yes;
 }
 
 static void set_dns(struct server_conf *c, struct section *s, int k, const struct kw_place *at,
@@ -169,6 +171,7 @@ static set_fn *const setters[SKW_COUNT] = {
     [SKW_PAP] = set_section,          [SKW_MTU] = set_section,
     [SKW_MRU] = set_section,          [SKW_DNS] = set_dns,
     [SKW_PROXYARP] = set_section,     [SKW_FORWARDING] = set_section,
+    [SKW_MASQUERADE] = set_section,
 };
 
 /* ---- keywords ---- */

@@ -2,7 +2,8 @@
  * server-wide settings first, then one `key NAME` section per client key.  A key's
  * settings come from three places, later ones winning: the server-wide defaults, the
  * options on its authorized_keys line, and its section here, which only root can edit.
- * Routes and forwarding, which the root hook applies, come from this file alone. */
+ * Routes, forwarding and masquerade, which the root hook applies, come from this file
+ * alone. */
 #ifndef SSHDIAL_SERVER_CONF_H
 #define SSHDIAL_SERVER_CONF_H
 
@@ -75,6 +76,7 @@ struct key_settings {
 	bool pap;
 	bool proxyarp;
 	bool forwarding;
+	bool masquerade; /* NAT the key's address out of the default interface (the root hook) */
 	size_t route_count;
 	const struct cidr *routes; /* borrowed from the server_conf */
 };

@@ -26,6 +26,7 @@ enum skw {
 	SKW_DNS,
 	SKW_PROXYARP,
 	SKW_FORWARDING,
+	SKW_MASQUERADE,
 	SKW_COUNT
 };
 
@@ -41,7 +42,7 @@ struct section {
 	unsigned mtu, mru;
 	unsigned dns_count;
 	struct in_addr dns[SERVER_DNS_MAX];
-	bool pap, proxyarp, forwarding;
+	bool pap, proxyarp, forwarding, masquerade;
 	struct kw_networks routes;
 };
 

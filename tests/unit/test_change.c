@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "net/change.h"
 #include "net/journal.h"
+#include "net/nft.h"
 
 /* Parses line, formats the entry again and checks it is the same line. */
 static struct journal_entry round_trip(const char *line)
@@ -220,6 +222,37 @@ static void test_resolv_lines(void **state)
 	assert_refused("session resolv file /etc/resolv.conf /", "bad backup path");
 }
 
+static void test_masq_lines(void **state)
+{
+	(void)state;
+	struct journal_entry e = round_trip("attempt masq 192.168.77.10 eth0");
+	assert_int_equal(e.kind, JOURNAL_MASQ);
+	assert_int_equal(e.dst.family, AF_INET);
+	assert_int_equal(e.dst.prefixlen, 32);
+	assert_string_equal(e.ifname, "eth0");
+
+	assert_refused("attempt masq 192.168.77.10", "want ADDRESS OIFNAME");
+	assert_refused("attempt masq fd00::2 eth0", "masq: bad address");
+	assert_refused("attempt masq 192.168.77.10/24 eth0", "masq: bad address");
+	assert_refused("attempt masq 192.168.77.10 eth/0", "masq: bad interface name");
+	assert_refused("attempt masq 192.168.77.10 averyveryverylongname", "bad interface name");
+}
+
+static void test_masq_element(void **state)
+{
+	(void)state;
+	char buf[64];
+	struct in_addr a = {htonl(0xc0a84d0a)};
+	assert_int_equal(nft_masq_element(buf, sizeof(buf), a, "eth0"), 22);
+	assert_string_equal(buf, "192.168.77.10 . \"eth0\"");
+	/* Nothing that could end the quoted name or the script's line. */
+	assert_int_equal(nft_masq_element(buf, sizeof(buf), a, "e\"th0"), -1);
+	assert_int_equal(nft_masq_element(buf, sizeof(buf), a, "eth0\n"), -1);
+	assert_int_equal(nft_masq_element(buf, sizeof(buf), a, ""), -1);
+	assert_int_equal(nft_masq_element(buf, sizeof(buf), a, "0123456789abcdef"), -1);
+	assert_int_equal(nft_masq_element(buf, 10, a, "eth0"), -1);
+}
+
 static void test_escape(void **state)
 {
 	char buf[64], back[64];
@@ -274,6 +307,8 @@ int main(void)
 	    cmocka_unit_test(test_resolv_lines),
 	    cmocka_unit_test(test_escape),
 	    cmocka_unit_test(test_longest_lines_fit),
+	    cmocka_unit_test(test_masq_lines),
+	    cmocka_unit_test(test_masq_element),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

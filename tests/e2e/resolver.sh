@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# Helpers for scenarios about the client's resolver (dns yes).  Source after lib.sh and
+# e2e_setup.
+#
+# resolver_private_etc: the test bed bind-mounts private copies of /etc/resolv.conf,
+# passwd, group, shadow and /etc/ppp, and a bind-mounted file cannot be renamed over
+# (EBUSY), while sshdial replaces /etc/resolv.conf as on a real system, by renaming a new
+# file over it.  So this puts a writable overlay (upper layer on a tmpfs of its own) over
+# all of /etc in the scenario's mount namespace: the copied files become plain files of
+# the overlay, a bind-mounted directory is mounted again on top.  Nothing reaches the
+# host's /etc.
+#
+# resolver_dnsmasq ADDR NAME IP: dnsmasq on the server, answering NAME with IP and
+# nothing else (no upstream), logging queries to $DNSMASQ_LOG.
+resolver_private_etc() {
+	local d="$E2E_DIR/etc-overlay" m rel
+	local -a files=() dirs=()
+	mkdir -p "$d" || fail "cannot make $d"
+	_e2e_mount -t tmpfs -o mode=0755 e2e-etc "$d"
+	mkdir -p "$d/upper" "$d/work" "$d/keep" || fail "cannot populate the /etc overlay's tmpfs"
+	while read -r m; do
+		if [ -d "$m" ]; then dirs+=("$m"); else files+=("$m"); fi
+	done < <(findmnt -rn -o TARGET | grep '^/etc/')
+	for m in "${files[@]}"; do
+		rel=${m#/etc/}
+		mkdir -p "$d/upper/$(dirname "$rel")" && cp -p "$m" "$d/upper/$rel" ||
+			fail "cannot copy $m into the /etc overlay"
+	done
+	for m in "${dirs[@]}"; do
+		rel=${m#/etc/}
+		mkdir -p "$d/keep/$rel" || fail "cannot make $d/keep/$rel"
+		_e2e_mount --bind "$m" "$d/keep/$rel"
+	done
+	_e2e_mount -t overlay e2e-etc -o "lowerdir=/etc,upperdir=$d/upper,workdir=$d/work" /etc
+	for m in "${dirs[@]}"; do
+		_e2e_mount --bind "$d/keep/${m#/etc/}" "$m"
+	done
+	cp -p /etc/resolv.conf /etc/resolv.conf.e2e && mv -f /etc/resolv.conf.e2e /etc/resolv.conf ||
+		fail "/etc/resolv.conf still cannot be renamed over"
+}
+
+resolver_dnsmasq() {
+	DNSMASQ_LOG="$E2E_DIR/dnsmasq.log"
+	e2e_log "$DNSMASQ_LOG"
+	: >"$DNSMASQ_LOG"
+	ip netns exec "$E2E_SRV" /usr/sbin/dnsmasq --keep-in-foreground --conf-file=/dev/null \
+		--no-resolv --no-hosts --user=root --bind-dynamic --listen-address="$1" \
+		--address="/$2/$3" --log-queries --log-facility="$DNSMASQ_LOG" \
+		--pid-file="$E2E_DIR/dnsmasq.pid" &
+	DNSMASQ_PID=$!
+}
