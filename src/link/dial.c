@@ -221,15 +221,15 @@ static void ssh_drop_privileges(const struct ssh_identity *id, int report)
 		exec_failed(report, "cannot set the parent-death signal");
 }
 
-static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int master, int err,
-                       char *why, size_t len)
+static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, int master, int err,
+                            char *why, size_t len)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
+		strv_free(argv);
 		return -1;
 	}
-	struct strv *argv = ssh_argv_build(p);
 	char env_home[300], env_user[80], env_logname[80];
 	snprintf(env_home, sizeof(env_home), "HOME=%s", id->home);
 	snprintf(env_user, sizeof(env_user), "USER=%s", id->name);
@@ -253,6 +253,33 @@ static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int 
 	}
 	strv_free(argv);
 	return exec_wait(pid, report, why, len);
+}
+
+static pid_t spawn_ssh(const struct peer *p, const struct ssh_identity *id, int master, int err,
+                       char *why, size_t len)
+{
+	return spawn_ssh_argv(ssh_argv_build(p), id, master, err, why, len);
+}
+
+static int resolve_identity(const struct peer *p, struct ssh_identity *id);
+
+pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, char *why, size_t len)
+{
+	struct ssh_identity id;
+	if (resolve_identity(p, &id) < 0) {
+		strv_free(argv);
+		snprintf(why, len, "local-user '%s' does not exist", peer_local_user(p));
+		return -1;
+	}
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0) {
+		strv_free(argv);
+		snprintf(why, len, "cannot open /dev/null: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = spawn_ssh_argv(argv, &id, devnull, err, why, len);
+	close(devnull);
+	return pid;
 }
 
 static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, const char *tty,
@@ -396,7 +423,7 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	*status = FAILURE_SYSTEM;
 	if (open_pty(p, &master, &d->slave, tty, sizeof(tty)) < 0)
 		goto fail;
-	secret = secret_pipe(p);
+	secret = peer_link(p) ? secret_pipe(p) : -2;
 	if (secret == -1) {
 		*status = FAILURE_CONFIG;
 		goto fail;
@@ -405,13 +432,16 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		log_error("%s: cannot create a pipe: %s", peer_name(p), strerror(errno));
 		goto fail;
 	}
-	pid_t pppd = spawn_pppd(p, hooks, tty, secret, logp[1], why, sizeof(why));
+	/* 'link no': forwards only, ssh alone on the pseudo-terminal. */
+	pid_t pppd =
+	    peer_link(p) ? spawn_pppd(p, hooks, tty, secret, logp[1], why, sizeof(why)) : 0;
 	if (pppd < 0) {
 		log_error("%s: cannot start pppd: %s", peer_name(p), why);
 		goto fail;
 	}
-	d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
-	if (!d->proc[DIAL_PPPD])
+	if (pppd)
+		d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
+	if (pppd && !d->proc[DIAL_PPPD])
 		goto fail; /* child_watch said why */
 	pid_t ssh = spawn_ssh(p, &id, master, errp[1], why, sizeof(why));
 	if (ssh < 0) {

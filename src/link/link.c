@@ -13,6 +13,7 @@
 #include "lib/child.h"
 #include "link/dial.h"
 #include "link/failure.h"
+#include "link/forward.h"
 #include "link/health.h"
 #include "lib/log.h"
 #include "net/netwatch.h"
@@ -55,6 +56,7 @@ struct link {
 	struct netwatch *watch;
 	struct resolve *resolving; /* the ssh server's name, for the route watch */
 	char last_failure[sizeof(((struct failure *)0)->reason)];
+	struct forwards *fw; /* NULL without forwards */
 };
 
 static const char *const state_names[] = {
@@ -174,6 +176,7 @@ static void undo_network(struct link *l)
 static void attempt_ended(struct link *l)
 {
 	event_timer_cancel_all(l->loop, l);
+	forwards_stop(l->fw);
 	health_stop(l->health);
 	l->health = NULL;
 	dial_free(l->dial);
@@ -323,6 +326,11 @@ static void link_dial(struct link *l)
 	enum failure_class status;
 
 	link_watch_path(l);
+	if (l->fw && forwards_prepare(l->fw) < 0) {
+		link_set_state(l, LINK_FAILED);
+		l->done(l->arg, FAILURE_SYSTEM);
+		return;
+	}
 	failure_clear(&l->failure);
 	l->came_up = false;
 	l->attempts++;
@@ -337,6 +345,24 @@ static void link_dial(struct link *l)
 	}
 	link_set_state(l, LINK_DIALING);
 	event_timer_set(l->loop, DIAL_TIMEOUT_MS, on_dial_timeout, l);
+	if (!peer_link(l->peer)) /* forwards only: they are asked for until ssh listens */
+		forwards_start(l->fw);
+}
+
+/* 'link no': the connection is up when ssh's master first answers for a forward. */
+static void on_forwards_ready(void *arg)
+{
+	struct link *l = arg;
+	if (peer_link(l->peer) || l->state != LINK_DIALING)
+		return;
+	l->came_up = true;
+	event_timer_cancel(l->loop, on_dial_timeout, l);
+	event_timer_set(l->loop, STABLE_MS, on_stable, l);
+	clock_gettime(CLOCK_MONOTONIC, &l->up_since);
+	link_set_state(l, LINK_UP);
+	log_info("%s: up after %.1f s: forwards only, %zu forward%s", peer_name(l->peer),
+	         seconds_since(&l->dial_started), peer_forward_count(l->peer),
+	         peer_forward_count(l->peer) == 1 ? "" : "s");
 }
 
 struct link *link_new(struct event_loop *loop, const struct peer *peer, struct netconf *nc,
@@ -350,6 +376,8 @@ struct link *link_new(struct event_loop *loop, const struct peer *peer, struct n
 	clock_gettime(CLOCK_REALTIME, &ts);
 	backoff_init(&l->backoff, BACKOFF_BASE_MS, BACKOFF_CAP_MS,
 	             (uint32_t)ts.tv_nsec ^ (uint32_t)getpid());
+	if (peer_forward_count(peer))
+		l->fw = forwards_new(loop, peer, on_forwards_ready, l);
 	return l;
 }
 
@@ -362,6 +390,7 @@ void link_free(struct link *l)
 	resolve_cancel(l->resolving);
 	netwatch_free(l->watch);
 	dial_free(l->dial);
+	forwards_free(l->fw);
 	free(l);
 }
 
@@ -423,6 +452,8 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	         n == 1 ? "" : "s");
 	if (ev->dns1[0])
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
+	if (l->fw) /* on the same ssh connection, beside the link */
+		forwards_start(l->fw);
 	return 0;
 }
 
@@ -464,4 +495,5 @@ void link_log_status(const struct link *l)
 	log_info("%s: status: state %s, attempts %u, uptime %s, last failure: %s",
 	         peer_name(l->peer), state_names[l->state], l->attempts, uptime,
 	         l->last_failure[0] ? l->last_failure : "none");
+	forwards_log_status(l->fw);
 }

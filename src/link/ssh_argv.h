@@ -11,4 +11,12 @@
  * strict host-key checking, no escape character and no remote tty. */
 struct strv *ssh_argv_build(const struct peer *p);
 
+/* A peer with forwards runs its ssh as a ControlMaster on a socket in a directory of its
+ * own under /run/sshdial, owned by the local user (forward.c prepares it). */
+void ssh_control_dir(const struct peer *p, char *buf, size_t len);
+void ssh_control_path(const struct peer *p, char *buf, size_t len);
+/* ssh -O forward: asks the running master to add one forward. */
+struct forward_spec;
+struct strv *ssh_argv_forward(const struct peer *p, const struct forward_spec *f);
+
 #endif
