@@ -131,9 +131,10 @@ static bool parse_words(const struct strv *w, struct forward_spec *out, char *er
 		return fail(err, len, "'%s' is not a kind of forward", kind);
 	size_t want = out->kind == FORWARD_SOCKS ? 2 : 3;
 	if (n != want)
-		return fail(err, len, "a %s forward takes %s",
-		            want == 2 ? "one listening port"
-		                      : "a listening port and a target HOST:PORT");
+		return fail(err, len, "%s",
+		            want == 2
+		                ? "a socks forward takes one listening [BIND:]PORT"
+		                : "this forward takes a listening port and a target HOST:PORT");
 	if (!parse_listen(strv_get(w, 1), out, err, len))
 		return false;
 	if (want == 3 &&
