@@ -276,6 +276,12 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 	/* After ip-up, ssh had logged in and the server's pppd had started long before: no
 	 * line can be a verdict on either. */
 	if (how & FAILURE_SSH_WAS_UP) {
+		/* ssh's own "Timeout, server HOST not responding." (its keepalives) */
+		if (code == 255 && starts_with(f->ssh.last, "Timeout, server ") &&
+		    ends_with(f->ssh.last, " not responding."))
+			failure_set(f, FAILURE_TRANSIENT,
+			            "the server stopped answering ssh's keepalives (ssh: %s)",
+			            f->ssh.last);
 		failure_set(f, FAILURE_TRANSIENT, "ssh exited with status %d", code);
 	} else if (code == 255) {
 		if (how & FAILURE_SSH_SIGNALLED)
