@@ -28,7 +28,7 @@
 /* ssh -O forward waits for the server's answer to a remote forward: not forever. */
 #define CLIENT_TIMEOUT_MS 30000
 
-enum fwd_state { FWD_IDLE, FWD_ASKING, FWD_UP, FWD_WAITING };
+enum fwd_state { FWD_IDLE, FWD_ASKING, FWD_UP, FWD_WAITING, FWD_REFUSED };
 
 struct fwd {
 	struct forwards *owner;
@@ -37,7 +37,10 @@ struct fwd {
 	struct child *client;
 	int err; /* the client's stderr, read when it ends */
 	struct backoff backoff;
-	char reason[300];
+	bool probing;    /* the client is the check of a local forward's target (ssh -W) */
+	bool prohibited; /* the master said the server refused a channel during the check */
+	bool check_due;  /* set up, its target not checked yet */
+	char reason[600];
 	char text[600]; /* "forward local 1110 -> 127.0.0.1:110", for messages */
 };
 
@@ -46,7 +49,9 @@ struct forwards {
 	const struct peer *peer;
 	forwards_ready_fn ready;
 	void *arg;
-	bool answered; /* the master answered in this attempt */
+	bool answered;        /* the master answered in this attempt */
+	struct fwd *checking; /* the one target check running: one at a time, so that the
+	                       * master's "open failed" line in between is that check's */
 	size_t count;
 	struct fwd *f;
 };
@@ -91,6 +96,10 @@ struct forwards *forwards_new(struct event_loop *loop, const struct peer *peer,
 
 static void fwd_reset(struct fwd *f)
 {
+	if (f->owner->checking == f)
+		f->owner->checking = NULL;
+	f->check_due = false;
+	f->probing = false;
 	event_timer_cancel_all(f->owner->loop, f);
 	child_free(f->client);
 	f->client = NULL;
@@ -147,6 +156,17 @@ static bool master_not_listening(const struct forwards *fw, const char *line)
 }
 
 /* The client's last line, which is its verdict; the earlier ones go to the debug log. */
+/* "channel N: open failed: administratively prohibited: ..." (channels.c): the server
+ * refused the channel, which for a direct-tcpip one is its permitopen. */
+static bool channel_prohibited(const char *line)
+{
+	static const char form[] = ": open failed: administratively prohibited";
+	const char *s = line + strlen("channel ");
+	size_t digits = strspn(s, "0123456789");
+	return strncmp(line, "channel ", 8) == 0 && digits > 0 &&
+	       strncmp(s + digits, form, strlen(form)) == 0;
+}
+
 static void read_verdict(struct fwd *f, char *last, size_t len)
 {
 	char buf[2048];
@@ -158,7 +178,8 @@ static void read_verdict(struct fwd *f, char *last, size_t len)
 		used += (size_t)n;
 	buf[used] = 0;
 	for (char *line = strtok(buf, "\r\n"); line; line = strtok(NULL, "\r\n")) {
-		log_debug("%s: %s: ssh -O forward: %s", peer_name(f->owner->peer), f->text, line);
+		log_debug("%s: %s: ssh %s: %s", peer_name(f->owner->peer), f->text,
+		          f->probing ? "-W" : "-O forward", line);
 		snprintf(last, len, "%s", line);
 	}
 }
@@ -176,6 +197,54 @@ static void on_retry(void *arg)
 	fwd_ask(arg);
 }
 
+static void fwd_spawn(struct fwd *f, struct strv *argv, bool probing);
+
+/* The next target check due, if none runs. */
+static void check_next(struct forwards *fw)
+{
+	for (size_t i = 0; !fw->checking && i < fw->count; i++) {
+		struct fwd *f = &fw->f[i];
+		if (f->check_due && f->state == FWD_UP && !child_running(f->client)) {
+			f->check_due = false;
+			fw->checking = f;
+			fwd_spawn(f, ssh_argv_probe(fw->peer, f->spec), true);
+			if (!f->client)
+				fw->checking = NULL;
+		}
+	}
+}
+
+void forwards_ssh_line(struct forwards *fw, const char *line)
+{
+	if (fw && fw->checking && channel_prohibited(line))
+		fw->checking->prohibited = true;
+}
+
+/* A local forward's target checked once through the connection, as a connection to the
+ * forward would reach it: a server that refuses it (permitopen) is found out now, and
+ * named, rather than by whoever uses the forward. */
+static void on_probe_exit(struct fwd *f, int wstatus, const char *last)
+{
+	const char *name = peer_name(f->owner->peer);
+	if (f->prohibited) {
+		f->state = FWD_REFUSED;
+		snprintf(f->reason, sizeof(f->reason),
+		         "the server refuses connections to %.200s:%u (ssh: '%.200s')",
+		         f->spec->host, f->spec->host_port, last);
+		log_warn("%s: %s: the server refuses its target %s:%u (its authorized_keys "
+		         "permitopen; ssh said '%s'); connections through this forward will fail: "
+		         "give the key --permit-open %s:%u",
+		         name, f->text, f->spec->host, f->spec->host_port, last, f->spec->host,
+		         f->spec->host_port);
+	} else if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+		log_warn("%s: %s: set up, but its target does not answer from the server now "
+		         "(ssh: '%s')",
+		         name, f->text, last);
+	} else {
+		log_debug("%s: %s: its target answers through the server", name, f->text);
+	}
+}
+
 static void on_client_exit(void *arg, const struct child *c, int wstatus)
 {
 	(void)c;
@@ -189,11 +258,20 @@ static void on_client_exit(void *arg, const struct child *c, int wstatus)
 		close(f->err);
 	f->err = -1;
 	bool not_ready = master_not_listening(fw, last);
+	if (f->probing) {
+		f->probing = false;
+		on_probe_exit(f, wstatus, last);
+		if (fw->checking == f)
+			fw->checking = NULL;
+		check_next(fw);
+		return;
+	}
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
 		f->state = FWD_UP;
 		f->reason[0] = 0;
 		backoff_reset(&f->backoff);
 		log_info("%s: %s: set up", name, f->text);
+		f->check_due = f->spec->kind == FORWARD_LOCAL;
 	} else if (not_ready) {
 		f->state = FWD_WAITING;
 		event_timer_set(fw->loop, NOT_READY_MS, on_retry, f);
@@ -220,6 +298,7 @@ static void on_client_exit(void *arg, const struct child *c, int wstatus)
 		fw->answered = true;
 		fw->ready(fw->arg);
 	}
+	check_next(fw);
 }
 
 static void on_client_timeout(void *arg)
@@ -232,30 +311,44 @@ static void on_client_timeout(void *arg)
 
 static void fwd_ask(struct fwd *f)
 {
+	fwd_spawn(f, ssh_argv_forward(f->owner->peer, f->spec), false);
+}
+
+/* Runs one ssh client of the forward's: -O forward, or the -W check of its target. */
+static void fwd_spawn(struct fwd *f, struct strv *argv, bool probing)
+{
 	struct forwards *fw = f->owner;
 	child_free(f->client);
 	f->client = NULL;
+	f->probing = probing;
+	f->prohibited = false;
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
+		strv_free(argv);
 		log_error("%s: %s: cannot create a pipe: %s", peer_name(fw->peer), f->text,
 		          strerror(errno));
-		event_timer_set(fw->loop, RETRY_CAP_MS, on_retry, f);
+		if (!probing)
+			event_timer_set(fw->loop, RETRY_CAP_MS, on_retry, f);
 		return;
 	}
 	char why[256];
-	pid_t pid = dial_spawn_ssh_client(fw->peer, ssh_argv_forward(fw->peer, f->spec), pipefd[1],
-	                                  why, sizeof(why));
+	pid_t pid = dial_spawn_ssh_client(fw->peer, argv, pipefd[1], why, sizeof(why));
 	close(pipefd[1]);
-	if (pid < 0) {
+	if (pid >= 0)
+		f->client = child_watch(fw->loop, pid, probing ? "ssh -W" : "ssh -O forward",
+		                        on_client_exit, f);
+	if (!f->client) {
 		close(pipefd[0]);
-		log_error("%s: %s: cannot start ssh -O forward: %s", peer_name(fw->peer), f->text,
-		          why);
-		event_timer_set(fw->loop, RETRY_CAP_MS, on_retry, f);
+		if (pid < 0)
+			log_error("%s: %s: cannot start ssh: %s", peer_name(fw->peer), f->text,
+			          why);
+		if (!probing)
+			event_timer_set(fw->loop, RETRY_CAP_MS, on_retry, f);
 		return;
 	}
 	f->err = pipefd[0];
-	f->state = FWD_ASKING;
-	f->client = child_watch(fw->loop, pid, "ssh -O forward", on_client_exit, f);
+	if (!probing)
+		f->state = FWD_ASKING;
 	event_timer_set(fw->loop, CLIENT_TIMEOUT_MS, on_client_timeout, f);
 }
 
@@ -295,7 +388,9 @@ void forwards_log_status(const struct forwards *fw)
 	for (size_t i = 0; fw && i < fw->count; i++) {
 		const struct fwd *f = &fw->f[i];
 		log_info("%s: status: %s: %s%s", peer_name(fw->peer), f->text,
-		         f->state == FWD_UP ? "up" : "down: ",
+		         f->state == FWD_UP        ? "up"
+		         : f->state == FWD_REFUSED ? "up, but "
+		                                   : "down: ",
 		         f->state == FWD_UP ? "" : (f->reason[0] ? f->reason : "not set up yet"));
 	}
 }

@@ -24,6 +24,9 @@ int forwards_prepare(struct forwards *fw);
 void forwards_start(struct forwards *fw);
 /* The attempt ended: pending retries and clients go; the master took the forwards. */
 void forwards_stop(struct forwards *fw);
+/* One line of the master's stderr (the link's ssh): a channel the server refused while a
+ * forward's target is being checked is that forward's refusal. */
+void forwards_ssh_line(struct forwards *fw, const char *line);
 /* How many forwards are set up now. */
 size_t forwards_up(const struct forwards *fw);
 /* One log line per forward: up, or why not. */

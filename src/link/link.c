@@ -215,9 +215,10 @@ static void on_line(void *arg, enum dial_proc from, const char *line)
 	log_info("%s: %s: %s", peer_name(l->peer), from == DIAL_SSH ? "ssh" : "pppd", line);
 	if (l->stopping)
 		return;
-	if (from == DIAL_SSH)
+	if (from == DIAL_SSH) {
+		forwards_ssh_line(l->fw, line);
 		failure_from_ssh_line(&l->failure, line);
-	else
+	} else
 		failure_from_pppd_line(&l->failure, line);
 }
 

@@ -214,3 +214,20 @@ struct strv *ssh_argv_forward(const struct peer *p, const struct forward_spec *f
 	strv_push(v, peer_host(p));
 	return v;
 }
+
+struct strv *ssh_argv_probe(const struct peer *p, const struct forward_spec *f)
+{
+	struct strv *v = strv_new();
+	char path[256];
+	ssh_control_path(p, path, sizeof(path));
+	strv_push(v, SSH_PATH);
+	strv_push(v, "-o");
+	strv_push(v, "BatchMode=yes");
+	strv_push(v, "-S");
+	strv_push(v, path);
+	strv_push(v, "-W");
+	strv_pushf(v, strchr(f->host, ':') ? "[%s]:%u" : "%s:%u", f->host, f->host_port);
+	strv_push(v, "--");
+	strv_push(v, peer_host(p));
+	return v;
+}

@@ -18,5 +18,7 @@ void ssh_control_path(const struct peer *p, char *buf, size_t len);
 /* ssh -O forward: asks the running master to add one forward. */
 struct forward_spec;
 struct strv *ssh_argv_forward(const struct peer *p, const struct forward_spec *f);
+/* ssh -W through the running master: one connection to a local forward's target. */
+struct strv *ssh_argv_probe(const struct peer *p, const struct forward_spec *f);
 
 #endif
