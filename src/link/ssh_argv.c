@@ -81,7 +81,7 @@ static void percent_escaped(char *buf, size_t len, const char *s)
 static void proxy_command(const struct peer *p, size_t k, char *buf, size_t len)
 {
 	const struct jump_spec *j = peer_jump(p, k);
-	snprintf(buf, len, "exec %s", SSH_PATH);
+	snprintf(buf, len, "%s", SSH_PATH); /* ssh runs it with "exec " before it */
 	const char *opts[] = {"BatchMode=yes", "StrictHostKeyChecking=yes", "ConnectTimeout=15",
 	                      "ServerAliveInterval=10", "ServerAliveCountMax=3"};
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
