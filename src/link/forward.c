@@ -27,6 +27,9 @@
 #define RETRY_CAP_MS 30000
 /* ssh -O forward waits for the server's answer to a remote forward: not forever. */
 #define CLIENT_TIMEOUT_MS 30000
+/* How long the master's own words on a failed forward ("bind [...]: ...") are waited
+ * for: they come on another pipe than its client's verdict. */
+#define MASTER_WORDS_MS 300
 
 enum fwd_state { FWD_IDLE, FWD_ASKING, FWD_UP, FWD_WAITING, FWD_REFUSED };
 
@@ -37,9 +40,13 @@ struct fwd {
 	struct child *client;
 	int err; /* the client's stderr, read when it ends */
 	struct backoff backoff;
-	bool probing;    /* the client is the check of a local forward's target (ssh -W) */
-	bool prohibited; /* the master said the server refused a channel during the check */
-	bool check_due;  /* set up, its target not checked yet */
+	bool probing;         /* the client is the check of a local forward's target (ssh -W) */
+	bool prohibited;      /* the master said the server refused a channel during the check */
+	bool check_due;       /* set up, its target not checked yet */
+	char bind_error[200]; /* the master's "bind [ADDR]:PORT: ERROR" for its port */
+	char refusal[200];    /* the client's "mux_client_forward: ... failed: WHY" line */
+	unsigned retry_ms;    /* the pause before the next try, once the failure is told */
+	bool telling;         /* failed: waiting for the master's words before telling */
 	char reason[600];
 	char text[600]; /* "forward local 1110 -> 127.0.0.1:110", for messages */
 };
@@ -100,6 +107,7 @@ static void fwd_reset(struct fwd *f)
 		f->owner->checking = NULL;
 	f->check_due = false;
 	f->probing = false;
+	f->telling = false;
 	event_timer_cancel_all(f->owner->loop, f);
 	child_free(f->client);
 	f->client = NULL;
@@ -155,6 +163,14 @@ static bool master_not_listening(const struct forwards *fw, const char *line)
 	return strncmp(line, form, strlen(form)) == 0;
 }
 
+/* "mux_client_forward: forwarding request failed: WHY" (mux.c): WHY is ssh's reason. */
+static const char *forward_refusal(const char *line)
+{
+	static const char form[] = "forwarding request failed: ";
+	const char *s = strstr(line, form);
+	return s && strncmp(line, "mux_client_forward: ", 20) == 0 ? s + strlen(form) : NULL;
+}
+
 /* The client's last line, which is its verdict; the earlier ones go to the debug log. */
 /* "channel N: open failed: administratively prohibited: ..." (channels.c): the server
  * refused the channel, which for a direct-tcpip one is its permitopen. */
@@ -181,15 +197,9 @@ static void read_verdict(struct fwd *f, char *last, size_t len)
 		log_debug("%s: %s: ssh %s: %s", peer_name(f->owner->peer), f->text,
 		          f->probing ? "-W" : "-O forward", line);
 		snprintf(last, len, "%s", line);
+		if (forward_refusal(line))
+			snprintf(f->refusal, sizeof(f->refusal), "%s", forward_refusal(line));
 	}
-}
-
-/* "mux_client_forward: forwarding request failed: WHY" (mux.c): WHY is ssh's reason. */
-static const char *forward_refusal(const char *line)
-{
-	static const char form[] = "forwarding request failed: ";
-	const char *s = strstr(line, form);
-	return s && strncmp(line, "mux_client_forward: ", 20) == 0 ? s + strlen(form) : NULL;
 }
 
 static void on_retry(void *arg)
@@ -198,6 +208,19 @@ static void on_retry(void *arg)
 }
 
 static void fwd_spawn(struct fwd *f, struct strv *argv, bool probing);
+
+static void on_failure_told(void *arg)
+{
+	struct fwd *f = arg;
+	size_t used = strlen(f->reason);
+	f->telling = false;
+	if (f->bind_error[0])
+		snprintf(f->reason + used, sizeof(f->reason) - used, ": %s", f->bind_error);
+	log_warn("%s: %s: cannot be set up (%s); the connection stays up; trying this forward "
+	         "again in %.1f s",
+	         peer_name(f->owner->peer), f->text, f->reason, f->retry_ms / 1000.0);
+	event_timer_set(f->owner->loop, f->retry_ms - MASTER_WORDS_MS, on_retry, f);
+}
 
 /* The next target check due, if none runs. */
 static void check_next(struct forwards *fw)
@@ -214,10 +237,30 @@ static void check_next(struct forwards *fw)
 	}
 }
 
+/* ssh's "bind [ADDR]:PORT: REASON" (channels.c) when it cannot listen: the PORT. */
+static unsigned bind_failed_port(const char *line)
+{
+	if (strncmp(line, "bind [", 6) != 0)
+		return 0;
+	const char *close = strstr(line, "]:");
+	if (!close)
+		return 0;
+	char *end;
+	unsigned long port = strtoul(close + 2, &end, 10);
+	return strncmp(end, ": ", 2) == 0 && port <= 65535 ? (unsigned)port : 0;
+}
+
 void forwards_ssh_line(struct forwards *fw, const char *line)
 {
 	if (fw && fw->checking && channel_prohibited(line))
 		fw->checking->prohibited = true;
+	unsigned port = bind_failed_port(line);
+	for (size_t i = 0; fw && port && i < fw->count; i++) {
+		struct fwd *f = &fw->f[i];
+		bool pending = f->state == FWD_ASKING || f->telling;
+		if (pending && f->spec->kind != FORWARD_REMOTE && f->spec->port == port)
+			snprintf(f->bind_error, sizeof(f->bind_error), "%s", line);
+	}
 }
 
 /* A local forward's target checked once through the connection, as a connection to the
@@ -276,23 +319,21 @@ static void on_client_exit(void *arg, const struct child *c, int wstatus)
 		f->state = FWD_WAITING;
 		event_timer_set(fw->loop, NOT_READY_MS, on_retry, f);
 	} else {
-		const char *why = forward_refusal(last);
 		char how[64];
 		child_describe(wstatus, how, sizeof(how));
-		if (why)
-			snprintf(f->reason, sizeof(f->reason), "ssh says: %s", why);
+		if (f->refusal[0])
+			snprintf(f->reason, sizeof(f->reason), "ssh says: %s", f->refusal);
 		else if (last[0])
 			snprintf(f->reason, sizeof(f->reason), "ssh -O forward %s: %s", how, last);
 		else
 			snprintf(f->reason, sizeof(f->reason), "ssh -O forward %s", how);
-		unsigned delay = backoff_next(&f->backoff);
-		if (delay < RETRY_BASE_MS)
-			delay = RETRY_BASE_MS;
+		f->retry_ms = backoff_next(&f->backoff);
+		if (f->retry_ms < RETRY_BASE_MS)
+			f->retry_ms = RETRY_BASE_MS;
 		f->state = FWD_WAITING;
-		log_warn("%s: %s: cannot be set up (%s); the connection stays up; trying this "
-		         "forward again in %.1f s",
-		         name, f->text, f->reason, delay / 1000.0);
-		event_timer_set(fw->loop, delay, on_retry, f);
+		/* The master says why on its own stderr, which may come a little later. */
+		f->telling = true;
+		event_timer_set(fw->loop, MASTER_WORDS_MS, on_failure_told, f);
 	}
 	if (!not_ready && !fw->answered) {
 		fw->answered = true;
@@ -322,6 +363,8 @@ static void fwd_spawn(struct fwd *f, struct strv *argv, bool probing)
 	f->client = NULL;
 	f->probing = probing;
 	f->prohibited = false;
+	f->bind_error[0] = 0;
+	f->refusal[0] = 0;
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
 		strv_free(argv);
