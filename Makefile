@@ -118,12 +118,19 @@ bench: deps
 	$(MAKE) all $(B)/bench-netconf
 	bench/routes
 	$(MAKE) bench-failover
+	$(MAKE) bench-forwards
 
 # Dead-link detection and recovery against pppd's and ssh's own, and a soak (in the VM
 # when the kernel has no PPP; about 20 minutes; SOAK_SECONDS shortens the soak).
 .PHONY: bench-failover
 bench-failover: $(B)/sshdial
 	bench/failover
+
+# Port forwards: recovery after a dead path against autossh, throughput against ssh -L
+# (network namespaces here: forwards need no kernel PPP; a few minutes).
+.PHONY: bench-forwards
+bench-forwards: $(B)/sshdial
+	bench/forwards
 
 # Dependencies between subsystems follow the README's order (scripts/check-layers).
 lint:

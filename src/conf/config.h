@@ -107,5 +107,8 @@ size_t peer_forward_count(const struct peer *p);
 const struct forward_spec *peer_forward(const struct peer *p, size_t i);
 size_t peer_jump_count(const struct peer *p); /* in the order ssh goes through them */
 const struct jump_spec *peer_jump(const struct peer *p, size_t i);
+/* Whether a local listener of p (a port or socket of 'forward local' or 'socks') is also
+ * one of another peer's in dir; each clash goes to d as p's "FILE:LINE: message". */
+bool peer_forwards_clash(const struct peer *p, const char *dir, struct diag *d);
 
 #endif

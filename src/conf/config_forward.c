@@ -1,6 +1,7 @@
 /* The peer file's forward and jump lines: each parsed (forward_spec, jump_spec), then
  * checked against the machine and the other lines of the file. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -103,4 +104,51 @@ void config_add_jump(struct peer *p, const struct kw_place *at, const char *text
 	}
 	p->jumps = xrealloc(p->jumps, p->jump_count + 1, sizeof(*p->jumps));
 	p->jumps[p->jump_count++] = j;
+}
+
+/* The local listeners of two peers under one peers directory (one daemon may run them
+ * all): a port or socket both name can work for only one of them. */
+static void clash_with(const struct peer *p, const struct peer *other, struct diag *d)
+{
+	for (size_t i = 0; i < p->forward_count; i++) {
+		const struct forward_spec *a = &p->forwards[i];
+		for (size_t j = 0; a->kind != FORWARD_REMOTE && j < other->forward_count; j++) {
+			const struct forward_spec *b = &other->forwards[j];
+			if (b->kind == FORWARD_REMOTE || !same_listener(a, b))
+				continue;
+			char port[16];
+			snprintf(port, sizeof(port), "port %u", a->port);
+			diag_add(
+			    d, p->file, p->forward_lines[i],
+			    "forward: %s is also listened on by peer '%s' (%s:%u); only one of "
+			    "them could have it: change one",
+			    a->socket[0] ? a->socket : port, other->name, other->file,
+			    other->forward_lines[j]);
+		}
+	}
+}
+
+bool peer_forwards_clash(const struct peer *p, const char *dir, struct diag *d)
+{
+	if (!p->forward_count)
+		return false;
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return false;
+	size_t before = diag_count(d);
+	struct dirent *e;
+	while ((e = readdir(dh))) {
+		if (!peer_name_valid(e->d_name) || strcmp(e->d_name, p->name) == 0)
+			continue;
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		struct diag *scratch = diag_new(); /* another peer's own errors are its own */
+		struct peer *other = config_load_file(e->d_name, path, scratch);
+		if (other)
+			clash_with(p, other, d);
+		peer_free(other);
+		diag_free(scratch);
+		free(path);
+	}
+	closedir(dh);
+	return diag_count(d) > before;
 }

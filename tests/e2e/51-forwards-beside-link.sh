@@ -20,12 +20,10 @@ echo "behind-the-gateway" >"$E2E_DIR/www-srv/index.html"
 echo "on-the-client" >"$E2E_DIR/www-cli/index.html"
 ip netns exec "$E2E_SRV" busybox httpd -f -p 10.99.0.1:80 -h "$E2E_DIR/www-srv" &
 ip netns exec "$E2E_CLI" busybox httpd -f -p 127.0.0.1:8081 -h "$E2E_DIR/www-cli" &
-# Something else holds the client's 127.0.0.1:1180.
-ip netns exec "$E2E_CLI" python3 -c '
-import socket, time
-s = socket.socket(); s.bind(("127.0.0.1", 1180)); s.listen(); time.sleep(3600)' &
+# Something else holds the client's port 1180.
+ip netns exec "$E2E_CLI" busybox nc -l -p 1180 </dev/null >/dev/null &
 squatter=$!
-wait_for 30 eval "ss -N '$E2E_CLI' -Hltn | grep -q '127.0.0.1:1180 '" || fail "the squatter is not listening"
+wait_for 30 eval "ss -N '$E2E_CLI' -Hltn | grep -qE '(0\.0\.0\.0|\*):1180 '" || fail "the squatter is not listening"
 
 serve_setup "key web" "address 192.168.77.10"
 serve_key web

@@ -14,6 +14,7 @@
 #include "conf/jump_spec.h"
 #include "link/failure.h"
 #include "link/ssh_argv.h"
+#include "tmpdir.h"
 
 static void forward_forms(void **state)
 {
@@ -191,12 +192,45 @@ static void command_lines(void **state)
 	diag_free(d);
 }
 
+/* One local port for two peers of one directory: refused, naming the other's line. */
+static void clash_across_peers(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	char *own = tmpdir_subdir(dir, "peers");
+	free(tmpdir_file(own, "mail",
+	                 "host a\nlocal-user alice\nlink no\nforward local 1110 127.0.0.1:110\n",
+	                 0644));
+	free(tmpdir_file(own, "web",
+	                 "host b\nlocal-user alice\nlink no\nforward local 8080 x:80\n"
+	                 "forward local 1110 y:110\n",
+	                 0644));
+	free(tmpdir_file(own, "other",
+	                 "host c\nlocal-user alice\nlink no\n"
+	                 "forward local 2222 y:22\nforward remote 1110 z:1\n",
+	                 0644));
+	struct diag *d = diag_new();
+	assert_null(peer_load_trusting("web", own, own, NULL, getuid(), d));
+	assert_int_equal(diag_count(d), 1);
+	assert_non_null(strstr(diag_get(d, 0), "/peers/web:5: forward: port 1110 is also listened "
+	                                       "on by peer 'mail' ("));
+	assert_non_null(strstr(diag_get(d, 0), "/peers/mail:4); only one of them could have it"));
+	diag_free(d);
+	d = diag_new();
+	struct peer *p = peer_load_trusting("other", own, own, NULL, getuid(), d);
+	assert_non_null(p); /* a remote listener is the server's port, not this machine's */
+	peer_free(p);
+	diag_free(d);
+	free(own);
+	tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(forward_forms), cmocka_unit_test(forward_refusals),
 	    cmocka_unit_test(jump_forms),    cmocka_unit_test(peer_file_checks),
-	    cmocka_unit_test(command_lines),
+	    cmocka_unit_test(command_lines), cmocka_unit_test(clash_across_peers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
