@@ -32,8 +32,9 @@ as_client() {
 }
 
 # No shell and no pty: the forced command runs, whatever was asked, and only echoes.
-as_client -tt pppuser@"$E2E_SERVER_IP" 'echo SHELL-$((6*7))' </dev/null
+as_client -tt pppuser@"$E2E_SERVER_IP" true </dev/null
 grep -q 'PTY allocation request failed' "$out" || fail "a pty was granted: $(head -5 "$out")"
+as_client -T pppuser@"$E2E_SERVER_IP" 'echo SHELL-$((6*7))' </dev/null
 ! grep -q 'SHELL-42' "$out" || fail "a shell ran the client's command"
 # No pppd: the forced command sends back what it gets, and no pppd starts on the server.
 echo "ping-$$" | as_client -T pppuser@"$E2E_SERVER_IP" /usr/sbin/pppd notty
