@@ -491,20 +491,20 @@ static void check_required(struct config_reader *r)
 static void check_forwards_only(struct config_reader *r)
 {
 	static const enum peer_keyword link_only[] = {
-	    PK_PAP_USER, PK_PAP_PASSWORD_FILE, PK_PAP_SECRETS,   PK_ROUTE,    PK_ROUTE_ALL,
-	    PK_DNS,      PK_COMPRESSION,       PK_PPPD_OPTION,   PK_LINKNAME, PK_REMOTENAME,
-	    PK_HEALTH,   PK_HEALTH_INTERVAL,   PK_HEALTH_TIMEOUT};
+	    PK_PAP_USER, PK_PAP_PASSWORD_FILE, PK_PAP_SECRETS,    PK_ROUTE,         PK_ROUTE_ALL,
+	    PK_DNS,      PK_COMPRESSION,       PK_PPPD_OPTION,    PK_LINKNAME,      PK_REMOTENAME,
+	    PK_HEALTH,   PK_HEALTH_INTERVAL,   PK_HEALTH_TIMEOUT, PK_REMOTE_COMMAND};
 	if (r->peer->link)
 		return;
 	for (size_t i = 0; i < sizeof(link_only) / sizeof(link_only[0]); i++) {
 		enum peer_keyword k = link_only[i];
 		const struct kw_place at = place(r, r->first_line[k]);
 		if (r->first_line[k])
-			kw_error(
-			    &at,
-			    "%s: not used with 'link no' (line %u), which runs no pppd; remove "
-			    "one of them",
-			    keywords[k].name, r->first_line[PK_LINK]);
+			kw_error(&at,
+			         "%s: not used with 'link no' (line %u), which runs no pppd and no "
+			         "remote command; remove "
+			         "one of them",
+			         keywords[k].name, r->first_line[PK_LINK]);
 	}
 	const struct kw_place at_link = place(r, r->first_line[PK_LINK]);
 	if (r->peer->forward_count == 0)
