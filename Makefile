@@ -128,6 +128,7 @@ bench: deps
 	$(MAKE) all $(B)/bench-netconf
 	bench/routes
 	$(MAKE) bench-failover
+	$(MAKE) bench-forwards
 	$(MAKE) bench-daemon
 
 # BENCH_PEERS links under one daemon against one call per peer: time to all up, RSS per
@@ -141,6 +142,12 @@ bench-daemon: $(B)/sshdial
 .PHONY: bench-failover
 bench-failover: $(B)/sshdial
 	bench/failover
+
+# Port forwards: recovery after a dead path against autossh, throughput against ssh -L
+# (network namespaces here: forwards need no kernel PPP; a few minutes).
+.PHONY: bench-forwards
+bench-forwards: $(B)/sshdial
+	bench/forwards
 
 # Dependencies between subsystems follow the README's order (scripts/check-layers).
 lint:

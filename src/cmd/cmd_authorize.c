@@ -24,6 +24,9 @@ struct authorize {
 	const char *sshdial;
 	bool old_sshd;
 	bool install;
+	bool forward_only;
+	bool ppp_options; /* a PPP setting was given: not for --forward-only */
+	struct strv *permit_open, *permit_listen;
 	struct key_options *opts;
 	struct strv *serve; /* "--KEYWORD" "VALUE" pairs for the line, in the order given */
 };
@@ -33,7 +36,10 @@ static void authorize_usage(FILE *f)
 	fprintf(f, "usage: sshdial authorize --key FILE.pub --name NAME [--ip ADDRESS] [--mtu N]\n"
 	           "                         [--mru N] [--dns ADDRESS]... [--pap yes|no]\n"
 	           "                         [--proxyarp yes|no] [--old-sshd] [--config FILE]\n"
-	           "                         [--sshdial PATH]\n"
+	           "                         [--sshdial PATH] [--permit-open HOST:PORT]...\n"
+	           "                         [--permit-listen [HOST:]PORT]...\n"
+	           "       sshdial authorize --key FILE.pub --name NAME --forward-only\n"
+	           "                         --permit-open HOST:PORT... [--permit-listen PORT]...\n"
 	           "       sshdial authorize --install [--config FILE]\n");
 }
 
@@ -74,7 +80,7 @@ static int add_option(struct authorize *a, const char *keyword, const char *valu
 
 static int parse_args(struct authorize *a, int argc, char **argv)
 {
-	enum { O_CONFIG = 256, O_SSHDIAL, O_OLD, O_INSTALL };
+	enum { O_CONFIG = 256, O_SSHDIAL, O_OLD, O_INSTALL, O_FWD_ONLY, O_OPEN, O_LISTEN };
 	static const struct option opts[] = {{"key", required_argument, NULL, 'k'},
 	                                     {"name", required_argument, NULL, 'n'},
 	                                     {"ip", required_argument, NULL, 'a'},
@@ -88,6 +94,9 @@ static int parse_args(struct authorize *a, int argc, char **argv)
 	                                     {"config", required_argument, NULL, O_CONFIG},
 	                                     {"sshdial", required_argument, NULL, O_SSHDIAL},
 	                                     {"install", no_argument, NULL, O_INSTALL},
+	                                     {"forward-only", no_argument, NULL, O_FWD_ONLY},
+	                                     {"permit-open", required_argument, NULL, O_OPEN},
+	                                     {"permit-listen", required_argument, NULL, O_LISTEN},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	static const struct {
@@ -116,6 +125,15 @@ static int parse_args(struct authorize *a, int argc, char **argv)
 		case O_INSTALL:
 			a->install = true;
 			break;
+		case O_FWD_ONLY:
+			a->forward_only = true;
+			break;
+		case O_OPEN:
+			strv_push(a->permit_open, optarg);
+			break;
+		case O_LISTEN:
+			strv_push(a->permit_listen, optarg);
+			break;
 		case 'h':
 			authorize_usage(stdout);
 			exit(EXIT_OK);
@@ -123,6 +141,7 @@ static int parse_args(struct authorize *a, int argc, char **argv)
 			authorize_usage(stderr);
 			return -1;
 		default:
+			a->ppp_options = true;
 			for (size_t i = 0; i < sizeof(keyword_of) / sizeof(keyword_of[0]); i++)
 				if (keyword_of[i].opt == opt)
 					bad |= add_option(a, keyword_of[i].keyword, optarg);
@@ -148,6 +167,22 @@ static struct server_conf *load_conf(const char *path)
 	return c;
 }
 
+/* A forward-only key: no pppd, so no PPP setting and no server.conf; some forward. */
+static bool forward_only_valid(const struct authorize *a)
+{
+	if (a->ppp_options) {
+		log_error("--forward-only: the key runs no pppd, so --ip, --mtu, --mru, --dns, "
+		          "--pap and --proxyarp mean nothing for it; remove them");
+		return false;
+	}
+	if (strv_len(a->permit_open) + strv_len(a->permit_listen) == 0) {
+		log_error("--forward-only: name the forwards the key gets with --permit-open "
+		          "HOST:PORT (and --permit-listen PORT for remote forwards)");
+		return false;
+	}
+	return true;
+}
+
 static int print_line(struct authorize *a, const struct server_conf *c)
 {
 	char why[512], exe[PATH_MAX];
@@ -155,6 +190,8 @@ static int print_line(struct authorize *a, const struct server_conf *c)
 		log_error("both --key FILE.pub and --name NAME are needed");
 		return EXIT_CONFIG;
 	}
+	if (a->forward_only && !forward_only_valid(a))
+		return EXIT_CONFIG;
 	if (!server_key_name_valid(a->name)) {
 		log_error(
 		    "--name '%s': not a valid key name (it would break the line or the logs); "
@@ -163,7 +200,7 @@ static int print_line(struct authorize *a, const struct server_conf *c)
 		return EXIT_CONFIG;
 	}
 	struct diag *d = diag_new();
-	bool ok = key_options_check(a->opts, c, a->name, NULL, 0, d);
+	bool ok = a->forward_only || key_options_check(a->opts, c, a->name, NULL, 0, d);
 	for (size_t i = 0; i < diag_count(d); i++)
 		log_error("%s", diag_get(d, i));
 	diag_free(d);
@@ -183,8 +220,13 @@ static int print_line(struct authorize *a, const struct server_conf *c)
 			exe[0] = '\0';
 		a->sshdial = exe;
 	}
-	const struct authorize_spec spec = {
-	    .sshdial = a->sshdial, .name = a->name, .serve = a->serve, .old_sshd = a->old_sshd};
+	const struct authorize_spec spec = {.sshdial = a->sshdial,
+	                                    .name = a->name,
+	                                    .serve = a->serve,
+	                                    .old_sshd = a->old_sshd,
+	                                    .permit_open = a->permit_open,
+	                                    .permit_listen = a->permit_listen,
+	                                    .forward_only = a->forward_only};
 	char *line = authorized_keys_line(&spec, key, why, sizeof(why));
 	free(key);
 	if (!line) {
@@ -201,23 +243,28 @@ int cmd_authorize(int argc, char **argv)
 	struct authorize a = {.config = SERVER_CONF_PATH};
 	a.opts = key_options_new();
 	a.serve = strv_new();
+	a.permit_open = strv_new();
+	a.permit_listen = strv_new();
 	int status = EXIT_CONFIG;
 	if (parse_args(&a, argc, argv) < 0)
 		goto out;
 	/* --install comes before server.conf in the README's steps: none yet is fine. */
-	struct server_conf *c =
-	    a.install && access(a.config, F_OK) != 0 ? NULL : load_conf(a.config);
+	struct server_conf *c = (a.install && access(a.config, F_OK) != 0) || a.forward_only
+	                            ? NULL
+	                            : load_conf(a.config);
 	if (a.install) {
 		/* Without a server.conf yet, the leases go to the default place. */
 		status = serve_install(c ? server_conf_lease_dir(c) : SERVER_LEASE_DIR) == 0
 		             ? EXIT_OK
 		             : EXIT_SYSTEM;
-	} else if (c) {
+	} else if (c || a.forward_only) {
 		status = print_line(&a, c);
 	}
 	server_conf_free(c);
 out:
 	key_options_free(a.opts);
 	strv_free(a.serve);
+	strv_free(a.permit_open);
+	strv_free(a.permit_listen);
 	return status;
 }

@@ -72,12 +72,14 @@ static bool kernel_has_ppp(void)
 	return access("/dev/ppp", R_OK | W_OK) == 0;
 }
 
-static int check_system(void)
+static int check_system(const struct peer *p)
 {
 	if (geteuid() != 0) {
 		log_error("sshdial call must run as root: pppd and the routes need it (try sudo)");
 		return EXIT_SYSTEM;
 	}
+	if (!peer_link(p)) /* forwards only: no pppd, no kernel PPP */
+		return EXIT_OK;
 	if (access(PPPD_PATH, X_OK) != 0) {
 		struct err e;
 		err_log(err_errno(&e, errno, NULL, "install the ppp package",
@@ -201,7 +203,7 @@ int cmd_call(int argc, char **argv)
 	diag_free(d);
 	if (!p)
 		return EXIT_CONFIG;
-	int status = check_system();
+	int status = check_system(p);
 	if (status == EXIT_OK)
 		status = call_run(p);
 	peer_free(p);

@@ -287,6 +287,8 @@ int cmd_serve(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--check") == 0)
 			return serve_check(argc, argv);
+		if (strcmp(argv[i], "--forward-only") == 0)
+			return cmd_serve_forward_only(argc, argv);
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			serve_usage(stdout);
 			return EXIT_OK;

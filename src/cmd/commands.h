@@ -26,6 +26,8 @@ int cmd_unlock(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 /* The server side: the forced command, its line, and its root hook (serve_install.h). */
 int cmd_serve(int argc, char **argv);
+/* serve --forward-only (cmd_serve_forward.c): a forward-only key's forced command. */
+int cmd_serve_forward_only(int argc, char **argv);
 int cmd_authorize(int argc, char **argv);
 int cmd_serve_hook(int argc, char **argv);
 

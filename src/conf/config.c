@@ -42,6 +42,9 @@ enum peer_keyword {
 	PK_HEALTH_INTERVAL,
 	PK_HEALTH_TIMEOUT,
 	PK_AUTOSTART,
+	PK_FORWARD,
+	PK_LINK,
+	PK_JUMP,
 	PK_COUNT
 };
 
@@ -81,6 +84,10 @@ static const struct keyword keywords[PK_COUNT] = {
     [PK_HEALTH_INTERVAL] = {"health-interval", KW_SECONDS, "health-interval SECONDS"},
     [PK_HEALTH_TIMEOUT] = {"health-timeout", KW_SECONDS, "health-timeout SECONDS"},
     [PK_AUTOSTART] = {"autostart", KW_BOOL, "autostart yes|no"},
+    [PK_FORWARD] = {"forward", KW_TEXT, "forward local|remote|socks [BIND:]PORT [HOST:PORT]",
+                    KW_REPEATS | KW_REST_OF_LINE},
+    [PK_LINK] = {"link", KW_BOOL, "link yes|no"},
+    [PK_JUMP] = {"jump", KW_TEXT, "jump [USER@]HOST[:PORT]", KW_REPEATS},
 };
 
 static const struct kw_table table = {keywords, PK_COUNT, "quote a value that contains spaces"};
@@ -284,6 +291,20 @@ static void set_linkname(struct config_reader *r, int k, const struct kw_place *
 		         v->text);
 }
 
+static void set_forward(struct config_reader *r, int k, const struct kw_place *at,
+                        const struct kw_value *v)
+{
+	(void)k;
+	config_add_forward(r->peer, at, v->text);
+}
+
+static void set_jump(struct config_reader *r, int k, const struct kw_place *at,
+                     const struct kw_value *v)
+{
+	(void)k;
+	config_add_jump(r->peer, at, v->text);
+}
+
 /* Indexed by enum peer_keyword, beside the table: what each keyword does with its value. */
 static const struct {
 	set_fn *set;
@@ -315,6 +336,9 @@ static const struct {
     [PK_HEALTH_INTERVAL] = {set_number, offsetof(struct peer, health_interval_ms)},
     [PK_HEALTH_TIMEOUT] = {set_number, offsetof(struct peer, health_timeout_ms)},
     [PK_AUTOSTART] = {set_flag, offsetof(struct peer, autostart)},
+    [PK_FORWARD] = {set_forward},
+    [PK_LINK] = {set_flag, offsetof(struct peer, link)},
+    [PK_JUMP] = {set_jump},
 };
 
 static void *field_of(struct config_reader *r, int k)
@@ -349,6 +373,7 @@ struct config_reader *config_read_init(const char *peer_name, const char *file, 
 	p->pppd_options = strv_new();
 	p->health = true;
 	p->kill_switch = true;
+	p->link = true;
 	p->health_interval_ms = PEER_HEALTH_INTERVAL_MS;
 	p->health_timeout_ms = PEER_HEALTH_TIMEOUT_MS;
 	r->peer = p;
@@ -426,8 +451,9 @@ void config_read_line(struct config_reader *r, const char *line, unsigned lineno
 static void check_pty_conflicts(struct config_reader *r)
 {
 	static const enum peer_keyword ssh_only[] = {
-	    PK_HOST,        PK_PORT,       PK_HOST_ORDER,     PK_SSH_USER,  PK_IDENTITY,
-	    PK_KNOWN_HOSTS, PK_SSH_OPTION, PK_REMOTE_COMMAND, PK_LOCAL_USER};
+	    PK_HOST,       PK_PORT,        PK_HOST_ORDER, PK_SSH_USER,
+	    PK_IDENTITY,   PK_KNOWN_HOSTS, PK_SSH_OPTION, PK_REMOTE_COMMAND,
+	    PK_LOCAL_USER, PK_FORWARD,     PK_LINK,       PK_JUMP};
 	for (size_t i = 0; i < sizeof(ssh_only) / sizeof(ssh_only[0]); i++) {
 		enum peer_keyword k = ssh_only[i];
 		const struct kw_place at = place(r, r->first_line[k]);
@@ -454,6 +480,31 @@ static void check_required(struct config_reader *r)
 		kw_error(&whole,
 		         "local-user: missing; name the local account whose ssh keys and "
 		         "known_hosts ssh uses with 'local-user NAME' (root only if you name it)");
+}
+
+/* With 'link no' there is no pppd: what only pppd or the link would use is a mistake. */
+static void check_forwards_only(struct config_reader *r)
+{
+	static const enum peer_keyword link_only[] = {
+	    PK_PAP_USER, PK_PAP_PASSWORD_FILE, PK_PAP_SECRETS,    PK_ROUTE,         PK_ROUTE_ALL,
+	    PK_DNS,      PK_COMPRESSION,       PK_PPPD_OPTION,    PK_LINKNAME,      PK_REMOTENAME,
+	    PK_HEALTH,   PK_HEALTH_INTERVAL,   PK_HEALTH_TIMEOUT, PK_REMOTE_COMMAND};
+	if (r->peer->link)
+		return;
+	for (size_t i = 0; i < sizeof(link_only) / sizeof(link_only[0]); i++) {
+		enum peer_keyword k = link_only[i];
+		const struct kw_place at = place(r, r->first_line[k]);
+		if (r->first_line[k])
+			kw_error(&at,
+			         "%s: not used with 'link no' (line %u), which runs no pppd and no "
+			         "remote command; remove "
+			         "one of them",
+			         keywords[k].name, r->first_line[PK_LINK]);
+	}
+	const struct kw_place at_link = place(r, r->first_line[PK_LINK]);
+	if (r->peer->forward_count == 0)
+		kw_error(&at_link, "link: 'link no' leaves nothing to do without a forward; add "
+		                   "'forward local PORT HOST:PORT' or remove 'link no'");
 }
 
 static void check_pap(struct config_reader *r)
@@ -521,7 +572,9 @@ struct peer *config_read_finish(struct config_reader *r)
 {
 	check_required(r);
 	check_route_all(r);
-	check_pap(r);
+	check_forwards_only(r);
+	if (r->peer->link)
+		check_pap(r);
 	check_health(r);
 	struct peer *p = r->peer;
 	if (!p->linkname)

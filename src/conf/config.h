@@ -110,4 +110,16 @@ bool peer_health(const struct peer *p);
 unsigned peer_health_interval_ms(const struct peer *p);
 unsigned peer_health_timeout_ms(const struct peer *p);
 
+/* Forwards and jump hosts (sshdial-peer(5), FORWARDS). */
+struct forward_spec;
+struct jump_spec;
+bool peer_link(const struct peer *p); /* false: 'link no', forwards only, no pppd */
+size_t peer_forward_count(const struct peer *p);
+const struct forward_spec *peer_forward(const struct peer *p, size_t i);
+size_t peer_jump_count(const struct peer *p); /* in the order ssh goes through them */
+const struct jump_spec *peer_jump(const struct peer *p, size_t i);
+/* Whether a local listener of p (a port or socket of 'forward local' or 'socks') is also
+ * one of another peer's in dir; each clash goes to d as p's "FILE:LINE: message". */
+bool peer_forwards_clash(const struct peer *p, const char *dir, struct diag *d);
+
 #endif

@@ -4,6 +4,8 @@
 #define SSHDIAL_CONFIG_PEER_H
 
 #include "conf/config.h"
+#include "conf/forward_spec.h"
+#include "conf/jump_spec.h"
 #include "conf/keyword.h"
 
 /* One 'host' line: a server's name and its own port (0: the peer's 'port'). */
@@ -44,6 +46,16 @@ struct peer {
 	unsigned health_interval_ms;
 	unsigned health_timeout_ms;
 	bool autostart; /* the daemon dials it when it starts */
+	bool link;      /* false: forwards only, no pppd */
+	struct forward_spec *forwards;
+	unsigned *forward_lines;
+	size_t forward_count;
+	struct jump_spec *jumps;
+	size_t jump_count;
 };
+
+/* config_forward.c: the setters and checks of forward, jump and link. */
+void config_add_forward(struct peer *p, const struct kw_place *at, const char *text);
+void config_add_jump(struct peer *p, const struct kw_place *at, const char *text);
 
 #endif

@@ -20,6 +20,9 @@ void peer_free(struct peer *p)
 	strv_free(p->ssh_options);
 	strv_free(p->pppd_options);
 	kw_networks_free(&p->routes);
+	free(p->forwards);
+	free(p->forward_lines);
+	free(p->jumps);
 	free(p);
 }
 
@@ -183,4 +186,29 @@ unsigned peer_health_timeout_ms(const struct peer *p)
 bool peer_autostart(const struct peer *p)
 {
 	return p->autostart;
+}
+
+bool peer_link(const struct peer *p)
+{
+	return p->link;
+}
+
+size_t peer_forward_count(const struct peer *p)
+{
+	return p->forward_count;
+}
+
+const struct forward_spec *peer_forward(const struct peer *p, size_t i)
+{
+	return &p->forwards[i];
+}
+
+size_t peer_jump_count(const struct peer *p)
+{
+	return p->jump_count;
+}
+
+const struct jump_spec *peer_jump(const struct peer *p, size_t i)
+{
+	return &p->jumps[i];
 }

@@ -93,6 +93,11 @@ struct peer *peer_load_trusting(const char *name_or_path, const char *peers_dir,
 		         "peer '%s' not found: there is no %s and no %s; write one (see "
 		         "sshdial-peer(5))",
 		         name_or_path, own, ppp);
+	/* Beside the others of its directory: one daemon may run them all. */
+	if (p && peer_forwards_clash(p, peers_dir ? peers_dir : SSHDIAL_PEERS_DIR, d)) {
+		peer_free(p);
+		p = NULL;
+	}
 	free(own);
 	free(ppp);
 	return p;

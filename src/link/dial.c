@@ -222,15 +222,15 @@ static void ssh_drop_privileges(const struct ssh_identity *id, int report)
 		exec_failed(report, "cannot set the parent-death signal");
 }
 
-static pid_t spawn_ssh(const struct peer *p, size_t server, const struct ssh_identity *id,
-                       int master, int err, char *why, size_t len)
+static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, int master, int err,
+                            char *why, size_t len)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
+		strv_free(argv);
 		return -1;
 	}
-	struct strv *argv = ssh_argv_build_server(p, server);
 	char env_home[300], env_user[80], env_logname[80];
 	snprintf(env_home, sizeof(env_home), "HOME=%s", id->home);
 	snprintf(env_user, sizeof(env_user), "USER=%s", id->name);
@@ -254,6 +254,35 @@ static pid_t spawn_ssh(const struct peer *p, size_t server, const struct ssh_ide
 	}
 	strv_free(argv);
 	return exec_wait(pid, report, why, len);
+}
+
+static pid_t spawn_ssh(const struct peer *p, size_t server, const struct ssh_identity *id,
+                       int master, int err, char *why, size_t len)
+{
+	return spawn_ssh_argv(ssh_argv_build_server(p, server), id, master, err, why, len);
+}
+
+static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
+
+pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, char *why, size_t len)
+{
+	struct ssh_identity id;
+	struct err e;
+	err_clear(&e);
+	if (resolve_identity(p, &id, &e) < 0) {
+		strv_free(argv);
+		err_format(&e, why, len);
+		return -1;
+	}
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0) {
+		strv_free(argv);
+		snprintf(why, len, "cannot open /dev/null: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = spawn_ssh_argv(argv, &id, devnull, err, why, len);
+	close(devnull);
+	return pid;
 }
 
 static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, const char *tty,
@@ -393,7 +422,7 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	*status = FAILURE_SYSTEM;
 	if (open_pty(p, &master, &d->slave, tty, sizeof(tty), e) < 0)
 		goto fail;
-	secret = secret_pipe(p, e);
+	secret = peer_link(p) ? secret_pipe(p, e) : -2;
 	if (secret == -1) {
 		*status = FAILURE_CONFIG;
 		goto fail;
@@ -402,13 +431,16 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		err_log(err_errno(e, errno, peer_name(p), NULL, "cannot create a pipe"));
 		goto fail;
 	}
-	pid_t pppd = spawn_pppd(p, hooks, tty, secret, logp[1], why, sizeof(why));
+	/* 'link no': forwards only, ssh alone on the pseudo-terminal. */
+	pid_t pppd =
+	    peer_link(p) ? spawn_pppd(p, hooks, tty, secret, logp[1], why, sizeof(why)) : 0;
 	if (pppd < 0) {
 		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start pppd"), 0, why));
 		goto fail;
 	}
-	d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
-	if (!d->proc[DIAL_PPPD])
+	if (pppd)
+		d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
+	if (pppd && !d->proc[DIAL_PPPD])
 		goto fail; /* child_watch said why */
 	pid_t ssh = spawn_ssh(p, hooks->server, &id, master, errp[1], why, sizeof(why));
 	if (ssh < 0) {

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "conf/jump_spec.h"
+
 void failure_clear(struct failure *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -50,6 +52,22 @@ static bool ssh_hostkey_unknown(const char *line)
 {
 	return starts_with(line, "No ") && strstr(line, " host key is known for ") &&
 	       ends_with(line, SSH_STRICT_TAIL);
+}
+
+/* The HOST of either message form above: "No TYPE host key is known for HOST and ...",
+ * "Host key for HOST has changed and ...". */
+static void ssh_hostkey_host(const char *line, char *buf, size_t len)
+{
+	const char *from = strstr(line, " host key is known for ");
+	const char *to = strstr(line, SSH_STRICT_TAIL);
+	if (from)
+		from += strlen(" host key is known for ");
+	else if (starts_with(line, "Host key for "))
+		from = line + strlen("Host key for ");
+	if (from && to && ends_with(line, " has changed" SSH_STRICT_TAIL))
+		to -= strlen(" has changed");
+	if (from && to && to > from)
+		snprintf(buf, len, "%.*s", (int)(to - from), from);
 }
 
 /* "Host key for HOST has changed and you have requested strict checking.", or the banner. */
@@ -110,6 +128,10 @@ void failure_from_ssh_line(struct failure *f, const char *line)
 		n->hostkey_unknown = true;
 	if (ssh_hostkey_changed(line))
 		n->hostkey_changed = true;
+	if (ssh_hostkey_unknown(line) || ssh_hostkey_changed(line))
+		ssh_hostkey_host(line, n->hostkey_host, sizeof(n->hostkey_host));
+	if (strcmp(line, SSH_HOSTKEY_FAILED) == 0)
+		n->hostkey_failed = true;
 	const char *text = server_pppd_text(line);
 	if (!text)
 		return;
@@ -120,10 +142,37 @@ void failure_from_ssh_line(struct failure *f, const char *line)
 		snprintf(n->server_pppd + used, sizeof(n->server_pppd) - used, "\n%s", text);
 }
 
+/* The jump host that ssh's host-key message names, as ssh writes a host in it: "HOST",
+ * or "[HOST]:PORT" off port 22.  0 when none: 1 for the first hop. */
+static size_t hostkey_hop(const struct failure_ssh_notes *n, const struct peer *p)
+{
+	for (size_t i = 0; n->hostkey_failed && i < peer_jump_count(p); i++) {
+		const struct jump_spec *j = peer_jump(p, i);
+		char form[300];
+		if (j->port && j->port != 22)
+			snprintf(form, sizeof(form), "[%s]:%u", j->host, j->port);
+		else
+			snprintf(form, sizeof(form), "%s", j->host);
+		if (strcmp(n->hostkey_host, form) == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
 /* ssh exited 255 on its own: its last line is its verdict. */
 static void ssh_own_verdict(struct failure *f, const struct peer *p)
 {
 	const struct failure_ssh_notes *n = &f->ssh;
+	size_t hop = hostkey_hop(n, p);
+	if (hop) {
+		failure_set(f, FAILURE_PERMANENT,
+		            "host key verification failed for jump host '%s' (hop %zu of %zu): "
+		            "its key %s %s; check that host's key and put it there",
+		            peer_jump(p, hop - 1)->host, hop, peer_jump_count(p),
+		            n->hostkey_changed ? "has CHANGED from the one in" : "is not in",
+		            or_default(peer_known_hosts(p), "the local user's known_hosts"));
+		return;
+	}
 	const char *host = or_default(f->host ? f->host : peer_host(p), "the server");
 	const char *known = or_default(peer_known_hosts(p), "the local user's known_hosts");
 
@@ -227,6 +276,12 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 	/* After ip-up, ssh had logged in and the server's pppd had started long before: no
 	 * line can be a verdict on either. */
 	if (how & FAILURE_SSH_WAS_UP) {
+		/* ssh's own "Timeout, server HOST not responding." (its keepalives) */
+		if (code == 255 && starts_with(f->ssh.last, "Timeout, server ") &&
+		    ends_with(f->ssh.last, " not responding."))
+			failure_set(f, FAILURE_TRANSIENT,
+			            "the server stopped answering ssh's keepalives (ssh: %s)",
+			            f->ssh.last);
 		failure_set(f, FAILURE_TRANSIENT, "ssh exited with status %d", code);
 	} else if (code == 255) {
 		if (how & FAILURE_SSH_SIGNALLED)

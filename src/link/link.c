@@ -17,6 +17,7 @@
 #include "lib/err.h"
 #include "link/dial.h"
 #include "link/failure.h"
+#include "link/forward.h"
 #include "link/health.h"
 #include "lib/log.h"
 #include "net/netwatch.h"
@@ -217,6 +218,7 @@ static void link_unwatch_path(struct link *l);
 static void attempt_ended(struct link *l)
 {
 	event_timer_cancel_all(l->loop, l);
+	forwards_stop(l->fw);
 	health_stop(l->health);
 	l->health = NULL;
 	dial_free(l->dial);
@@ -266,9 +268,10 @@ static void on_line(void *arg, enum dial_proc from, const char *line)
 	log_info("%s: %s: %s", peer_name(l->peer), from == DIAL_SSH ? "ssh" : "pppd", line);
 	if (l->stopping)
 		return;
-	if (from == DIAL_SSH)
+	if (from == DIAL_SSH) {
+		forwards_ssh_line(l->fw, line);
 		failure_from_ssh_line(&l->failure, line);
-	else
+	} else
 		failure_from_pppd_line(&l->failure, line);
 }
 
@@ -389,6 +392,11 @@ static void link_dial(struct link *l)
 	enum failure_class status;
 
 	link_watch_path(l);
+	if (l->fw && forwards_prepare(l->fw) < 0) {
+		link_set_state(l, LINK_FAILED);
+		l->done(l->arg, FAILURE_SYSTEM);
+		return;
+	}
 	failure_clear(&l->failure);
 	l->failure.host = link_server(l);
 	l->came_up = false;
@@ -410,6 +418,24 @@ static void link_dial(struct link *l)
 	}
 	link_set_state(l, LINK_DIALING);
 	event_timer_set(l->loop, DIAL_TIMEOUT_MS, on_dial_timeout, l);
+	if (!peer_link(l->peer)) /* forwards only: they are asked for until ssh listens */
+		forwards_start(l->fw);
+}
+
+/* 'link no': the connection is up when ssh's master first answers for a forward. */
+static void on_forwards_ready(void *arg)
+{
+	struct link *l = arg;
+	if (peer_link(l->peer) || l->state != LINK_DIALING)
+		return;
+	l->came_up = true;
+	event_timer_cancel(l->loop, on_dial_timeout, l);
+	event_timer_set(l->loop, STABLE_MS, on_stable, l);
+	clock_gettime(CLOCK_MONOTONIC, &l->up_since);
+	link_set_state(l, LINK_UP);
+	log_info("%s: up after %.1f s: forwards only, %zu forward%s", peer_name(l->peer),
+	         seconds_since(&l->dial_started), peer_forward_count(l->peer),
+	         peer_forward_count(l->peer) == 1 ? "" : "s");
 }
 
 /* The order the servers are tried in: the file's, or with host-order random one shuffled
@@ -455,6 +481,8 @@ struct link *link_new(struct event_loop *loop, const struct peer *peer, struct n
 		free(l);
 		return NULL;
 	}
+	if (peer_forward_count(peer))
+		l->fw = forwards_new(loop, peer, on_forwards_ready, l);
 	return l;
 }
 
@@ -470,6 +498,7 @@ void link_free(struct link *l)
 	dial_free(l->dial);
 	free(l->order);
 	free(l->permanent);
+	forwards_free(l->fw);
 	free(l);
 }
 
@@ -593,6 +622,8 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 		         peer_name(l->peer), ev->ifname, seconds_since(&l->started));
 	if (ev->dns1[0] && !l->dns_set)
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
+	if (l->fw) /* on the same ssh connection, beside the link */
+		forwards_start(l->fw);
 	return 0;
 }
 
@@ -644,6 +675,7 @@ void link_log_status(const struct link *l)
 	log_info("%s: status: state %s%s, attempts %u, uptime %s, last failure: %s",
 	         peer_name(l->peer), state_names[l->state], server, l->attempts, uptime,
 	         err_is_set(&l->last_error) ? l->last_error.what : "none");
+	forwards_log_status(l->fw);
 }
 
 const struct err *link_last_error(const struct link *l)

@@ -18,6 +18,7 @@ struct dial;
 struct health;
 struct netwatch;
 struct resolve;
+struct forwards;
 struct nlmon_sub;
 
 struct link {
@@ -41,6 +42,7 @@ struct link {
 	struct health *health;
 	struct netwatch *watch;
 	struct resolve *resolving; /* the ssh server's name, for the route watch */
+	struct forwards *fw;       /* NULL without forwards */
 	struct err last_error;     /* the last attempt's failure, or why dialing could not start */
 	/* The servers ('host' lines; none with pty): tried in this order, from pos. */
 	size_t nservers;

@@ -1,6 +1,11 @@
 #include "link/ssh_argv.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "conf/forward_spec.h"
+#include "conf/jump_spec.h"
+#include "ctl/rundir.h"
 
 /* Set before the peer's own ssh-options: ssh keeps the first value it sees for an
  * option, so these cannot be overridden (config.c also refuses them). */
@@ -14,6 +19,109 @@ static const char *const ssh_defaults[] = {
     "ConnectTimeout=15", "ServerAliveInterval=10",   "ServerAliveCountMax=3",
     "TCPKeepAlive=yes",  "ExitOnForwardFailure=yes",
 };
+
+/* A forwards-only peer has no health probe through a link: ssh's own keepalives, one a
+ * second, three missed, find a dead connection in about 3 s (sshdial-peer(5), FORWARDS). */
+static const char *const ssh_forwards_only[] = {
+    "ServerAliveInterval=1",
+    "ServerAliveCountMax=3",
+};
+
+void ssh_control_dir(const struct peer *p, char *buf, size_t len)
+{
+	rundir_path(buf, len, peer_name(p), "fwd");
+}
+
+void ssh_control_path(const struct peer *p, char *buf, size_t len)
+{
+	char dir[200];
+	ssh_control_dir(p, dir, sizeof(dir));
+	snprintf(buf, len, "%s/ctl", dir);
+}
+
+/* One word for sh: as it is when it holds nothing sh reads specially, else quoted. */
+static void shell_word(char *buf, size_t len, const char *w)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                           "0123456789@%+=:,./_-[]";
+	size_t used = strlen(buf);
+	if (*w && strspn(w, safe) == strlen(w)) {
+		snprintf(buf + used, len - used, " %s", w);
+		return;
+	}
+	snprintf(buf + used, len - used, " '");
+	for (const char *c = w; *c; c++) {
+		used = strlen(buf);
+		if (*c == '\'')
+			snprintf(buf + used, len - used, "'\\''");
+		else
+			snprintf(buf + used, len - used, "%c", *c);
+	}
+	used = strlen(buf);
+	snprintf(buf + used, len - used, "'");
+}
+
+/* Every '%' doubled: ssh expands %-escapes in a ProxyCommand once, at its own level. */
+static void percent_escaped(char *buf, size_t len, const char *s)
+{
+	size_t o = 0;
+	for (; *s && o + 3 < len; s++) {
+		buf[o++] = *s;
+		if (*s == '%')
+			buf[o++] = '%';
+	}
+	buf[o] = 0;
+}
+
+#define PROXY_MAX 4096
+
+/* The ProxyCommand that reaches the next host through jump k, itself reached through the
+ * jumps before it: each hop is an ssh of its own, checked as strictly as the server, with
+ * the peer's known-hosts and identity (ssh's ProxyJump would pass none of them on). */
+static void proxy_command(const struct peer *p, size_t k, char *buf, size_t len)
+{
+	const struct jump_spec *j = peer_jump(p, k);
+	snprintf(buf, len, "%s", SSH_PATH); /* ssh runs it with "exec " before it */
+	const char *opts[] = {"BatchMode=yes", "StrictHostKeyChecking=yes", "ConnectTimeout=15",
+	                      "ServerAliveInterval=10", "ServerAliveCountMax=3"};
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		shell_word(buf, len, "-o");
+		shell_word(buf, len, opts[i]);
+	}
+	char word[PROXY_MAX + 16];
+	if (peer_known_hosts(p)) {
+		snprintf(word, sizeof(word), "UserKnownHostsFile=%s", peer_known_hosts(p));
+		shell_word(buf, len, "-o");
+		shell_word(buf, len, word);
+	}
+	if (peer_identity(p)) {
+		shell_word(buf, len, "-i");
+		shell_word(buf, len, peer_identity(p));
+		shell_word(buf, len, "-o");
+		shell_word(buf, len, "IdentitiesOnly=yes");
+	}
+	if (k > 0) {
+		char inner[PROXY_MAX], escaped[PROXY_MAX];
+		proxy_command(p, k - 1, inner, sizeof(inner));
+		percent_escaped(escaped, sizeof(escaped), inner);
+		snprintf(word, sizeof(word), "ProxyCommand=%s", escaped);
+		shell_word(buf, len, "-o");
+		shell_word(buf, len, word);
+	}
+	if (j->port) {
+		snprintf(word, sizeof(word), "%u", j->port);
+		shell_word(buf, len, "-p");
+		shell_word(buf, len, word);
+	}
+	if (j->user[0]) {
+		shell_word(buf, len, "-l");
+		shell_word(buf, len, j->user);
+	}
+	shell_word(buf, len, "-W");
+	shell_word(buf, len, "[%h]:%p");
+	shell_word(buf, len, "--");
+	shell_word(buf, len, j->host);
+}
 
 struct strv *ssh_argv_build(const struct peer *p)
 {
@@ -53,10 +161,31 @@ struct strv *ssh_argv_build_server(const struct peer *p, size_t server)
 		strv_push(v, "-o");
 		strv_push(v, strv_get(opts, i));
 	}
+	if (peer_jump_count(p)) {
+		char proxy[PROXY_MAX];
+		proxy_command(p, peer_jump_count(p) - 1, proxy, sizeof(proxy));
+		strv_push(v, "-o");
+		strv_pushf(v, "ProxyCommand=%s", proxy);
+	}
+	if (peer_forward_count(p)) {
+		char path[256];
+		ssh_control_path(p, path, sizeof(path));
+		strv_push(v, "-o");
+		strv_push(v, "ControlMaster=yes");
+		strv_push(v, "-o");
+		strv_pushf(v, "ControlPath=%s", path);
+	}
+	for (size_t i = 0;
+	     !peer_link(p) && i < sizeof(ssh_forwards_only) / sizeof(ssh_forwards_only[0]); i++) {
+		strv_push(v, "-o");
+		strv_push(v, ssh_forwards_only[i]);
+	}
 	for (size_t i = 0; i < sizeof(ssh_defaults) / sizeof(ssh_defaults[0]); i++) {
 		strv_push(v, "-o");
 		strv_push(v, ssh_defaults[i]);
 	}
+	if (!peer_link(p))
+		strv_push(v, "-N");
 	if (peer_server_port(p, server)) {
 		strv_push(v, "-p");
 		strv_pushf(v, "%u", peer_server_port(p, server));
@@ -67,7 +196,43 @@ struct strv *ssh_argv_build_server(const struct peer *p, size_t server)
 	}
 	strv_push(v, "--");
 	strv_push(v, peer_server_host(p, server));
-	if (peer_remote_command(p))
+	if (peer_remote_command(p) && peer_link(p))
 		strv_push(v, peer_remote_command(p));
+	return v;
+}
+
+struct strv *ssh_argv_forward(const struct peer *p, const struct forward_spec *f)
+{
+	struct strv *v = strv_new();
+	char path[256];
+	ssh_control_path(p, path, sizeof(path));
+	strv_push(v, SSH_PATH);
+	strv_push(v, "-o");
+	strv_push(v, "BatchMode=yes");
+	strv_push(v, "-S");
+	strv_push(v, path);
+	strv_push(v, "-O");
+	strv_push(v, "forward");
+	strv_push(v, forward_spec_option(f));
+	strv_push(v, f->ssh_arg);
+	strv_push(v, "--");
+	strv_push(v, peer_host(p));
+	return v;
+}
+
+struct strv *ssh_argv_probe(const struct peer *p, const struct forward_spec *f)
+{
+	struct strv *v = strv_new();
+	char path[256];
+	ssh_control_path(p, path, sizeof(path));
+	strv_push(v, SSH_PATH);
+	strv_push(v, "-o");
+	strv_push(v, "BatchMode=yes");
+	strv_push(v, "-S");
+	strv_push(v, path);
+	strv_push(v, "-W");
+	strv_pushf(v, strchr(f->host, ':') ? "[%s]:%u" : "%s:%u", f->host, f->host_port);
+	strv_push(v, "--");
+	strv_push(v, peer_host(p));
 	return v;
 }

@@ -13,4 +13,14 @@ struct strv *ssh_argv_build(const struct peer *p);
 /* The same for one of the peer's servers (peer_server_host): its name and its port. */
 struct strv *ssh_argv_build_server(const struct peer *p, size_t server);
 
+/* A peer with forwards runs its ssh as a ControlMaster on a socket in a directory of its
+ * own under /run/sshdial, owned by the local user (forward.c prepares it). */
+void ssh_control_dir(const struct peer *p, char *buf, size_t len);
+void ssh_control_path(const struct peer *p, char *buf, size_t len);
+/* ssh -O forward: asks the running master to add one forward. */
+struct forward_spec;
+struct strv *ssh_argv_forward(const struct peer *p, const struct forward_spec *f);
+/* ssh -W through the running master: one connection to a local forward's target. */
+struct strv *ssh_argv_probe(const struct peer *p, const struct forward_spec *f);
+
 #endif

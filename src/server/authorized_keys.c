@@ -9,6 +9,7 @@
 #include "lib/control_char.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
+#include "server/permit.h"
 
 static const char *const key_types[] = {
     "ssh-ed25519",
@@ -128,6 +129,39 @@ static bool plain_word(const char *w)
 	                       "/._+:,=@-") == strlen(w);
 }
 
+/* ",port-forwarding,permitopen=\"H:P\",...,permitlisten=\"...\"": exactly the forwards
+ * named, and no listener at all when none is; "" without forwards. */
+static char *forward_permits(const struct authorize_spec *s, char *why, size_t len)
+{
+	size_t opens = s->permit_open ? strv_len(s->permit_open) : 0;
+	size_t listens = s->permit_listen ? strv_len(s->permit_listen) : 0;
+	if (!opens && !listens)
+		return xstrdup("");
+	if (s->old_sshd) {
+		snprintf(why, len,
+		         "forwards need permitlisten, which an sshd before OpenSSH 7.8 "
+		         "does not know: drop --old-sshd or the forwards");
+		return NULL;
+	}
+	char *out = xstrdup(",port-forwarding");
+	for (size_t i = 0; i < opens + listens + (listens == 0); i++) {
+		const char *what = i < opens ? "permitopen" : "permitlisten";
+		const char *v = i < opens ? strv_get(s->permit_open, i)
+		                : listens ? strv_get(s->permit_listen, i - opens)
+		                          : PERMIT_LISTEN_NOTHING;
+		bool ok =
+		    i < opens ? permit_open_valid(v, why, len) : permit_listen_valid(v, why, len);
+		if (!ok) {
+			free(out);
+			return NULL;
+		}
+		char *more = xasprintf("%s,%s=\"%s\"", out, what, v);
+		free(out);
+		out = more;
+	}
+	return out;
+}
+
 char *authorized_keys_line(const struct authorize_spec *s, const char *key, char *why, size_t len)
 {
 	if (s->sshdial[0] != '/' || !plain_word(s->sshdial)) {
@@ -141,7 +175,8 @@ char *authorized_keys_line(const struct authorize_spec *s, const char *key, char
 		snprintf(why, len, "the name '%s' would need quoting in the line", s->name);
 		return NULL;
 	}
-	char *cmd = xasprintf("%s serve --key %s", s->sshdial, s->name);
+	char *cmd = xasprintf("%s serve %s--key %s", s->sshdial,
+	                      s->forward_only ? "--forward-only " : "", s->name);
 	for (size_t i = 0; s->serve && i < strv_len(s->serve); i++) {
 		const char *w = strv_get(s->serve, i);
 		if (!plain_word(w)) {
@@ -153,9 +188,15 @@ char *authorized_keys_line(const struct authorize_spec *s, const char *key, char
 		free(cmd);
 		cmd = more;
 	}
-	char *line =
-	    xasprintf("%s,command=\"%s\" %s",
-	              s->old_sshd ? AUTHORIZED_RESTRICT_OLD : AUTHORIZED_RESTRICT, cmd, key);
+	char *permits = forward_permits(s, why, len);
+	if (!permits) {
+		free(cmd);
+		return NULL;
+	}
+	char *line = xasprintf("%s%s,command=\"%s\" %s",
+	                       s->old_sshd ? AUTHORIZED_RESTRICT_OLD : AUTHORIZED_RESTRICT, permits,
+	                       cmd, key);
+	free(permits);
 	free(cmd);
 	return line;
 }

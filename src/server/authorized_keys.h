@@ -24,6 +24,10 @@ struct authorize_spec {
 	const char *name;         /* the key's name */
 	const struct strv *serve; /* further serve arguments ("--address", "192.0.2.5", ...) */
 	bool old_sshd;            /* AUTHORIZED_RESTRICT_OLD instead of restrict */
+	/* Forwards (permit.h): with either, the line adds port-forwarding and exactly these. */
+	const struct strv *permit_open;   /* HOST:PORT each */
+	const struct strv *permit_listen; /* [HOST:]PORT each */
+	bool forward_only;                /* serve --forward-only: no pppd */
 };
 
 /* The line for key (from authorized_key_check), without a newline; NULL with why set

@@ -92,6 +92,46 @@ static void test_line(void **state)
 	strv_free(serve);
 }
 
+/* A key given forwards gets exactly those, and no listener when none is named. */
+static void test_forward_line(void **state)
+{
+	(void)state;
+	struct strv *open = strv_new(), *listen = strv_new();
+	strv_push(open, "127.0.0.1:110");
+	strv_push(open, "[fd00::5]:80");
+	struct authorize_spec s = {.sshdial = "/usr/sbin/sshdial",
+	                           .name = "mail",
+	                           .permit_open = open,
+	                           .permit_listen = listen,
+	                           .forward_only = true};
+	char *line = authorized_keys_line(&s, ED25519, why, sizeof(why));
+	assert_string_equal(
+	    line, "restrict,port-forwarding,permitopen=\"127.0.0.1:110\","
+	          "permitopen=\"[fd00::5]:80\","
+	          "permitlisten=\"sshdial-no-listen.invalid:1\","
+	          "command=\"/usr/sbin/sshdial serve --forward-only --key mail\" " ED25519);
+	free(line);
+	strv_push(listen, "8022");
+	s.forward_only = false;
+	line = authorized_keys_line(&s, ED25519, why, sizeof(why));
+	assert_string_equal(line, "restrict,port-forwarding,permitopen=\"127.0.0.1:110\","
+	                          "permitopen=\"[fd00::5]:80\",permitlisten=\"8022\","
+	                          "command=\"/usr/sbin/sshdial serve --key mail\" " ED25519);
+	free(line);
+	strv_push(open, "host\",command=\"sh");
+	assert_null(authorized_keys_line(&s, ED25519, why, sizeof(why)));
+	assert_non_null(strstr(why, "--permit-open 'host\",command=\"sh': not HOST:PORT"));
+	strv_free(open);
+	open = strv_new();
+	strv_push(open, "a:1");
+	s.permit_open = open;
+	s.old_sshd = true;
+	assert_null(authorized_keys_line(&s, ED25519, why, sizeof(why)));
+	assert_non_null(strstr(why, "before OpenSSH 7.8"));
+	strv_free(open);
+	strv_free(listen);
+}
+
 static void test_locate(void **state)
 {
 	(void)state;
@@ -120,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_key_check),
 	    cmocka_unit_test(test_line),
+	    cmocka_unit_test(test_forward_line),
 	    cmocka_unit_test(test_locate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

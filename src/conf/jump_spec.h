@@ -1,0 +1,18 @@
+/* One jump host as a peer file writes it: [USER@]HOST[:PORT], HOST a name or an address
+ * ([ADDR] for IPv6 with a port). */
+#ifndef SSHDIAL_JUMP_SPEC_H
+#define SSHDIAL_JUMP_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct jump_spec {
+	char user[64]; /* "" for ssh's default */
+	char host[254];
+	unsigned port; /* 0 for ssh's default */
+};
+
+/* False with a message in err (what is wrong and what to write). */
+bool jump_spec_parse(const char *text, struct jump_spec *out, char *err, size_t len);
+
+#endif

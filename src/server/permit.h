@@ -1,0 +1,21 @@
+/* The forwards a key is given in authorized_keys: permitopen="HOST:PORT" (what a local
+ * forward of the client may reach) and permitlisten="[HOST:]PORT" (where a remote forward
+ * may listen), checked before they go in the line. */
+#ifndef SSHDIAL_PERMIT_H
+#define SSHDIAL_PERMIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* HOST:PORT, HOST a name, an IPv4 address or [IPv6], PORT 1-65535.  False with why. */
+bool permit_open_valid(const char *v, char *why, size_t len);
+/* PORT or HOST:PORT, the same forms. */
+bool permit_listen_valid(const char *v, char *why, size_t len);
+
+/* What a key with forwards but no --permit-listen gets as its only listen permission:
+ * sshd has no "none" there, and port-forwarding alone would allow any.  The name is in
+ * the reserved .invalid domain (RFC 2606) and port 1 is privileged: nothing any
+ * non-root login can listen on. */
+#define PERMIT_LISTEN_NOTHING "sshdial-no-listen.invalid:1"
+
+#endif

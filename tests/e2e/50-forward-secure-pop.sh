@@ -1,0 +1,55 @@
+#!/bin/bash
+# (issue 11) Secure POP, as the old recipe: a forward-only peer ('link no') forwards a local
+# port to Debian's dovecot, which listens only on the server's loopback, and curl reads the
+# mailbox through it. The key gets exactly that forward (sshdial authorize --forward-only).
+# The path goes silent: the dead connection is found within seconds, the peer dials again,
+# and once the path is back the forward is too and the next fetch works.
+E2E_TOPOLOGY=routed
+. tests/e2e/lib.sh
+e2e_setup "$@"
+. tests/e2e/call.sh
+. tests/e2e/serve.sh
+. tests/e2e/forward.sh
+
+fwd_dovecot_start
+serve_key mail
+line=$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name mail --forward-only \
+	--permit-open 127.0.0.1:110) || fail "authorize --forward-only failed"
+assert_match "$line" '^restrict,port-forwarding,permitopen="127\.0\.0\.1:110",permitlisten="[^"]+",command="[^"]* serve --forward-only --key mail" ssh-ed25519 ' \
+	"the forward-only line"
+serve_authorize "$line"
+fwd_peer e2e-pop "link no" "forward local 1110 127.0.0.1:110"
+
+call_start e2e-pop
+call_wait_up 120
+wait_for 60 grep -q 'forward local 1110 -> 127.0.0.1:110: set up' "$CALL_LOG" ||
+	fail "the forward was not set up (see $CALL_LOG)"
+note "up and forwarding ${CALL_UP_AFTER}s after start"
+[ -z "$(cli_pids pppd)" ] || fail "a forward-only peer started pppd"
+mail=$(fwd_pop_fetch 1110) || fail "curl could not fetch through the forward"
+assert_match "$mail" 'Subject: sshdial-e2e-pop' "the message fetched"
+[ -S "/run/sshdial/e2e-pop.fwd/ctl" ] || fail "no control socket in /run/sshdial/e2e-pop.fwd"
+assert_eq "$(stat -c '%U %a' /run/sshdial/e2e-pop.fwd)" "$E2E_LOCAL_USER 700" "the control directory"
+
+e2e_blackhole_on
+t_off=$(now)
+call_wait_count 1 "$LINK_DOWN_RE" 60 || fail "no 'link down' within 60 s of the blackhole (see $CALL_LOG)"
+note "dead connection found $(since "$t_off")s after the path went silent: $(grep -E "$LINK_DOWN_RE" "$CALL_LOG" | head -n1)"
+call_running || fail "sshdial ended when the path went silent"
+sleep 3
+e2e_blackhole_off
+t_on=$(now)
+call_wait_up_n 2 150
+wait_for 60 eval "[ \$(grep -c 'forward local 1110 -> 127.0.0.1:110: set up' '$CALL_LOG') -ge 2 ]" ||
+	fail "the forward was not set up again after the redial (see $CALL_LOG)"
+note "forwarding again $(since "$t_on")s after the path came back"
+mail=$(fwd_pop_fetch 1110) || fail "curl could not fetch after the path came back"
+assert_match "$mail" 'Subject: sshdial-e2e-pop' "the message fetched after the redial"
+
+kill -USR1 "$CALL_PID"
+call_wait_count 1 ': status: forward local 1110 -> 127.0.0.1:110: up$' 10 ||
+	fail "the status does not show the forward up: $(grep ': status: ' "$CALL_LOG")"
+call_stop
+assert_eq "$CALL_RC" 0
+assert_nothing_left e2e-pop
+[ ! -e /run/sshdial/e2e-pop.fwd ] || fail "/run/sshdial/e2e-pop.fwd is left over"
