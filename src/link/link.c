@@ -58,57 +58,6 @@ enum link_state link_state(const struct link *l)
 	return l->state;
 }
 
-/* The peer's index of the server this attempt dials (or the next one will). */
-static size_t server_index(const struct link *l)
-{
-	return l->nservers ? l->order[l->pos] : 0;
-}
-
-const char *link_server(const struct link *l)
-{
-	return l->nservers ? peer_server_host(l->peer, server_index(l)) : NULL;
-}
-
-static size_t usable_servers(const struct link *l)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < l->nservers; i++)
-		n += l->permanent[i] == 0;
-	return n;
-}
-
-/* After an attempt ends: the next server in the order that has not failed permanently. */
-static void next_server(struct link *l)
-{
-	for (size_t i = 0; i < l->nservers; i++) {
-		l->pos = (l->pos + 1) % l->nservers;
-		if (l->permanent[l->order[l->pos]] == 0)
-			return;
-	}
-}
-
-/* A permanent failure met on one of several servers (its host key, its accounts, its
- * pppd) gives up that server alone, as long as another is left. */
-static bool give_up_server(struct link *l)
-{
-	if (l->failure.cls != FAILURE_PERMANENT || l->nservers < 2)
-		return false;
-	l->permanent[server_index(l)]++;
-	if (usable_servers(l) == 0)
-		return false;
-	log_error("%s: %s: %s; not dialing this server again, %zu other%s left", peer_name(l->peer),
-	          link_server(l), l->failure.reason, usable_servers(l),
-	          usable_servers(l) == 1 ? "" : "s");
-	return true;
-}
-
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static void link_set_state(struct link *l, enum link_state s)
 {
 	if (l->state != s)
@@ -235,7 +184,7 @@ static void attempt_ended(struct link *l)
 		l->done(l->arg, FAILURE_NONE);
 		return;
 	}
-	bool server_given_up = give_up_server(l);
+	bool server_given_up = link_give_up_server(l);
 	if (l->failure.cls > FAILURE_TRANSIENT && !server_given_up) {
 		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
 		link_set_state(l, LINK_FAILED);
@@ -245,10 +194,10 @@ static void attempt_ended(struct link *l)
 	/* Each failure moves to the next server at once; once every server has failed in a
 	 * row, the backoff paces the next round. */
 	l->failed_in_row++;
-	next_server(l);
-	if (l->watched != server_index(l))
+	link_next_server(l);
+	if (l->watched != link_server_index(l))
 		link_unwatch_path(l);
-	size_t usable = usable_servers(l);
+	size_t usable = link_usable_servers(l);
 	bool round_left = usable > 1 && l->failed_in_row % usable != 0;
 	unsigned delay = l->redial_now || round_left ? 0 : backoff_next(&l->backoff);
 	l->redial_now = false;
@@ -371,7 +320,7 @@ static void link_watch_path(struct link *l)
 {
 	if (l->watch || l->resolving || !link_server(l))
 		return;
-	l->watched = server_index(l);
+	l->watched = link_server_index(l);
 	l->resolving = resolve_start(l->loop, link_server(l), RESOLVE_TIMEOUT_MS, on_resolved, l);
 }
 
@@ -388,7 +337,7 @@ static void link_dial(struct link *l)
 {
 	const struct dial_hooks hooks = {.ip_up = rundir_hook(HOOK_IP_UP),
 	                                 .ip_down = rundir_hook(HOOK_IP_DOWN),
-	                                 .server = server_index(l)};
+	                                 .server = link_server_index(l)};
 	enum failure_class status;
 
 	link_watch_path(l);
@@ -434,36 +383,8 @@ static void on_forwards_ready(void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &l->up_since);
 	link_set_state(l, LINK_UP);
 	log_info("%s: up after %.1f s: forwards only, %zu forward%s", peer_name(l->peer),
-	         seconds_since(&l->dial_started), peer_forward_count(l->peer),
+	         link_seconds_since(&l->dial_started), peer_forward_count(l->peer),
 	         peer_forward_count(l->peer) == 1 ? "" : "s");
-}
-
-/* The order the servers are tried in: the file's, or with host-order random one shuffled
- * once for the link's life, as OpenVPN's remote-random does. */
-static int servers_init(struct link *l, uint32_t seed)
-{
-	l->nservers = peer_server_count(l->peer);
-	if (!l->nservers)
-		return 0;
-	l->order = calloc(l->nservers, sizeof(*l->order));
-	l->permanent = calloc(l->nservers, sizeof(*l->permanent));
-	if (!l->order || !l->permanent) {
-		free(l->order);
-		free(l->permanent);
-		return -1;
-	}
-	for (size_t i = 0; i < l->nservers; i++)
-		l->order[i] = i;
-	for (size_t i = l->nservers - 1; peer_host_random(l->peer) && i > 0; i--) {
-		seed ^= seed << 13; /* xorshift32 */
-		seed ^= seed >> 17;
-		seed ^= seed << 5;
-		size_t j = seed % (i + 1);
-		size_t t = l->order[i];
-		l->order[i] = l->order[j];
-		l->order[j] = t;
-	}
-	return 0;
 }
 
 struct link *link_new(struct event_loop *loop, const struct peer *peer, struct netconf *nc,
@@ -477,7 +398,7 @@ struct link *link_new(struct event_loop *loop, const struct peer *peer, struct n
 	clock_gettime(CLOCK_REALTIME, &ts);
 	uint32_t seed = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid();
 	backoff_init(&l->backoff, BACKOFF_BASE_MS, BACKOFF_CAP_MS, seed);
-	if (servers_init(l, seed) < 0) {
+	if (link_servers_init(l, seed) < 0) {
 		free(l);
 		return NULL;
 	}
@@ -615,11 +536,11 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	clock_gettime(CLOCK_MONOTONIC, &l->up_since);
 	link_set_state(l, LINK_UP);
 	log_info("%s: up after %.1f s: %s %s peer %s, %zu route%s", peer_name(l->peer),
-	         seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
+	         link_seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
 	         n == 1 ? "" : "s");
 	if (peer_route_all(l->peer))
 		log_info("%s: route-all in force through %s, %.1f s after start",
-		         peer_name(l->peer), ev->ifname, seconds_since(&l->started));
+		         peer_name(l->peer), ev->ifname, link_seconds_since(&l->started));
 	if (ev->dns1[0] && !l->dns_set)
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
 	if (l->fw) /* on the same ssh connection, beside the link */
@@ -658,55 +579,4 @@ int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, c
 	if (l->state == LINK_UP)
 		link_set_state(l, LINK_CLOSING);
 	return 0;
-}
-
-void link_log_status(const struct link *l)
-{
-	char uptime[32] = "-";
-	if (l->state == LINK_UP)
-		snprintf(uptime, sizeof(uptime), "%.0f s", seconds_since(&l->up_since));
-	if (link_blocked(l))
-		log_info("%s: status: blocked: link down, traffic held; 'sshdial unlock %s' lets "
-		         "it out",
-		         peer_name(l->peer), peer_name(l->peer));
-	char server[300] = "";
-	if (link_server(l))
-		snprintf(server, sizeof(server), ", server %s", link_server(l));
-	log_info("%s: status: state %s%s, attempts %u, uptime %s, last failure: %s",
-	         peer_name(l->peer), state_names[l->state], server, l->attempts, uptime,
-	         err_is_set(&l->last_error) ? l->last_error.what : "none");
-	forwards_log_status(l->fw);
-}
-
-const struct err *link_last_error(const struct link *l)
-{
-	return err_is_set(&l->last_error) ? &l->last_error : NULL;
-}
-
-void link_set_observer(struct link *l, link_state_fn fn, void *arg)
-{
-	l->observer = fn;
-	l->observer_arg = arg;
-}
-
-void link_get_info(const struct link *l, struct link_info *out)
-{
-	bool up = l->state == LINK_UP;
-	*out =
-	    (struct link_info){.state = l->state,
-	                       .attempts = l->attempts,
-	                       .uptime_s = up ? seconds_since(&l->up_since) : 0,
-	                       .last_failure = err_is_set(&l->last_error) ? l->last_error.what : "",
-	                       .server = link_server(l),
-	                       .last_failure_at = l->last_failure_at,
-	                       .rtt_us = up ? health_rtt_us(l->health) : -1};
-	if (up) {
-		snprintf(out->ifname, sizeof(out->ifname), "%s", l->ifname);
-		snprintf(out->local, sizeof(out->local), "%s", l->local);
-		snprintf(out->remote, sizeof(out->remote), "%s", l->remote);
-	}
-	if (l->watch) {
-		out->route = *netwatch_path(l->watch);
-		net_path_format(&out->route, out->path, sizeof(out->path));
-	}
 }

@@ -5,6 +5,7 @@
 #define SSHDIAL_LINK_PRIV_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -74,5 +75,18 @@ int link_route_all_start(struct link *l);
 int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t len);
 int link_unlock(struct link *l, char *reply, size_t len);
 void link_route_all_free(struct link *l);
+
+/* The servers (link_servers.c): the order at start (-1 when out of memory), the peer's
+ * index of the one this attempt dials, how many are not given up, moving on after an
+ * attempt, and giving up the current one after a permanent failure of its own (false:
+ * the failure stands for the whole link). */
+int link_servers_init(struct link *l, uint32_t seed);
+size_t link_server_index(const struct link *l);
+size_t link_usable_servers(const struct link *l);
+void link_next_server(struct link *l);
+bool link_give_up_server(struct link *l);
+
+/* Seconds from t0 (CLOCK_MONOTONIC) to now. */
+double link_seconds_since(const struct timespec *t0);
 
 #endif

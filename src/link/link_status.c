@@ -1,0 +1,70 @@
+/* What a link tells about itself: the status line (SIGUSR1), the daemon's status record,
+ * the last failure, and the observer of its state. */
+#include <stdio.h>
+#include <time.h>
+
+#include "conf/config.h"
+#include "lib/err.h"
+#include "lib/log.h"
+#include "link/forward.h"
+#include "link/health.h"
+#include "link/link_priv.h"
+#include "net/netwatch.h"
+
+double link_seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+void link_log_status(const struct link *l)
+{
+	char uptime[32] = "-";
+	if (l->state == LINK_UP)
+		snprintf(uptime, sizeof(uptime), "%.0f s", link_seconds_since(&l->up_since));
+	if (link_blocked(l))
+		log_info("%s: status: blocked: link down, traffic held; 'sshdial unlock %s' lets "
+		         "it out",
+		         peer_name(l->peer), peer_name(l->peer));
+	char server[300] = "";
+	if (link_server(l))
+		snprintf(server, sizeof(server), ", server %s", link_server(l));
+	log_info("%s: status: state %s%s, attempts %u, uptime %s, last failure: %s",
+	         peer_name(l->peer), link_state_name(l->state), server, l->attempts, uptime,
+	         err_is_set(&l->last_error) ? l->last_error.what : "none");
+	forwards_log_status(l->fw);
+}
+
+const struct err *link_last_error(const struct link *l)
+{
+	return err_is_set(&l->last_error) ? &l->last_error : NULL;
+}
+
+void link_set_observer(struct link *l, link_state_fn fn, void *arg)
+{
+	l->observer = fn;
+	l->observer_arg = arg;
+}
+
+void link_get_info(const struct link *l, struct link_info *out)
+{
+	bool up = l->state == LINK_UP;
+	*out =
+	    (struct link_info){.state = l->state,
+	                       .attempts = l->attempts,
+	                       .uptime_s = up ? link_seconds_since(&l->up_since) : 0,
+	                       .last_failure = err_is_set(&l->last_error) ? l->last_error.what : "",
+	                       .server = link_server(l),
+	                       .last_failure_at = l->last_failure_at,
+	                       .rtt_us = up ? health_rtt_us(l->health) : -1};
+	if (up) {
+		snprintf(out->ifname, sizeof(out->ifname), "%s", l->ifname);
+		snprintf(out->local, sizeof(out->local), "%s", l->local);
+		snprintf(out->remote, sizeof(out->remote), "%s", l->remote);
+	}
+	if (l->watch) {
+		out->route = *netwatch_path(l->watch);
+		net_path_format(&out->route, out->path, sizeof(out->path));
+	}
+}
