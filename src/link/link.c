@@ -321,7 +321,11 @@ static void link_watch_path(struct link *l)
 	if (l->watch || l->resolving || !link_server(l))
 		return;
 	l->watched = link_server_index(l);
-	l->resolving = resolve_start(l->loop, link_server(l), RESOLVE_TIMEOUT_MS, on_resolved, l);
+	/* Under route-all the name server is reached the way ssh reaches it, as local-user:
+	 * root's query would be held by the kill switch while the link is down. */
+	uid_t as = peer_route_all(l->peer) ? (uid_t)l->policy.uid : RESOLVE_AS_CALLER;
+	l->resolving =
+	    resolve_start_as(l->loop, link_server(l), as, RESOLVE_TIMEOUT_MS, on_resolved, l);
 }
 
 /* The link moves to another server: the path to watch is the one to that server. */

@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -149,7 +151,23 @@ static void lookup_getaddrinfo(const char *host, struct resolve_result *out)
 
 /* Keeps only the pipe (as fd 3) and stdio: the child must not hold the loop's sockets,
  * a pty or a lock while it waits on DNS.  It dies with its parent. */
-static void child_main(const char *host, int wfd, resolve_lookup_fn lookup)
+/* Becomes uid (with its primary group and no others), so that the query goes where that
+ * account's traffic goes: under route-all's kill switch only local-user's reaches the
+ * name server while the link is down. */
+static bool child_become(uid_t uid, struct resolve_result *r)
+{
+	if (uid == RESOLVE_AS_CALLER)
+		return true;
+	const struct passwd *pw = getpwuid(uid);
+	if (pw && setgroups(0, NULL) == 0 && setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == 0 &&
+	    setresuid(uid, uid, uid) == 0)
+		return true;
+	snprintf(r->error, sizeof(r->error), "cannot run the lookup as uid %u: %s", (unsigned)uid,
+	         pw ? strerror(errno) : "no such account");
+	return false;
+}
+
+static void child_main(const char *host, uid_t uid, int wfd, resolve_lookup_fn lookup)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -159,7 +177,8 @@ static void child_main(const char *host, int wfd, resolve_lookup_fn lookup)
 		_exit(1);
 	close_range(4, ~0U, 0);
 	struct resolve_result r = {0};
-	lookup(host, &r);
+	if (child_become(uid, &r))
+		lookup(host, &r);
 	char buf[RESOLVE_WIRE_MAX];
 	size_t len = resolve_encode(&r, buf, sizeof(buf));
 	for (size_t at = 0; at < len;) {
@@ -226,8 +245,9 @@ static void on_child_exit(void *arg, const struct child *c, int wstatus)
 	(void)wstatus;
 }
 
-struct resolve *resolve_start_with(struct event_loop *loop, const char *host, unsigned timeout_ms,
-                                   resolve_lookup_fn lookup, resolve_fn fn, void *arg)
+struct resolve *resolve_start_with(struct event_loop *loop, const char *host, uid_t uid,
+                                   unsigned timeout_ms, resolve_lookup_fn lookup, resolve_fn fn,
+                                   void *arg)
 {
 	int p[2];
 	struct resolve *r = calloc(1, sizeof(*r));
@@ -243,7 +263,7 @@ struct resolve *resolve_start_with(struct event_loop *loop, const char *host, un
 	}
 	pid_t pid = fork();
 	if (pid == 0)
-		child_main(r->host, p[1], lookup);
+		child_main(r->host, uid, p[1], lookup);
 	close(p[1]);
 	r->fd = p[0];
 	if (pid < 0) {
@@ -265,7 +285,14 @@ struct resolve *resolve_start_with(struct event_loop *loop, const char *host, un
 struct resolve *resolve_start(struct event_loop *loop, const char *host, unsigned timeout_ms,
                               resolve_fn fn, void *arg)
 {
-	return resolve_start_with(loop, host, timeout_ms, lookup_getaddrinfo, fn, arg);
+	return resolve_start_with(loop, host, RESOLVE_AS_CALLER, timeout_ms, lookup_getaddrinfo, fn,
+	                          arg);
+}
+
+struct resolve *resolve_start_as(struct event_loop *loop, const char *host, uid_t uid,
+                                 unsigned timeout_ms, resolve_fn fn, void *arg)
+{
+	return resolve_start_with(loop, host, uid, timeout_ms, lookup_getaddrinfo, fn, arg);
 }
 
 void resolve_cancel(struct resolve *r)

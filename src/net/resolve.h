@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "lib/event.h"
 #include "net/netpath.h"
@@ -37,14 +38,20 @@ typedef void (*resolve_fn)(void *arg, const struct resolve_result *r);
  * on failure (no pipe or process), after logging why. */
 struct resolve *resolve_start(struct event_loop *loop, const char *host, unsigned timeout_ms,
                               resolve_fn fn, void *arg);
+/* The same, the lookup run as uid (its primary group, no others): the query then takes
+ * the route that account's traffic takes.  RESOLVE_AS_CALLER: as resolve_start. */
+#define RESOLVE_AS_CALLER ((uid_t)-1)
+struct resolve *resolve_start_as(struct event_loop *loop, const char *host, uid_t uid,
+                                 unsigned timeout_ms, resolve_fn fn, void *arg);
 /* Stops a pending request (its child is killed); fn is not called. */
 void resolve_cancel(struct resolve *r);
 
 /* The lookup run in the child: fills out (error: the resolver's own words). */
 typedef void (*resolve_lookup_fn)(const char *host, struct resolve_result *out);
-/* resolve_start with another lookup (tests: a lookup that hangs). */
-struct resolve *resolve_start_with(struct event_loop *loop, const char *host, unsigned timeout_ms,
-                                   resolve_lookup_fn lookup, resolve_fn fn, void *arg);
+/* resolve_start_as with another lookup (tests: a lookup that hangs). */
+struct resolve *resolve_start_with(struct event_loop *loop, const char *host, uid_t uid,
+                                   unsigned timeout_ms, resolve_lookup_fn lookup, resolve_fn fn,
+                                   void *arg);
 
 /* The child's answer on the pipe, one line each: "addr ADDRESS" per address then "end",
  * or "error TEXT".  Encoding returns the length written, 0 if it did not fit. */

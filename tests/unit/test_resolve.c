@@ -166,8 +166,8 @@ static int run_resolver(struct run *run, unsigned timeout_ms, resolve_lookup_fn 
 	run->loop = event_loop_new();
 	assert_non_null(run->loop);
 	clock_gettime(CLOCK_MONOTONIC, &run->t0);
-	assert_non_null(
-	    resolve_start_with(run->loop, "slow.example", timeout_ms, lookup, on_result, run));
+	assert_non_null(resolve_start_with(run->loop, "slow.example", RESOLVE_AS_CALLER, timeout_ms,
+	                                   lookup, on_result, run));
 	event_timer_set(run->loop, 50, on_tick, run);
 	event_timer_set(run->loop, 5000, on_guard, run);
 	int status = event_loop_run(run->loop);
@@ -200,6 +200,50 @@ static void a_hanging_lookup_ends_at_the_timeout(void **state)
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 }
 
+/* Answers with the lookup's uid as an address, 10.0.HI.LO. */
+static void lookup_uid(const char *host, struct resolve_result *out)
+{
+	(void)host;
+	char a[32];
+	snprintf(a, sizeof(a), "10.0.%u.%u", (unsigned)(getuid() >> 8) & 255,
+	         (unsigned)getuid() & 255);
+	add(out, AF_INET, a);
+}
+
+static int run_as(struct run *run, const char *host, uid_t uid)
+{
+	run->loop = event_loop_new();
+	assert_non_null(run->loop);
+	assert_non_null(resolve_start_with(run->loop, host, uid, 3000, lookup_uid, on_result, run));
+	event_timer_set(run->loop, 5000, on_guard, run);
+	int status = event_loop_run(run->loop);
+	event_loop_free(run->loop);
+	return status;
+}
+
+/* The lookup runs as the account asked for, or says why it cannot. */
+static void a_lookup_as_another_account(void **state)
+{
+	(void)state;
+	struct run run = {0};
+	assert_int_equal(run_as(&run, "localhost", (uid_t)4000000000u), 0);
+	assert_false(run.got.ok);
+	assert_string_equal(run.got.error, "Could not resolve hostname localhost: cannot run the "
+	                                   "lookup as uid 4000000000: no such account");
+
+	struct run nobody = {0};
+	assert_int_equal(run_as(&nobody, "localhost", 65534), 0);
+	if (geteuid() == 0) {
+		assert_true(nobody.got.ok); /* the child became nobody, and looked up as nobody */
+		char a[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET, &nobody.got.addrs[0].u, a, sizeof(a));
+		assert_string_equal(a, "10.0.255.254");
+	} else {
+		assert_false(nobody.got.ok);
+		assert_non_null(strstr(nobody.got.error, "cannot run the lookup as uid 65534: "));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +253,7 @@ int main(void)
 	    cmocka_unit_test(at_most_the_limit_of_addresses),
 	    cmocka_unit_test(the_loop_runs_while_the_child_looks_up),
 	    cmocka_unit_test(a_hanging_lookup_ends_at_the_timeout),
+	    cmocka_unit_test(a_lookup_as_another_account),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
