@@ -22,6 +22,7 @@
 #include "server/lease.h"
 #include "lib/log.h"
 #include "net/netconf.h"
+#include "net/ppp_queue.h"
 #include "link/pppd_argv.h"
 #include "lib/proc_ids.h"
 #include "ctl/rundir.h"
@@ -212,6 +213,10 @@ static int ip_up(const struct serve_link *a)
 	if (!c)
 		return EXIT_CONFIG;
 	open_log_file(c);
+	/* Best effort, as on the client: without it the link only carries less. */
+	char label[64];
+	snprintf(label, sizeof(label), "key %s", a->key ? a->key : "(none)");
+	(void)ppp_queue_setup(label, a->ifname);
 	if (!a->key) {
 		log_warn("%s: ipparam is not an sshdial key name; no routes", a->ifname);
 	} else if (server_conf_resolve(c, a->key, NULL, NULL, 0, &k, NULL) &&

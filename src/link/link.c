@@ -16,6 +16,7 @@
 #include "link/health.h"
 #include "lib/log.h"
 #include "net/netwatch.h"
+#include "net/ppp_queue.h"
 #include "net/resolve.h"
 #include "ctl/rundir.h"
 
@@ -410,6 +411,8 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 			return -1;
 		}
 	}
+	/* Best effort: without it the link only carries less (ppp_queue.h says why). */
+	(void)ppp_queue_setup(peer_name(l->peer), ev->ifname);
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
 	if (peer_health(l->peer))
