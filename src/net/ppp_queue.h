@@ -7,9 +7,9 @@
 #ifndef SSHDIAL_PPP_QUEUE_H
 #define SSHDIAL_PPP_QUEUE_H
 
-/* Makes fq_codel the root qdisc of ifname.  On failure logs a warning
- * "LABEL: IFNAME: cannot make fq_codel its queue: REASON; ..." and returns -1: the link
- * works without it, only slower. */
+/* Gives ifname a transmit queue of 100 packets and makes fq_codel its root qdisc.  On
+ * failure logs a warning "LABEL: IFNAME: cannot ...: REASON; ..." and returns -1: the
+ * link works without it, only slower. */
 int ppp_queue_setup(const char *label, const char *ifname);
 
 #endif
