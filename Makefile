@@ -118,6 +118,18 @@ bench: deps
 	$(MAKE) all $(B)/bench-netconf
 	bench/routes
 	$(MAKE) bench-failover
+	$(MAKE) bench-throughput
+	$(MAKE) bench-serve-scale
+
+# Throughput and latency against ssh -L, a raw ssh pipe, ssh -w, sshuttle and the classic
+# recipe; then 50 clients against one server (both in the VM when the kernel has no PPP;
+# docs/performance.md).
+.PHONY: bench-throughput bench-serve-scale
+bench-throughput: $(B)/sshdial
+	bench/throughput
+
+bench-serve-scale: $(B)/sshdial
+	bench/serve-scale
 
 # Dead-link detection and recovery against pppd's and ssh's own, and a soak (in the VM
 # when the kernel has no PPP; about 20 minutes; SOAK_SECONDS shortens the soak).

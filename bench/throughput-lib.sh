@@ -162,8 +162,14 @@ tp_sshdial_up() {
 	cdev=$(ppp_dev)
 	sdev=$(ip -n "$E2E_SRV" -o link show type ppp | awk -F': ' '{ print $2; exit }')
 	if [ -n "$V_DEV" ]; then
-		ip netns exec "$E2E_CLI" ${V_DEV//DEV/$cdev} && ip netns exec "$E2E_SRV" ${V_DEV//DEV/$sdev} ||
-			fail "$1: cannot run '$V_DEV' on $cdev and $sdev"
+		sleep 2 # after the ip-up hooks at both ends, which set their own queue
+		local cmds c
+		IFS=';' read -ra cmds <<<"$V_DEV"
+		for c in "${cmds[@]}"; do
+			# shellcheck disable=SC2086
+			ip netns exec "$E2E_CLI" ${c//DEV/$cdev} && ip netns exec "$E2E_SRV" ${c//DEV/$sdev} ||
+				fail "$1: cannot run '$c' on $cdev and $sdev"
+		done
 	fi
 	MTU_OF[$1]=$(ip -n "$E2E_CLI" -o link show "$cdev" | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
 	QDISC_OF[$1]="$(ip -n "$E2E_CLI" -o link show "$cdev" | sed -n 's/.* qdisc \([^ ]*\) .*qlen \([0-9]*\).*/\1 qlen \2/p')"

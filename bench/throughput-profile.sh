@@ -110,6 +110,9 @@ tp_report() {
 		[ -n "${QDISC_OF[$n]:-}" ] && echo "$n: client ppp device ${QDISC_OF[$n]}, qdisc drops client/server ${DROPS_OF[$n]:-NA}"
 	done
 	n="sshdial (defaults)"
+	[ -n "${TCP_CS["sshdial before"]:-}" ] &&
+		echo "sshdial now / sshdial before issue 12 (same run): client->server $(ratio "${TCP_CS[$n]:-NA}" "${TCP_CS["sshdial before"]}")," \
+			"server->client $(ratio "${TCP_SC[$n]:-NA}" "${TCP_SC["sshdial before"]}")"
 	if [ -n "${PING_IDLE[$n]:-}" ] && [ -n "${PING_CS[$n]:-}" ]; then
 		bound=$(awk -v i="${PING_IDLE[$n]}" 'BEGIN { printf "%.1f", 2 * i + 50 }')
 		echo "latency under load, sshdial defaults: c->s mean ${PING_CS[$n]} ms (max ${PING_CS_MAX[$n]}), s->c ${PING_SC[$n]:-NA} ms; bound 2 x idle + 50 ms = $bound ms:" \
