@@ -22,7 +22,8 @@ median() {
 
 tp_setup() {
 	local conf=$E2E_DIR/sshd/sshd_config_root
-	modprobe -q tun 2>/dev/null
+	# ssh -w's tun; sshuttle's iptables (nft) NAT: the VM loads only what PPP needs.
+	modprobe -q -a tun nf_tables nft_chain_nat nft_compat xt_REDIRECT xt_nat 2>/dev/null
 	serve_setup
 	serve_key bench
 	TP_KEY=$SERVE_KEY

@@ -70,6 +70,7 @@ tp_profile() {
 			_tp_strace "$ssh_pid" client-ssh 3
 			[ -n "$srv_pppd" ] && _tp_strace "$srv_pppd" server-pppd 3
 			if command -v perf >/dev/null; then
+				sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1 2>/dev/null
 				perf record -q -a -F 499 -o "$E2E_DIR/perf.data" -- sleep 4 >/dev/null 2>&1
 				PROFILE+=("  CPU by process while client->server is saturated (perf, both vCPUs; swapper = idle):")
 				while IFS= read -r l; do PROFILE+=("    $l"); done < <(perf report -q -i "$E2E_DIR/perf.data" \
