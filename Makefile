@@ -130,12 +130,24 @@ bench: deps
 	$(MAKE) bench-failover
 	$(MAKE) bench-forwards
 	$(MAKE) bench-daemon
+	$(MAKE) bench-throughput
+	$(MAKE) bench-serve-scale
 
 # BENCH_PEERS links under one daemon against one call per peer: time to all up, RSS per
 # link, system calls per idle minute (in the VM when the kernel has no PPP).
 .PHONY: bench-daemon
 bench-daemon: $(B)/sshdial
 	bench/daemon
+
+# Throughput and latency against ssh -L, a raw ssh pipe, ssh -w, sshuttle and the classic
+# recipe; then 50 clients against one server (both in the VM when the kernel has no PPP;
+# docs/performance.md).
+.PHONY: bench-throughput bench-serve-scale
+bench-throughput: $(B)/sshdial
+	bench/throughput
+
+bench-serve-scale: $(B)/sshdial
+	bench/serve-scale
 
 # Dead-link detection and recovery against pppd's and ssh's own, and a soak (in the VM
 # when the kernel has no PPP; about 20 minutes; SOAK_SECONDS shortens the soak).

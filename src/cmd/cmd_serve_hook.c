@@ -26,6 +26,7 @@
 #include "lib/log.h"
 #include "net/netconf.h"
 #include "net/nft.h"
+#include "net/ppp_queue.h"
 #include "link/pppd_argv.h"
 #include "lib/proc_ids.h"
 #include "ctl/rundir.h"
@@ -261,6 +262,10 @@ static int ip_up(const struct serve_link *a)
 		return EXIT_CONFIG;
 	open_log_file(c);
 	sweep_stale(a->ifname);
+	/* Best effort, as on the client: without it the link only carries less. */
+	char label[64];
+	snprintf(label, sizeof(label), "key %s", a->key ? a->key : "(none)");
+	(void)ppp_queue_setup(label, a->ifname);
 	if (!a->key) {
 		log_warn("%s: ipparam is not an sshdial key name; no routes", a->ifname);
 	} else if (server_conf_resolve(c, a->key, NULL, NULL, 0, &k, NULL) &&

@@ -24,6 +24,7 @@
 #include "net/nlmon.h"
 #include "net/policy.h"
 #include "net/dns.h"
+#include "net/ppp_queue.h"
 #include "net/resolve.h"
 #include "ctl/rundir.h"
 
@@ -530,6 +531,8 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	}
 	if (link_dns(l, ev, reply, len) < 0)
 		return -1;
+	/* Best effort: without it the link only carries less (ppp_queue.h says why). */
+	(void)ppp_queue_setup(peer_name(l->peer), ev->ifname);
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
 	l->failed_in_row = 0;
