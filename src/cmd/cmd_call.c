@@ -11,18 +11,19 @@
 
 #include "cmd/commands.h"
 #include "conf/config.h"
-#include "ctl/control.h"
+#include "daemon/entry.h"
 #include "lib/event.h"
-#include "link/link.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "net/netconf.h"
 #include "link/pppd_argv.h"
 #include "ctl/rundir.h"
 
+/* The daemon's entry for one peer, in the foreground: the same lock, hook socket, journal
+ * (a dead run's undone on opening) and link as `sshdial daemon` runs per peer, without
+ * the daemon's control socket or lock. */
 struct call {
 	struct event_loop *loop;
-	struct link *link;
+	struct entry *entry;
 };
 
 static void call_usage(void)
@@ -30,30 +31,25 @@ static void call_usage(void)
 	fprintf(stderr, "usage: sshdial call [--peers-dir DIR] [--verbose] PEER\n");
 }
 
-static void on_link_done(void *arg, enum failure_class cls)
+/* The link has ended and everything it changed is undone (or it never started). */
+static void on_idle(void *arg, struct entry *e)
 {
 	struct call *c = arg;
-	event_loop_exit(c->loop, exit_status_of(cls));
+	event_loop_exit(c->loop, exit_status_of(entry_ended_as(e)));
 }
 
 static void on_stop_signal(void *arg, int signo)
 {
 	struct call *c = arg;
 	log_info("%s received: stopping", sigabbrev_np(signo));
-	link_stop(c->link);
+	entry_down(c->entry, NULL, NULL);
 }
 
 static void on_status_signal(void *arg, int signo)
 {
 	(void)signo;
 	const struct call *c = arg;
-	link_log_status(c->link);
-}
-
-static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *reply, size_t len)
-{
-	struct call *c = arg;
-	return link_hook_event(c->link, ev, sender, reply, len);
+	entry_log_status(c->entry);
 }
 
 /* The kernel's PPP driver: /dev/ppp, loading the module if the kernel has modules. */
@@ -94,76 +90,30 @@ static int check_system(const struct peer *p)
 	return EXIT_OK;
 }
 
-/* A peer file's pty command and pppd options run as root: only root may be able to
- * change it, as iked insists for its configuration. */
-/* A second call of the peer exits 1, as for any command that cannot go ahead as given
- * (sshdial(8)): the system lacks nothing, the peer is simply taken. */
-static int lock_peer(const struct peer *p, int *fd)
-{
-	char path[108];
-	pid_t holder;
-	rundir_path(path, sizeof(path), peer_name(p), "pid");
-	*fd = rundir_lock(peer_name(p), &holder);
-	if (*fd >= 0)
-		return EXIT_OK;
-	if (errno == EWOULDBLOCK && holder > 0) {
-		log_error("%s: already being dialed by sshdial pid %d (it holds %s); stop that one "
-		          "first ('kill %d')",
-		          peer_name(p), (int)holder, path, (int)holder);
-		return EXIT_CONFIG;
-	}
-	if (errno == EWOULDBLOCK) {
-		log_error("%s: already being dialed by another sshdial (it holds %s); stop that "
-		          "one first",
-		          peer_name(p), path);
-		return EXIT_CONFIG;
-	}
-	err_log_errno(errno, "%s: cannot lock %s", peer_name(p), path);
-	return EXIT_SYSTEM;
-}
-
+/* Takes p.  The lock's refusal ("already being dialed by sshdial pid N") and the exit
+ * status from the link's failure class are the entry's, as in the daemon. */
 static int call_run(struct peer *p)
 {
-	char sock[108], journal[108];
 	struct call c = {0};
-	int status = EXIT_SYSTEM, lock = -1;
-	struct control *ctl = NULL;
-	struct netconf *nc = NULL;
+	int status = EXIT_SYSTEM;
 
-	rundir_path(sock, sizeof(sock), peer_name(p), "sock");
-	rundir_path(journal, sizeof(journal), peer_name(p), "journal");
 	signal(SIGPIPE, SIG_IGN);
 	c.loop = event_loop_new();
-	if (!c.loop || rundir_prepare() < 0)
-		goto out;
-	/* The peer's lock first, as dhcpcd takes its pidfile's: a call that does not get it
-	 * leaves the socket, the journal and the link of the one that has it alone. */
-	status = lock_peer(p, &lock);
-	if (status != EXIT_OK)
-		goto out;
-	status = EXIT_SYSTEM;
-	ctl = control_open(c.loop, sock, peer_name(p), on_hook, &c);
-	if (!ctl) {
-		status = EXIT_CONFIG;
+	if (!c.loop || rundir_prepare() < 0) {
+		peer_free(p);
 		goto out;
 	}
-	nc = netconf_open(peer_name(p), journal);
-	if (!nc)
-		goto out;
-	c.link = link_new(c.loop, p, nc, on_link_done, &c);
-	if (!c.link || event_signal_add(c.loop, SIGINT, on_stop_signal, &c) < 0 ||
+	c.entry = entry_new(c.loop, p, false, on_idle, &c);
+	if (event_signal_add(c.loop, SIGINT, on_stop_signal, &c) < 0 ||
 	    event_signal_add(c.loop, SIGTERM, on_stop_signal, &c) < 0 ||
 	    event_signal_add(c.loop, SIGUSR1, on_status_signal, &c) < 0)
 		goto out;
-	link_start(c.link);
+	entry_up(c.entry, NULL, NULL); /* on_idle ends the loop, at once when it cannot start */
 	status = event_loop_run(c.loop);
 	if (status < 0)
 		status = EXIT_SYSTEM;
 out:
-	link_free(c.link);
-	netconf_close(nc);
-	control_close(ctl);
-	rundir_unlock(peer_name(p), lock);
+	entry_free(c.entry);
 	event_loop_free(c.loop);
 	return status;
 }
@@ -204,8 +154,9 @@ int cmd_call(int argc, char **argv)
 	if (!p)
 		return EXIT_CONFIG;
 	int status = check_system(p);
-	if (status == EXIT_OK)
-		status = call_run(p);
-	peer_free(p);
-	return status;
+	if (status != EXIT_OK) {
+		peer_free(p);
+		return status;
+	}
+	return call_run(p);
 }

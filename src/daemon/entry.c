@@ -249,24 +249,41 @@ static void start(struct entry *e)
 	e->ended_as = FAILURE_NONE;
 	e->lock = rundir_lock(name, &holder);
 	if (e->lock < 0) {
-		if (errno == EWOULDBLOCK)
+		/* A peer that is taken is a command that cannot go ahead as given (status 1):
+		 * the system lacks nothing. */
+		int err = errno;
+		char pidfile[108];
+		rundir_path(pidfile, sizeof(pidfile), name, "pid");
+		if (err == EWOULDBLOCK && holder > 0)
+			snprintf(
+			    text, sizeof(text),
+			    "%s: already being dialed by sshdial pid %d (it holds %s); stop that "
+			    "one first ('kill %d')",
+			    name, (int)holder, pidfile, (int)holder);
+		else if (err == EWOULDBLOCK)
 			snprintf(text, sizeof(text),
-			         "%s: already being dialed by sshdial pid %d; stop that one first",
-			         name, (int)holder);
+			         "%s: already being dialed by another sshdial (it holds %s); stop "
+			         "that one first",
+			         name, pidfile);
 		else
-			snprintf(text, sizeof(text), "%s: cannot lock %s/%s.pid: %s", name, RUNDIR,
-			         name, strerror(errno));
+			snprintf(text, sizeof(text), "%s: cannot lock %s: %s", name, pidfile,
+			         strerror(err));
 		log_error("%s", text);
-		answer(e, WANT_UP, errno == EWOULDBLOCK ? CTL_CONFIG : CTL_SYSTEM, text);
+		e->ended_as = err == EWOULDBLOCK ? FAILURE_CONFIG : FAILURE_SYSTEM;
+		answer(e, WANT_UP, err == EWOULDBLOCK ? CTL_CONFIG : CTL_SYSTEM, text);
 		e->idle(e->idle_arg, e);
 		return;
 	}
 	rundir_path(sock, sizeof(sock), name, "sock");
 	rundir_path(journal, sizeof(journal), name, "journal");
 	e->ctl = control_open(e->loop, sock, name, on_hook, e);
+	/* A socket that cannot be bound is another process's or a bad path: status 1. */
+	e->ended_as = e->ctl ? FAILURE_NONE : FAILURE_CONFIG;
 	e->nc = e->ctl ? netconf_open(name, journal) : NULL;
 	e->link = e->nc ? link_new(e->loop, e->peer, e->nc, on_link_done, e) : NULL;
 	if (!e->link) {
+		if (e->ctl)
+			e->ended_as = FAILURE_SYSTEM;
 		netconf_close(e->nc);
 		e->nc = NULL;
 		control_close(e->ctl);
@@ -383,6 +400,17 @@ void entry_status(const struct entry *e, struct status_row *row)
 		                               .last_failure_at = e->last_failure_at,
 		                               .rtt_us = -1};
 	}
+}
+
+enum failure_class entry_ended_as(const struct entry *e)
+{
+	return e->ended_as;
+}
+
+void entry_log_status(const struct entry *e)
+{
+	if (e->link)
+		link_log_status(e->link);
 }
 
 void entry_forget(struct entry *e, const void *arg)

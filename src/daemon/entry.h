@@ -39,6 +39,13 @@ void entry_remove(struct entry *e);
  * caller's. */
 bool entry_replace(struct entry *e, struct peer *p);
 void entry_status(const struct entry *e, struct status_row *row);
+/* What the last run ended as, once idle: FAILURE_NONE after a stop, the link's class
+ * after a permanent failure, FAILURE_CONFIG when the peer was taken (its lock held) or
+ * its socket could not be bound, FAILURE_SYSTEM when it could not start otherwise.
+ * `sshdial call` exits with it. */
+enum failure_class entry_ended_as(const struct entry *e);
+/* The running link's status line into the log (SIGUSR1); nothing when not running. */
+void entry_log_status(const struct entry *e);
 /* Drops the answers owed to arg. */
 void entry_forget(struct entry *e, const void *arg);
 
