@@ -8,19 +8,21 @@ e2e_setup "$@"
 
 peer_file e2e-exec "route 10.99.0.0/24"
 
-# A private copy of each program, bind-mounted over it, without its execute bits.
+# A private copy of each program, bind-mounted over it: executable by its mode (sshdial's
+# own check passes) but not a program the kernel can run (execve fails with ENOEXEC).
 _e2e_private_copy /usr/sbin/pppd
 pppd_copy=$_e2e_copy
 _e2e_private_copy /usr/bin/ssh
 ssh_copy=$_e2e_copy
 
-chmod a-x "$pppd_copy" || fail "cannot chmod $pppd_copy"
+cp -p "$pppd_copy" "$E2E_DIR/pppd.real" || fail "cannot keep pppd"
+printf 'not a program\n' >"$pppd_copy" || fail "cannot write $pppd_copy"
 call_ends_once e2e-exec 3 "pppd not executable"
-assert_match "$CALL_VERDICT" "^e2e-exec: cannot start pppd: /usr/sbin/pppd: Permission denied" \
+assert_match "$CALL_VERDICT" "^e2e-exec: cannot start pppd: /usr/sbin/pppd: Exec format error" \
 	"the verdict"
 
-chmod a+x "$pppd_copy" || fail "cannot chmod $pppd_copy"
-chmod a-x "$ssh_copy" || fail "cannot chmod $ssh_copy"
+cp -p "$E2E_DIR/pppd.real" "$pppd_copy" || fail "cannot restore $pppd_copy"
+printf 'not a program\n' >"$ssh_copy" || fail "cannot write $ssh_copy"
 call_ends_once e2e-exec 3 "ssh not executable"
-assert_match "$CALL_VERDICT" "^e2e-exec: cannot start ssh: /usr/bin/ssh: Permission denied" \
+assert_match "$CALL_VERDICT" "^e2e-exec: cannot start ssh: /usr/bin/ssh: Exec format error" \
 	"the verdict"
