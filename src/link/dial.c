@@ -33,6 +33,13 @@ struct reader {
 	size_t used;
 };
 
+/* A child's exec report, read from the loop: EOF alone means it has executed. */
+struct report {
+	int fd;
+	char text[256];
+	size_t used;
+};
+
 struct dial {
 	struct event_loop *loop;
 	const struct peer *peer;
@@ -40,7 +47,9 @@ struct dial {
 	void *arg;
 	int slave;
 	struct child *proc[2];
-	struct reader out[2]; /* ssh's stderr, pppd's log */
+	struct reader out[2];    /* ssh's stderr, pppd's log */
+	struct report report[2]; /* until each has executed */
+	bool failed;             /* an exec failure went to ops->failed */
 };
 
 /* The identity ssh runs as, resolved before fork: NSS lookups have no place in a child. */
@@ -108,9 +117,71 @@ static void on_pppd_output(void *arg, int fd, uint32_t events)
 	reader_drain(arg, DIAL_PPPD);
 }
 
+/* Reads what has come of a child's exec report: 1 once it has executed (EOF and nothing
+ * said), 0 while it has not yet, -1 when it could not (its text in the report). */
+static int report_read(struct dial *d, enum dial_proc which)
+{
+	struct report *r = &d->report[which];
+	while (r->fd >= 0) {
+		ssize_t n = read(r->fd, r->text + r->used, sizeof(r->text) - 1 - r->used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n > 0) {
+			r->used += (size_t)n;
+			if (r->used < sizeof(r->text) - 1)
+				continue;
+		} else if (n < 0 && !r->used) {
+			r->used =
+			    (size_t)snprintf(r->text, sizeof(r->text),
+			                     "cannot read its exec report: %s", strerror(errno));
+		}
+		r->text[r->used] = 0;
+		event_fd_del(d->loop, r->fd);
+		close(r->fd);
+		r->fd = -1;
+	}
+	return r->used ? -1 : 1;
+}
+
+/* Gives an exec failure, if either child reported one, to ops->failed (which may free d)
+ * and says so.  Its message is the one a failed start has always had. */
+static bool reports_settle(struct dial *d)
+{
+	if (d->failed)
+		return true;
+	for (int i = 0; i < 2; i++) {
+		if (report_read(d, (enum dial_proc)i) >= 0)
+			continue;
+		struct err e;
+		err_clear(&e);
+		const char *what = i == DIAL_PPPD              ? "pppd"
+		                   : peer_pty_command(d->peer) ? "the pty command"
+		                                               : "ssh";
+		err_log(err_cause(err_set(&e, peer_name(d->peer), NULL, "cannot start %s", what), 0,
+		                  d->report[i].text));
+		d->failed = true;
+		d->ops->failed(d->arg, FAILURE_SYSTEM, &e);
+		return true;
+	}
+	return false;
+}
+
+static void on_report(void *arg, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	reports_settle(arg);
+}
+
 static void on_child_exit(void *arg, const struct child *c, int wstatus)
 {
 	struct dial *d = arg;
+	/* A child that could not execute has written why before it ended: that is the
+	 * verdict, not its exit status (nor the other's, which it may have taken along). */
+	if (reports_settle(d))
+		return;
 	enum dial_proc which = c == d->proc[DIAL_SSH] ? DIAL_SSH : DIAL_PPPD;
 	/* Give out the last words before the verdict: they usually say why. */
 	if (d->out[which].fd >= 0)
@@ -167,30 +238,45 @@ static void exec_failed(int report, const char *what)
 	_exit(127);
 }
 
-/* In the parent, after fork: waits for the child's exec.  EOF means it happened (the pipe is
- * close-on-exec); anything else is the child's report of why not, in why. */
-static pid_t exec_wait(pid_t pid, int report[2], char *why, size_t len)
+/* In the parent, after fork: the child's exec is reported on report[0], which the caller
+ * watches from the loop (exec_report_read); the write end is the child's alone. */
+static pid_t exec_forked(pid_t pid, int report[2], char *why, size_t len)
 {
 	close(report[1]);
 	report[1] = -1;
-	ssize_t n = -1;
-	if (pid > 0) {
-		do
-			n = read(report[0], why, len - 1);
-		while (n < 0 && errno == EINTR);
-	} else {
+	if (pid < 0) {
 		snprintf(why, len, "fork: %s", strerror(errno));
+		close(report[0]);
+		report[0] = -1;
+		return -1;
 	}
-	close(report[0]);
-	report[0] = -1;
-	if (pid > 0 && n == 0)
-		return pid;
-	if (pid > 0) {
-		why[n > 0 ? n : 0] = 0;
-		if (n < 0)
-			snprintf(why, len, "cannot read its exec report: %s", strerror(errno));
+	if (fcntl(report[0], F_SETFL, O_NONBLOCK) < 0) {
+		snprintf(why, len, "cannot watch its exec report: %s", strerror(errno));
+		close(report[0]);
+		report[0] = -1;
+		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		return -1;
 	}
+	return pid;
+}
+
+/* For a one-off ssh client: waits for its exec report (fd, closed here).  -1 with why set
+ * when it did not execute. */
+static pid_t exec_wait(pid_t pid, int fd, char *why, size_t len)
+{
+	ssize_t n;
+	fcntl(fd, F_SETFL, 0);
+	do
+		n = read(fd, why, len - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n == 0)
+		return pid;
+	why[n > 0 ? n : 0] = 0;
+	if (n < 0)
+		snprintf(why, len, "cannot read its exec report: %s", strerror(errno));
+	waitpid(pid, NULL, 0);
 	return -1;
 }
 
@@ -222,8 +308,9 @@ static void ssh_drop_privileges(const struct ssh_identity *id, int report)
 		exec_failed(report, "cannot set the parent-death signal");
 }
 
+/* Forks ssh; *reportfd is then the read end of its exec report. */
 static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, int master, int err,
-                            char *why, size_t len)
+                            int *reportfd, char *why, size_t len)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
@@ -253,13 +340,16 @@ static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, in
 		exec_failed(rep, strv_get(argv, 0));
 	}
 	strv_free(argv);
-	return exec_wait(pid, report, why, len);
+	pid = exec_forked(pid, report, why, len);
+	*reportfd = report[0];
+	return pid;
 }
 
 static pid_t spawn_ssh(const struct peer *p, size_t server, const struct ssh_identity *id,
-                       int master, int err, char *why, size_t len)
+                       int master, int err, int *reportfd, char *why, size_t len)
 {
-	return spawn_ssh_argv(ssh_argv_build_server(p, server), id, master, err, why, len);
+	return spawn_ssh_argv(ssh_argv_build_server(p, server), id, master, err, reportfd, why,
+	                      len);
 }
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
@@ -280,13 +370,14 @@ pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, ch
 		snprintf(why, len, "cannot open /dev/null: %s", strerror(errno));
 		return -1;
 	}
-	pid_t pid = spawn_ssh_argv(argv, &id, devnull, err, why, len);
+	int report = -1;
+	pid_t pid = spawn_ssh_argv(argv, &id, devnull, err, &report, why, len);
 	close(devnull);
-	return pid;
+	return pid < 0 ? -1 : exec_wait(pid, report, why, len);
 }
 
 static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, const char *tty,
-                        int secret, int logw, char *why, size_t len)
+                        int secret, int logw, int *reportfd, char *why, size_t len)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
@@ -316,7 +407,9 @@ static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, co
 		exec_failed(rep, PPPD_PATH);
 	}
 	strv_free(argv);
-	return exec_wait(pid, report, why, len);
+	pid = exec_forked(pid, report, why, len);
+	*reportfd = report[0];
+	return pid;
 }
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e)
@@ -416,6 +509,7 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	}
 	*d = (struct dial){.loop = loop, .peer = p, .ops = ops, .arg = arg, .slave = -1};
 	d->out[0].fd = d->out[1].fd = -1;
+	d->report[0].fd = d->report[1].fd = -1;
 	int master = -1, secret = -1, errp[2] = {-1, -1}, logp[2] = {-1, -1};
 	char tty[64], why[256] = "";
 
@@ -431,9 +525,11 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		err_log(err_errno(e, errno, peer_name(p), NULL, "cannot create a pipe"));
 		goto fail;
 	}
-	/* 'link no': forwards only, ssh alone on the pseudo-terminal. */
-	pid_t pppd =
-	    peer_link(p) ? spawn_pppd(p, hooks, tty, secret, logp[1], why, sizeof(why)) : 0;
+	/* 'link no': forwards only, ssh alone on the pseudo-terminal.  Neither exec is waited
+	 * for here: each reports through a pipe the loop watches (reports_settle). */
+	pid_t pppd = peer_link(p) ? spawn_pppd(p, hooks, tty, secret, logp[1],
+	                                       &d->report[DIAL_PPPD].fd, why, sizeof(why))
+	                          : 0;
 	if (pppd < 0) {
 		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start pppd"), 0, why));
 		goto fail;
@@ -442,7 +538,10 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
 	if (pppd && !d->proc[DIAL_PPPD])
 		goto fail; /* child_watch said why */
-	pid_t ssh = spawn_ssh(p, hooks->server, &id, master, errp[1], why, sizeof(why));
+	if (pppd && event_fd_add(loop, d->report[DIAL_PPPD].fd, EPOLLIN, on_report, d) < 0)
+		goto fail; /* event_fd_add said why */
+	pid_t ssh = spawn_ssh(p, hooks->server, &id, master, errp[1], &d->report[DIAL_SSH].fd, why,
+	                      sizeof(why));
 	if (ssh < 0) {
 		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start %s",
 		                          peer_pty_command(p) ? "the pty command" : "ssh"),
@@ -451,6 +550,8 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	}
 	d->proc[DIAL_SSH] = child_watch(loop, ssh, "ssh", on_child_exit, d);
 	if (!d->proc[DIAL_SSH])
+		goto fail;
+	if (event_fd_add(loop, d->report[DIAL_SSH].fd, EPOLLIN, on_report, d) < 0)
 		goto fail;
 	if (event_fd_add(loop, errp[0], EPOLLIN, on_ssh_output, d) < 0)
 		goto fail; /* event_fd_add said why */
@@ -500,6 +601,10 @@ void dial_free(struct dial *d)
 		if (d->out[i].fd >= 0) {
 			event_fd_del(d->loop, d->out[i].fd);
 			close(d->out[i].fd);
+		}
+		if (d->report[i].fd >= 0) {
+			event_fd_del(d->loop, d->report[i].fd);
+			close(d->report[i].fd);
 		}
 	}
 	if (d->slave >= 0)

@@ -12,11 +12,17 @@
 
 enum dial_proc { DIAL_SSH, DIAL_PPPD };
 
+struct err;
+
 struct dial_ops {
 	/* One line of ssh's stderr or of pppd's log, without the newline. */
 	void (*line)(void *arg, enum dial_proc from, const char *line);
 	/* A process ended; wstatus as from waitpid. */
 	void (*exited)(void *arg, enum dial_proc which, int wstatus);
+	/* ssh (or the pty command) or pppd could not be executed: e says why (logged), status
+	 * is its class.  Comes instead of that process's exited, from the loop after
+	 * dial_start returned; the receiver frees the dial, which kills what still runs. */
+	void (*failed)(void *arg, enum failure_class status, const struct err *e);
 };
 
 struct dial_hooks {
@@ -26,9 +32,9 @@ struct dial_hooks {
 };
 
 struct dial;
-struct err;
 
-/* Starts both processes.  NULL on failure, after logging why; *status then says what
+/* Starts both processes without waiting for either to execute (see ops->failed).  NULL on
+ * failure, after logging why; *status then says what
  * kind of failure it was (FAILURE_CONFIG or FAILURE_SYSTEM), and e holds the message when
  * dial_start built it (a secret or a child's watch that failed logged their own). */
 struct dial *dial_start(struct event_loop *loop, const struct peer *p,

@@ -265,7 +265,28 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 		attempt_ended(l);
 }
 
-static const struct dial_ops link_dial_ops = {.line = on_line, .exited = on_exited};
+/* pppd or ssh could not be executed: as when the attempt could not be started at all. */
+static void on_dial_failed(void *arg, enum failure_class status, const struct err *e)
+{
+	struct link *l = arg;
+	event_timer_cancel_all(l->loop, l);
+	forwards_stop(l->fw);
+	health_stop(l->health);
+	l->health = NULL;
+	dial_free(l->dial);
+	l->dial = NULL;
+	l->last_error = *e;
+	if (l->stopping) {
+		link_set_state(l, LINK_STOPPED);
+		l->done(l->arg, FAILURE_NONE);
+		return;
+	}
+	link_set_state(l, LINK_FAILED);
+	l->done(l->arg, status);
+}
+
+static const struct dial_ops link_dial_ops = {
+    .line = on_line, .exited = on_exited, .failed = on_dial_failed};
 
 static void on_path_changed(void *arg, const struct net_path *before, const struct net_path *after)
 {
