@@ -32,7 +32,9 @@ struct daemon {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: sshdial daemon [--peers-dir DIR] [--status-group GROUP] [--verbose]\n");
+	fprintf(f,
+	        "usage: sshdial daemon [--peers-dir DIR] [--status-group GROUP] [--max-dialing N] "
+	        "[--verbose]\n");
 }
 
 static void on_all_down(void *arg)
@@ -99,7 +101,7 @@ static gid_t status_group(const char *name)
 	return g->gr_gid;
 }
 
-static int daemon_run(const char *peers_dir, const char *group)
+static int daemon_run(const char *peers_dir, const char *group, unsigned max_dialing)
 {
 	struct daemon d = {0};
 	struct ctl_server *srv = NULL;
@@ -122,7 +124,7 @@ static int daemon_run(const char *peers_dir, const char *group)
 		goto out;
 	}
 	gid_t gid = status_group(group);
-	d.m = manager_new(d.loop, peers_dir);
+	d.m = manager_new(d.loop, peers_dir, max_dialing);
 	if (event_signal_add(d.loop, SIGINT, on_stop_signal, &d) < 0 ||
 	    event_signal_add(d.loop, SIGTERM, on_stop_signal, &d) < 0 ||
 	    event_signal_add(d.loop, SIGHUP, on_reload_signal, &d) < 0 ||
@@ -154,13 +156,28 @@ int cmd_daemon(int argc, char **argv)
 {
 	static const struct option opts[] = {{"peers-dir", required_argument, NULL, 'p'},
 	                                     {"status-group", required_argument, NULL, 'g'},
+	                                     {"max-dialing", required_argument, NULL, 'm'},
 	                                     {"verbose", no_argument, NULL, 'v'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *peers_dir = getenv("SSHDIAL_PEERS"), *group = "sshdial";
+	unsigned max_dialing = MANAGER_MAX_DIALING;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "p:g:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:g:m:vh", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'm': {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' || v > 1000) {
+				log_error(
+				    "--max-dialing '%s': not a number from 0 (no bound) to 1000",
+				    optarg);
+				return EXIT_CONFIG;
+			}
+			max_dialing = (unsigned)v;
+			break;
+		}
 		case 'p':
 			peers_dir = optarg;
 			break;
@@ -191,5 +208,5 @@ int cmd_daemon(int argc, char **argv)
 		          strerror(errno));
 		return EXIT_SYSTEM;
 	}
-	return daemon_run(peers_dir, group);
+	return daemon_run(peers_dir, group, max_dialing);
 }

@@ -27,6 +27,7 @@ struct waiter {
 
 struct entry {
 	struct event_loop *loop;
+	struct dial_queue *dq;
 	struct peer *peer;
 	struct peer *next_peer; /* a reload's, taken when the running link has ended */
 	struct textbuf file;    /* the peer file's bytes when loaded, for reload's diff */
@@ -65,11 +66,12 @@ static void read_file(const char *path, struct textbuf *out)
 	textbuf_printf(out, "%s", ""); /* an empty file still differs from none */
 }
 
-struct entry *entry_new(struct event_loop *loop, struct peer *p, bool listed, entry_idle_fn idle,
-                        void *arg)
+struct entry *entry_new(struct event_loop *loop, struct dial_queue *dq, struct peer *p, bool listed,
+                        entry_idle_fn idle, void *arg)
 {
 	struct entry *e = xcalloc(1, sizeof(*e));
 	*e = (struct entry){.loop = loop,
+	                    .dq = dq,
 	                    .peer = p,
 	                    .listed = listed,
 	                    .idle = idle,
@@ -105,10 +107,13 @@ static void wait_for(struct entry *e, enum want want, manager_reply_fn fn, void 
 	e->waiters = w;
 }
 
+static void release_slot(struct entry *e);
+
 void entry_free(struct entry *e)
 {
 	if (!e)
 		return;
+	release_slot(e);
 	event_timer_cancel_all(e->loop, e);
 	if (e->link) {
 		/* Only at exit with links still up (a second signal): undo all the same. */
@@ -161,6 +166,41 @@ static enum ctl_status status_of(enum failure_class cls)
 
 static void start(struct entry *e);
 
+/* The slot e held is another's now (FIFO): it dials from the loop, not from within the
+ * state change of the link that freed the slot. */
+static void on_granted(void *arg)
+{
+	struct entry *e = arg;
+	if (!dial_queue_holds(e->dq, e))
+		return;
+	if (e->link && link_state(e->link) == LINK_QUEUED) {
+		log_info("%s: a dialing slot is free; dialing", peer_name(e->peer));
+		link_dial_now(e->link);
+	} else {
+		release_slot(e);
+	}
+}
+
+/* e's slot, or its place in the queue, is given up. */
+static void release_slot(struct entry *e)
+{
+	event_timer_cancel(e->loop, on_granted, e);
+	struct entry *next = dial_queue_release(e->dq, e);
+	if (next)
+		event_timer_set(next->loop, 0, on_granted, next);
+}
+
+/* Asked by the link before each dial. */
+static bool on_gate(void *arg)
+{
+	struct entry *e = arg;
+	if (dial_queue_acquire(e->dq, e))
+		return true;
+	log_info("%s: queued: %u links are dialing already (--max-dialing); %zu waiting",
+	         peer_name(e->peer), dial_queue_active(e->dq), dial_queue_length(e->dq));
+	return false;
+}
+
 /* After the link's done callback has returned (link.c may still be on the stack): free
  * the link, undo the journal, give up the socket and the lock; then answer, and dial
  * again when asked to. */
@@ -176,6 +216,7 @@ static void teardown(void *arg)
 		snprintf(e->last_failure, sizeof(e->last_failure), "%s", li.last_failure);
 		e->last_failure_at = li.last_failure_at;
 	}
+	release_slot(e);
 	link_free(e->link);
 	e->link = NULL;
 	e->stopping = false;
@@ -219,6 +260,9 @@ static void on_link_done(void *arg, enum failure_class cls)
 static void on_state(void *arg, enum link_state s)
 {
 	struct entry *e = arg;
+	/* The slot is held from the gate's yes until the attempt is up or has ended. */
+	if (s != LINK_DIALING && s != LINK_QUEUED)
+		release_slot(e);
 	if (s != LINK_UP)
 		return;
 	struct link_info li;
@@ -296,6 +340,7 @@ static void start(struct entry *e)
 		return;
 	}
 	link_set_observer(e->link, on_state, e);
+	link_set_gate(e->link, on_gate, e);
 	link_start(e->link);
 }
 

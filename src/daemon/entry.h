@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "conf/config.h"
+#include "daemon/dial_queue.h"
 #include "daemon/manager.h"
 #include "daemon/status.h"
 
@@ -17,9 +18,10 @@ struct entry;
 typedef void (*entry_idle_fn)(void *arg, struct entry *e);
 
 /* Takes p.  listed: found in the peers directory (a reload that no longer finds it
- * removes it). */
-struct entry *entry_new(struct event_loop *loop, struct peer *p, bool listed, entry_idle_fn idle,
-                        void *arg);
+ * removes it).  Each dial of its link first takes a slot of dq (shared by every entry,
+ * outlives them); the link reads "queued" until it gets one. */
+struct entry *entry_new(struct event_loop *loop, struct dial_queue *dq, struct peer *p, bool listed,
+                        entry_idle_fn idle, void *arg);
 void entry_free(struct entry *e);
 const char *entry_name(const struct entry *e);
 bool entry_running(const struct entry *e);

@@ -30,6 +30,7 @@ struct manager {
 	struct event_loop *loop;
 	char *peers_dir;
 	struct node *nodes;
+	struct dial_queue *dq;
 	void (*all_down)(void *arg);
 	void *all_down_arg;
 	bool stopping;
@@ -80,10 +81,11 @@ static void on_entry_idle(void *arg, struct entry *e)
 	check_all_down(m);
 }
 
-struct manager *manager_new(struct event_loop *loop, const char *peers_dir)
+struct manager *manager_new(struct event_loop *loop, const char *peers_dir, unsigned max_dialing)
 {
 	struct manager *m = xcalloc(1, sizeof(*m));
 	m->loop = loop;
+	m->dq = dial_queue_new(max_dialing);
 	m->peers_dir = xstrdup(peers_dir ? peers_dir : SSHDIAL_PEERS_DIR);
 	return m;
 }
@@ -98,6 +100,7 @@ void manager_free(struct manager *m)
 		entry_free(n->e);
 		free(n);
 	}
+	dial_queue_free(m->dq);
 	free(m->peers_dir);
 	free(m);
 }
@@ -182,7 +185,7 @@ static bool in_dir(struct manager *m, const char *name)
 static struct entry *add_entry(struct manager *m, struct peer *p, bool listed)
 {
 	struct node *n = xcalloc(1, sizeof(*n));
-	n->e = entry_new(m->loop, p, listed, on_entry_idle, m);
+	n->e = entry_new(m->loop, m->dq, p, listed, on_entry_idle, m);
 	struct node **pp = &m->nodes;
 	while (*pp && strcmp(entry_name((*pp)->e), entry_name(n->e)) < 0)
 		pp = &(*pp)->next;

@@ -16,8 +16,12 @@ struct manager;
 /* The answer to a waiting command; text is one or more lines. */
 typedef void (*manager_reply_fn)(void *arg, enum ctl_status st, const char *text);
 
-/* peers_dir: NULL for SSHDIAL_PEERS_DIR. */
-struct manager *manager_new(struct event_loop *loop, const char *peers_dir);
+/* How many links may be dialing at once unless told (--max-dialing). */
+#define MANAGER_MAX_DIALING 4
+
+/* peers_dir: NULL for SSHDIAL_PEERS_DIR.  max_dialing: at most this many links dial at
+ * once, the others wait in turn ("queued"); 0 for no bound. */
+struct manager *manager_new(struct event_loop *loop, const char *peers_dir, unsigned max_dialing);
 /* Undoes what an earlier run left (journals, sockets, locks of peers no one holds), reads
  * the peer files and dials the autostart ones.  -1 after logging why. */
 int manager_start(struct manager *m);

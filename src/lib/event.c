@@ -44,6 +44,7 @@ struct event_loop {
 	unsigned nsignals;
 	struct watch *watches;
 	struct timer *timers; /* sorted by due time */
+	uint64_t armed_ms;    /* the due time the timerfd is set for; 0 disarmed */
 	bool exiting;
 	int status;
 };
@@ -151,6 +152,12 @@ static void reap_deleted_watches(struct event_loop *loop)
 
 static void arm_timerfd(struct event_loop *loop)
 {
+	/* Most changes leave the first due time as it was (a health probe's timeout pushed
+	 * back, a timer set behind others): the timerfd is then right already. */
+	uint64_t due_ms = loop->timers ? loop->timers->due_ms : 0;
+	if (due_ms == loop->armed_ms)
+		return;
+	loop->armed_ms = due_ms;
 	struct itimerspec its = {0};
 	if (loop->timers) {
 		uint64_t now = now_ms(), due = loop->timers->due_ms;
@@ -223,8 +230,10 @@ int event_signal_add(struct event_loop *loop, int signo, event_signal_fn fn, voi
 static void run_due_timers(struct event_loop *loop)
 {
 	uint64_t expirations;
-	while (read(loop->timerfd, &expirations, sizeof(expirations)) > 0)
-		;
+	/* One read takes every expiration; the timerfd is disarmed once it has fired. */
+	if (read(loop->timerfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+		log_debug("event loop: reading the timerfd: %s", strerror(errno));
+	loop->armed_ms = 0;
 	uint64_t now = now_ms();
 	/* A callback may set or cancel timers: take one at a time from the head. */
 	while (loop->timers && loop->timers->due_ms <= now && !loop->exiting) {

@@ -359,7 +359,30 @@ static void link_unwatch_path(struct link *l)
 	l->watch = NULL;
 }
 
+static void link_dial_granted(struct link *l);
+
 static void link_dial(struct link *l)
+{
+	if (l->gate && !l->gate(l->gate_arg)) {
+		link_set_state(l, LINK_QUEUED);
+		return;
+	}
+	link_dial_granted(l);
+}
+
+void link_set_gate(struct link *l, link_gate_fn fn, void *arg)
+{
+	l->gate = fn;
+	l->gate_arg = arg;
+}
+
+void link_dial_now(struct link *l)
+{
+	if (l->state == LINK_QUEUED && !l->stopping)
+		link_dial_granted(l);
+}
+
+static void link_dial_granted(struct link *l)
 {
 	const struct dial_hooks hooks = {.ip_up = rundir_hook(HOOK_IP_UP),
 	                                 .ip_down = rundir_hook(HOOK_IP_DOWN),

@@ -22,6 +22,7 @@ enum link_state {
 	LINK_BACKOFF, /* waiting to dial again */
 	LINK_FAILED,  /* a permanent failure: no more dialing */
 	LINK_STOPPED,
+	LINK_QUEUED, /* ready to dial, waiting for the gate (the daemon's --max-dialing) */
 };
 
 struct err;
@@ -71,6 +72,11 @@ void link_log_status(const struct link *l);
 /* route-all's kill switch holds traffic: the link is down and its rules are in. */
 bool link_blocked(const struct link *l);
 const char *link_state_name(enum link_state s);
+/* Asked before each dial: false holds the link in LINK_QUEUED until link_dial_now. */
+typedef bool (*link_gate_fn)(void *arg);
+void link_set_gate(struct link *l, link_gate_fn fn, void *arg);
+/* The gate lets a queued link dial (nothing when it is not queued). */
+void link_dial_now(struct link *l);
 /* The last failure: of the last attempt that failed (what link_log_status calls the last
  * failure), or why the current one could not start; NULL when there was none.  Where names
  * the peer.  For a status reply or a daemon's answer to hand back as it is. */

@@ -56,6 +56,8 @@ struct link {
 	char local[46], remote[46];
 	link_state_fn observer;
 	void *observer_arg;
+	link_gate_fn gate; /* NULL: dial at once */
+	void *gate_arg;
 	/* route-all (policy.h) */
 	struct policy_spec policy;
 	bool blocked;  /* the kill switch's rules are in, the session's */

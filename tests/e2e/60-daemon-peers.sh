@@ -3,7 +3,8 @@
 # and one on a second sshd. READY=1 reaches a notify socket once the autostart links are
 # dialing, and WATCHDOG=1 with WATCHDOG_USEC set; `status --json` is read with jq field by field; `down` of one leaves the
 # others' routes and processes untouched; after `kill -9` of the daemon nothing of its
-# links survives, and the next start brings the autostart links back with the same routes.
+# links survives, and the next start brings the autostart links back with the same routes,
+# one at a time under --max-dialing 1 (the other reads queued meanwhile).
 . tests/e2e/lib.sh
 e2e_setup "$@"
 . tests/e2e/call.sh
@@ -96,11 +97,22 @@ note "daemon killed with SIGKILL; first run's pppd/ssh: $first_run"
 wait_for 60 eval '[ -z "$(cli_pid_set)" ]' || fail "pppd or ssh survived the daemon: $(cli_pid_set)"
 wait_for 30 eval '[ -z "$(ip -n "$E2E_CLI" -o link show type ppp)" ]' ||
 	fail "a ppp device survived: $(ip -n "$E2E_CLI" -o link show type ppp)"
+# This start with --max-dialing 1: one of a and b waits (queued) until the other is up.
 t1=$(now)
-daemon_start
+log_from=$(($(wc -l <"$DAEMON_LOG") + 1))
+daemon_start --max-dialing 1
 daemon_wait_state a up
 daemon_wait_state b up
 note "a and b back $(since "$t1")s after the restart"
+run2=$(tail -n +"$log_from" "$DAEMON_LOG")
+first=$(echo "$run2" | sed -nE 's/^sshdial: ([ab]): dialing .*/\1/p' | head -n1)
+case $first in a) second=b ;; b) second=a ;; *) fail "no dialing line for a or b: $run2" ;; esac
+echo "$run2" | grep -q "^sshdial: $second: queued: 1 links are dialing already" ||
+	fail "$second was not queued behind $first with --max-dialing 1: $run2"
+first_up=$(echo "$run2" | grep -n "^sshdial: $first: up after " | head -n1 | cut -d: -f1)
+second_dials=$(echo "$run2" | grep -n "^sshdial: $second: dialing " | head -n1 | cut -d: -f1)
+[ -n "$first_up" ] && [ -n "$second_dials" ] && [ "$second_dials" -gt "$first_up" ] ||
+	fail "$second dialed before $first was up, with --max-dialing 1: $run2"
 assert_eq "$(ip -n "$E2E_CLI" route show | grep -E '^10\.99\.[12]\.' | sed -E 's/ dev ppp[0-9]+//' | sort)" \
 	"$routes_before" "routes after the restart"
 assert_route_once 10.99.1.0/24
