@@ -103,7 +103,7 @@ static int call_run(struct peer *p)
 		peer_free(p);
 		goto out;
 	}
-	c.entry = entry_new(c.loop, p, false, on_idle, &c);
+	c.entry = entry_new(c.loop, NULL, p, false, on_idle, &c);
 	if (event_signal_add(c.loop, SIGINT, on_stop_signal, &c) < 0 ||
 	    event_signal_add(c.loop, SIGTERM, on_stop_signal, &c) < 0 ||
 	    event_signal_add(c.loop, SIGUSR1, on_status_signal, &c) < 0)

@@ -184,6 +184,8 @@ static void on_granted(void *arg)
 /* e's slot, or its place in the queue, is given up. */
 static void release_slot(struct entry *e)
 {
+	if (!e->dq)
+		return;
 	event_timer_cancel(e->loop, on_granted, e);
 	struct entry *next = dial_queue_release(e->dq, e);
 	if (next)
@@ -340,7 +342,8 @@ static void start(struct entry *e)
 		return;
 	}
 	link_set_observer(e->link, on_state, e);
-	link_set_gate(e->link, on_gate, e);
+	if (e->dq)
+		link_set_gate(e->link, on_gate, e);
 	link_start(e->link);
 }
 

@@ -19,7 +19,8 @@ typedef void (*entry_idle_fn)(void *arg, struct entry *e);
 
 /* Takes p.  listed: found in the peers directory (a reload that no longer finds it
  * removes it).  Each dial of its link first takes a slot of dq (shared by every entry,
- * outlives them); the link reads "queued" until it gets one. */
+ * outlives them); the link reads "queued" until it gets one.  dq NULL (sshdial call):
+ * no bound. */
 struct entry *entry_new(struct event_loop *loop, struct dial_queue *dq, struct peer *p, bool listed,
                         entry_idle_fn idle, void *arg);
 void entry_free(struct entry *e);
