@@ -24,16 +24,23 @@ struct control {
 	char label[64];
 	control_hook_fn fn;
 	void *arg;
+	struct client *clients; /* accepted, not yet answered: closed with the socket */
 };
 
 struct client {
 	struct control *ctl;
 	int fd;
 	struct ucred cred;
+	struct client *next;
 };
 
 static void client_close(struct client *cl)
 {
+	struct client **pp = &cl->ctl->clients;
+	while (*pp && *pp != cl)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = cl->next;
 	event_timer_cancel_all(cl->ctl->loop, cl);
 	event_fd_del(cl->ctl->loop, cl->fd);
 	close(cl->fd);
@@ -111,6 +118,8 @@ static void control_accept(void *arg, int fd, uint32_t events)
 		free(cl);
 		return;
 	}
+	cl->next = ctl->clients;
+	ctl->clients = cl;
 	event_timer_set(ctl->loop, CONTROL_CLIENT_TIMEOUT_MS, client_timeout, cl);
 }
 
@@ -172,6 +181,10 @@ void control_close(struct control *ctl)
 {
 	if (!ctl)
 		return;
+	/* A hook accepted but not yet read (an ip-down that lost the race with pppd's exit)
+	 * must not outlive ctl: its handler and its timeout reach ctl. */
+	while (ctl->clients)
+		client_close(ctl->clients);
 	event_fd_del(ctl->loop, ctl->fd);
 	close(ctl->fd);
 	unlink(ctl->path);

@@ -21,7 +21,8 @@ typedef int (*control_hook_fn)(void *arg, const struct hook_event *ev, pid_t sen
  * that takes no lock), fails saying so (label names what is being dialed). */
 struct control *control_open(struct event_loop *loop, const char *path, const char *label,
                              control_hook_fn fn, void *arg);
-/* Closes and unlinks the socket. */
+/* Closes and unlinks the socket, and closes unanswered any hook connection accepted on
+ * it (the hook then reports no answer). */
 void control_close(struct control *c);
 
 /* The client side, for the hook: sends ev to path and waits up to timeout_ms for the
