@@ -166,6 +166,11 @@ bool forward_spec_parse(const char *text, struct forward_spec *out, char *err, s
 		            out->kind != FORWARD_SOCKS);
 	if (out->kind != FORWARD_SOCKS)
 		format_addr(target, sizeof(target), out->host, out->host_port, false);
-	snprintf(out->ssh_arg, sizeof(out->ssh_arg), "%s%s", listen, target);
+	int n = snprintf(out->ssh_arg, sizeof(out->ssh_arg), "%s%s", listen, target);
+	if (n < 0 || (size_t)n >= sizeof(out->ssh_arg)) {
+		snprintf(err, len, "the forward is longer than ssh takes (%zu characters at most)",
+		         sizeof(out->ssh_arg) - 1);
+		return false;
+	}
 	return true;
 }

@@ -234,13 +234,14 @@ struct ctl_server *ctl_server_open(struct event_loop *loop, struct manager *m, c
 	struct ctl_server *s = xcalloc(1, sizeof(*s));
 	*s = (struct ctl_server){.loop = loop, .m = m, .fd = -1, .status_gid = status_gid};
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(sa.sun_path)) {
+	size_t n = strlen(path);
+	if (n >= sizeof(sa.sun_path)) {
 		log_error("control socket path too long: %s", path);
 		free(s);
 		return NULL;
 	}
-	snprintf(s->path, sizeof(s->path), "%s", path);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
+	memcpy(s->path, path, n + 1);
+	memcpy(sa.sun_path, path, n + 1);
 	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	/* The daemon's lock is held: a socket left at path is a dead daemon's. */
 	unlink(path);
