@@ -201,7 +201,8 @@ struct strv *ssh_argv_build_server(const struct peer *p, size_t server)
 	return v;
 }
 
-struct strv *ssh_argv_forward(const struct peer *p, const struct forward_spec *f)
+/* An ssh that speaks to the link's master through its control socket, never prompting. */
+static struct strv *control_client(const struct peer *p)
 {
 	struct strv *v = strv_new();
 	char path[256];
@@ -211,6 +212,12 @@ struct strv *ssh_argv_forward(const struct peer *p, const struct forward_spec *f
 	strv_push(v, "BatchMode=yes");
 	strv_push(v, "-S");
 	strv_push(v, path);
+	return v;
+}
+
+struct strv *ssh_argv_forward(const struct peer *p, const struct forward_spec *f)
+{
+	struct strv *v = control_client(p);
 	strv_push(v, "-O");
 	strv_push(v, "forward");
 	strv_push(v, forward_spec_option(f));
@@ -222,14 +229,7 @@ struct strv *ssh_argv_forward(const struct peer *p, const struct forward_spec *f
 
 struct strv *ssh_argv_probe(const struct peer *p, const struct forward_spec *f)
 {
-	struct strv *v = strv_new();
-	char path[256];
-	ssh_control_path(p, path, sizeof(path));
-	strv_push(v, SSH_PATH);
-	strv_push(v, "-o");
-	strv_push(v, "BatchMode=yes");
-	strv_push(v, "-S");
-	strv_push(v, path);
+	struct strv *v = control_client(p);
 	strv_push(v, "-W");
 	strv_pushf(v, strchr(f->host, ':') ? "[%s]:%u" : "%s:%u", f->host, f->host_port);
 	strv_push(v, "--");
