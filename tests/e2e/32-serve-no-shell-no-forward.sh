@@ -31,6 +31,11 @@ for variant in restrict old-sshd; do
 	as_client -tt pppuser@"$E2E_SERVER_IP" 'echo SHELL-$((6*7))'
 	grep -q 'PTY allocation request failed' "$out" || fail "$variant: a pty was granted: $(cat -v "$out" | head -5)"
 	! grep -q 'SHELL-42' "$out" || fail "$variant: a shell ran the client's command"
+	# The same command without a terminal (-tt with stdin from /dev/null can come back
+	# empty even where a shell runs it, so that check alone could not fail): the forced
+	# command still answers in place of a shell.
+	as_client -T pppuser@"$E2E_SERVER_IP" 'echo SHELL-$((6*7))'
+	! grep -q 'SHELL-42' "$out" || fail "$variant: a shell ran the client's command (no terminal)"
 	# A forward of stdio to a port, and a remote forward: both refused.
 	as_client -W 127.0.0.1:22 pppuser@"$E2E_SERVER_IP" && fail "$variant: ssh -W was allowed"
 	grep -qiE 'administratively prohibited|stdio forwarding failed' "$out" ||
