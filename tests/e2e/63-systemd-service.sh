@@ -1,5 +1,6 @@
 #!/bin/bash
 # e2e-needs: systemd
+# shellcheck disable=SC2015 # "a && b || fail" means: fail if either fails.
 # The systemd units (issue 9): in a guest that boots systemd as PID 1 (the runner uses
 # scripts/vm-run --systemd for this header line), `make install` as a user would run it,
 # a peer with `autostart yes` in /etc/sshdial/peers, then `systemctl start sshdial`:
