@@ -1,0 +1,143 @@
+#!/bin/bash
+# e2e-needs: systemd
+# shellcheck disable=SC2015 # "a && b || fail" means: fail if either fails.
+# The systemd units (issue 9): in a guest that boots systemd as PID 1 (the runner uses
+# scripts/vm-run --systemd for this header line), `make install` as a user would run it,
+# a peer with `autostart yes` in /etc/sshdial/peers, then `systemctl start sshdial`:
+# the unit is active once start returns (Type=notify, READY=1), `sshdial status --json`
+# shows the peer up with its route, `systemctl reload sshdial` (ExecReload) redials the
+# changed peer with its new route, and `systemctl stop sshdial` leaves the routes and
+# rules as they were before, with no pppd or ssh left. Then `systemctl start
+# sshdial@PEER` brings the same peer up as `sshdial call`, and stop takes it down cleanly.
+# All of it under the units' hardening, unchanged.
+#
+# The services run where systemd runs them: the guest's root mount and network
+# namespaces, not the test bed's private ones. So the server stays in its namespace,
+# reached over a veth pair from the root namespace (10.78.0.1 <-> 10.78.0.2, plus a route
+# to the server's address), the client's key, known_hosts and PAP secret are copied into
+# the root namespace's /etc/sshdial, and every systemctl and sshdial command runs in PID
+# 1's mount namespace (sys). The guest's root is a throwaway overlay.
+if [ ! -d /run/systemd/system ] || [ "${E2E_IN_VM:-}" != 1 ]; then
+	echo "FAIL: this scenario installs sshdial and starts system services: run it as" \
+		"tests/e2e/run 63, which boots a VM with systemd (scripts/vm-run --systemd)"
+	exit 1
+fi
+. tests/e2e/lib.sh
+e2e_setup "$@"
+. tests/e2e/call.sh
+. tests/e2e/serve.sh
+
+PEER=e2e
+ETC=/etc/sshdial
+SBIN=/usr/local/sbin/sshdial
+
+# sys CMD...: CMD in PID 1's mount namespace (the real /run, /etc; the root network
+# namespace is the scenario's own).
+sys() { nsenter -t 1 -m -- "$@"; }
+unit_state() { sys systemctl is-active "$1" 2>/dev/null; }
+# net_state: the root namespace's routes and rules, both families.
+net_state() { ip route show table all; ip rule show; ip -6 route show table all; ip -6 rule show; }
+# root_pids COMM: pids of processes named COMM in the root network namespace.
+root_pids() {
+	local p me
+	me=$(readlink /proc/1/ns/net)
+	for p in $(pgrep -x "$1"); do
+		[ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$me" ] && echo "$p"
+	done
+}
+sd_status() { sys "$SBIN" status --json; }
+sd_field() { sd_status | jq -r --arg n "$PEER" ".[] | select(.name == \$n) | .$1"; }
+_sd_up() { [ "$(sd_field state)" = up ]; }
+route_via_ppp() { ip route show "$1" | grep -qE " dev ppp[0-9]+( |$)"; }
+
+JOURNAL=$E2E_DIR/log/journal.txt
+e2e_log "$JOURNAL"
+sys_cleanup() {
+	sys journalctl --no-pager -o short-monotonic -u sshdial.service -u "sshdial@$PEER.service" \
+		>"$JOURNAL" 2>&1
+	sys systemctl stop sshdial.service "sshdial@$PEER.service" 2>/dev/null
+}
+trap 'rc=$?; sys_cleanup; (exit $rc); e2e_teardown' EXIT
+
+# The server: an sshdial server in its namespace, one key for this peer.
+serve_setup "key $PEER" "address 192.168.77.10"
+serve_key "$PEER"
+serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name "$PEER")"
+ip link add sd-root type veth peer name sd-srv netns "$E2E_SRV" &&
+	ip addr add 10.78.0.1/24 dev sd-root && ip link set sd-root up &&
+	ip -n "$E2E_SRV" addr add 10.78.0.2/24 dev sd-srv && ip -n "$E2E_SRV" link set sd-srv up &&
+	ip route add "$E2E_SERVER_IP/32" via 10.78.0.2 ||
+	fail "cannot join the root namespace to the server's"
+wait_for 30 ping -c 1 -W 1 "$E2E_SERVER_IP" || fail "no ping from the root namespace to $E2E_SERVER_IP"
+
+# sudo make install, as the README says (PREFIX=/usr/local, units in
+# /usr/local/lib/systemd/system, peers in /etc/sshdial/peers).
+sys env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory -C "$E2E_TOP" \
+	-o build/sshdial install >"$E2E_DIR/log/install-root.log" 2>&1 ||
+	fail "make install failed: $(cat "$E2E_DIR/log/install-root.log")"
+for f in "$SBIN" /usr/local/lib/systemd/system/sshdial.service \
+	/usr/local/lib/systemd/system/sshdial@.service; do
+	sys test -f "$f" || fail "make install did not install $f"
+done
+sys install -m 600 "$SERVE_KEY" "$ETC/$PEER.key" &&
+	sys install -m 644 "$E2E_KNOWN_HOSTS" "$ETC/known_hosts" &&
+	sys install -m 600 "$E2E_PAP_FILE" "$ETC/$PEER.pap" || fail "cannot copy the client's files"
+write_peer() {
+	{
+		echo "# written by tests/e2e/63-systemd-service.sh"
+		echo "host $E2E_SERVER_IP"
+		echo "ssh-user pppuser"
+		echo "local-user root"
+		echo "identity $ETC/$PEER.key"
+		echo "known-hosts $ETC/known_hosts"
+		echo "pap-user $E2E_PAP_USER"
+		echo "pap-password-file $ETC/$PEER.pap"
+		printf '%s\n' "$@"
+	} | sys tee "$ETC/peers/$PEER" >/dev/null || fail "cannot write $ETC/peers/$PEER"
+}
+write_peer "autostart yes" "route 10.99.1.0/24"
+out=$(sys "$SBIN" check "$PEER" 2>&1) || fail "sshdial check $PEER: $out"
+
+before=$(net_state)
+sys systemctl daemon-reload || fail "systemctl daemon-reload failed"
+t0=$(now)
+out=$(sys systemctl start sshdial.service 2>&1) || fail "systemctl start sshdial failed: $out"
+note "systemctl start sshdial returned after $(since "$t0")s"
+assert_eq "$(unit_state sshdial.service)" active "sshdial.service after start"
+assert_eq "$(sys systemctl show -P Type sshdial.service)" notify "the unit's Type"
+wait_for 150 _sd_up || fail "$PEER is not up within 150s: $(sys "$SBIN" status 2>&1)"
+note "$PEER up after $(since "$t0")s"
+assert_match "$(sd_field ifname)" '^ppp[0-9]+$' "$PEER ifname"
+assert_eq "$(sd_field local)" 192.168.77.10 "$PEER local address"
+assert_eq "$(sd_field server)" "$E2E_SERVER_IP" "$PEER server"
+route_via_ppp 10.99.1.0/24 || fail "no route 10.99.1.0/24 through ppp: $(ip route)"
+wait_for 60 ping -c 1 -W 2 "$E2E_TUN_SERVER" || fail "no ping through the link to $E2E_TUN_SERVER"
+
+# reload: the changed peer redials with its new route.
+write_peer "autostart yes" "route 10.99.2.0/24"
+out=$(sys systemctl reload sshdial.service 2>&1) || fail "systemctl reload sshdial failed: $out"
+wait_for 150 eval 'route_via_ppp 10.99.2.0/24 && _sd_up' ||
+	fail "no route 10.99.2.0/24 after reload: $(ip route); $(sys "$SBIN" status 2>&1)"
+[ -z "$(ip route show 10.99.1.0/24)" ] || fail "the old route 10.99.1.0/24 is left after reload"
+assert_eq "$(unit_state sshdial.service)" active "sshdial.service after reload"
+note "reload: $PEER redialed with its new route"
+
+out=$(sys systemctl stop sshdial.service 2>&1) || fail "systemctl stop sshdial failed: $out"
+assert_eq "$(unit_state sshdial.service)" inactive "sshdial.service after stop"
+assert_eq "$(net_state)" "$before" "routes and rules after stop"
+assert_eq "$(root_pids pppd)$(root_pids ssh)" "" "pppd and ssh after stop"
+[ -z "$(ip -o link show type ppp)" ] || fail "a ppp device is left: $(ip -o link show type ppp)"
+
+# sshdial@PEER: sshdial call PEER.
+t0=$(now)
+out=$(sys systemctl start "sshdial@$PEER.service" 2>&1) || fail "systemctl start sshdial@$PEER failed: $out"
+wait_for 150 route_via_ppp 10.99.2.0/24 || fail "sshdial@$PEER: no route within 150s: $(ip route)"
+note "sshdial@$PEER up after $(since "$t0")s"
+assert_eq "$(unit_state "sshdial@$PEER.service")" active "sshdial@$PEER.service"
+sys systemctl show -P ExecStart "sshdial@$PEER.service" | grep -q "argv\[\]=$SBIN call $PEER " ||
+	fail "sshdial@$PEER does not run '$SBIN call $PEER': $(sys systemctl show -P ExecStart "sshdial@$PEER.service")"
+wait_for 60 ping -c 1 -W 2 "$E2E_TUN_SERVER" || fail "no ping through sshdial@$PEER's link"
+out=$(sys systemctl stop "sshdial@$PEER.service" 2>&1) || fail "systemctl stop sshdial@$PEER failed: $out"
+assert_eq "$(unit_state "sshdial@$PEER.service")" inactive "sshdial@$PEER.service after stop"
+assert_eq "$(net_state)" "$before" "routes and rules after stopping sshdial@$PEER"
+assert_eq "$(root_pids pppd)$(root_pids ssh)" "" "pppd and ssh after stopping sshdial@$PEER"
