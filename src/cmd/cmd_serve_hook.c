@@ -35,6 +35,7 @@
 /* The link pppd reports, and the key its ipparam claims. */
 struct serve_link {
 	const char *ifname;
+	const char *local;
 	const char *remote;
 	const char *key; /* ipparam, when it is a valid key name */
 };
@@ -163,21 +164,22 @@ static bool claim_holds(const struct server_conf *c, const struct key_settings *
 	return true;
 }
 
-static void enable_forwarding(const char *key, const char *ifname)
+static void enable_forwarding(const char *key, const char *ifname, bool ipv6)
 {
-	static const char path[] = "/proc/sys/net/ipv4/ip_forward";
+	const char *path =
+	    ipv6 ? "/proc/sys/net/ipv6/conf/all/forwarding" : "/proc/sys/net/ipv4/ip_forward";
+	const char *name = ipv6 ? "IPv6" : "IPv4";
 	char v = '0';
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0 || pread(fd, &v, 1, 0) != 1) {
 		err_log_errno(errno, "key %s: %s: cannot read %s", key, ifname, path);
 	} else if (v != '1') {
 		if (pwrite(fd, "1\n", 2, 0) != 2)
-			err_log_errno(errno, "key %s: %s: cannot turn on IPv4 forwarding", key,
-			              ifname);
+			err_log_errno(errno, "key %s: %s: cannot turn on %s forwarding (%s)", key,
+			              ifname, name, path);
 		else
-			log_info("key %s: %s: turned on IPv4 forwarding (net.ipv4.ip_forward), "
-			         "which stays on",
-			         key, ifname);
+			log_info("key %s: %s: turned on %s forwarding (%s), which stays on", key,
+			         ifname, name, path);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -210,11 +212,36 @@ static void sweep_stale(const char *self)
 	closedir(d);
 }
 
-/* The key's routes and masquerade, journaled for ip-down. */
+/* ipv6-prefix: the server's end gets PREFIX::LOCAL on the interface and the client's
+ * PREFIX::REMOTE a route through it (cidr_ipv6_host), journaled with the rest. */
+static int add_ipv6(struct netconf *nc, const struct key_settings *k, const struct serve_link *a)
+{
+	unsigned char local[4], remote[4];
+	struct cidr own, peer;
+	char text[CIDR_STRLEN];
+	if (inet_pton(AF_INET, a->local, local) != 1 ||
+	    inet_pton(AF_INET, a->remote, remote) != 1 ||
+	    !cidr_ipv6_host(&k->ipv6_prefix, local, &own) ||
+	    !cidr_ipv6_host(&k->ipv6_prefix, remote, &peer)) {
+		log_error(
+		    "key %s: %s: ipv6-prefix: the link's addresses '%s' and '%s' are not IPv4; "
+		    "no IPv6 through it",
+		    a->key, a->ifname, a->local, a->remote);
+		return -1;
+	}
+	if (netconf_addr_add(nc, JOURNAL_ATTEMPT, a->ifname, &own) < 0 ||
+	    netconf_route_add(nc, a->ifname, &peer) < 0)
+		return -1;
+	cidr_format(&peer, text, sizeof(text));
+	log_info("key %s: %s up, peer %s: IPv6 %s through it", a->key, a->ifname, a->remote, text);
+	return 0;
+}
+
+/* The key's routes, IPv6 and masquerade, journaled for ip-down. */
 static int add_changes(const struct key_settings *k, const struct serve_link *a)
 {
 	char journal[128], label[64], oif[IF_NAMESIZE] = "";
-	if (k->route_count == 0 && !k->masquerade)
+	if (k->route_count == 0 && !k->masquerade && !k->has_ipv6)
 		return 0;
 	if (mkdir(RUNDIR, 0700) < 0 && errno != EEXIST) {
 		err_log_errno(errno, "key %s: cannot create %s", a->key, RUNDIR);
@@ -234,6 +261,10 @@ static int add_changes(const struct key_settings *k, const struct serve_link *a)
 	if (k->route_count)
 		log_info("key %s: %s up, peer %s: added %zu route%s", a->key, a->ifname, a->remote,
 		         k->route_count, k->route_count == 1 ? "" : "s");
+	if (k->has_ipv6 && add_ipv6(nc, k, a) < 0) {
+		netconf_close(nc);
+		return -1;
+	}
 	if (k->masquerade && !nft_default_ifname(oif, sizeof(oif))) {
 		log_error("key %s: %s: masquerade: the server has no IPv4 default route to "
 		          "masquerade out of; the link carries no traffic to the internet (add a "
@@ -269,9 +300,12 @@ static int ip_up(const struct serve_link *a)
 	if (!a->key) {
 		log_warn("%s: ipparam is not an sshdial key name; no routes", a->ifname);
 	} else if (server_conf_resolve(c, a->key, NULL, NULL, 0, &k, NULL) &&
-	           (k.route_count || k.forwarding || k.masquerade) && claim_holds(c, &k, a)) {
+	           (k.route_count || k.forwarding || k.masquerade || k.has_ipv6) &&
+	           claim_holds(c, &k, a)) {
 		if (k.forwarding || k.masquerade)
-			enable_forwarding(a->key, a->ifname);
+			enable_forwarding(a->key, a->ifname, false);
+		if (k.has_ipv6 && (k.forwarding || k.masquerade))
+			enable_forwarding(a->key, a->ifname, true);
 		if (add_changes(&k, a) < 0) {
 			/* As on the client: down rather than half-configured.  pppd runs its
 			 * scripts as direct children. */
@@ -299,7 +333,7 @@ static int ip_down(const struct serve_link *a)
 	log_set_level(LOG_LEVEL_INFO);
 	if (!nc)
 		return EXIT_SYSTEM;
-	log_info("%s: %s down: its routes and masquerade are removed", label, a->ifname);
+	log_info("%s: %s down: its routes, IPv6 and masquerade are removed", label, a->ifname);
 	netconf_close(nc);
 	return EXIT_OK;
 }
@@ -317,6 +351,7 @@ int cmd_serve_hook(int argc, char **argv)
 	}
 	const struct serve_link l = {
 	    .ifname = args.ifname,
+	    .local = args.local,
 	    .remote = args.remote,
 	    .key = server_key_name_valid(args.ipparam) ? args.ipparam : NULL,
 	};

@@ -33,6 +33,8 @@ enum peer_keyword {
 	PK_DNS,
 	PK_ALLOW_LAN,
 	PK_KILL_SWITCH,
+	PK_IPV6,
+	PK_IPV6_PREFIX,
 	PK_COMPRESSION,
 	PK_PPPD_OPTION,
 	PK_PTY,
@@ -74,6 +76,8 @@ static const struct keyword keywords[PK_COUNT] = {
     [PK_DNS] = {"dns", KW_BOOL, "dns yes|no"},
     [PK_ALLOW_LAN] = {"allow-lan", KW_BOOL, "allow-lan yes|no"},
     [PK_KILL_SWITCH] = {"kill-switch", KW_BOOL, "kill-switch yes|no"},
+    [PK_IPV6] = {"ipv6", KW_BOOL, "ipv6 yes|no"},
+    [PK_IPV6_PREFIX] = {"ipv6-prefix", KW_NETWORK, "ipv6-prefix ADDRESS/PREFIX"},
     [PK_COMPRESSION] = {"compression", KW_BOOL, "compression yes|no"},
     [PK_PPPD_OPTION] = {"pppd-option", KW_TEXT, "pppd-option \"OPTION ...\"",
                         KW_REPEATS | KW_REST_OF_LINE},
@@ -305,6 +309,21 @@ static void set_jump(struct config_reader *r, int k, const struct kw_place *at,
 	config_add_jump(r->peer, at, v->text);
 }
 
+/* The server's ipv6-prefix: this end's address is it with the link's IPv4 address as the
+ * last 32 bits, as the server computes it (cidr_ipv6_host). */
+static void set_ipv6_prefix(struct config_reader *r, int k, const struct kw_place *at,
+                            const struct kw_value *v)
+{
+	(void)k;
+	if (cidr_ipv6_prefix_ok(&v->network))
+		r->peer->ipv6_prefix = v->network;
+	else
+		kw_error(at,
+		         "ipv6-prefix: '%s' is not an IPv6 prefix of /96 or shorter; write the "
+		         "server's, as in 'ipv6-prefix fd83:1::/64'",
+		         v->text);
+}
+
 /* Indexed by enum peer_keyword, beside the table: what each keyword does with its value. */
 static const struct {
 	set_fn *set;
@@ -327,6 +346,8 @@ static const struct {
     [PK_DNS] = {set_flag, offsetof(struct peer, dns)},
     [PK_ALLOW_LAN] = {set_flag, offsetof(struct peer, allow_lan)},
     [PK_KILL_SWITCH] = {set_flag, offsetof(struct peer, kill_switch)},
+    [PK_IPV6] = {set_flag, offsetof(struct peer, ipv6)},
+    [PK_IPV6_PREFIX] = {set_ipv6_prefix},
     [PK_COMPRESSION] = {set_flag, offsetof(struct peer, compression)},
     [PK_PPPD_OPTION] = {set_pppd_option},
     [PK_PTY] = {set_string, offsetof(struct peer, pty)},
@@ -568,10 +589,23 @@ static void check_route_all(struct config_reader *r)
 		              "with 'local-user NAME'");
 }
 
+/* ipv6 yes needs the server's prefix; the prefix alone does nothing. */
+static void check_ipv6(struct config_reader *r)
+{
+	const struct kw_place at = place(r, r->first_line[PK_IPV6]);
+	const struct kw_place at_prefix = place(r, r->first_line[PK_IPV6_PREFIX]);
+	if (r->peer->ipv6 && !r->first_line[PK_IPV6_PREFIX])
+		kw_error(&at, "ipv6: needs 'ipv6-prefix ADDRESS/PREFIX', the server's ipv6-prefix "
+		              "(sshdial-server(5))");
+	else if (!r->peer->ipv6 && r->first_line[PK_IPV6_PREFIX])
+		kw_error(&at_prefix, "ipv6-prefix: only has a meaning with 'ipv6 yes'");
+}
+
 struct peer *config_read_finish(struct config_reader *r)
 {
 	check_required(r);
 	check_route_all(r);
+	check_ipv6(r);
 	check_forwards_only(r);
 	if (r->peer->link)
 		check_pap(r);

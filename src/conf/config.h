@@ -97,6 +97,10 @@ size_t peer_route_count(const struct peer *p);
 const struct cidr *peer_route(const struct peer *p, size_t i);
 bool peer_route_all(const struct peer *p);
 bool peer_allow_lan(const struct peer *p);
+/* ipv6 yes: IPv6 through the link, with the address ipv6-prefix and the link's IPv4
+ * address give (cidr_ipv6_host); the prefix is meaningful only then. */
+bool peer_ipv6(const struct peer *p);
+const struct cidr *peer_ipv6_prefix(const struct peer *p);
 bool peer_kill_switch(const struct peer *p);
 bool peer_dns(const struct peer *p);
 bool peer_autostart(const struct peer *p); /* autostart yes: `sshdial daemon` dials it at start */

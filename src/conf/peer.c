@@ -148,6 +148,16 @@ bool peer_allow_lan(const struct peer *p)
 	return p->allow_lan;
 }
 
+bool peer_ipv6(const struct peer *p)
+{
+	return p->ipv6;
+}
+
+const struct cidr *peer_ipv6_prefix(const struct peer *p)
+{
+	return &p->ipv6_prefix;
+}
+
 bool peer_kill_switch(const struct peer *p)
 {
 	return p->kill_switch;

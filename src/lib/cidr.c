@@ -97,3 +97,18 @@ bool cidr_equal(const struct cidr *a, const struct cidr *b)
 	return a->family == b->family && a->prefixlen == b->prefixlen &&
 	       memcmp(a->addr, b->addr, cidr_max_prefix(a) / 8) == 0;
 }
+
+bool cidr_ipv6_prefix_ok(const struct cidr *prefix)
+{
+	return prefix->family == AF_INET6 && prefix->prefixlen >= 1 && prefix->prefixlen <= 96;
+}
+
+bool cidr_ipv6_host(const struct cidr *prefix, const unsigned char ipv4[4], struct cidr *out)
+{
+	if (!cidr_ipv6_prefix_ok(prefix))
+		return false;
+	*out = *prefix;
+	memcpy(out->addr + 12, ipv4, 4);
+	out->prefixlen = 128;
+	return true;
+}

@@ -33,4 +33,12 @@ enum cidr_status cidr_parse_status(const char *s, struct cidr *out);
 unsigned cidr_max_prefix(const struct cidr *c);
 bool cidr_equal(const struct cidr *a, const struct cidr *b);
 
+/* IPv6 through a link (ipv6-prefix): the host address of prefix (IPv6, at most /96) whose
+ * last 32 bits are the IPv4 address ipv4 (4 bytes, network order), as a /128.  Both ends of
+ * a link know each other's IPv4 address at ip-up, so both know each other's IPv6 address
+ * without a second negotiation.  False if prefix is not such a prefix. */
+bool cidr_ipv6_host(const struct cidr *prefix, const unsigned char ipv4[4], struct cidr *out);
+/* Whether prefix can take cidr_ipv6_host's addresses: IPv6, /1 to /96. */
+bool cidr_ipv6_prefix_ok(const struct cidr *prefix);
+
 #endif

@@ -545,6 +545,11 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ev->ifname);
 	snprintf(l->local, sizeof(l->local), "%s", ev->local);
 	snprintf(l->remote, sizeof(l->remote), "%s", ev->remote);
+	if (peer_ipv6(l->peer) && link_ipv6_up(l, ev->ifname, ev->local, reply, len) < 0) {
+		link_undo_network(l, false);
+		link_hang_up(l);
+		return -1;
+	}
 	size_t n = peer_route_count(l->peer);
 	for (size_t i = 0; i < n; i++) {
 		if (netconf_route_add(l->nc, ev->ifname, peer_route(l->peer, i)) < 0) {

@@ -78,6 +78,10 @@ int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t le
 int link_unlock(struct link *l, char *reply, size_t len);
 void link_route_all_free(struct link *l);
 
+/* ipv6 yes (link_ipv6.c): at ip-up, the address from ipv6-prefix and the link's IPv4
+ * address local on ifname; -1 with reply and the failure set. */
+int link_ipv6_up(struct link *l, const char *ifname, const char *local, char *reply, size_t len);
+
 /* The servers (link_servers.c): the order at start (-1 when out of memory), the peer's
  * index of the one this attempt dials, how many are not given up, moving on after an
  * attempt, and giving up the current one after a permanent failure of its own (false:

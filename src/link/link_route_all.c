@@ -113,7 +113,7 @@ bool link_blocked(const struct link *l)
 int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t len)
 {
 	if ((!l->blocked && link_block(l, JOURNAL_ATTEMPT) < 0) ||
-	    policy_link_up(l->nc, ifname, false) < 0) {
+	    policy_link_up(l->nc, ifname, peer_ipv6(l->peer)) < 0) {
 		if (!l->failure.cls)
 			failure_set(&l->failure, FAILURE_CONFIG,
 			            "cannot route everything through %s (see above); the link was "

@@ -24,6 +24,11 @@ struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *par
 		strv_push(v, "noccp");
 	if (peer_dns(p))
 		strv_push(v, "usepeerdns");
+	/* IPV6CP: the server's pppd gives the interface identifiers (serve_pppd.c). */
+	if (peer_ipv6(p)) {
+		strv_push(v, "+ipv6");
+		strv_push(v, "ipv6cp-accept-local");
+	}
 	/* A backstop behind sshdial's own probe (health.c): 30 s without LCP echo replies. */
 	strv_push(v, "lcp-echo-interval");
 	strv_push(v, "10");

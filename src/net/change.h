@@ -147,4 +147,14 @@ bool change_iface_same(const struct change_env *env, const struct journal_entry 
  * gone, or failed, which is logged with the kernel's reason. */
 enum undo_result change_nl_undone(const struct change_env *env, int err, const char *what);
 
+/* change_route.c, for the route and unreachable kinds: adds route r (taken and freed; NULL
+ * for out of memory) or deletes it, with what (describe's text) in the messages.  Adding
+ * returns as a kind's apply, with hint(the kernel's errno) as the fix when there is one;
+ * deleting, as change_nl_undone. */
+struct rtnl_route;
+int change_route_apply(const struct change_env *env, struct rtnl_route *r, const char *what,
+                       const char *(*hint)(int kerr));
+enum undo_result change_route_remove(const struct change_env *env, struct rtnl_route *r,
+                                     const char *what);
+
 #endif

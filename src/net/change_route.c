@@ -114,12 +114,9 @@ static const char *add_hint(int kerr)
 	}
 }
 
-static int apply(const struct change_env *env, const struct journal_entry *e)
+int change_route_apply(const struct change_env *env, struct rtnl_route *r, const char *what,
+                       const char *(*hint)(int kerr))
 {
-	char what[96 + CIDR_STRLEN];
-	struct rtnl_route *r = route_new(e);
-
-	describe(e, what, sizeof(what));
 	if (!r) {
 		log_error("%s: %s: out of memory", env->label, what);
 		return -1;
@@ -131,8 +128,29 @@ static int apply(const struct change_env *env, const struct journal_entry *e)
 		return 0;
 	if (env->reassert && nlreq_kerr(env->nl) == EEXIST)
 		return 1;
-	return err_log(nlreq_err(env->nl, err, env->err, env->label, add_hint(nlreq_kerr(env->nl)),
-	                         "%s", what));
+	return err_log(nlreq_err(env->nl, err, env->err, env->label,
+	                         hint ? hint(nlreq_kerr(env->nl)) : NULL, "%s", what));
+}
+
+enum undo_result change_route_remove(const struct change_env *env, struct rtnl_route *r,
+                                     const char *what)
+{
+	if (!r) {
+		log_error("%s: cannot remove %s: out of memory", env->label, what);
+		return UNDO_FAILED;
+	}
+	nlreq_begin(env->nl);
+	int err = rtnl_route_delete(nlreq_sock(env->nl), r, 0);
+	rtnl_route_put(r);
+	return change_nl_undone(env, err, what);
+}
+
+static int apply(const struct change_env *env, const struct journal_entry *e)
+{
+	char what[96 + CIDR_STRLEN];
+
+	describe(e, what, sizeof(what));
+	return change_route_apply(env, route_new(e), what, add_hint);
 }
 
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)
@@ -144,15 +162,7 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 		log_debug("%s: %s: already gone with its interface", env->label, what);
 		return UNDO_GONE;
 	}
-	struct rtnl_route *r = route_new(e);
-	if (!r) {
-		log_error("%s: cannot remove %s: out of memory", env->label, what);
-		return UNDO_FAILED;
-	}
-	nlreq_begin(env->nl);
-	int err = rtnl_route_delete(nlreq_sock(env->nl), r, 0);
-	rtnl_route_put(r);
-	return change_nl_undone(env, err, what);
+	return change_route_remove(env, route_new(e), what);
 }
 
 const struct change_kind change_route = {

@@ -9,13 +9,10 @@
 #include <string.h>
 
 #include <linux/rtnetlink.h>
-#include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <netlink/route/route.h>
 
 #include "net/journal.h"
-#include "lib/log.h"
-#include "net/nlreq.h"
 
 static int format(const struct journal_entry *e, char *buf, size_t len)
 {
@@ -80,41 +77,35 @@ static struct rtnl_route *route_new(const struct journal_entry *e)
 	return r;
 }
 
+/* What a user can do about the usual failures of adding it. */
+static const char *add_hint(int kerr)
+{
+	switch (kerr) {
+	case EEXIST:
+		return "an equal unreachable route is in the table already (ip route show table "
+		       "all)";
+	case EPERM:
+	case EACCES:
+		return "changing routes needs root or CAP_NET_ADMIN";
+	default:
+		return NULL;
+	}
+}
+
 static int apply(const struct change_env *env, const struct journal_entry *e)
 {
-	char what[96 + CIDR_STRLEN], why[256];
-	struct rtnl_route *r = route_new(e);
+	char what[96 + CIDR_STRLEN];
 
 	describe(e, what, sizeof(what));
-	if (!r) {
-		log_error("%s: %s: out of memory", env->label, what);
-		return -1;
-	}
-	nlreq_begin(env->nl);
-	int err = rtnl_route_add(nlreq_sock(env->nl), r, NLM_F_EXCL);
-	rtnl_route_put(r);
-	if (err >= 0)
-		return 0;
-	if (env->reassert && nlreq_kerr(env->nl) == EEXIST)
-		return 1;
-	log_error("%s: %s: %s", env->label, what, nlreq_reason(env->nl, err, why, sizeof(why)));
-	return -1;
+	return change_route_apply(env, route_new(e), what, add_hint);
 }
 
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)
 {
 	char what[96 + CIDR_STRLEN];
-	struct rtnl_route *r = route_new(e);
 
 	describe(e, what, sizeof(what));
-	if (!r) {
-		log_error("%s: cannot remove %s: out of memory", env->label, what);
-		return UNDO_FAILED;
-	}
-	nlreq_begin(env->nl);
-	int err = rtnl_route_delete(nlreq_sock(env->nl), r, 0);
-	rtnl_route_put(r);
-	return change_nl_undone(env, err, what);
+	return change_route_remove(env, route_new(e), what);
 }
 
 const struct change_kind change_unreach = {

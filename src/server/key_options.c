@@ -91,6 +91,10 @@ static void overlay(struct key_settings *out, const struct section *s)
 		out->forwarding = s->forwarding;
 	if (s->given[SKW_MASQUERADE])
 		out->masquerade = s->masquerade;
+	if (s->given[SKW_IPV6_PREFIX]) {
+		out->has_ipv6 = true;
+		out->ipv6_prefix = s->ipv6_prefix;
+	}
 	if (s->given[SKW_ROUTE]) {
 		out->route_count = s->routes.count;
 		out->routes = s->routes.nets;

@@ -42,6 +42,14 @@ struct strv *serve_pppd_argv(const struct key_settings *k, const struct serve_pp
 	}
 	if (k->proxyarp)
 		strv_push(v, "proxyarp");
+	/* IPV6CP, with each end's interface identifier its IPv4 address: the link-local
+	 * addresses say the same as the global ones the hooks add (cidr_ipv6_host).  A client
+	 * without IPv6 rejects IPV6CP and the link carries IPv4 alone. */
+	if (k->has_ipv6) {
+		strv_push(v, "+ipv6");
+		strv_push(v, "ipv6");
+		strv_pushf(v, "::%s,::%s", local, remote);
+	}
 	strv_push(v, "lcp-echo-interval");
 	strv_pushf(v, "%u", p->echo_interval);
 	strv_push(v, "lcp-echo-failure");

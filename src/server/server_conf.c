@@ -31,6 +31,8 @@ static const struct keyword keywords[SKW_COUNT] = {
     [SKW_PROXYARP] = {"proxyarp", KW_BOOL, "proxyarp yes|no", 0, ANYWHERE},
     [SKW_FORWARDING] = {"forwarding", KW_BOOL, "forwarding yes|no", 0, IN_SERVER | IN_KEY},
     [SKW_MASQUERADE] = {"masquerade", KW_BOOL, "masquerade yes|no", 0, IN_SERVER | IN_KEY},
+    [SKW_IPV6_PREFIX] = {"ipv6-prefix", KW_NETWORK, "ipv6-prefix ADDRESS/PREFIX", 0,
+                         IN_SERVER | IN_KEY},
 };
 
 static const struct kw_table table = {keywords, SKW_COUNT, "one value per line"};
@@ -162,6 +164,23 @@ static void set_route(struct server_conf *c, struct section *s, int k, const str
 		kw_networks_add(&s->routes, keywords[k].name, at, v);
 }
 
+/* IPv6 through the links: each end's address is the prefix with its IPv4 address as the
+ * last 32 bits (cidr_ipv6_host), so the prefix must leave them room. */
+static void set_ipv6_prefix(struct server_conf *c, struct section *s, int k,
+                            const struct kw_place *at, const struct kw_value *v)
+{
+	(void)c;
+	(void)k;
+	if (!cidr_ipv6_prefix_ok(&v->network))
+		kw_error(
+		    at,
+		    "ipv6-prefix: '%s' is not an IPv6 prefix of /96 or shorter; write it as in "
+		    "'ipv6-prefix fd83:1::/64' (each end's IPv4 address becomes its last 32 bits)",
+		    v->text);
+	else
+		s->ipv6_prefix = v->network;
+}
+
 /* Indexed by enum skw, beside the table; 'key' opens a section instead (start_key). */
 static set_fn *const setters[SKW_COUNT] = {
     [SKW_LOCAL_ADDRESS] = set_server, [SKW_POOL] = set_pool,
@@ -171,7 +190,7 @@ static set_fn *const setters[SKW_COUNT] = {
     [SKW_PAP] = set_section,          [SKW_MTU] = set_section,
     [SKW_MRU] = set_section,          [SKW_DNS] = set_dns,
     [SKW_PROXYARP] = set_section,     [SKW_FORWARDING] = set_section,
-    [SKW_MASQUERADE] = set_section,
+    [SKW_MASQUERADE] = set_section,   [SKW_IPV6_PREFIX] = set_ipv6_prefix,
 };
 
 /* ---- keywords ---- */

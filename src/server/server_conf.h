@@ -79,6 +79,10 @@ struct key_settings {
 	bool masquerade; /* NAT the key's address out of the default interface (the root hook) */
 	size_t route_count;
 	const struct cidr *routes; /* borrowed from the server_conf */
+	/* IPv6 through the link: each end gets ipv6_prefix with its IPv4 address as the last
+	 * 32 bits (cidr_ipv6_host); pppd negotiates IPV6CP. */
+	bool has_ipv6;
+	struct cidr ipv6_prefix;
 };
 
 /* Settings of key name: server-wide, then line (may be NULL), then the key's section (a

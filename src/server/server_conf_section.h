@@ -27,6 +27,7 @@ enum skw {
 	SKW_PROXYARP,
 	SKW_FORWARDING,
 	SKW_MASQUERADE,
+	SKW_IPV6_PREFIX,
 	SKW_COUNT
 };
 
@@ -44,6 +45,7 @@ struct section {
 	struct in_addr dns[SERVER_DNS_MAX];
 	bool pap, proxyarp, forwarding, masquerade;
 	struct kw_networks routes;
+	struct cidr ipv6_prefix; /* SKW_IPV6_PREFIX */
 };
 
 struct key_options {

@@ -173,6 +173,20 @@ static void pppd_supervision_options_come_last(void **state)
 	peer_free(p);
 }
 
+/* ipv6 yes: IPV6CP, taking the identifier the server gives. */
+static void pppd_ipv6(void **state)
+{
+	(void)state;
+	const char *lines[] = {"host h", "local-user bob", "ipv6 yes", "ipv6-prefix fd83:77::/64",
+	                       NULL};
+	struct peer *p = peer_from(lines);
+	struct strv *v = pppd_argv_build(p, &params);
+	assert_true(index_of(v, "+ipv6") > 0);
+	assert_int_equal(index_of(v, "ipv6cp-accept-local"), index_of(v, "+ipv6") + 1);
+	strv_free(v);
+	peer_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +196,7 @@ int main(void)
 	    cmocka_unit_test(pty_command_runs_through_sh),
 	    cmocka_unit_test(pppd_full),
 	    cmocka_unit_test(pppd_supervision_options_come_last),
+	    cmocka_unit_test(pppd_ipv6),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,6 +94,24 @@ static void test_equal(void **state)
 	assert_int_equal(cidr_max_prefix(&a), 32);
 }
 
+static void test_ipv6_host(void **state)
+{
+	(void)state;
+	struct cidr prefix, host;
+	const unsigned char v4[4] = {192, 168, 77, 10};
+	char buf[CIDR_STRLEN];
+	assert_true(cidr_parse("fd83:1::/64", &prefix));
+	assert_true(cidr_ipv6_host(&prefix, v4, &host));
+	cidr_format(&host, buf, sizeof(buf));
+	assert_string_equal(buf, "fd83:1::c0a8:4d0a/128");
+	assert_true(cidr_parse("fd83:1::/96", &prefix));
+	assert_true(cidr_ipv6_host(&prefix, v4, &host));
+	assert_true(cidr_parse("fd83:1::/112", &prefix)); /* no room for an IPv4 address */
+	assert_false(cidr_ipv6_host(&prefix, v4, &host));
+	assert_true(cidr_parse("10.0.0.0/8", &prefix));
+	assert_false(cidr_ipv6_host(&prefix, v4, &host));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +121,7 @@ int main(void)
 	    cmocka_unit_test(test_host_bits),
 	    cmocka_unit_test(test_bad_syntax),
 	    cmocka_unit_test(test_equal),
+	    cmocka_unit_test(test_ipv6_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

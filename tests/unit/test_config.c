@@ -304,8 +304,20 @@ static void test_routes(void **state)
 	             "office:2: route-all: not with 'pty' (line 1): route-all keeps ssh's "
 	             "connection on the underlying network by its local-user, which a pty "
 	             "command has not");
+	assert_error(BASE "ipv6 yes", "office:3: ipv6: needs 'ipv6-prefix ADDRESS/PREFIX', the "
+	                              "server's ipv6-prefix (sshdial-server(5))");
+	assert_error(BASE "ipv6-prefix fd83::/64",
+	             "office:3: ipv6-prefix: only has a meaning with 'ipv6 yes'");
+	assert_error(BASE "ipv6 yes\nipv6-prefix 10.0.0.0/8",
+	             "office:4: ipv6-prefix: '10.0.0.0/8' is not an IPv6 prefix of /96 or shorter; "
+	             "write the server's, as in 'ipv6-prefix fd83:1::/64'");
 	struct diag *d = diag_new();
-	struct peer *p = parse(BASE "route-all yes\nallow-lan yes", d);
+	struct peer *p = parse(BASE "ipv6 yes\nipv6-prefix fd83:77::/64", d);
+	assert_non_null(p);
+	assert_true(peer_ipv6(p));
+	assert_int_equal(peer_ipv6_prefix(p)->prefixlen, 64);
+	peer_free(p);
+	p = parse(BASE "route-all yes\nallow-lan yes", d);
 	assert_non_null(p);
 	assert_true(peer_route_all(p));
 	assert_true(peer_allow_lan(p));

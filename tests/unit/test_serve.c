@@ -99,6 +99,14 @@ static void test_pppd_argv(void **state)
 	                       "ipparam bob");
 	free(s);
 	strv_free(v);
+
+	/* ipv6-prefix: IPV6CP, each end's identifier its IPv4 address. */
+	bare.has_ipv6 = true;
+	v = serve_pppd_argv(&bare, &p);
+	s = joined(v);
+	assert_non_null(strstr(s, " +ipv6 ipv6 ::192.168.77.1,::192.168.77.10 "));
+	free(s);
+	strv_free(v);
 }
 
 /* A setuid pppd started by an account: the real ids are the account's. */

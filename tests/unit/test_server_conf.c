@@ -205,6 +205,14 @@ static void test_messages(void **state)
 	             "server.conf:3: address: 192.168.77.1 is the server's own address");
 	assert_error(POOL "key a\naddress 192.168.77.5\nkey b\naddress 192.168.77.5",
 	             "server.conf:5: address: 192.168.77.5 is key 'a''s address too (line 3)");
+	assert_error(POOL "ipv6-prefix 10.0.0.0/8",
+	             "server.conf:2: ipv6-prefix: '10.0.0.0/8' is not an IPv6 prefix of /96 or "
+	             "shorter; write it as in 'ipv6-prefix fd83:1::/64' (each end's IPv4 address "
+	             "becomes its last 32 bits)");
+	assert_error(POOL "ipv6-prefix fd83::/112",
+	             "server.conf:2: ipv6-prefix: 'fd83::/112' is not an IPv6 prefix of /96 or "
+	             "shorter; write it as in 'ipv6-prefix fd83:1::/64' (each end's IPv4 address "
+	             "becomes its last 32 bits)");
 	/* Every error of a file, in order. */
 	assert_errors(POOL "mtu x\nkey a\naddress 1.2.3.4\nbogus 1",
 	              (const char *const[]){
