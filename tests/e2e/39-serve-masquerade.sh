@@ -23,7 +23,7 @@ before=$(in_srv nft list ruleset)
 serve_peer alice "$SERVE_KEY" "route 10.66.0.0/24"
 call_start alice
 call_wait_up 90
-wait_for 30 grep -q "key alice: ppp[0-9]* up, peer 192.168.77.10: masqueraded out of inet0" "$SERVE_LOG" ||
+wait_for 120 grep -q "key alice: ppp[0-9]* up, peer 192.168.77.10: masqueraded out of inet0" "$SERVE_LOG" ||
 	fail "the hook did not report the masquerade"
 in_srv nft list set ip sshdial clients | grep -q '192\.168\.77\.10 \. "inet0"' ||
 	fail "the client is not in sshdial's set: $(in_srv nft list ruleset)"
@@ -44,13 +44,13 @@ pppd=$(ip netns pids "$E2E_SRV" | xargs -r ps -o pid=,comm= -p | awk '$2 == "ppp
 [ -n "$pppd" ] || fail "no pppd on the server"
 up_before=$(call_count ': up after ')
 kill -KILL $pppd
-wait_for 30 sh -c "! ip -n $E2E_SRV -o link show type ppp | grep -q ppp" ||
+wait_for 120 sh -c "! ip -n $E2E_SRV -o link show type ppp | grep -q ppp" ||
 	fail "the server's ppp device did not go"
 in_srv nft list set ip sshdial clients | grep -q '192\.168\.77\.10' ||
 	fail "the crash removed the entry (test cannot show recovery)"
 call_wait_count $((up_before + 1)) ': up after ' 120 || fail "the link did not come back"
 # The server's hook runs beside the client's: wait for its word, then count.
-wait_for 60 sh -c "[ \$(grep -c 'key alice: ppp[0-9]* up, peer 192.168.77.10: masqueraded' '$SERVE_LOG') -ge 2 ]" ||
+wait_for 150 sh -c "[ \$(grep -c 'key alice: ppp[0-9]* up, peer 192.168.77.10: masqueraded' '$SERVE_LOG') -ge 2 ]" ||
 	fail "the next link's hook did not masquerade"
 assert_eq "$(in_srv nft list set ip sshdial clients | grep -c '192\.168\.77\.10')" 1 "entries after the crash and the next link"
 assert_eq "$(fetch)" "hello from the internet" "the page after the crash"
@@ -63,7 +63,7 @@ alice_pid=$CALL_PID
 serve_peer bob "$bob_key" "route $INET_IP/32" # alice's 10.66.0.0/24 may still be there
 call_start bob
 call_wait_up 90
-wait_for 60 sh -c "ip netns exec $E2E_SRV nft list set ip sshdial clients | grep -q '192\.168\.77\.11 '" ||
+wait_for 150 sh -c "ip netns exec $E2E_SRV nft list set ip sshdial clients | grep -q '192\.168\.77\.11 '" ||
 	fail "bob is not in sshdial's set: $(in_srv nft list ruleset)"
 assert_eq "$(in_srv nft list ruleset | grep -c 'masquerade')" 1 "masquerade rules with two clients"
 assert_eq "$(fetch)" "hello from the internet" "the page with two clients"
@@ -71,7 +71,7 @@ serve_authorize "$bob_line"
 pppd=$(pgrep -f -- "ipparam alice\$")
 [ -n "$pppd" ] || fail "no pppd for alice on the server"
 kill -KILL $pppd
-wait_for 30 sh -c "[ -z \"\$(pgrep -f -- 'ipparam alice\$')\" ]" || fail "alice's server pppd did not end"
+wait_for 120 sh -c "[ -z \"\$(pgrep -f -- 'ipparam alice\$')\" ]" || fail "alice's server pppd did not end"
 set_now=$(in_srv nft list set ip sshdial clients 2>&1)
 case $set_now in
 *'192.168.77.10 . "inet0"'*) ;;
@@ -82,9 +82,9 @@ note "alice's server pppd killed while bob is up; her call ended (status $CALL_R
 
 call_stop
 assert_eq "$CALL_RC" 0
-wait_for 30 sh -c "! ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -q pppd" ||
+wait_for 120 sh -c "! ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -q pppd" ||
 	fail "the server's pppd is still running"
-wait_for 30 sh -c "[ -z \"\$(ls /run/sshdial/serve-*.journal 2>/dev/null)\" ]" ||
+wait_for 120 sh -c "[ -z \"\$(ls /run/sshdial/serve-*.journal 2>/dev/null)\" ]" ||
 	fail "a server journal is left: $(ls /run/sshdial | tr "\n" " ")"
 assert_eq "$(in_srv nft list ruleset)" "$before" "the server's nftables ruleset afterwards"
 left=$(ls -A /run/sshdial | grep -v '^sshdial-ip-' || true)
