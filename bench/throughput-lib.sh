@@ -92,17 +92,19 @@ tp_ping() {
 		awk -F'[/ ]+' '/^rtt|^round-trip/ { print $7, $8 }'
 }
 
-# tp_latency NAME TARGET: ping idle, and while iperf3 saturates each direction.
+# tp_latency NAME TARGET: ping idle, and while iperf3 saturates each direction. The
+# pings start 8 s into the flow and last 8 s: under emulation TCP takes seconds to fill
+# the queues of the path, and a ping sent earlier sees less than the standing queue.
 tp_latency() {
 	local p dir
 	p=$(tp_ping "$2" 15)
 	PING_IDLE[$1]=${p%% *}
 	for dir in cs sc; do
-		in_cli timeout $((secs + 60)) iperf3 -c "$2" -p "$TP_PORT" -t $((secs + 6)) \
+		in_cli timeout $((secs + 80)) iperf3 -c "$2" -p "$TP_PORT" -t 20 \
 			$([ "$dir" = sc ] && echo -R) >/dev/null 2>&1 &
 		local ip=$!
-		sleep 3
-		p=$(tp_ping "$2" 20)
+		sleep 8
+		p=$(tp_ping "$2" 40)
 		wait "$ip"
 		if [ "$dir" = cs ]; then
 			PING_CS[$1]=${p%% *} PING_CS_MAX[$1]=${p##* }

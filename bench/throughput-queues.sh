@@ -30,92 +30,99 @@ except BlockingIOError: pass
 print(n)'
 }
 
-# _tq_unread PATH...: the bytes unread in each pipe (opened through /proc/PID/fd/N).
-_tq_unread() {
-	/usr/bin/python3 -c '
-import fcntl, os, struct, sys, termios
-out = []
-for p in sys.argv[1:]:
-    try:
-        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
-        out.append(str(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]))
-        os.close(fd)
-    except OSError:
-        out.append("NA")
-print(" ".join(out))' "$@"
+# _tq_sample SECS CLI_PID SRV_PID PPPD_PID SSH_PID SSHD_PID CDEV SDEV CLI_NS SRV_NS PORT DIR:
+# one process samples for SECS (a process per reading would, under emulation, take
+# longer than the flow): sockets from /proc/PID/net/tcp of a process in each namespace
+# (tx_queue: bytes sent and not yet acknowledged or not yet sent; rx_queue: unread),
+# pipes by FIONREAD, the qdiscs from tc, memory from /proc/PID/status.
+_tq_sample() {
+	/usr/bin/python3 - "$@" <<-'EOF'
+		import fcntl, os, struct, subprocess, sys, termios, time
+		secs, cpid, spid, pppd, ssh, sshd, cdev, sdev, cns, sns, port, d = sys.argv[1:]
+		port = int(port)
+		def socks(pid, want):
+		    s = 0
+		    try:
+		        for line in open("/proc/%s/net/tcp" % pid).read().splitlines()[1:]:
+		            f = line.split()
+		            if f[3] != "01": continue
+		            l, r = int(f[1].split(":")[1], 16), int(f[2].split(":")[1], 16)
+		            tx, rx = (int(x, 16) for x in f[4].split(":"))
+		            if want(l, r): s += tx + rx
+		    except OSError: return "NA"
+		    return s
+		def unread(path):
+		    try:
+		        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+		        v = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+		        os.close(fd); return v
+		    except OSError: return "NA"
+		def backlog(ns, dev):
+		    try:
+		        r = subprocess.run(["ip", "netns", "exec", ns, "tc", "-s", "qdisc", "show", "dev", dev],
+		                           capture_output=True, text=True, timeout=10)
+		    except Exception: return "NA"
+		    if r.returncode != 0: return "NA"
+		    out = r.stdout.split()
+		    s = 0
+		    for i, w in enumerate(out[:-1]):
+		        if w == "backlog":
+		            v = out[i + 1].rstrip("b")
+		            s += int(float(v[:-1]) * 1000) if v.endswith("K") else int(v)
+		    return s
+		def rss(pid):
+		    try:
+		        for l in open("/proc/%s/status" % pid):
+		            if l.startswith("VmRSS:"): return int(l.split()[1])
+		    except OSError: pass
+		    return "NA"
+		if d == "cs":
+		    flow = lambda: socks(cpid, lambda l, r: r == port)
+		else:
+		    flow = lambda: socks(spid, lambda l, r: l == port)
+		print("      t    tcp  q.cli sock.cli sock.srv pipe.in pipe.out  q.srv rss.ssh rss.sshd")
+		t0 = time.monotonic()
+		while time.monotonic() - t0 < float(secs):
+		    row = [flow(), backlog(cns, cdev), socks(cpid, lambda l, r: r == 22),
+		           socks(spid, lambda l, r: l == 22), unread("/proc/%s/fd/0" % pppd),
+		           unread("/proc/%s/fd/1" % pppd), backlog(sns, sdev), rss(ssh), rss(sshd)]
+		    print("  %5.1f " % (time.monotonic() - t0) + " ".join("%8s" % v for v in row), flush=True)
+		    time.sleep(0.5)
+	EOF
 }
 
-_tq_backlog() {
-	ip netns exec "$1" tc -s qdisc show dev "$2" 2>/dev/null |
-		awk '/backlog/ { v = $2; sub(/b$/, "", v); if (v ~ /K$/) { sub(/K$/, "", v); v *= 1000 } s += v }
-			END { print s + 0 }'
-}
-
-# _tq_sock NS FILTER: Recv-Q + Send-Q of the established TCP sockets FILTER selects.
-_tq_sock() {
-	ip netns exec "$1" ss -Htn state established "$2" 2>/dev/null | awk '{ s += $1 + $2 } END { print s + 0 }'
-}
-
-# _tq_flow NS FILTER: "inflight-bytes srtt-ms" of the iperf3 data flow (the busiest).
-_tq_flow() {
-	ip netns exec "$1" ss -Htni state established "$2" 2>/dev/null | awk '
-		/mss:/ { mss = 0; un = 0; rtt = 0
-			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^mss:/) mss = substr($i, 5)
-				if ($i ~ /^unacked:/) un = substr($i, 9)
-				if ($i ~ /^rtt:/) { rtt = substr($i, 5); sub(/\/.*/, "", rtt) }
-			}
-			if (un * mss >= best) { best = un * mss; r = rtt } }
-		END { printf "%d %.0f\n", best, r }'
-}
-
-_tq_rss() { ps -o rss= -p "$1" 2>/dev/null | tr -d ' ' || echo NA; }
-
-# tq_queues: bring a default link up, saturate each direction, sample.
+# tq_queues: bring a default link up, saturate each direction for 30 s, sample.
 tq_queues() {
-	local dir ip i ssh_pid srv_pppd sshd_pid pin pout flow line
+	local dir ip pp ssh_pid srv_pppd sshd_pid cpid spid
 	tp_sshdial_up "queues"
 	ssh_pid=$(cli_pids ssh | head -n1)
+	# The server's pppd runs notty: its child (charshunt) copies sshd's pipes to its pty.
 	srv_pppd=$(ip netns pids "$E2E_SRV" | xargs -r ps -o pid=,ppid=,comm= -p |
 		awk '$3 == "pppd" { p[$1] = $2 } END { for (c in p) if (p[c] in p) { print c; exit } }')
-	[ -n "$srv_pppd" ] || srv_pppd=$(ip netns pids "$E2E_SRV" | xargs -r ps -o pid=,comm= -p | awk '$2 == "pppd" { print $1; exit }')
-	# sshd's session process: the sshd that is an ancestor of the server's pppd.
+	# sshd's session process: the nearest sshd above the server's pppd.
 	sshd_pid=$srv_pppd
 	while [ -n "$sshd_pid" ] && [ "$sshd_pid" != 1 ] && [ "$(ps -o comm= -p "$sshd_pid")" != sshd ]; do
 		sshd_pid=$(ps -o ppid= -p "$sshd_pid" | tr -d ' ')
 	done
-	pin=/proc/$srv_pppd/fd/0 pout=/proc/$srv_pppd/fd/1
-	QUEUES=("pty capacity (one direction, raw pty, nothing reading): $(_tq_pty_cap) bytes"
-		"server pppd $srv_pppd: fd 0 $(readlink "$pin"), fd 1 $(readlink "$pout"); sshd session $sshd_pid; ssh $ssh_pid")
+	cpid=$ssh_pid spid=$sshd_pid
+	QUEUES=("pty capacity (one direction, a raw pty, nothing reading): $(_tq_pty_cap) bytes"
+		"server pppd (charshunt) $srv_pppd: fd 0 $(readlink "/proc/$srv_pppd/fd/0"), fd 1 $(readlink "/proc/$srv_pppd/fd/1"); sshd session $sshd_pid; ssh $ssh_pid")
 	for dir in cs sc; do
-		in_cli timeout 120 iperf3 -c "$TP_TUN_SRV" -p "$TP_PORT" -t 24 $([ "$dir" = sc ] && echo -R) \
+		in_cli timeout 150 iperf3 -c "$TP_TUN_SRV" -p "$TP_PORT" -t 32 $([ "$dir" = sc ] && echo -R) \
 			>/dev/null 2>&1 &
 		ip=$!
-		in_cli ping -c 60 -i 0.3 -W 5 "$TP_TUN_SRV" >"$E2E_DIR/log/queues-ping-$dir.log" 2>&1 &
-		local pp=$!
-		sleep 2
-		QUEUES+=("$( [ "$dir" = cs ] && echo "client->server saturated" || echo "server->client saturated"):"
-			"  t   tcp     srtt q.cli  sock.cli sock.srv pipe.in pipe.out q.srv rss.ssh rss.sshd")
-		for ((i = 0; i < 30; i++)); do
-			if [ "$dir" = cs ]; then
-				flow=$(_tq_flow "$E2E_CLI" "( dport = :$TP_PORT )")
-			else
-				flow=$(_tq_flow "$E2E_SRV" "( sport = :$TP_PORT )")
-			fi
-			line=$(printf '%5.1f %-7s %-4s %-6s %-8s %-8s %s %-5s %-7s %s' "$(awk -v i="$i" 'BEGIN { print 2 + i * 0.6 }')" \
-				"${flow% *}" "${flow#* }" "$(_tq_backlog "$E2E_CLI" "$TP_CDEV")" \
-				"$(_tq_sock "$E2E_CLI" "( dport = :22 )")" "$(_tq_sock "$E2E_SRV" "( sport = :22 )")" \
-				"$(_tq_unread "$pin" "$pout" | awk '{ printf "%-7s %-8s", $1, $2 }')" \
-				"$(_tq_backlog "$E2E_SRV" "$TP_SDEV")" "$(_tq_rss "$ssh_pid")" "$(_tq_rss "$sshd_pid")")
-			QUEUES+=("  $line")
-			sleep 0.3
-			kill -0 "$ip" 2>/dev/null || break
-		done
+		in_cli ping -c 90 -i 0.3 -W 5 "$TP_TUN_SRV" >"$E2E_DIR/log/queues-ping-$dir.log" 2>&1 &
+		pp=$!
+		QUEUES+=("$([ "$dir" = cs ] && echo "client->server" || echo "server->client") saturated (t: seconds after iperf3 started):")
+		while IFS= read -r l; do QUEUES+=("$l"); done < <(_tq_sample 28 "$cpid" "$spid" "$srv_pppd" "$ssh_pid" \
+			"$sshd_pid" "$TP_CDEV" "$TP_SDEV" "$E2E_CLI" "$E2E_SRV" "$TP_PORT" "$dir" 2>&1)
 		wait "$ip"
 		kill "$pp" 2>/dev/null
 		wait "$pp" 2>/dev/null
-		QUEUES+=("  ping while saturated: $(awk -F'time=' 'NF > 1 { split($2, a, " "); s += a[1]; n++; if (a[1] > m) m = a[1] }
-			END { if (n) printf "%d replies, mean %.0f ms, max %.0f ms", n, s / n, m; else print "no replies" }' \
+		QUEUES+=("  ping while saturated: $(awk -F'time=' 'NF > 1 { split($2, a, " "); t[++n] = a[1]; s += a[1]; if (a[1] > m) m = a[1] }
+			END { if (!n) { print "no replies"; exit }
+				h = int(n / 2); for (i = h + 1; i <= n; i++) s2 += t[i]
+				printf "%d replies, mean %.0f ms, max %.0f ms, mean of the second half %.0f ms", n, s / n, m, s2 / (n - h) }' \
 			"$E2E_DIR/log/queues-ping-$dir.log")")
 	done
 	tp_sshdial_down
