@@ -91,10 +91,11 @@ _tq_sample() {
 	EOF
 }
 
-# tq_queues: bring a default link up, saturate each direction for 30 s, sample.
+# tq_queues [ping]: bring a default link up, saturate each direction for 32 s, sample;
+# with "ping", only ping (the same flows and pings without the sampler's own load).
 tq_queues() {
-	local dir ip pp ssh_pid srv_pppd sshd_pid cpid spid
-	tp_sshdial_up "queues"
+	local dir ip pp ssh_pid srv_pppd sshd_pid cpid spid only=${1:-}
+	tp_sshdial_up "queues${only:+ $only}"
 	ssh_pid=$(cli_pids ssh | head -n1)
 	# The server's pppd runs notty: its child (charshunt) copies sshd's pipes to its pty.
 	srv_pppd=$(ip netns pids "$E2E_SRV" | xargs -r ps -o pid=,ppid=,comm= -p |
@@ -105,7 +106,7 @@ tq_queues() {
 		sshd_pid=$(ps -o ppid= -p "$sshd_pid" | tr -d ' ')
 	done
 	cpid=$ssh_pid spid=$sshd_pid
-	QUEUES=("pty capacity (one direction, a raw pty, nothing reading): $(_tq_pty_cap) bytes"
+	QUEUES+=("pty capacity (one direction, a raw pty, nothing reading): $(_tq_pty_cap) bytes"
 		"server pppd (charshunt) $srv_pppd: fd 0 $(readlink "/proc/$srv_pppd/fd/0"), fd 1 $(readlink "/proc/$srv_pppd/fd/1"); sshd session $sshd_pid; ssh $ssh_pid")
 	for dir in cs sc; do
 		in_cli timeout 150 iperf3 -c "$TP_TUN_SRV" -p "$TP_PORT" -t 32 $([ "$dir" = sc ] && echo -R) \
@@ -113,8 +114,9 @@ tq_queues() {
 		ip=$!
 		in_cli ping -c 90 -i 0.3 -W 5 "$TP_TUN_SRV" >"$E2E_DIR/log/queues-ping-$dir.log" 2>&1 &
 		pp=$!
-		QUEUES+=("$([ "$dir" = cs ] && echo "client->server" || echo "server->client") saturated (t: seconds after iperf3 started):")
-		while IFS= read -r l; do QUEUES+=("$l"); done < <(_tq_sample 28 "$cpid" "$spid" "$srv_pppd" "$ssh_pid" \
+		QUEUES+=("$([ "$dir" = cs ] && echo "client->server" || echo "server->client") saturated${only:+, ping only, no sampler} (t: seconds after iperf3 started):")
+		[ "$only" = ping ] && sleep 28
+		[ "$only" = ping ] || while IFS= read -r l; do QUEUES+=("$l"); done < <(_tq_sample 28 "$cpid" "$spid" "$srv_pppd" "$ssh_pid" \
 			"$sshd_pid" "$TP_CDEV" "$TP_SDEV" "$E2E_CLI" "$E2E_SRV" "$TP_PORT" "$dir" 2>&1)
 		wait "$ip"
 		kill "$pp" 2>/dev/null
