@@ -130,6 +130,7 @@ bench: deps
 	$(MAKE) bench-failover
 	$(MAKE) bench-forwards
 	$(MAKE) bench-daemon
+	bench/pty-ceiling
 	$(MAKE) bench-throughput
 	$(MAKE) bench-serve-scale
 
@@ -142,6 +143,12 @@ bench-daemon: $(B)/sshdial
 # Throughput and latency against ssh -L, a raw ssh pipe, ssh -w, sshuttle and the classic
 # recipe; then 50 clients against one server (both in the VM when the kernel has no PPP;
 # docs/performance.md).
+# Whether the pty is the limit on this machine's own CPU: a pty against a pipe, ssh -L
+# and a raw ssh pipe, in two network namespaces (no PPP needed; a minute or two).
+.PHONY: bench-pty-ceiling
+bench-pty-ceiling:
+	bench/pty-ceiling
+
 .PHONY: bench-throughput bench-serve-scale
 bench-throughput: $(B)/sshdial
 	bench/throughput

@@ -4,7 +4,7 @@
 # down again; results go into the arrays below, keyed by the method's name.
 
 declare -A QDISC_OF DROPS_OF TCP_CS TCP_SC UDP_LOSS UDP_RATE PING_IDLE PING_CS PING_SC PING_CS_MAX MTU_OF
-ORDER=() PROFILE=()
+ORDER=() PROFILE=() QUEUES=()
 TP_PORT=5201
 TP_SSH_PORT=2222
 TP_TUN_SRV=$E2E_TUN_SERVER
@@ -23,7 +23,8 @@ median() {
 tp_setup() {
 	local conf=$E2E_DIR/sshd/sshd_config_root
 	# ssh -w's tun; sshuttle's iptables (nft) NAT: the VM loads only what PPP needs.
-	modprobe -q -a tun nf_tables nft_chain_nat nft_compat xt_REDIRECT xt_nat 2>/dev/null
+	modprobe -q -a tun nf_tables nft_chain_nat nft_compat xt_REDIRECT xt_nat xt_tcpudp xt_hl xt_addrtype \
+		2>/dev/null
 	serve_setup
 	serve_key bench
 	TP_KEY=$SERVE_KEY
@@ -91,17 +92,19 @@ tp_ping() {
 		awk -F'[/ ]+' '/^rtt|^round-trip/ { print $7, $8 }'
 }
 
-# tp_latency NAME TARGET: ping idle, and while iperf3 saturates each direction.
+# tp_latency NAME TARGET: ping idle, and while iperf3 saturates each direction. The
+# pings start 8 s into the flow and last 8 s: under emulation TCP takes seconds to fill
+# the queues of the path, and a ping sent earlier sees less than the standing queue.
 tp_latency() {
 	local p dir
 	p=$(tp_ping "$2" 15)
 	PING_IDLE[$1]=${p%% *}
 	for dir in cs sc; do
-		in_cli timeout $((secs + 60)) iperf3 -c "$2" -p "$TP_PORT" -t $((secs + 6)) \
+		in_cli timeout $((secs + 80)) iperf3 -c "$2" -p "$TP_PORT" -t 20 \
 			$([ "$dir" = sc ] && echo -R) >/dev/null 2>&1 &
 		local ip=$!
-		sleep 3
-		p=$(tp_ping "$2" 20)
+		sleep 8
+		p=$(tp_ping "$2" 40)
 		wait "$ip"
 		if [ "$dir" = cs ]; then
 			PING_CS[$1]=${p%% *} PING_CS_MAX[$1]=${p##* }
@@ -293,3 +296,5 @@ tp_sshuttle() {
 }
 # shellcheck source=bench/throughput-profile.sh
 . "$E2E_TOP/bench/throughput-profile.sh"
+# shellcheck source=bench/throughput-queues.sh
+. "$E2E_TOP/bench/throughput-queues.sh"

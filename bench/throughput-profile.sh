@@ -124,6 +124,11 @@ tp_report() {
 		echo "=== where the time goes (sshdial defaults) ==="
 		printf '%s\n' "${PROFILE[@]}"
 	fi
+	if [ "${#QUEUES[@]}" -gt 0 ] 2>/dev/null; then
+		echo
+		echo "=== what each buffer holds while one direction is saturated (bytes; sshdial defaults) ==="
+		printf '%s\n' "${QUEUES[@]}"
+	fi
 	if [ -s "$E2E_DIR/log/iperf3-errors.log" ]; then
 		echo "iperf3 failures (last lines of $E2E_DIR/log/iperf3-errors.log):"
 		tail -n 8 "$E2E_DIR/log/iperf3-errors.log" | cut -c1-300
