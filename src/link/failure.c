@@ -309,6 +309,8 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 /* --- pppd's log and exit status ---------------------------------------------------------- */
 
 #define PPPD_LOCK_FAILED "Can't create lock file "
+/* pppd's line before its exit 4 (sys-linux.c); the reason after it is strerror's. */
+#define PPPD_DEV_FAILED "Couldn't open the /dev/ppp device: "
 /* pppd's own line when the server answers our PAP request with a Nak (upap.c); the
  * server's text comes on a line of its own, "Remote message: ...", so an exact match
  * cannot be forged by it. */
@@ -322,6 +324,8 @@ void failure_from_pppd_line(struct failure *f, const char *line)
 		            "the server stopped answering LCP echo requests (pppd: %s)", line);
 	if (starts_with(line, PPPD_LOCK_FAILED) && !f->pppd_lock[0])
 		snprintf(f->pppd_lock, sizeof(f->pppd_lock), "%s", line);
+	if (starts_with(line, PPPD_DEV_FAILED) && !f->pppd_dev[0])
+		snprintf(f->pppd_dev, sizeof(f->pppd_dev), "%s", line + strlen(PPPD_DEV_FAILED));
 	if (strcmp(line, PPPD_PAP_REJECTED) == 0)
 		f->pap_rejected = true;
 }
@@ -343,6 +347,25 @@ static void pppd_lock_failed(struct failure *f, const struct peer *p)
 	            "directory exists and root can write it (on Debian /var/lock is a link to "
 	            "/run/lock, mode 1777), or add 'pppd-option nolock' to %s",
 	            (int)(sep - what), what, sep + 2, peer_file(p));
+}
+
+/* Exit 4: pppd could not open /dev/ppp.  Its own line says why; only a missing device or
+ * driver means the kernel lacks PPP (a sandbox's device policy gives EPERM). */
+static void pppd_no_device(struct failure *f)
+{
+	const char *why = f->pppd_dev;
+	if (!why[0] || strcmp(why, "No such device") == 0 ||
+	    strcmp(why, "No such device or address") == 0) {
+		failure_set(f, FAILURE_SYSTEM,
+		            "pppd could not run (exit 4): the kernel lacks PPP support (modprobe "
+		            "ppp_generic ppp_async)");
+		return;
+	}
+	failure_set(f, FAILURE_SYSTEM, "pppd could not open /dev/ppp: %s (pppd exit 4); %s", why,
+	            strcmp(why, "No such file or directory") == 0
+	                ? "create the device node (mknod /dev/ppp c 108 0)"
+	                : "if sshdial runs under a sandbox (a systemd unit's PrivateDevices= or "
+	                  "DeviceAllow=, a container), let it use /dev/ppp");
 }
 
 void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus)
@@ -375,14 +398,14 @@ void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus
 		            "check the pppd-option lines of %s",
 		            peer_file(p));
 		break;
+	case 4:
+		pppd_no_device(f);
+		break;
 	case 1:
 	case 3:
-	case 4:
 		failure_set(f, FAILURE_SYSTEM, "pppd could not run (exit %d): %s", code,
-		            code == 4
-		                ? "the kernel lacks PPP support (modprobe ppp_generic ppp_async)"
-		            : code == 3 ? "it is not setuid root or not run as root"
-		                        : "a fatal error; its message above says which");
+		            code == 3 ? "it is not setuid root or not run as root"
+		                      : "a fatal error; its message above says which");
 		break;
 	case 6:
 		pppd_lock_failed(f, p);

@@ -30,6 +30,7 @@ struct failure {
 	char reason[640];
 	struct failure_ssh_notes ssh;
 	char pppd_lock[FAILURE_LINE_MAX]; /* pppd's "Can't create lock file ..." */
+	char pppd_dev[FAILURE_LINE_MAX];  /* pppd's "Couldn't open the /dev/ppp device: ..." */
 	bool pap_rejected;                /* pppd said "PAP authentication failed" */
 	const char *host; /* the server this attempt dialed, for messages; NULL: peer_host */
 };

@@ -205,6 +205,28 @@ static void pppd_lock_failure_is_a_system_failure(void **state)
 	assert_int_equal(f.cls, FAILURE_SYSTEM);
 }
 
+static void pppd_without_dev_ppp_says_why(void **state)
+{
+	(void)state;
+	struct failure f;
+	failure_clear(&f);
+	failure_from_pppd_exit(&f, peer, exited(4));
+	assert_int_equal(f.cls, FAILURE_SYSTEM);
+	assert_non_null(strstr(f.reason, "the kernel lacks PPP support"));
+	failure_clear(&f);
+	failure_from_pppd_line(&f, "Couldn't open the /dev/ppp device: Operation not permitted");
+	failure_from_pppd_exit(&f, peer, exited(4));
+	assert_int_equal(f.cls, FAILURE_SYSTEM);
+	assert_non_null(strstr(f.reason, "/dev/ppp: Operation not permitted"));
+	assert_non_null(strstr(f.reason, "PrivateDevices="));
+	assert_null(strstr(f.reason, "lacks PPP"));
+	/* The same words inside another line are not pppd's verdict. */
+	failure_clear(&f);
+	failure_from_pppd_line(&f, "Remote message: Couldn't open the /dev/ppp device: x");
+	failure_from_pppd_exit(&f, peer, exited(4));
+	assert_non_null(strstr(f.reason, "lacks PPP"));
+}
+
 static void pap_rejected_is_permanent(void **state)
 {
 	(void)state;
@@ -303,6 +325,7 @@ int main(void)
 	    cmocka_unit_test(network_failures_are_transient),
 	    cmocka_unit_test(lcp_echo_death_is_named),
 	    cmocka_unit_test(pppd_exit_classes),
+	    cmocka_unit_test(pppd_without_dev_ppp_says_why),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
