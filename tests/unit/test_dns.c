@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/err.h"
+#include "net/change.h"
 #include "net/dns.h"
 #include "tmpdir.h"
 
@@ -154,6 +156,31 @@ static void resolved_spec(void **state)
 	assert_int_equal(dns_resolved_parse(word, got, &all), -1);
 }
 
+/* A failing command's own message and exit status, with the peer and the interface. */
+static void command_failure_message(void **state)
+{
+	char *tool =
+	    tmpdir_file(*state, "resolvconf",
+	                "#!/bin/sh\necho \"resolvconf: Error: Initial dot not allowed\" >&2\n"
+	                "echo second line >&2\nexit 1\n",
+	                0755);
+	struct err e = {0};
+	struct change_env env = {.label = "office", .err = &e};
+	const char *argv[DNS_ARGV_MAX];
+	char line[ERR_LINE_MAX];
+
+	dns_resolvconf_argv(argv, false, "ppp0.sshdial-office");
+	assert_int_equal(dns_cmd_run(&env, "ppp0", tool, argv, NULL, 0), -1);
+	err_format(&e, line, sizeof(line));
+	char want[512];
+	snprintf(want, sizeof(want),
+	         "office: ppp0: %s -d ppp0.sshdial-office exited with status 1: resolvconf: Error: "
+	         "Initial dot not allowed",
+	         tool);
+	assert_string_equal(line, want);
+	free(tool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +190,7 @@ int main(void)
 	    cmocka_unit_test(resolvconf_lines),
 	    cmocka_unit_test(resolved_lines),
 	    cmocka_unit_test(resolved_spec),
+	    cmocka_unit_test_setup_teardown(command_failure_message, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
