@@ -153,7 +153,8 @@ void link_undo_network(struct link *l, bool all)
 	if (all)
 		l->blocked = false;
 	if (l->dns_set)
-		log_info("%s: DNS: %s restored", peer_name(l->peer), DNS_RESOLV_CONF);
+		log_info("%s: DNS: %s restored", peer_name(l->peer),
+		         dns_backend_where(l->dns_backend));
 	l->dns_set = false;
 	if (n)
 		log_info("%s: removed %u %s%s", peer_name(l->peer), n - (unsigned)failed,
@@ -519,16 +520,18 @@ static int link_dns(struct link *l, const struct hook_event *ev, char *reply, si
 		         peer_name(l->peer));
 		return 0;
 	}
-	if (dns_apply(l->nc, JOURNAL_ATTEMPT, peer_name(l->peer), ev->ifname, servers, n) == 0) {
+	if (dns_apply(l->nc, JOURNAL_ATTEMPT, peer_name(l->peer), ev->ifname, servers, n,
+	              peer_route_all(l->peer), &l->dns_backend) == 0) {
 		l->dns_set = true;
-		log_info("%s: DNS: %s %s%s%s through %s", peer_name(l->peer), DNS_RESOLV_CONF,
-		         servers[0], n > 1 ? " " : "", n > 1 ? servers[1] : "", ev->ifname);
+		log_info("%s: DNS: %s %s%s%s through %s", peer_name(l->peer),
+		         dns_backend_where(l->dns_backend), servers[0], n > 1 ? " " : "",
+		         n > 1 ? servers[1] : "", ev->ifname);
 		return 0;
 	}
 	failure_set(&l->failure, FAILURE_SYSTEM,
-	            "cannot set the DNS servers in %s (see above); the link was taken down "
+	            "cannot set the DNS servers through %s (see above); the link was taken down "
 	            "rather than left with the old resolvers",
-	            DNS_RESOLV_CONF);
+	            dns_backend_where(l->dns_backend));
 	snprintf(reply, len, "cannot set DNS");
 	link_undo_network(l, false);
 	link_hang_up(l);

@@ -13,6 +13,7 @@
 #include "link/failure.h"
 #include "link/link.h"
 #include "lib/backoff.h"
+#include "net/dns.h"
 #include "net/policy.h"
 
 struct dial;
@@ -36,6 +37,7 @@ struct link {
 	bool redial_now; /* the path to the server changed: no backoff */
 	bool came_up;    /* this attempt reached ip-up */
 	bool dns_set;    /* this attempt replaced the resolver (one of netconf's changes) */
+	enum dns_backend dns_backend; /* through which, for messages */
 	unsigned attempts;
 	char ifname[16];
 	struct timespec dial_started;

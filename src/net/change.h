@@ -1,7 +1,8 @@
 /* The kinds of system change that netconf applies and the journal records.  Each kind lives in
  * a file of its own (change_route.c, change_rule.c, change_addr.c, change_sysctl.c,
- * change_resolv.c, change_masq.c) holding everything about it: how it is applied, how it is undone,
- * and its journal line.  This header is the table that ties them together. */
+ * change_resolv.c, change_masq.c, change_resolvconf.c, change_resolved.c) holding everything about
+ * it: how it is applied, how it is undone, and its journal line.  This header is the table that
+ * ties them together. */
 #ifndef SSHDIAL_CHANGE_H
 #define SSHDIAL_CHANGE_H
 
@@ -18,13 +19,15 @@
 #define SSHDIAL_RTPROT 83
 
 enum journal_kind {
-	JOURNAL_ROUTE = 1, /* a route to dst through interface ifindex, no gateway */
-	JOURNAL_RULE,      /* a policy routing rule */
-	JOURNAL_ADDR,      /* an address (dst, host bits allowed) on interface ifindex */
-	JOURNAL_SYSCTL,    /* a /proc/sys value changed */
-	JOURNAL_RESOLV,    /* a file (the resolver's) replaced, its old self kept in a backup */
-	JOURNAL_UNREACH,   /* an unreachable route in a table of sshdial's (route-all) */
-	JOURNAL_MASQ,      /* the server's masquerade of a client address (dst) out of ifname */
+	JOURNAL_ROUTE = 1,  /* a route to dst through interface ifindex, no gateway */
+	JOURNAL_RULE,       /* a policy routing rule */
+	JOURNAL_ADDR,       /* an address (dst, host bits allowed) on interface ifindex */
+	JOURNAL_SYSCTL,     /* a /proc/sys value changed */
+	JOURNAL_RESOLV,     /* a file (the resolver's) replaced, its old self kept in a backup */
+	JOURNAL_UNREACH,    /* an unreachable route in a table of sshdial's (route-all) */
+	JOURNAL_MASQ,       /* the server's masquerade of a client address (dst) out of ifname */
+	JOURNAL_RESOLVCONF, /* a resolvconf record for interface ifname */
+	JOURNAL_RESOLVED,   /* systemd-resolved's per-link DNS on interface ifindex */
 };
 
 /* How long a change lives.  Ending an attempt (ip-down, redial) undoes only the attempt's;
@@ -113,7 +116,7 @@ struct change_kind {
 };
 
 extern const struct change_kind change_route, change_rule, change_addr, change_sysctl,
-    change_resolv, change_unreach, change_masq;
+    change_resolv, change_unreach, change_masq, change_resolvconf, change_resolved;
 
 /* The kind of e, or NULL for a kind not in the table. */
 const struct change_kind *change_kind_of(enum journal_kind kind);

@@ -3,7 +3,10 @@
  * absence is kept in a backup before the new text is renamed over it, so that down,
  * SIGTERM and the start after a crash all put back the very bytes.  The text replaces the
  * servers rather than adding to them: a resolver of the local network kept beside the
- * server's would see the queries the user meant to send through the link. */
+ * server's would see the queries the user meant to send through the link.  resolvconf gets
+ * the same text as a record of the link's (change_resolvconf.c), and systemd-resolved the
+ * servers as the ppp interface's own (change_resolved.c); each is journaled like the file,
+ * so that down, SIGTERM and the start after a crash remove it. */
 #include "net/dns.h"
 
 #include <arpa/inet.h>
@@ -79,6 +82,13 @@ const char *dns_backend_name(enum dns_backend b)
 	                                     : "the file " DNS_RESOLV_CONF;
 }
 
+const char *dns_backend_where(enum dns_backend b)
+{
+	return b == DNS_BACKEND_RESOLVED     ? "systemd-resolved"
+	       : b == DNS_BACKEND_RESOLVCONF ? "resolvconf"
+	                                     : DNS_RESOLV_CONF;
+}
+
 static bool is_address(const char *s)
 {
 	unsigned char a[16];
@@ -109,7 +119,7 @@ int dns_resolv_text(char *buf, size_t len, const char *label, const char *ifname
 }
 
 int dns_apply(struct netconf *nc, enum journal_scope scope, const char *label, const char *ifname,
-              const char *const *servers, size_t n)
+              const char *const *servers, size_t n, bool route_all, enum dns_backend *used)
 {
 	char text[1024];
 	int len = dns_resolv_text(text, sizeof(text), label, ifname, servers, n);
@@ -120,13 +130,12 @@ int dns_apply(struct netconf *nc, enum journal_scope scope, const char *label, c
 		          label, ifname);
 		return -1;
 	}
-	/* Only the file backend is written yet.  Replacing a resolved stub link or resolvconf's
-	 * link with a file still sends every query to the link's servers, and the link
-	 * comes back on undo. */
-	enum dns_backend b = dns_backend_detect(DNS_RESOLV_CONF, DNS_RESOLVCONF_PATH);
-	if (b != DNS_BACKEND_FILE)
-		log_info("%s: DNS: this system uses %s; sshdial replaces %s itself while %s is up "
-		         "(it is put back as it was)",
-		         label, dns_backend_name(b), DNS_RESOLV_CONF, ifname);
+	*used = dns_backend_detect(DNS_RESOLV_CONF, DNS_RESOLVCONF_PATH);
+	if (*used == DNS_BACKEND_RESOLVCONF)
+		return netconf_resolvconf_add(nc, scope, ifname, text, (size_t)len);
+	if (*used == DNS_BACKEND_RESOLVED) {
+		len = dns_resolved_spec(text, sizeof(text), servers, n, route_all);
+		return len < 0 ? -1 : netconf_resolved_set(nc, scope, ifname, text, (size_t)len);
+	}
 	return netconf_resolv_replace(nc, scope, DNS_RESOLV_CONF, text, (size_t)len);
 }

@@ -17,6 +17,8 @@
  *     session sysctl net/ipv4/conf/all/rp_filter 2 0    (KEY OLD NEW, %XX-escaped)
  *     session resolv file /etc/resolv.conf BACKUP       (WAS PATH [BACKUP])
  *     attempt masq 192.168.77.10 eth0                   (ADDRESS OIFNAME)
+ *     attempt resolvconf ppp0                           (IFNAME: its record, dns_cmd.h)
+ *     attempt resolved 4 ppp0                           (IFINDEX IFNAME)
  *
  * A line "route IFINDEX IFNAME CIDR" without a scope is one written by sshdial before
  * scopes: an attempt's route of protocol static.  IFINDEX tells the interface that carried a

@@ -287,6 +287,32 @@ int netconf_resolv_replace(struct netconf *nc, enum journal_scope scope, const c
 	return apply(nc, &e, data, len);
 }
 
+/* The DNS kinds that name only an interface. */
+static int dns_iface_change(struct netconf *nc, enum journal_kind kind, enum journal_scope scope,
+                            const char *ifname, const char *data, size_t len)
+{
+	struct journal_entry e = {.kind = kind, .scope = scope};
+
+	if (!change_ifname_valid(ifname)) {
+		log_error("%s: DNS: \"%.32s\" is not an interface name", nc->label, ifname);
+		return -1;
+	}
+	snprintf(e.ifname, sizeof(e.ifname), "%s", ifname);
+	return apply(nc, &e, data, len);
+}
+
+int netconf_resolvconf_add(struct netconf *nc, enum journal_scope scope, const char *ifname,
+                           const char *text, size_t len)
+{
+	return dns_iface_change(nc, JOURNAL_RESOLVCONF, scope, ifname, text, len);
+}
+
+int netconf_resolved_set(struct netconf *nc, enum journal_scope scope, const char *ifname,
+                         const char *spec, size_t len)
+{
+	return dns_iface_change(nc, JOURNAL_RESOLVED, scope, ifname, spec, len);
+}
+
 int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struct cidr *addr,
                        const char *oifname)
 {

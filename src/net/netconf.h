@@ -62,6 +62,16 @@ int netconf_sysctl_set(struct netconf *nc, enum journal_scope scope, const char 
 int netconf_resolv_replace(struct netconf *nc, enum journal_scope scope, const char *path,
                            const char *data, size_t len);
 
+/* Gives resolvconf the record of interface ifname (dns_cmd.h), text[0..len) (resolv.conf
+ * lines), undone by removing the record.  0, or -1 after logging. */
+int netconf_resolvconf_add(struct netconf *nc, enum journal_scope scope, const char *ifname,
+                           const char *text, size_t len);
+
+/* Sets systemd-resolved's per-link DNS on ifname from spec[0..len) (dns_resolved_spec),
+ * undone with resolvectl revert while the interface is there.  0, or -1 after logging. */
+int netconf_resolved_set(struct netconf *nc, enum journal_scope scope, const char *ifname,
+                         const char *spec, size_t len);
+
 /* The server's masquerade of client address addr out of interface oifname (nft.h).  0, or -1
  * after logging. */
 int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struct cidr *addr,

@@ -49,3 +49,46 @@ resolver_dnsmasq() {
 		--pid-file="$E2E_DIR/dnsmasq.pid" &
 	DNSMASQ_PID=$!
 }
+
+# resolver_private_tree DIR...: a writable overlay (upper layer on a tmpfs of its own) over
+# each DIR (/usr, /var) in the scenario's mount namespace, so that `dpkg -i` of a resolver
+# package (resolvconf) writes only there: the host's or the VM's own tree never changes,
+# whether the scenario runs in the VM or right on a host whose kernel does PPP.  Mounts
+# under DIR are mounted again on top.
+resolver_private_tree() {
+	local dir d m
+	local -a subs
+	for dir in "$@"; do
+		d="$E2E_DIR/tree-overlay${dir//\//-}"
+		mkdir -p "$d" || fail "cannot make $d"
+		_e2e_mount -t tmpfs -o mode=0755 e2e-tree "$d"
+		mkdir -p "$d/upper" "$d/work" "$d/keep" || fail "cannot populate $d"
+		subs=()
+		while read -r m; do
+			[ -d "$m" ] || fail "$m is a file mounted under $dir: not handled"
+			subs+=("$m")
+			mkdir -p "$d/keep/${m#"$dir"/}" && _e2e_mount --bind "$m" "$d/keep/${m#"$dir"/}"
+		done < <(findmnt -rn -o TARGET | grep "^$dir/")
+		_e2e_mount -t overlay e2e-tree -o "lowerdir=$dir,upperdir=$d/upper,workdir=$d/work" "$dir"
+		for m in "${subs[@]}"; do
+			_e2e_mount --bind "$d/keep/${m#"$dir"/}" "$m"
+		done
+	done
+}
+
+# resolver_unpack_debs PKG...: unpacks the named packages into the scenario's private
+# trees (after resolver_private_etc and resolver_private_tree /usr) from the .deb files
+# scripts/install-deps keeps in $RESOLVER_DEBS, never from the network.  Unpacked, not
+# installed with dpkg -i: its maintainer scripts (debconf, update-rc.d, in
+# perl) take minutes in an emulated VM, so the scenario does what they do that matters.
+RESOLVER_DEBS=${RESOLVER_DEBS:-/var/cache/sshdial-tests}
+resolver_unpack_debs() {
+	local p f
+	for p in "$@"; do
+		f=$(find "$RESOLVER_DEBS" -maxdepth 1 -name "${p}_*.deb" | sort | tail -n 1)
+		[ -n "$f" ] || fail "no ${p}_*.deb in $RESOLVER_DEBS: run scripts/install-deps"
+		# Over the merged /usr: its ./lib and ./sbin go through the symlinks.
+		dpkg-deb --fsys-tarfile "$f" | tar -x -C / --keep-directory-symlink --no-overwrite-dir ||
+			fail "cannot unpack $f"
+	done
+}

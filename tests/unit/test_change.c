@@ -196,6 +196,22 @@ static void test_sysctl_lines(void **state)
 	assert_refused("attempt sysctl net/ipv4/ip_forward %31 0", "not in the form");
 }
 
+static void test_dns_backend_lines(void **state)
+{
+	(void)state;
+	struct journal_entry e = round_trip("attempt resolvconf ppp0");
+	assert_int_equal(e.kind, JOURNAL_RESOLVCONF);
+	assert_string_equal(e.ifname, "ppp0");
+	e = round_trip("attempt resolved 7 ppp1");
+	assert_int_equal(e.kind, JOURNAL_RESOLVED);
+	assert_int_equal(e.ifindex, 7);
+	assert_string_equal(e.ifname, "ppp1");
+	assert_refused("attempt resolvconf", "want IFNAME");
+	assert_refused("attempt resolvconf ppp/0", "bad interface name");
+	assert_refused("attempt resolved ppp0", "want IFINDEX IFNAME");
+	assert_refused("attempt resolved x ppp0", "resolved:");
+}
+
 static void test_resolv_lines(void **state)
 {
 	(void)state;
@@ -298,17 +314,12 @@ static void test_longest_lines_fit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_scopes),
-	    cmocka_unit_test(test_route_line_before_scopes),
-	    cmocka_unit_test(test_rule_lines),
-	    cmocka_unit_test(test_addr_lines),
-	    cmocka_unit_test(test_route_all_lines),
-	    cmocka_unit_test(test_sysctl_lines),
-	    cmocka_unit_test(test_resolv_lines),
-	    cmocka_unit_test(test_escape),
-	    cmocka_unit_test(test_longest_lines_fit),
-	    cmocka_unit_test(test_masq_lines),
-	    cmocka_unit_test(test_masq_element),
+	    cmocka_unit_test(test_scopes),          cmocka_unit_test(test_route_line_before_scopes),
+	    cmocka_unit_test(test_rule_lines),      cmocka_unit_test(test_addr_lines),
+	    cmocka_unit_test(test_route_all_lines), cmocka_unit_test(test_sysctl_lines),
+	    cmocka_unit_test(test_resolv_lines),    cmocka_unit_test(test_dns_backend_lines),
+	    cmocka_unit_test(test_escape),          cmocka_unit_test(test_longest_lines_fit),
+	    cmocka_unit_test(test_masq_lines),      cmocka_unit_test(test_masq_element),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/err.h"
+#include "net/change.h"
 #include "net/dns.h"
 #include "tmpdir.h"
 
@@ -80,12 +82,115 @@ static void detect(void **state)
 	free(notool);
 }
 
+static void assert_argv(const char *const *argv, size_t argc, const char *want)
+{
+	char got[512] = "";
+	size_t at = 0;
+	for (size_t i = 0; i < argc; i++)
+		at += (size_t)snprintf(got + at, sizeof(got) - at, "%s%s", i ? " " : "", argv[i]);
+	assert_null(argv[argc]);
+	assert_string_equal(got, want);
+}
+
+static void resolvconf_lines(void **state)
+{
+	(void)state;
+	char rec[DNS_RECORD_MAX];
+	const char *argv[DNS_ARGV_MAX] = {NULL};
+	size_t argc;
+
+	assert_int_equal(dns_resolvconf_record(rec, sizeof(rec), "ppp0", "office"), 19);
+	assert_string_equal(rec, "ppp0.sshdial-office");
+	argc = dns_resolvconf_argv(argv, true, rec);
+	assert_argv(argv, argc, "resolvconf -a ppp0.sshdial-office");
+	argc = dns_resolvconf_argv(argv, false, rec);
+	assert_argv(argv, argc, "resolvconf -d ppp0.sshdial-office");
+	/* Names resolvconf refuses (leading '-', '.', '~'; '/' or a space) are never made. */
+	assert_int_equal(dns_resolvconf_record(rec, sizeof(rec), "-ppp0", "office"), -1);
+	assert_int_equal(dns_resolvconf_record(rec, sizeof(rec), "~ppp0", "office"), -1);
+	assert_int_equal(dns_resolvconf_record(rec, sizeof(rec), "ppp/0", "office"), -1);
+	assert_int_equal(dns_resolvconf_record(rec, sizeof(rec), "ppp0", "a b"), -1);
+	assert_int_equal(dns_resolvconf_record(rec, sizeof(rec), "ppp0", "../x"), -1);
+	assert_int_equal(dns_resolvconf_record(rec, 10, "ppp0", "office"), -1);
+}
+
+static void resolved_lines(void **state)
+{
+	(void)state;
+	const char *two[] = {"192.168.77.1", "fd00::53"}, *argv[DNS_ARGV_MAX] = {NULL};
+	size_t argc;
+
+	argc = dns_resolved_argv(argv, RESOLVED_DNS, "ppp0", two, 2, true);
+	assert_argv(argv, argc, "resolvectl dns ppp0 192.168.77.1 fd00::53");
+	argc = dns_resolved_argv(argv, RESOLVED_DOMAIN, "ppp0", two, 2, true);
+	assert_argv(argv, argc, "resolvectl domain ppp0 ~.");
+	argc = dns_resolved_argv(argv, RESOLVED_DEFAULT_ROUTE, "ppp0", two, 2, false);
+	assert_argv(argv, argc, "resolvectl default-route ppp0 yes");
+	argc = dns_resolved_argv(argv, RESOLVED_REVERT, "ppp1", NULL, 0, false);
+	assert_argv(argv, argc, "resolvectl revert ppp1");
+	/* Without route-all, other links' domains keep their servers: no "~.". */
+	assert_int_equal(dns_resolved_argv(argv, RESOLVED_DOMAIN, "ppp0", two, 2, false), 0);
+	assert_int_equal(dns_resolved_argv(argv, RESOLVED_DNS, "ppp0", two, 0, false), 0);
+}
+
+static void resolved_spec(void **state)
+{
+	(void)state;
+	const char *two[] = {"192.168.77.1", "fd00::53"}, *bad[] = {"x;y"}, *got[DNS_SERVERS_MAX];
+	char buf[128];
+	bool all;
+
+	assert_int_equal(dns_resolved_spec(buf, sizeof(buf), two, 2, true), 24);
+	assert_string_equal(buf, "192.168.77.1 fd00::53 ~.");
+	assert_int_equal(dns_resolved_parse(buf, got, &all), 2);
+	assert_true(all);
+	assert_string_equal(got[0], "192.168.77.1");
+	assert_string_equal(got[1], "fd00::53");
+	assert_int_equal(dns_resolved_spec(buf, sizeof(buf), two, 1, false), 12);
+	assert_int_equal(dns_resolved_parse(buf, got, &all), 1);
+	assert_false(all);
+	assert_int_equal(dns_resolved_spec(buf, sizeof(buf), bad, 1, false), -1);
+	assert_int_equal(dns_resolved_spec(buf, 10, two, 2, false), -1);
+	char junk[] = "10.0.0.1 ~. 10.0.0.2", word[] = "10.0.0.1 --help";
+	assert_int_equal(dns_resolved_parse(junk, got, &all), -1);
+	assert_int_equal(dns_resolved_parse(word, got, &all), -1);
+}
+
+/* A failing command's own message and exit status, with the peer and the interface. */
+static void command_failure_message(void **state)
+{
+	char *tool =
+	    tmpdir_file(*state, "resolvconf",
+	                "#!/bin/sh\necho \"resolvconf: Error: Initial dot not allowed\" >&2\n"
+	                "echo second line >&2\nexit 1\n",
+	                0755);
+	struct err e = {0};
+	struct change_env env = {.label = "office", .err = &e};
+	const char *argv[DNS_ARGV_MAX];
+	char line[ERR_LINE_MAX];
+
+	dns_resolvconf_argv(argv, false, "ppp0.sshdial-office");
+	assert_int_equal(dns_cmd_run(&env, "ppp0", tool, argv, NULL, 0), -1);
+	err_format(&e, line, sizeof(line));
+	char want[512];
+	snprintf(want, sizeof(want),
+	         "office: ppp0: %s -d ppp0.sshdial-office exited with status 1: resolvconf: Error: "
+	         "Initial dot not allowed",
+	         tool);
+	assert_string_equal(line, want);
+	free(tool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(text_replaces_servers),
 	    cmocka_unit_test(text_refuses_non_addresses),
 	    cmocka_unit_test_setup_teardown(detect, setup, teardown),
+	    cmocka_unit_test(resolvconf_lines),
+	    cmocka_unit_test(resolved_lines),
+	    cmocka_unit_test(resolved_spec),
+	    cmocka_unit_test_setup_teardown(command_failure_message, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
