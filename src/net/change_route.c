@@ -128,6 +128,10 @@ int change_route_apply(const struct change_env *env, struct rtnl_route *r, const
 		return 0;
 	if (env->reassert && nlreq_kerr(env->nl) == EEXIST)
 		return 1;
+	/* Putting back a route through an interface pppd has just taken down ("Device for
+	 * nexthop is not up"): the link is going, its ip-down undoes the route. */
+	if (env->reassert && nlreq_kerr(env->nl) == ENETDOWN)
+		return 1;
 	return err_log(nlreq_err(env->nl, err, env->err, env->label,
 	                         hint ? hint(nlreq_kerr(env->nl)) : NULL, "%s", what));
 }
