@@ -7,3 +7,8 @@ unsigned attempt_deadline_ms(unsigned missed)
 		ms *= 2;
 	return ms < ATTEMPT_DEADLINE_CAP_MS ? ms : ATTEMPT_DEADLINE_CAP_MS;
 }
+
+unsigned attempt_connect_timeout_s(unsigned missed)
+{
+	return attempt_deadline_ms(missed) / 4000;
+}

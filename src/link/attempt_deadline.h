@@ -16,5 +16,9 @@
 /* The bound for an attempt after `missed` attempts in a row ended on theirs (0: the link
  * came up since, or none did yet). */
 unsigned attempt_deadline_ms(unsigned missed);
+/* ssh's ConnectTimeout for that attempt, in seconds: a quarter of its deadline (15 s
+ * first).  Under a storm sshd takes longer than 15 s to send its banner, and an attempt
+ * ssh gives up there counts as a missed deadline too (failure.h: timed_out). */
+unsigned attempt_connect_timeout_s(unsigned missed);
 
 #endif

@@ -195,6 +195,8 @@ static void attempt_ended(struct link *l)
 	/* Each failure moves to the next server at once; once every server has failed in a
 	 * row, the backoff paces the next round. */
 	l->failed_in_row++;
+	if (l->failure.ssh.timed_out) /* a slow server, most likely: the next waits longer */
+		l->missed_deadlines++;
 	link_next_server(l);
 	if (l->watched != link_server_index(l))
 		link_unwatch_path(l);
@@ -386,7 +388,9 @@ static void link_dial_granted(struct link *l)
 {
 	const struct dial_hooks hooks = {.ip_up = rundir_hook(HOOK_IP_UP),
 	                                 .ip_down = rundir_hook(HOOK_IP_DOWN),
-	                                 .server = link_server_index(l)};
+	                                 .server = link_server_index(l),
+	                                 .connect_timeout_s =
+	                                     attempt_connect_timeout_s(l->missed_deadlines)};
 	enum failure_class status;
 
 	link_watch_path(l);

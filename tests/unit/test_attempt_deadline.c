@@ -32,12 +32,23 @@ static void never_past_the_cap(void **state)
 		assert_true(attempt_deadline_ms(m + 1) >= attempt_deadline_ms(m));
 }
 
+static void ssh_connect_timeout_grows_with_the_deadline(void **state)
+{
+	(void)state;
+	assert_int_equal(attempt_connect_timeout_s(0), 15); /* ssh_argv's default */
+	assert_int_equal(attempt_connect_timeout_s(1), 30);
+	assert_int_equal(attempt_connect_timeout_s(2), 60);
+	assert_int_equal(attempt_connect_timeout_s(3), 120);
+	assert_int_equal(attempt_connect_timeout_s(40), 120);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(first_attempt_gets_the_base),
 	    cmocka_unit_test(each_missed_deadline_doubles_the_next),
 	    cmocka_unit_test(never_past_the_cap),
+	    cmocka_unit_test(ssh_connect_timeout_grows_with_the_deadline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
