@@ -345,11 +345,13 @@ static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, in
 	return pid;
 }
 
-static pid_t spawn_ssh(const struct peer *p, size_t server, const struct ssh_identity *id,
-                       int master, int err, int *reportfd, char *why, size_t len)
+static pid_t spawn_ssh(const struct peer *p, const struct dial_hooks *hooks,
+                       const struct ssh_identity *id, int master, int err, int *reportfd, char *why,
+                       size_t len)
 {
-	return spawn_ssh_argv(ssh_argv_build_server(p, server), id, master, err, reportfd, why,
-	                      len);
+	return spawn_ssh_argv(
+	    ssh_argv_build_server_timed(p, hooks->server, hooks->connect_timeout_s), id, master,
+	    err, reportfd, why, len);
 }
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
@@ -540,8 +542,8 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		goto fail; /* child_watch said why */
 	if (pppd && event_fd_add(loop, d->report[DIAL_PPPD].fd, EPOLLIN, on_report, d) < 0)
 		goto fail; /* event_fd_add said why */
-	pid_t ssh = spawn_ssh(p, hooks->server, &id, master, errp[1], &d->report[DIAL_SSH].fd, why,
-	                      sizeof(why));
+	pid_t ssh =
+	    spawn_ssh(p, hooks, &id, master, errp[1], &d->report[DIAL_SSH].fd, why, sizeof(why));
 	if (ssh < 0) {
 		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start %s",
 		                          peer_pty_command(p) ? "the pty command" : "ssh"),

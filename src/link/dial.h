@@ -29,6 +29,7 @@ struct dial_hooks {
 	const char *ip_up;
 	const char *ip_down;
 	size_t server; /* which of the peer's servers ssh connects to (peer_server_host) */
+	unsigned connect_timeout_s; /* ssh's ConnectTimeout; 0: ssh_argv's default */
 };
 
 struct dial;

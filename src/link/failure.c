@@ -117,6 +117,15 @@ static const char *server_pppd_text(const char *line)
 	return sep + 2;
 }
 
+/* ssh's ConnectTimeout, in its own forms: "Connection timed out during banner exchange",
+ * "ssh: connect to host H port P: Connection timed out". */
+static bool ssh_timed_out(const char *line)
+{
+	return strcmp(line, "Connection timed out during banner exchange") == 0 ||
+	       (starts_with(line, "ssh: connect to host ") &&
+	        ends_with(line, ": Connection timed out"));
+}
+
 void failure_from_ssh_line(struct failure *f, const char *line)
 {
 	struct failure_ssh_notes *n = &f->ssh;
@@ -132,6 +141,8 @@ void failure_from_ssh_line(struct failure *f, const char *line)
 		ssh_hostkey_host(line, n->hostkey_host, sizeof(n->hostkey_host));
 	if (strcmp(line, SSH_HOSTKEY_FAILED) == 0)
 		n->hostkey_failed = true;
+	if (ssh_timed_out(line))
+		n->timed_out = true;
 	const char *text = server_pppd_text(line);
 	if (!text)
 		return;

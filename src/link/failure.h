@@ -22,7 +22,8 @@ struct failure_ssh_notes {
 	char server_pppd[FAILURE_LINE_MAX * 2]; /* the server's pppd refusing to start */
 	bool hostkey_unknown, hostkey_changed;  /* ssh's lines before its verdict */
 	bool hostkey_failed;                    /* "Host key verification failed." seen */
-	char hostkey_host[FAILURE_LINE_MAX];    /* the host that ssh's message names */
+	bool timed_out; /* ssh's own connect or banner timeout: the server may be slow, not gone */
+	char hostkey_host[FAILURE_LINE_MAX]; /* the host that ssh's message names */
 };
 
 struct failure {

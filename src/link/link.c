@@ -20,6 +20,7 @@
 #include "link/forward.h"
 #include "link/health.h"
 #include "lib/log.h"
+#include "link/attempt_deadline.h"
 #include "net/netwatch.h"
 #include "net/nlmon.h"
 #include "net/policy.h"
@@ -28,9 +29,6 @@
 #include "net/resolve.h"
 #include "ctl/rundir.h"
 
-/* Without ip-up this long after starting ssh and pppd, the attempt has failed.  Generous:
- * an ssh handshake under emulation takes several seconds. */
-#define DIAL_TIMEOUT_MS 60000
 /* pppd and ssh get this long to end after SIGTERM before SIGKILL. */
 #define STOP_GRACE_MS 5000
 /* After ssh ends, pppd should see the hangup at once, and after pppd sees one, ssh is
@@ -124,8 +122,10 @@ static void on_health_dead(void *arg, const char *why)
 static void on_dial_timeout(void *arg)
 {
 	struct link *l = arg;
-	failure_set(&l->failure, FAILURE_TRANSIENT, "no link within %d s of dialing",
-	            DIAL_TIMEOUT_MS / 1000);
+	l->missed_deadlines++;
+	failure_set(&l->failure, FAILURE_TRANSIENT,
+	            "no link within %u s of dialing (the next attempt is given %u s)",
+	            l->deadline_ms / 1000, attempt_deadline_ms(l->missed_deadlines) / 1000);
 	link_hang_up(l);
 }
 
@@ -196,6 +196,8 @@ static void attempt_ended(struct link *l)
 	/* Each failure moves to the next server at once; once every server has failed in a
 	 * row, the backoff paces the next round. */
 	l->failed_in_row++;
+	if (l->failure.ssh.timed_out) /* a slow server, most likely: the next waits longer */
+		l->missed_deadlines++;
 	link_next_server(l);
 	if (l->watched != link_server_index(l))
 		link_unwatch_path(l);
@@ -387,7 +389,9 @@ static void link_dial_granted(struct link *l)
 {
 	const struct dial_hooks hooks = {.ip_up = rundir_hook(HOOK_IP_UP),
 	                                 .ip_down = rundir_hook(HOOK_IP_DOWN),
-	                                 .server = link_server_index(l)};
+	                                 .server = link_server_index(l),
+	                                 .connect_timeout_s =
+	                                     attempt_connect_timeout_s(l->missed_deadlines)};
 	enum failure_class status;
 
 	link_watch_path(l);
@@ -416,7 +420,9 @@ static void link_dial_granted(struct link *l)
 		return;
 	}
 	link_set_state(l, LINK_DIALING);
-	event_timer_set(l->loop, DIAL_TIMEOUT_MS, on_dial_timeout, l);
+	/* Without ip-up (or forwards) by then, the attempt has failed. */
+	l->deadline_ms = attempt_deadline_ms(l->missed_deadlines);
+	event_timer_set(l->loop, l->deadline_ms, on_dial_timeout, l);
 	if (!peer_link(l->peer)) /* forwards only: they are asked for until ssh listens */
 		forwards_start(l->fw);
 }
@@ -428,6 +434,7 @@ static void on_forwards_ready(void *arg)
 	if (peer_link(l->peer) || l->state != LINK_DIALING)
 		return;
 	l->came_up = true;
+	l->missed_deadlines = 0;
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
 	clock_gettime(CLOCK_MONOTONIC, &l->up_since);
@@ -588,6 +595,7 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
 	l->failed_in_row = 0;
+	l->missed_deadlines = 0;
 	if (peer_health(l->peer))
 		l->health = health_start(l->loop, peer_name(l->peer), ev->ifname, ev->remote,
 		                         peer_health_interval_ms(l->peer),

@@ -34,6 +34,11 @@ struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *par
 	strv_push(v, "10");
 	strv_push(v, "lcp-echo-failure");
 	strv_push(v, "3");
+	/* pppd starts LCP before ssh has logged in, and would give up after its 10 unanswered
+	 * Config-Requests (30 s): a loaded server logs in slower than that, and every attempt
+	 * then ended there, measured (bench/serve-scale).  Passive, pppd waits for the
+	 * server's pppd instead; sshdial's attempt deadline (attempt_deadline.h) bounds it. */
+	strv_push(v, "passive");
 
 	const struct strv *opts = peer_pppd_options(p);
 	for (size_t i = 0; opts && i < strv_len(opts); i++)

@@ -16,8 +16,10 @@ static const char *const ssh_fixed[] = {
 
 /* Set after the peer's ssh-options: defaults the peer may override. */
 static const char *const ssh_defaults[] = {
-    "ConnectTimeout=15", "ServerAliveInterval=10",   "ServerAliveCountMax=3",
-    "TCPKeepAlive=yes",  "ExitOnForwardFailure=yes",
+    "ServerAliveInterval=10",
+    "ServerAliveCountMax=3",
+    "TCPKeepAlive=yes",
+    "ExitOnForwardFailure=yes",
 };
 
 /* A forwards-only peer has no health probe through a link: ssh's own keepalives, one a
@@ -130,6 +132,12 @@ struct strv *ssh_argv_build(const struct peer *p)
 
 struct strv *ssh_argv_build_server(const struct peer *p, size_t server)
 {
+	return ssh_argv_build_server_timed(p, server, SSH_CONNECT_TIMEOUT_S);
+}
+
+struct strv *ssh_argv_build_server_timed(const struct peer *p, size_t server,
+                                         unsigned connect_timeout_s)
+{
 	struct strv *v = strv_new();
 
 	if (peer_pty_command(p)) {
@@ -180,6 +188,9 @@ struct strv *ssh_argv_build_server(const struct peer *p, size_t server)
 		strv_push(v, "-o");
 		strv_push(v, ssh_forwards_only[i]);
 	}
+	strv_push(v, "-o");
+	strv_pushf(v, "ConnectTimeout=%u",
+	           connect_timeout_s ? connect_timeout_s : SSH_CONNECT_TIMEOUT_S);
 	for (size_t i = 0; i < sizeof(ssh_defaults) / sizeof(ssh_defaults[0]); i++) {
 		strv_push(v, "-o");
 		strv_push(v, ssh_defaults[i]);

@@ -12,6 +12,12 @@
 struct strv *ssh_argv_build(const struct peer *p);
 /* The same for one of the peer's servers (peer_server_host): its name and its port. */
 struct strv *ssh_argv_build_server(const struct peer *p, size_t server);
+/* ssh's ConnectTimeout (TCP connect and the banner exchange) by default, in seconds. */
+#define SSH_CONNECT_TIMEOUT_S 15u
+/* The same with another ConnectTimeout (0: the default), which the peer's ssh-options may
+ * still override; the link grows it with the attempt's deadline (attempt_deadline.h). */
+struct strv *ssh_argv_build_server_timed(const struct peer *p, size_t server,
+                                         unsigned connect_timeout_s);
 
 /* A peer with forwards runs its ssh as a ControlMaster on a socket in a directory of its
  * own under /run/sshdial, owned by the local user (forward.c prepares it). */

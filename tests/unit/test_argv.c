@@ -142,7 +142,8 @@ static void pppd_full(void **state)
 	assert_string_equal(
 	    joined(v),
 	    "/usr/sbin/pppd /dev/pts/7 local nocrtscts noauth noipdefault ipcp-accept-local "
-	    "ipcp-accept-remote noccp usepeerdns lcp-echo-interval 10 lcp-echo-failure 3 mtu 1400 "
+	    "ipcp-accept-remote noccp usepeerdns lcp-echo-interval 10 lcp-echo-failure 3 passive "
+	    "mtu 1400 "
 	    "user pppuser plugin passwordfd.so "
 	    "passwordfd 3 nodetach nopersist linkname office ipparam office logfd 2 "
 	    "ip-up-script /run/sshdial/sshdial-ip-up ip-down-script "

@@ -278,6 +278,30 @@ static void network_failures_are_transient(void **state)
 	assert_int_equal(f.cls, FAILURE_NONE);
 }
 
+static void ssh_timeouts_are_noted_in_their_own_form(void **state)
+{
+	(void)state;
+	struct failure f;
+	const char *timed_out[] = {"Connection timed out during banner exchange",
+	                           "ssh: connect to host 10.0.0.2 port 22: Connection timed out"};
+	for (size_t i = 0; i < 2; i++) {
+		failure_clear(&f);
+		failure_from_ssh_line(&f, timed_out[i]);
+		assert_true(f.ssh.timed_out);
+	}
+	/* Other refusals, and the words quoted by the server's side, are not. */
+	const char *not_timed_out[] = {
+	    "ssh: connect to host 10.0.0.2 port 22: Connection refused",
+	    "sshdial serve: Connection timed out during banner exchange",
+	    "Connection timed out during banner exchange, said the server",
+	    "ssh: connect to host 10.0.0.2 port 22: Connection timed out (not quite)"};
+	for (size_t i = 0; i < 4; i++) {
+		failure_clear(&f);
+		failure_from_ssh_line(&f, not_timed_out[i]);
+		assert_false(f.ssh.timed_out);
+	}
+}
+
 static void lcp_echo_death_is_named(void **state)
 {
 	(void)state;
@@ -314,6 +338,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(host_key_is_permanent),
+	    cmocka_unit_test(ssh_timeouts_are_noted_in_their_own_form),
 	    cmocka_unit_test(changed_host_key_is_named),
 	    cmocka_unit_test(remote_lines_are_not_ssh_verdicts),
 	    cmocka_unit_test(permission_denied_is_permanent),
