@@ -182,13 +182,13 @@ static void timer_unlink(struct event_loop *loop, event_timer_fn fn, const void 
 	}
 }
 
-int event_timer_set(struct event_loop *loop, unsigned msec, event_timer_fn fn, void *arg)
+static int timer_insert(struct event_loop *loop, uint64_t due_ms, event_timer_fn fn, void *arg)
 {
 	timer_unlink(loop, fn, arg, false);
 	struct timer *t = calloc(1, sizeof(*t));
 	if (!t)
 		return -1;
-	*t = (struct timer){.due_ms = now_ms() + msec, .fn = fn, .arg = arg};
+	*t = (struct timer){.due_ms = due_ms, .fn = fn, .arg = arg};
 	struct timer **pp = &loop->timers;
 	while (*pp && (*pp)->due_ms <= t->due_ms)
 		pp = &(*pp)->next;
@@ -196,6 +196,21 @@ int event_timer_set(struct event_loop *loop, unsigned msec, event_timer_fn fn, v
 	*pp = t;
 	arm_timerfd(loop);
 	return 0;
+}
+
+int event_timer_set(struct event_loop *loop, unsigned msec, event_timer_fn fn, void *arg)
+{
+	return timer_insert(loop, now_ms() + msec, fn, arg);
+}
+
+int event_timer_set_aligned(struct event_loop *loop, unsigned period_ms, event_timer_fn fn,
+                            void *arg)
+{
+	uint64_t now = now_ms(), p = period_ms ? period_ms : 1;
+	uint64_t due = (now / p + 1) * p;
+	if (due - now < p / 2)
+		due += p;
+	return timer_insert(loop, due, fn, arg);
 }
 
 void event_timer_cancel(struct event_loop *loop, event_timer_fn fn, void *arg)

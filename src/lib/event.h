@@ -25,6 +25,11 @@ void event_fd_del(struct event_loop *loop, int fd);
 
 /* One-shot timer after msec; replaces a pending timer with the same (fn, arg). */
 int event_timer_set(struct event_loop *loop, unsigned msec, event_timer_fn fn, void *arg);
+/* One-shot timer at the next multiple of period_ms on the monotonic clock that is at least
+ * period_ms / 2 away: every timer of one period fires in the same turn of the loop (the
+ * health probes of all links, one wake-up and one counter read for all). */
+int event_timer_set_aligned(struct event_loop *loop, unsigned period_ms, event_timer_fn fn,
+                            void *arg);
 void event_timer_cancel(struct event_loop *loop, event_timer_fn fn, void *arg);
 /* Cancels every timer whose argument is arg. */
 void event_timer_cancel_all(struct event_loop *loop, void *arg);
