@@ -261,25 +261,6 @@ static pid_t exec_forked(pid_t pid, int report[2], char *why, size_t len)
 	return pid;
 }
 
-/* For a one-off ssh client: waits for its exec report (fd, closed here).  -1 with why set
- * when it did not execute. */
-static pid_t exec_wait(pid_t pid, int fd, char *why, size_t len)
-{
-	ssize_t n;
-	fcntl(fd, F_SETFL, 0);
-	do
-		n = read(fd, why, len - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	if (n == 0)
-		return pid;
-	why[n > 0 ? n : 0] = 0;
-	if (n < 0)
-		snprintf(why, len, "cannot read its exec report: %s", strerror(errno));
-	waitpid(pid, NULL, 0);
-	return -1;
-}
-
 /* The report pipe's write end, moved above every descriptor number a child sets up. */
 static int report_fd(int fd)
 {
@@ -354,7 +335,8 @@ static pid_t spawn_ssh(const struct peer *p, size_t server, const struct ssh_ide
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
 
-pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, char *why, size_t len)
+pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
+                            char *why, size_t len)
 {
 	struct ssh_identity id;
 	struct err e;
@@ -370,10 +352,9 @@ pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, ch
 		snprintf(why, len, "cannot open /dev/null: %s", strerror(errno));
 		return -1;
 	}
-	int report = -1;
-	pid_t pid = spawn_ssh_argv(argv, &id, devnull, err, &report, why, len);
+	pid_t pid = spawn_ssh_argv(argv, &id, devnull, err, reportfd, why, len);
 	close(devnull);
-	return pid < 0 ? -1 : exec_wait(pid, report, why, len);
+	return pid;
 }
 
 static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, const char *tty,
