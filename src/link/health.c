@@ -41,7 +41,6 @@ struct health {
 	unsigned interval_ms;
 	unsigned timeout_ms;
 	unsigned sent_since_answer;
-	struct timespec last_life;
 	struct timespec sent_at; /* of probe seq, for the round-trip time */
 	int rtt_us;              /* of the last answered probe; -1: none yet */
 	health_dead_fn fn;
@@ -52,7 +51,6 @@ static void on_dead(void *arg);
 
 static void saw_life(struct health *h)
 {
-	clock_gettime(CLOCK_MONOTONIC, &h->last_life);
 	h->sent_since_answer = 0;
 	event_timer_set(h->loop, h->timeout_ms, on_dead, h);
 }
@@ -79,7 +77,10 @@ static void on_dead(void *arg)
 static void check_counter(struct health *h)
 {
 	uint64_t rx;
-	if (linkstats_rx_packets(h->stats, h->ifindex, h->interval_ms / 2, &rx) < 0)
+	struct timespec now;
+	event_now(h->loop, &now);
+	uint64_t now_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	if (linkstats_rx_packets(h->stats, h->ifindex, now_ms, h->interval_ms / 2, &rx) < 0)
 		return;
 	if (h->have_rx && rx != h->rx_packets)
 		saw_life(h);
@@ -103,7 +104,7 @@ static void send_probe(struct health *h)
 	if (sendto(h->icmp, &req, sizeof(req), MSG_DONTWAIT, (struct sockaddr *)&h->remote,
 	           sizeof(h->remote)) < 0)
 		log_debug("%s: probe through %s: %s", h->label, h->ifname, strerror(errno));
-	clock_gettime(CLOCK_MONOTONIC, &h->sent_at);
+	event_now(h->loop, &h->sent_at); /* this turn's time: no clock read per probe */
 	h->sent_since_answer++;
 }
 
@@ -135,7 +136,7 @@ static void on_icmp(void *arg, int fd, uint32_t events)
 			return;
 		if (ntohs(icmp->un.echo.sequence) == h->seq) {
 			struct timespec now;
-			clock_gettime(CLOCK_MONOTONIC, &now);
+			event_now(h->loop, &now); /* when the answer's turn began */
 			h->rtt_us = (int)((now.tv_sec - h->sent_at.tv_sec) * 1000000 +
 			                  (now.tv_nsec - h->sent_at.tv_nsec) / 1000);
 		}

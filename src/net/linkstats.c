@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -39,13 +38,6 @@ static struct {
 	unsigned dumps;
 	void *buf;
 } the = {.fd = -1};
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 int linkstats_parse(const void *buf, size_t len, uint32_t seq, linkstats_fn fn, void *arg,
                     const char **why)
@@ -118,7 +110,7 @@ static void keep(void *arg, int ifindex, uint64_t rx)
 
 /* One RTM_GETSTATS dump of every interface's 64-bit link counters.  The kernel answers a
  * dump at once, from inside the receive: the blocking socket waits for no peer. */
-static int dump(const char **why)
+static int dump(uint64_t now_ms, const char **why)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -158,14 +150,16 @@ static int dump(const char **why)
 			break;
 	}
 	the.valid = true;
-	the.dumped_ms = now_ms();
+	the.dumped_ms = now_ms;
 	return 0;
 }
 
-int linkstats_rx_packets(struct linkstats *ls, int ifindex, unsigned max_age_ms, uint64_t *rx)
+int linkstats_rx_packets(struct linkstats *ls, int ifindex, uint64_t now_ms, unsigned max_age_ms,
+                         uint64_t *rx)
 {
 	const char *why = NULL;
-	if ((!the.valid || now_ms() - the.dumped_ms >= max_age_ms) && dump(&why) < 0) {
+	bool fresh = the.valid && now_ms >= the.dumped_ms && now_ms - the.dumped_ms < max_age_ms;
+	if (!fresh && dump(now_ms, &why) < 0) {
 		log_debug("%s: cannot read the interfaces' counters (netlink stats dump): %s",
 		          ls->label, why);
 		return -1;

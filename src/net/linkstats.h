@@ -13,10 +13,12 @@ struct linkstats;
 struct linkstats *linkstats_open(const char *label);
 void linkstats_close(struct linkstats *ls);
 
-/* The received packets of interface ifindex, from a dump younger than max_age_ms (a new
- * one otherwise).  0 on success; -1 when the interface is not in the dump or the dump
- * failed (why is logged at debug level with label). */
-int linkstats_rx_packets(struct linkstats *ls, int ifindex, unsigned max_age_ms, uint64_t *rx);
+/* The received packets of interface ifindex, from a dump younger than max_age_ms at
+ * now_ms (CLOCK_MONOTONIC, the caller's: its loop's turn), a new one otherwise.  0 on
+ * success; -1 when the interface is not in the dump or the dump failed (why is logged at
+ * debug level with label). */
+int linkstats_rx_packets(struct linkstats *ls, int ifindex, uint64_t now_ms, unsigned max_age_ms,
+                         uint64_t *rx);
 
 /* One received buffer of a stats dump, as the kernel sends it: fn is called for each
  * interface's counters.  Returns 1 when the dump's end (NLMSG_DONE) is in the buffer, 0
