@@ -11,18 +11,18 @@
 #include <unistd.h>
 
 #include "ctl/ctl_request.h"
+#include "daemon/ctl_slots.h"
 #include "lib/log.h"
 #include "lib/textbuf.h"
 #include "lib/xalloc.h"
 
-/* Clients at once; past this a new connection is closed at once. */
-#define MAX_CLIENTS 64
 /* A client that has not sent its request line by then is dropped. */
 #define REQUEST_TIMEOUT_MS 5000
 
 struct client {
 	struct ctl_server *s;
 	int fd;
+	uid_t uid;
 	bool root;
 	bool waiting; /* for the manager's answer */
 	char in[CTL_REQUEST_MAX + 2];
@@ -181,12 +181,13 @@ static void on_client(void *arg, int fd, uint32_t events)
 
 /* Root, or a member of the status group (primary or supplementary), checked on the
  * connection itself (SO_PEERCRED, SO_PEERGROUPS). */
-static int client_rights(const struct ctl_server *s, int fd, bool *root)
+static int client_rights(const struct ctl_server *s, int fd, uid_t *uid, bool *root)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		return -1;
+	*uid = cred.uid;
 	*root = cred.uid == 0;
 	if (*root)
 		return 0;
@@ -212,12 +213,23 @@ static void on_accept(void *arg, int fd, uint32_t events)
 	if (cfd < 0)
 		return;
 	bool root = false;
-	if (s->nclients >= MAX_CLIENTS || client_rights(s, cfd, &root) < 0) {
-		close(cfd); /* nothing for a stranger, nor past the limit */
+	uid_t uid = (uid_t)-1;
+	unsigned non_root = 0, same_uid = 0;
+	bool allowed = client_rights(s, cfd, &uid, &root) == 0;
+	for (const struct client *o = s->clients; allowed && o; o = o->next) {
+		non_root += !o->root;
+		same_uid += o->uid == uid;
+	}
+	if (!allowed || !ctl_slots_admit(s->nclients, non_root, same_uid, root)) {
+		/* nothing for a stranger, nor past its uid's slots or the limit */
+		if (allowed)
+			log_debug("control: uid %u has %u connections open, %u in all: closed",
+			          (unsigned)uid, same_uid, s->nclients);
+		close(cfd);
 		return;
 	}
 	struct client *c = xcalloc(1, sizeof(*c));
-	*c = (struct client){.s = s, .fd = cfd, .root = root, .next = s->clients};
+	*c = (struct client){.s = s, .fd = cfd, .uid = uid, .root = root, .next = s->clients};
 	if (event_fd_add(s->loop, cfd, EPOLLIN, on_client, c) < 0) {
 		close(cfd);
 		free(c);
@@ -250,7 +262,8 @@ struct ctl_server *ctl_server_open(struct event_loop *loop, struct manager *m, c
 	umask(old);
 	if (ok && status_gid != (gid_t)-1)
 		ok = chown(path, 0, status_gid) == 0 && chmod(path, 0660) == 0;
-	if (!ok || listen(s->fd, 64) < 0 || event_fd_add(loop, s->fd, EPOLLIN, on_accept, s) < 0) {
+	if (!ok || listen(s->fd, CTL_SLOTS_MAX) < 0 ||
+	    event_fd_add(loop, s->fd, EPOLLIN, on_accept, s) < 0) {
 		log_error("cannot open the control socket %s: %s", path, strerror(errno));
 		ctl_server_close(s);
 		return NULL;

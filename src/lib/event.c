@@ -45,14 +45,26 @@ struct event_loop {
 	struct watch *watches;
 	struct timer *timers; /* sorted by due time */
 	uint64_t armed_ms;    /* the due time the timerfd is set for; 0 disarmed */
+	struct timespec turn; /* when this turn's epoll_wait returned */
+	bool in_turn;
 	bool exiting;
 	int status;
 };
 
-static uint64_t now_ms(void)
+/* The time of the turn inside one (one clock read per turn, however many timers and
+ * probes it handles), the clock's outside. */
+void event_now(const struct event_loop *loop, struct timespec *ts)
+{
+	if (loop->in_turn)
+		*ts = loop->turn;
+	else
+		clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+static uint64_t loop_ms(const struct event_loop *loop)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	event_now(loop, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
@@ -158,14 +170,13 @@ static void arm_timerfd(struct event_loop *loop)
 	if (due_ms == loop->armed_ms)
 		return;
 	loop->armed_ms = due_ms;
+	/* An absolute due time: no clock read here (one already past fires at once). */
 	struct itimerspec its = {0};
 	if (loop->timers) {
-		uint64_t now = now_ms(), due = loop->timers->due_ms;
-		uint64_t in = due > now ? due - now : 1;
-		its.it_value.tv_sec = (time_t)(in / 1000);
-		its.it_value.tv_nsec = (long)(in % 1000) * 1000000;
+		its.it_value.tv_sec = (time_t)(due_ms / 1000);
+		its.it_value.tv_nsec = (long)(due_ms % 1000) * 1000000;
 	}
-	timerfd_settime(loop->timerfd, 0, &its, NULL);
+	timerfd_settime(loop->timerfd, loop->timers ? TFD_TIMER_ABSTIME : 0, &its, NULL);
 }
 
 static void timer_unlink(struct event_loop *loop, event_timer_fn fn, const void *arg, bool any_fn)
@@ -182,13 +193,13 @@ static void timer_unlink(struct event_loop *loop, event_timer_fn fn, const void 
 	}
 }
 
-int event_timer_set(struct event_loop *loop, unsigned msec, event_timer_fn fn, void *arg)
+static int timer_insert(struct event_loop *loop, uint64_t due_ms, event_timer_fn fn, void *arg)
 {
 	timer_unlink(loop, fn, arg, false);
 	struct timer *t = calloc(1, sizeof(*t));
 	if (!t)
 		return -1;
-	*t = (struct timer){.due_ms = now_ms() + msec, .fn = fn, .arg = arg};
+	*t = (struct timer){.due_ms = due_ms, .fn = fn, .arg = arg};
 	struct timer **pp = &loop->timers;
 	while (*pp && (*pp)->due_ms <= t->due_ms)
 		pp = &(*pp)->next;
@@ -196,6 +207,21 @@ int event_timer_set(struct event_loop *loop, unsigned msec, event_timer_fn fn, v
 	*pp = t;
 	arm_timerfd(loop);
 	return 0;
+}
+
+int event_timer_set(struct event_loop *loop, unsigned msec, event_timer_fn fn, void *arg)
+{
+	return timer_insert(loop, loop_ms(loop) + msec, fn, arg);
+}
+
+int event_timer_set_aligned(struct event_loop *loop, unsigned period_ms, event_timer_fn fn,
+                            void *arg)
+{
+	uint64_t now = loop_ms(loop), p = period_ms ? period_ms : 1;
+	uint64_t due = (now / p + 1) * p;
+	if (due - now < p / 2)
+		due += p;
+	return timer_insert(loop, due, fn, arg);
 }
 
 void event_timer_cancel(struct event_loop *loop, event_timer_fn fn, void *arg)
@@ -234,7 +260,7 @@ static void run_due_timers(struct event_loop *loop)
 	if (read(loop->timerfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
 		log_debug("event loop: reading the timerfd: %s", strerror(errno));
 	loop->armed_ms = 0;
-	uint64_t now = now_ms();
+	uint64_t now = loop_ms(loop);
 	/* A callback may set or cancel timers: take one at a time from the head. */
 	while (loop->timers && loop->timers->due_ms <= now && !loop->exiting) {
 		struct timer *t = loop->timers;
@@ -269,6 +295,8 @@ int event_loop_run(struct event_loop *loop)
 			err_log_errno(errno, "event loop");
 			return -1;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &loop->turn);
+		loop->in_turn = true;
 		for (int i = 0; i < n && !loop->exiting; i++) {
 			void *p = events[i].data.ptr;
 			if (p == &loop->timerfd) {
@@ -281,7 +309,9 @@ int event_loop_run(struct event_loop *loop)
 					w->fn(w->arg, w->fd, events[i].events);
 			}
 		}
+		loop->in_turn = false;
 		reap_deleted_watches(loop);
 	}
+	loop->in_turn = false;
 	return loop->status;
 }

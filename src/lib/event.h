@@ -5,6 +5,7 @@
 #define SSHDIAL_EVENT_H
 
 #include <stdint.h>
+#include <time.h>
 
 struct event_loop;
 
@@ -23,8 +24,16 @@ void event_loop_exit(struct event_loop *loop, int status);
 int event_fd_add(struct event_loop *loop, int fd, uint32_t events, event_fd_fn fn, void *arg);
 void event_fd_del(struct event_loop *loop, int fd);
 
+/* CLOCK_MONOTONIC as of this turn of the loop (when its epoll_wait returned), read once
+ * per turn; outside a turn, the clock now.  Timers count from it. */
+void event_now(const struct event_loop *loop, struct timespec *ts);
 /* One-shot timer after msec; replaces a pending timer with the same (fn, arg). */
 int event_timer_set(struct event_loop *loop, unsigned msec, event_timer_fn fn, void *arg);
+/* One-shot timer at the next multiple of period_ms on the monotonic clock that is at least
+ * period_ms / 2 away: every timer of one period fires in the same turn of the loop (the
+ * health probes of all links, one wake-up and one counter read for all). */
+int event_timer_set_aligned(struct event_loop *loop, unsigned period_ms, event_timer_fn fn,
+                            void *arg);
 void event_timer_cancel(struct event_loop *loop, event_timer_fn fn, void *arg);
 /* Cancels every timer whose argument is arg. */
 void event_timer_cancel_all(struct event_loop *loop, void *arg);

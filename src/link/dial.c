@@ -19,6 +19,7 @@
 #include "lib/child.h"
 #include "lib/err.h"
 #include "lib/log.h"
+#include "link/exec_report.h"
 #include "link/pppd_argv.h"
 #include "conf/secret.h"
 #include "link/ssh_argv.h"
@@ -33,13 +34,6 @@ struct reader {
 	size_t used;
 };
 
-/* A child's exec report, read from the loop: EOF alone means it has executed. */
-struct report {
-	int fd;
-	char text[256];
-	size_t used;
-};
-
 struct dial {
 	struct event_loop *loop;
 	const struct peer *peer;
@@ -47,9 +41,9 @@ struct dial {
 	void *arg;
 	int slave;
 	struct child *proc[2];
-	struct reader out[2];    /* ssh's stderr, pppd's log */
-	struct report report[2]; /* until each has executed */
-	bool failed;             /* an exec failure went to ops->failed */
+	struct reader out[2];         /* ssh's stderr, pppd's log */
+	struct exec_report report[2]; /* until each has executed */
+	bool failed;                  /* an exec failure went to ops->failed */
 };
 
 /* The identity ssh runs as, resolved before fork: NSS lookups have no place in a child. */
@@ -117,34 +111,6 @@ static void on_pppd_output(void *arg, int fd, uint32_t events)
 	reader_drain(arg, DIAL_PPPD);
 }
 
-/* Reads what has come of a child's exec report: 1 once it has executed (EOF and nothing
- * said), 0 while it has not yet, -1 when it could not (its text in the report). */
-static int report_read(struct dial *d, enum dial_proc which)
-{
-	struct report *r = &d->report[which];
-	while (r->fd >= 0) {
-		ssize_t n = read(r->fd, r->text + r->used, sizeof(r->text) - 1 - r->used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return 0;
-		if (n > 0) {
-			r->used += (size_t)n;
-			if (r->used < sizeof(r->text) - 1)
-				continue;
-		} else if (n < 0 && !r->used) {
-			r->used =
-			    (size_t)snprintf(r->text, sizeof(r->text),
-			                     "cannot read its exec report: %s", strerror(errno));
-		}
-		r->text[r->used] = 0;
-		event_fd_del(d->loop, r->fd);
-		close(r->fd);
-		r->fd = -1;
-	}
-	return r->used ? -1 : 1;
-}
-
 /* Gives an exec failure, if either child reported one, to ops->failed (which may free d)
  * and says so.  Its message is the one a failed start has always had. */
 static bool reports_settle(struct dial *d)
@@ -152,7 +118,7 @@ static bool reports_settle(struct dial *d)
 	if (d->failed)
 		return true;
 	for (int i = 0; i < 2; i++) {
-		if (report_read(d, (enum dial_proc)i) >= 0)
+		if (exec_report_read(&d->report[i], d->loop) >= 0)
 			continue;
 		struct err e;
 		err_clear(&e);
@@ -261,25 +227,6 @@ static pid_t exec_forked(pid_t pid, int report[2], char *why, size_t len)
 	return pid;
 }
 
-/* For a one-off ssh client: waits for its exec report (fd, closed here).  -1 with why set
- * when it did not execute. */
-static pid_t exec_wait(pid_t pid, int fd, char *why, size_t len)
-{
-	ssize_t n;
-	fcntl(fd, F_SETFL, 0);
-	do
-		n = read(fd, why, len - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	if (n == 0)
-		return pid;
-	why[n > 0 ? n : 0] = 0;
-	if (n < 0)
-		snprintf(why, len, "cannot read its exec report: %s", strerror(errno));
-	waitpid(pid, NULL, 0);
-	return -1;
-}
-
 /* The report pipe's write end, moved above every descriptor number a child sets up. */
 static int report_fd(int fd)
 {
@@ -356,7 +303,8 @@ static pid_t spawn_ssh(const struct peer *p, const struct dial_hooks *hooks,
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
 
-pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, char *why, size_t len)
+pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
+                            char *why, size_t len)
 {
 	struct ssh_identity id;
 	struct err e;
@@ -372,10 +320,9 @@ pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, ch
 		snprintf(why, len, "cannot open /dev/null: %s", strerror(errno));
 		return -1;
 	}
-	int report = -1;
-	pid_t pid = spawn_ssh_argv(argv, &id, devnull, err, &report, why, len);
+	pid_t pid = spawn_ssh_argv(argv, &id, devnull, err, reportfd, why, len);
 	close(devnull);
-	return pid < 0 ? -1 : exec_wait(pid, report, why, len);
+	return pid;
 }
 
 static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, const char *tty,
@@ -511,7 +458,8 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	}
 	*d = (struct dial){.loop = loop, .peer = p, .ops = ops, .arg = arg, .slave = -1};
 	d->out[0].fd = d->out[1].fd = -1;
-	d->report[0].fd = d->report[1].fd = -1;
+	exec_report_init(&d->report[0], -1);
+	exec_report_init(&d->report[1], -1);
 	int master = -1, secret = -1, errp[2] = {-1, -1}, logp[2] = {-1, -1};
 	char tty[64], why[256] = "";
 
@@ -540,7 +488,7 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		d->proc[DIAL_PPPD] = child_watch(loop, pppd, "pppd", on_child_exit, d);
 	if (pppd && !d->proc[DIAL_PPPD])
 		goto fail; /* child_watch said why */
-	if (pppd && event_fd_add(loop, d->report[DIAL_PPPD].fd, EPOLLIN, on_report, d) < 0)
+	if (pppd && exec_report_watch(&d->report[DIAL_PPPD], loop, on_report, d) < 0)
 		goto fail; /* event_fd_add said why */
 	pid_t ssh =
 	    spawn_ssh(p, hooks, &id, master, errp[1], &d->report[DIAL_SSH].fd, why, sizeof(why));
@@ -553,7 +501,7 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	d->proc[DIAL_SSH] = child_watch(loop, ssh, "ssh", on_child_exit, d);
 	if (!d->proc[DIAL_SSH])
 		goto fail;
-	if (event_fd_add(loop, d->report[DIAL_SSH].fd, EPOLLIN, on_report, d) < 0)
+	if (exec_report_watch(&d->report[DIAL_SSH], loop, on_report, d) < 0)
 		goto fail;
 	if (event_fd_add(loop, errp[0], EPOLLIN, on_ssh_output, d) < 0)
 		goto fail; /* event_fd_add said why */
@@ -604,10 +552,7 @@ void dial_free(struct dial *d)
 			event_fd_del(d->loop, d->out[i].fd);
 			close(d->out[i].fd);
 		}
-		if (d->report[i].fd >= 0) {
-			event_fd_del(d->loop, d->report[i].fd);
-			close(d->report[i].fd);
-		}
+		exec_report_close(&d->report[i], d->loop);
 	}
 	if (d->slave >= 0)
 		close(d->slave);

@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "link/dial.h"
+#include "link/exec_report.h"
 #include "link/ssh_argv.h"
 
 /* A master that does not listen yet is asked again this soon, without a word. */
@@ -38,7 +39,8 @@ struct fwd {
 	const struct forward_spec *spec;
 	enum fwd_state state;
 	struct child *client;
-	int err; /* the client's stderr, read when it ends */
+	int err;                   /* the client's stderr, read when it ends */
+	struct exec_report report; /* the client's, watched until it has executed */
 	struct backoff backoff;
 	bool probing;         /* the client is the check of a local forward's target (ssh -W) */
 	bool prohibited;      /* the master said the server refused a channel during the check */
@@ -94,6 +96,7 @@ struct forwards *forwards_new(struct event_loop *loop, const struct peer *peer,
 	for (size_t i = 0; i < fw->count; i++) {
 		struct fwd *f = &fw->f[i];
 		*f = (struct fwd){.owner = fw, .spec = peer_forward(peer, i), .err = -1};
+		exec_report_init(&f->report, -1);
 		backoff_init(&f->backoff, RETRY_BASE_MS, RETRY_CAP_MS,
 		             (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() ^ (uint32_t)i);
 		describe(f);
@@ -111,6 +114,7 @@ static void fwd_reset(struct fwd *f)
 	event_timer_cancel_all(f->owner->loop, f);
 	child_free(f->client);
 	f->client = NULL;
+	exec_report_close(&f->report, f->owner->loop);
 	if (f->err >= 0)
 		close(f->err);
 	f->err = -1;
@@ -288,6 +292,37 @@ static void on_probe_exit(struct fwd *f, int wstatus, const char *last)
 	}
 }
 
+/* The client did not execute: said as a failed start always was, and tried again later
+ * (a check of a target simply ends). */
+static void exec_failed_client(struct fwd *f)
+{
+	struct forwards *fw = f->owner;
+	log_error("%s: %s: cannot start ssh: %s", peer_name(fw->peer), f->text, f->report.text);
+	event_timer_cancel_all(fw->loop, f);
+	if (f->err >= 0)
+		close(f->err);
+	f->err = -1;
+	if (f->probing) {
+		f->probing = false;
+		if (fw->checking == f)
+			fw->checking = NULL;
+		check_next(fw);
+		return;
+	}
+	snprintf(f->reason, sizeof(f->reason), "cannot start ssh: %s", f->report.text);
+	f->state = FWD_WAITING;
+	event_timer_set(fw->loop, RETRY_CAP_MS, on_retry, f);
+}
+
+static void on_client_report(void *arg, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	struct fwd *f = arg;
+	/* Read as it comes; a failure's verdict waits for the client's end. */
+	exec_report_read(&f->report, f->owner->loop);
+}
+
 static void on_client_exit(void *arg, const struct child *c, int wstatus)
 {
 	(void)c;
@@ -295,6 +330,12 @@ static void on_client_exit(void *arg, const struct child *c, int wstatus)
 	struct forwards *fw = f->owner;
 	const char *name = peer_name(fw->peer);
 	char last[400];
+	/* A client that could not execute has said why before it ended (its write end is
+	 * closed now: this read does not wait). */
+	if (exec_report_read(&f->report, fw->loop) < 0) {
+		exec_failed_client(f);
+		return;
+	}
 	read_verdict(f, last, sizeof(last));
 	event_timer_cancel_all(fw->loop, f);
 	if (f->err >= 0)
@@ -375,12 +416,19 @@ static void fwd_spawn(struct fwd *f, struct strv *argv, bool probing)
 		return;
 	}
 	char why[256];
-	pid_t pid = dial_spawn_ssh_client(fw->peer, argv, pipefd[1], why, sizeof(why));
+	int report = -1;
+	pid_t pid = dial_spawn_ssh_client(fw->peer, argv, pipefd[1], &report, why, sizeof(why));
 	close(pipefd[1]);
+	exec_report_close(&f->report, fw->loop);
+	exec_report_init(&f->report, report);
 	if (pid >= 0)
 		f->client = child_watch(fw->loop, pid, probing ? "ssh -W" : "ssh -O forward",
 		                        on_client_exit, f);
+	if (f->client && exec_report_watch(&f->report, fw->loop, on_client_report, f) < 0)
+		log_debug("%s: %s: its exec report is read when it ends", peer_name(fw->peer),
+		          f->text);
 	if (!f->client) {
+		exec_report_close(&f->report, fw->loop);
 		close(pipefd[0]);
 		if (pid < 0)
 			log_error("%s: %s: cannot start ssh: %s", peer_name(fw->peer), f->text,

@@ -5,8 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,7 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
-#include "net/nlmon.h"
+#include "net/linkstats.h"
 
 /* From linux/icmp.h, which clashes with glibc's headers: a raw ICMP socket's type filter,
  * a 32-bit mask of the ICMP types to drop. */
@@ -33,7 +32,8 @@ struct health {
 	struct sockaddr_in remote;
 	bool probing;
 	int icmp;
-	struct nlmon_sub *nl; /* the process's request socket, shared */
+	int ifindex;
+	struct linkstats *stats; /* the process's counter dumps, shared */
 	uint16_t id;
 	uint16_t seq;
 	uint64_t rx_packets;
@@ -41,7 +41,6 @@ struct health {
 	unsigned interval_ms;
 	unsigned timeout_ms;
 	unsigned sent_since_answer;
-	struct timespec last_life;
 	struct timespec sent_at; /* of probe seq, for the round-trip time */
 	int rtt_us;              /* of the last answered probe; -1: none yet */
 	health_dead_fn fn;
@@ -52,7 +51,6 @@ static void on_dead(void *arg);
 
 static void saw_life(struct health *h)
 {
-	clock_gettime(CLOCK_MONOTONIC, &h->last_life);
 	h->sent_since_answer = 0;
 	event_timer_set(h->loop, h->timeout_ms, on_dead, h);
 }
@@ -74,18 +72,16 @@ static void on_dead(void *arg)
 }
 
 /* The receive counter moves with any traffic from the peer: a busy link whose probe
- * answers queue behind bulk data is still alive. */
+ * answers queue behind bulk data is still alive.  The probes of every link tick in the
+ * same turn (aligned timers), and the first one's dump serves them all. */
 static void check_counter(struct health *h)
 {
-	struct rtnl_link *link = NULL;
-	int err = rtnl_link_get_kernel(nlmon_request_socket(h->nl), 0, h->ifname, &link);
-	if (err < 0) {
-		log_debug("%s: cannot read %s's counters: %s", h->label, h->ifname,
-		          nl_geterror(err));
+	uint64_t rx;
+	struct timespec now;
+	event_now(h->loop, &now);
+	uint64_t now_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	if (linkstats_rx_packets(h->stats, h->ifindex, now_ms, h->interval_ms / 2, &rx) < 0)
 		return;
-	}
-	uint64_t rx = rtnl_link_get_stat(link, RTNL_LINK_RX_PACKETS);
-	rtnl_link_put(link);
 	if (h->have_rx && rx != h->rx_packets)
 		saw_life(h);
 	h->rx_packets = rx;
@@ -108,7 +104,7 @@ static void send_probe(struct health *h)
 	if (sendto(h->icmp, &req, sizeof(req), MSG_DONTWAIT, (struct sockaddr *)&h->remote,
 	           sizeof(h->remote)) < 0)
 		log_debug("%s: probe through %s: %s", h->label, h->ifname, strerror(errno));
-	clock_gettime(CLOCK_MONOTONIC, &h->sent_at);
+	event_now(h->loop, &h->sent_at); /* this turn's time: no clock read per probe */
 	h->sent_since_answer++;
 }
 
@@ -118,7 +114,7 @@ static void on_tick(void *arg)
 	check_counter(h);
 	if (h->probing)
 		send_probe(h);
-	event_timer_set(h->loop, h->interval_ms, on_tick, h);
+	event_timer_set_aligned(h->loop, h->interval_ms, on_tick, h);
 }
 
 static void on_icmp(void *arg, int fd, uint32_t events)
@@ -126,19 +122,21 @@ static void on_icmp(void *arg, int fd, uint32_t events)
 	(void)events;
 	struct health *h = arg;
 	unsigned char buf[256];
-	ssize_t n;
-	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+	/* One datagram per readiness: the loop's epoll is level-triggered and reports the
+	 * socket again while more is queued, so no read ends in EAGAIN. */
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n > 0) {
 		const struct iphdr *ip = (const struct iphdr *)buf;
 		size_t hl = (size_t)ip->ihl * 4;
 		if ((size_t)n < hl + sizeof(struct icmphdr) ||
 		    ip->saddr != h->remote.sin_addr.s_addr)
-			continue;
+			return;
 		const struct icmphdr *icmp = (const struct icmphdr *)(buf + hl);
 		if (icmp->type != ICMP_ECHOREPLY || ntohs(icmp->un.echo.id) != h->id)
-			continue;
+			return;
 		if (ntohs(icmp->un.echo.sequence) == h->seq) {
 			struct timespec now;
-			clock_gettime(CLOCK_MONOTONIC, &now);
+			event_now(h->loop, &now); /* when the answer's turn began */
 			h->rtt_us = (int)((now.tv_sec - h->sent_at.tv_sec) * 1000000 +
 			                  (now.tv_nsec - h->sent_at.tv_nsec) / 1000);
 		}
@@ -183,8 +181,12 @@ struct health *health_start(struct event_loop *loop, const char *label, const ch
 	h->probing = inet_pton(AF_INET, remote, &h->remote.sin_addr) == 1;
 	h->id = (uint16_t)(getpid() ^ (uintptr_t)h);
 	h->rtt_us = -1;
-	h->nl = nlmon_subscribe(loop, label, NULL, NULL);
-	if (!h->nl) {
+	h->ifindex = (int)if_nametoindex(ifname);
+	if (h->ifindex == 0)
+		err_log_errno(errno, "%s: cannot find interface %s for its counters", label,
+		              ifname);
+	h->stats = linkstats_open(label);
+	if (h->ifindex == 0 || !h->stats) {
 		health_stop(h);
 		return NULL;
 	}
@@ -206,7 +208,7 @@ void health_stop(struct health *h)
 		event_fd_del(h->loop, h->icmp);
 		close(h->icmp);
 	}
-	nlmon_unsubscribe(h->nl);
+	linkstats_close(h->stats);
 	free(h);
 }
 

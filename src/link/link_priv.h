@@ -1,6 +1,6 @@
-/* The link's state, shared by the two files of the link's state machine: link.c (dialing,
- * the attempt, redialing) and link_route_all.c (route-all's kill switch, self-healing and
- * unlock), and by nothing else. */
+/* The link's state, shared by the files of the link's state machine: link.c (dialing, the
+ * attempt, redialing), link_hook.c (ip-up and ip-down), link_route_all.c (route-all's kill
+ * switch, self-healing and unlock), and by nothing else. */
 #ifndef SSHDIAL_LINK_PRIV_H
 #define SSHDIAL_LINK_PRIV_H
 
@@ -73,6 +73,12 @@ struct link {
 
 /* Undoes the attempt's changes, or all of them (the session's too: stop, unlock). */
 void link_undo_network(struct link *l, bool all);
+void link_set_state(struct link *l, enum link_state s);
+/* Ends the current attempt: pppd first, so that it can say goodbye and run ip-down. */
+void link_hang_up(struct link *l);
+/* ip-up's routes and the rest are in: the dial timeout gives way to the stable timer, the
+ * health probe starts on ifname towards remote, and the state is up. */
+void link_went_up(struct link *l, const char *ifname, const char *remote);
 
 /* route-all (link_route_all.c).  At start: the uid, and with the kill switch the rules;
  * -1 after logging.  At ip-up: the link's default route (and the rules without the kill

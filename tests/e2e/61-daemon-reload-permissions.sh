@@ -2,7 +2,8 @@
 # The daemon (issue 9): `reload` with one peer unchanged, one changed, one removed, one
 # made invalid and one added, each as sshdial(8) says (SIGHUP does the same); the control
 # socket's permissions (a member of the status group reads status but may not take a
-# link down; anyone else gets nothing); a flood of malformed, oversized and stalled
+# link down; anyone else gets nothing; a member holding every connection it can still
+# leaves root its status and down); a flood of malformed, oversized and stalled
 # requests leaves every link up and the daemon answering.
 . tests/e2e/lib.sh
 e2e_setup "$@"
@@ -155,6 +156,46 @@ grep -c 'control: a malformed request\|control: a request longer' "$DAEMON_LOG" 
 	read -r n
 	[ "$n" -ge 100 ] || fail "the daemon logged only $n bad requests"
 }
+
+# --- a member holding every connection it can --------------------------------------
+# dialer keeps up to 70 connections open, opening a new one as soon as the daemon drops
+# one (each is dropped 5 s after it opened without a request): a member must not lock
+# root out of the control socket.
+# (its count on stdout: root's shell opens the file, which dialer may not)
+in_cli setpriv --reuid=dialer --regid=dialer --init-groups python3 - <<'PY' >"$E2E_DIR/held" &
+import socket, time
+held, end = [], time.time() + 300
+while time.time() < end:
+    for s in held[:]:
+        try:
+            if s.recv(64, socket.MSG_DONTWAIT) == b"":
+                held.remove(s); s.close()
+        except BlockingIOError:
+            pass
+        except OSError:
+            held.remove(s); s.close()
+    while len(held) < 70:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect("/run/sshdial/control")
+        except OSError:
+            s.close(); break
+        held.append(s)
+    print(len(held), flush=True)
+    time.sleep(0.05)
+PY
+holder=$!
+wait_for 30 test -s "$E2E_DIR/held" || fail "the member's connections did not start"
+sleep 6 # past the daemon's 5 s request timeout: the member refills what it loses
+for i in 1 2 3 4 5; do
+	out=$(ctl status change 2>&1) || fail "root's status failed while a member holds connections ($i): $out"
+	sleep 1
+done
+out=$(ctl down change 2>&1) || fail "root's down failed while a member holds connections: $out"
+assert_eq "$(field change state)" stopped "change after root's down during the member's flood"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+assert_eq "$(field keep state)" up "keep after the member's flood"
 
 daemon_stop
 assert_eq "$DAEMON_RC" 0 "the daemon's exit status"

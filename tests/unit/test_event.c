@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -116,6 +117,49 @@ static void signals_arrive_through_the_loop(void **state)
 	event_loop_free(t.loop);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t fired_at[2];
+
+static void fire_aligned_a(void *arg)
+{
+	(void)arg;
+	fired_at[0] = mono_ms();
+}
+
+static void fire_aligned_b(void *arg)
+{
+	struct trace *t = arg;
+	fired_at[1] = mono_ms();
+	event_loop_exit(t->loop, 0);
+}
+
+/* Two timers of one period set 20 ms apart fire on the same multiple of the period, in
+ * the same turn (a plain relative timer would fire them 20 ms apart). */
+static void aligned_timers_fire_together(void **state)
+{
+	(void)state;
+	struct trace t = {.loop = event_loop_new()};
+	while (mono_ms() % 200 > 5)
+		usleep(1000);
+	uint64_t start = mono_ms();
+	event_timer_set_aligned(t.loop, 200, fire_aligned_a, &t);
+	usleep(20000);
+	event_timer_set_aligned(t.loop, 200, fire_aligned_b, &t);
+	event_loop_run(t.loop);
+	assert_true(fired_at[0] != 0 && fired_at[1] >= fired_at[0]);
+	assert_true(fired_at[1] - fired_at[0] < 5);
+	/* at least half a period away, on the period's grid */
+	assert_true(fired_at[0] - start >= 100);
+	assert_true(fired_at[0] % 200 < 50);
+	event_loop_free(t.loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +167,7 @@ int main(void)
 	    cmocka_unit_test(cancel_all_of_an_object),
 	    cmocka_unit_test(descriptors),
 	    cmocka_unit_test(signals_arrive_through_the_loop),
+	    cmocka_unit_test(aligned_timers_fire_together),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
