@@ -47,5 +47,5 @@ no_ppp_left() {
 		e2e_procs "$E2E_CLI" | awk '$2 == "pppd" || $2 == "ssh" { exit 1 }' &&
 		e2e_procs "$E2E_SRV" | awk '$2 == "pppd" { exit 1 }'
 }
-wait_for 30 no_ppp_left || fail "left behind: $(e2e_procs "$E2E_CLI"; e2e_procs "$E2E_SRV"; in_srv ip -br link)"
+wait_for 90 no_ppp_left || fail "left behind: $(e2e_procs "$E2E_CLI"; e2e_procs "$E2E_SRV"; in_srv ip -br link)"
 note "link gone, no pppd or ssh left"

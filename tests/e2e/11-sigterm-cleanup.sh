@@ -16,5 +16,5 @@ grep -q 'removed 2 routes' "$CALL_LOG" || fail "sshdial did not report removing 
 assert_nothing_left e2e-term
 assert_eq "$(ip -n "$E2E_CLI" route show table all)" "$before"
 # The server side notices too: its pppd ends when the client hangs up.
-wait_for 30 sh -c "! ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -q pppd" ||
+wait_for 90 sh -c "! ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -q pppd" ||
 	fail "the server's pppd is still running"

@@ -31,7 +31,7 @@ try() {
 		fail "$1: serve did not log the ignored command '$3'"
 	call_stop
 	assert_eq "$CALL_RC" 0 "$1: exit status"
-	wait_for 30 sh -c "[ \$(ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -c pppd) = 0 ]" ||
+	wait_for 90 sh -c "[ \$(ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -c pppd) = 0 ]" ||
 		fail "$1: the server's pppd did not end"
 }
 

@@ -30,10 +30,10 @@ note "routes up with the link"
 
 call_stop
 assert_eq "$CALL_RC" 0
-wait_for 30 sh -c "! ip -n $E2E_SRV route show table all | grep -qE '^10\.5[56]\.'" ||
+wait_for 90 sh -c "! ip -n $E2E_SRV route show table all | grep -qE '^10\.5[56]\.'" ||
 	fail "routes are left on the server: $(ip -n "$E2E_SRV" route)"
-wait_for 30 sh -c "[ ! -e /run/sshdial/serve-$dev.journal ]" || fail "the journal is left over"
-wait_for 30 sh -c "! ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -q pppd" ||
+wait_for 90 sh -c "[ ! -e /run/sshdial/serve-$dev.journal ]" || fail "the journal is left over"
+wait_for 90 sh -c "! ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -q pppd" ||
 	fail "the server's pppd is still running"
 assert_eq "$(ip -n "$E2E_SRV" route show table all)" "$before" "the server's routes afterwards"
 note "routes gone with the link"

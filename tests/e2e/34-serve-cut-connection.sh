@@ -36,7 +36,7 @@ took=$(since "$cut")
 note "the server's pppd ended ${took}s after the cut"
 grep -q 'No response to 3 echo-requests' "$SERVE_LOG" ||
 	fail "pppd did not end through its LCP echo settings"
-wait_for 30 sh -c "! ip -n $E2E_SRV route show table all | grep -q '^10\.57\.'" ||
+wait_for 90 sh -c "! ip -n $E2E_SRV route show table all | grep -q '^10\.57\.'" ||
 	fail "carol's route is left on the server"
 [ ! -e "/run/sshdial/serve-$dev.journal" ] || fail "the journal of $dev is left over"
 flock -n "$lease" true || fail "the lease $lease is still held after pppd ended"
@@ -44,7 +44,7 @@ flock -n "$lease" true || fail "the lease $lease is still held after pppd ended"
 # Back on the wire, carol dials again and gets the freed address.
 wait "$CALL_PID" 2>/dev/null
 ip -n "$E2E_CLI" link set "$E2E_IFACE" up
-wait_for 30 _e2e_ipv6_settled
+wait_for 90 _e2e_ipv6_settled
 call_start carol
 call_wait_up 90
 grep -q ': up after .* 192\.168\.77\.254 peer 192\.168\.77\.1,' "$CALL_LOG" ||

@@ -96,13 +96,13 @@ mallory_pid=$CALL_PID mallory_log=$CALL_LOG
 CALL_LOG=$home_log call_wait_up 90
 home_dev=$(serve_ppp_of 192.168.77.254)
 [ -n "$home_dev" ] || fail "the server has no ppp device for home (pool 192.168.77.254)"
-wait_for 20 sh -c "ip -n $E2E_SRV route show 10.66.0.0/24 | grep -q ." || fail "home's route did not appear"
+wait_for 90 sh -c "ip -n $E2E_SRV route show 10.66.0.0/24 | grep -q ." || fail "home's route did not appear"
 home_works "honest link"
 note "home is up on $home_dev"
 CALL_LOG=$mallory_log call_wait_up 90
 grep -q "^mallory: cannot forge $office_lease" "$forge_log" ||
 	fail "mallory could write office's lease: $(cat "$forge_log")"
-wait_for 20 grep -q "key office: .*: 192.168.77.10 is not leased to this key by this link's pppd" "$SERVE_LOG" ||
+wait_for 90 grep -q "key office: .*: 192.168.77.10 is not leased to this key by this link's pppd" "$SERVE_LOG" ||
 	fail "A: the hook did not refuse mallory's link"
 sleep 2
 no_office_routes A
@@ -116,10 +116,10 @@ echo "office 1" >"$office_lease" && chown pppuser "$office_lease" || fail "canno
 ip netns exec "$E2E_SRV" setpriv --reuid=pppuser --regid=pppuser --init-groups \
 	flock -o -x "$office_lease" sleep 600 &
 flock_pid=$!
-wait_for 10 sh -c "! flock -xn '$office_lease' true" || fail "the forged lock is not held"
+wait_for 90 sh -c "! flock -xn '$office_lease' true" || fail "the forged lock is not held"
 call_start pppforge
 call_wait_up 90
-wait_for 20 grep -q "key office: .*: 192.168.77.10 is not leased to this key by this link's pppd (pid [0-9]*): another process holds the lease" "$SERVE_LOG" ||
+wait_for 90 grep -q "key office: .*: 192.168.77.10 is not leased to this key by this link's pppd (pid [0-9]*): another process holds the lease" "$SERVE_LOG" ||
 	fail "B: the hook did not refuse the link whose pppd does not hold the lease"
 sleep 2
 no_office_routes B

@@ -47,7 +47,7 @@ grep -qF "sshdial serve: log-file $fifo: it is not a regular file (a FIFO); logg
 	fail "serve did not tell the client about the FIFO log-file"
 dev=$(serve_ppp_of 192.168.77.253)
 [ -n "$dev" ] || fail "the server has no ppp device for home"
-wait_for 20 sh -c "ip -n $E2E_SRV route show 10.66.0.0/24 | grep -q 'dev $dev'" ||
+wait_for 90 sh -c "ip -n $E2E_SRV route show 10.66.0.0/24 | grep -q 'dev $dev'" ||
 	fail "the hook did not add home's route: $(ip -n "$E2E_SRV" route)"
 in_srv ping -c 1 -W 5 10.66.0.1 >/dev/null || fail "no traffic to home's site"
 [ -p "$fifo" ] || fail "the FIFO was replaced"
@@ -64,7 +64,7 @@ echo "office $home_pppd" >"$office_lease" && chown pppuser "$office_lease" || fa
 ip netns exec "$E2E_SRV" setpriv --reuid=pppuser --regid=pppuser --init-groups \
 	flock -o -x "$office_lease" sleep 600 &
 flock_pid=$!
-wait_for 10 sh -c "! flock -xn '$office_lease' true" || fail "the forged lock is not held"
+wait_for 90 sh -c "! flock -xn '$office_lease' true" || fail "the forged lock is not held"
 call_start office
 wait_for 60 grep -q "address 192.168.77.10 is in use by key office $home_pppd" "$CALL_LOG" ||
 	fail "office was not refused while the forged lock is held"

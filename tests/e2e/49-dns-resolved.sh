@@ -28,7 +28,7 @@ ip netns exec "$E2E_CLI" env SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console 
 RESOLVED_PID=$!
 wait_for 60 test -e /run/systemd/resolve/stub-resolv.conf ||
 	fail "systemd-resolved did not start (see $RESOLVED_LOG)"
-wait_for 30 in_cli resolvectl status >/dev/null 2>&1 || fail "resolvectl status does not answer"
+wait_for 90 in_cli resolvectl status >/dev/null 2>&1 || fail "resolvectl status does not answer"
 ln -nsf ../run/systemd/resolve/stub-resolv.conf /etc/resolv.conf
 before=$(readlink /etc/resolv.conf; sha256sum </etc/resolv.conf)
 note "systemd-resolved runs; /etc/resolv.conf -> $(readlink /etc/resolv.conf)"

@@ -23,7 +23,7 @@ ip netns exec "$E2E_CLI" busybox httpd -f -p 127.0.0.1:8081 -h "$E2E_DIR/www-cli
 # Something else holds the client's port 1180.
 ip netns exec "$E2E_CLI" busybox nc -l -p 1180 </dev/null >/dev/null &
 squatter=$!
-wait_for 30 eval "ss -N '$E2E_CLI' -Hltn | grep -qE '(0\.0\.0\.0|\*):1180 '" || fail "the squatter is not listening"
+wait_for 90 eval "ss -N '$E2E_CLI' -Hltn | grep -qE '(0\.0\.0\.0|\*):1180 '" || fail "the squatter is not listening"
 
 serve_setup "key web" "address 192.168.77.10"
 serve_key web

@@ -34,7 +34,7 @@ t0=$(now)
 DAEMON_WATCHDOG_USEC=2000000 daemon_start
 wait_for 60 grep -qx 'READY=1' "$E2E_DIR/notify.txt" || fail "no READY=1 on the notify socket"
 note "READY=1 after $(since "$t0")s"
-wait_for 30 grep -qx 'WATCHDOG=1' "$E2E_DIR/notify.txt" || fail "no WATCHDOG=1 with WATCHDOG_USEC=2000000"
+wait_for 90 grep -qx 'WATCHDOG=1' "$E2E_DIR/notify.txt" || fail "no WATCHDOG=1 with WATCHDOG_USEC=2000000"
 grep -q '^sshdial: a: dialing ' "$DAEMON_LOG" && grep -q '^sshdial: b: dialing ' "$DAEMON_LOG" ||
 	fail "READY=1 came before the autostart links were dialing"
 daemon_wait_state a up
@@ -95,7 +95,7 @@ routes_before=$(ip -n "$E2E_CLI" route show | grep -E '^10\.99\.[12]\.' | sed -E
 daemon_kill9
 note "daemon killed with SIGKILL; first run's pppd/ssh: $first_run"
 wait_for 60 eval '[ -z "$(cli_pid_set)" ]' || fail "pppd or ssh survived the daemon: $(cli_pid_set)"
-wait_for 30 eval '[ -z "$(ip -n "$E2E_CLI" -o link show type ppp)" ]' ||
+wait_for 90 eval '[ -z "$(ip -n "$E2E_CLI" -o link show type ppp)" ]' ||
 	fail "a ppp device survived: $(ip -n "$E2E_CLI" -o link show type ppp)"
 # This start with --max-dialing 1: one of a and b waits (queued) until the other is up.
 t1=$(now)

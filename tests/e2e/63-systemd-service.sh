@@ -68,7 +68,7 @@ ip link add sd-root type veth peer name sd-srv netns "$E2E_SRV" &&
 	ip -n "$E2E_SRV" addr add 10.78.0.2/24 dev sd-srv && ip -n "$E2E_SRV" link set sd-srv up &&
 	ip route add "$E2E_SERVER_IP/32" via 10.78.0.2 ||
 	fail "cannot join the root namespace to the server's"
-wait_for 30 ping -c 1 -W 1 "$E2E_SERVER_IP" || fail "no ping from the root namespace to $E2E_SERVER_IP"
+wait_for 90 ping -c 1 -W 1 "$E2E_SERVER_IP" || fail "no ping from the root namespace to $E2E_SERVER_IP"
 
 # sudo make install, as the README says (PREFIX=/usr/local, units in
 # /usr/local/lib/systemd/system, peers in /etc/sshdial/peers).

@@ -50,7 +50,7 @@ sleep 1
 t0=$(now)
 in_cli ip rule del pref 8330
 in_cli ip route del default dev "$ppp" table 83
-wait_for 30 sh -c "ip netns exec '$E2E_CLI' ip rule show pref 8330 | grep -q 'lookup 83 proto 83' &&
+wait_for 90 sh -c "ip netns exec '$E2E_CLI' ip rule show pref 8330 | grep -q 'lookup 83 proto 83' &&
 	ip netns exec '$E2E_CLI' ip route show table 83 | grep -q '^default dev $ppp '" ||
 	fail "the deleted rule and route were not put back"
 note "rule 8330 and table 83's default put back $(since "$t0")s after the test deleted them"
@@ -70,7 +70,7 @@ note "by the kernel's clock: rule 8330 back after ${rule_gone:-?} s, the table's
 	fail "the monitor did not see the deletions and returns: $(cat "$E2E_DIR/monitor")"
 assert_match "$(grep -c 'was deleted by someone else; put it back' "$CALL_LOG")" "^[2-9]" \
 	"log lines of what was put back"
-wait_for 30 sh -c "ip netns exec '$E2E_CLI' curl -s --max-time 5 http://$TOPO4_WEB/ |
+wait_for 90 sh -c "ip netns exec '$E2E_CLI' curl -s --max-time 5 http://$TOPO4_WEB/ |
 	grep -qx '$TOPO4_PAGE'" || fail "no page through the link after the self-healing"
 
 # (d) SIGTERM: everything as before, byte for byte.

@@ -35,7 +35,7 @@ ip -n "$E2E_SRV" route add 10.77.1.0/24 via 10.77.2.254 &&
 HTTPD_LOG=$E2E_DIR/log/httpd6.log
 e2e_log "$HTTPD_LOG"
 ip netns exec "$E2E_NET" busybox httpd -f -v -p "$PORT" -h "$E2E_DIR/www" 2>"$HTTPD_LOG" &
-wait_for 20 ip netns exec "$E2E_NET" curl -s -m 5 -o /dev/null "http://[$NET6]:$PORT/" ||
+wait_for 90 ip netns exec "$E2E_NET" curl -s -m 5 -o /dev/null "http://[$NET6]:$PORT/" ||
 	fail "the internet's web server does not answer on IPv6"
 : >"$HTTPD_LOG"
 
@@ -50,7 +50,7 @@ serve_peer alice "$SERVE_KEY" "route-all yes" "ipv6 yes" "ipv6-prefix $PREFIX/64
 call_start alice
 call_wait_up 90
 grep -q "alice: IPv6 $CLIENT6/128 on ppp" "$CALL_LOG" || fail "no IPv6 address on the link (see $CALL_LOG)"
-wait_for 30 grep -q "key alice: ppp[0-9]* up, peer 192.168.77.10: IPv6 $CLIENT6/128 through it" "$SERVE_LOG" ||
+wait_for 90 grep -q "key alice: ppp[0-9]* up, peer 192.168.77.10: IPv6 $CLIENT6/128 through it" "$SERVE_LOG" ||
 	fail "the server's hook did not route the client's IPv6 address"
 ppp=$(ppp_dev)
 topo4_reset_counters
@@ -78,7 +78,7 @@ topo4_state >"$E2E_DIR/state-after"
 cmp -s "$E2E_DIR/state-before" "$E2E_DIR/state-after" ||
 	fail "rules or routes differ after SIGTERM: $(diff "$E2E_DIR/state-before" "$E2E_DIR/state-after")"
 assert_nothing_left alice
-wait_for 30 sh -c "[ -z \"\$(ls /run/sshdial/serve-*.journal 2>/dev/null)\" ]" ||
+wait_for 90 sh -c "[ -z \"\$(ls /run/sshdial/serve-*.journal 2>/dev/null)\" ]" ||
 	fail "a server journal is left: $(ls /run/sshdial | tr "\n" " ")"
 
 # --- ipv6 no: a client without IPv6 dials the same server --------------------------------

@@ -25,7 +25,7 @@ daemon_start() {
 		${DAEMON_WATCHDOG_USEC:+WATCHDOG_USEC=$DAEMON_WATCHDOG_USEC} \
 		"$SSHDIAL" daemon --verbose --peers-dir "$E2E_PEERS" "$@" >>"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
-	wait_for 30 test -S /run/sshdial/control || fail "the daemon's control socket did not appear"
+	wait_for 90 test -S /run/sshdial/control || fail "the daemon's control socket did not appear"
 }
 
 daemon_running() { kill -0 "$DAEMON_PID" 2>/dev/null; }
@@ -86,7 +86,7 @@ with open(sys.argv[2], "a") as f:
         f.write(s.recv(4096).decode() + "\n")
         f.flush()
 ' "$DAEMON_NOTIFY" "$1" &
-	wait_for 10 test -S "$DAEMON_NOTIFY" || fail "the notify listener did not start"
+	wait_for 90 test -S "$DAEMON_NOTIFY" || fail "the notify listener did not start"
 }
 
 # cli_pid_set: the client namespace's pppd and ssh pids, sorted, one line.

@@ -52,7 +52,7 @@ fwd_dovecot_start() {
 	EOF2
 	e2e_log "$d/dovecot.log"
 	in_srv /usr/sbin/dovecot -c "$d/dovecot.conf" || fail "dovecot did not start: $(tail -5 "$d/dovecot.log")"
-	wait_for 30 eval "ss -N '$E2E_SRV' -Hltn | grep -q '127.0.0.1:110 '" ||
+	wait_for 90 eval "ss -N '$E2E_SRV' -Hltn | grep -q '127.0.0.1:110 '" ||
 		fail "dovecot does not listen on 127.0.0.1:110 in the server"
 }
 

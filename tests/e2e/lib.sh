@@ -384,7 +384,7 @@ e2e_sshd_restart() {
 	# shellcheck disable=SC2086
 	[ -z "$pids" ] || _e2e_kill_all $pids
 	wait "$_e2e_sshd_pid" 2>/dev/null
-	wait_for 10 _e2e_netns_empty "$E2E_SRV" || fail "processes in $E2E_SRV survived SIGKILL"
+	wait_for 90 _e2e_netns_empty "$E2E_SRV" || fail "processes in $E2E_SRV survived SIGKILL"
 	sleep "${1:-0}"
 	_e2e_sshd
 }

@@ -33,7 +33,7 @@ inet_setup() {
 	e2e_log "$INET_HTTPD_LOG"
 	ip netns exec "$INET_NS" busybox httpd -f -v -p "$INET_IP:80" -h "$E2E_DIR/www" \
 		2>"$INET_HTTPD_LOG" &
-	wait_for 20 sh -c "ip netns exec $INET_NS curl -sS -m 5 -o /dev/null http://$INET_IP/" ||
+	wait_for 90 sh -c "ip netns exec $INET_NS curl -sS -m 5 -o /dev/null http://$INET_IP/" ||
 		fail "the internet's web server does not answer"
 	: >"$INET_HTTPD_LOG"
 }

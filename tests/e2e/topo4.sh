@@ -70,9 +70,9 @@ NFT
 		--no-hosts --bind-interfaces --listen-address="$TOPO4_WEB" --user=root \
 		--pid-file= --address=/www.example.test/"$TOPO4_WEB" --log-facility=- \
 		>"$E2E_DIR/log/dnsmasq.log" 2>&1 &
-	wait_for 20 ip netns exec "$E2E_NET" sh -c "ss -ltn | grep -q ':80 '" ||
+	wait_for 90 ip netns exec "$E2E_NET" sh -c "ss -ltn | grep -q ':80 '" ||
 		fail "busybox httpd did not start in the internet namespace"
-	wait_for 20 ip netns exec "$E2E_NET" sh -c "ss -lun | grep -q '$TOPO4_WEB:53 '" ||
+	wait_for 90 ip netns exec "$E2E_NET" sh -c "ss -lun | grep -q '$TOPO4_WEB:53 '" ||
 		fail "dnsmasq did not start in the internet namespace"
 }
 
