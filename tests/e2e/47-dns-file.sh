@@ -17,7 +17,8 @@ before=$(sha256sum </etc/resolv.conf)
 stat_before=$(stat -c '%a %u %g %F' /etc/resolv.conf)
 resolver_dnsmasq "$E2E_TUN_SERVER" www.sshdial.test 10.66.0.80
 
-peer_file e2e-dns "route 10.99.0.0/24" "dns yes"
+# A generous health timeout: a loaded machine must not end the link before the kill -9.
+peer_file e2e-dns "route 10.99.0.0/24" "dns yes" "health-timeout 30"
 call_start e2e-dns
 call_wait_up
 grep -q "e2e-dns: DNS: /etc/resolv.conf $E2E_TUN_SERVER through ppp" "$CALL_LOG" ||

@@ -39,7 +39,8 @@ before=$(state)
 note "resolvconf set up; /etc/resolv.conf -> $(readlink /etc/resolv.conf): $(grep -c nameserver /etc/resolv.conf) nameserver(s)"
 resolver_dnsmasq "$E2E_TUN_SERVER" www.sshdial.test 10.66.0.80
 
-peer_file e2e-dns "route 10.99.0.0/24" "dns yes"
+# A generous health timeout: a loaded machine must not end the link before the kill -9.
+peer_file e2e-dns "route 10.99.0.0/24" "dns yes" "health-timeout 30"
 call_start e2e-dns
 call_wait_up
 grep -q "e2e-dns: DNS: resolvconf $E2E_TUN_SERVER through ppp" "$CALL_LOG" ||

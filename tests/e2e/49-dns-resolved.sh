@@ -34,7 +34,8 @@ before=$(readlink /etc/resolv.conf; sha256sum </etc/resolv.conf)
 note "systemd-resolved runs; /etc/resolv.conf -> $(readlink /etc/resolv.conf)"
 resolver_dnsmasq "$E2E_TUN_SERVER" www.sshdial.test 10.66.0.80
 
-peer_file e2e-dns "route-all yes" "dns yes"
+# A generous health timeout: a loaded machine must not end the link before the kill -9.
+peer_file e2e-dns "route-all yes" "dns yes" "health-timeout 30"
 call_start e2e-dns
 call_wait_up
 grep -q "e2e-dns: DNS: systemd-resolved $E2E_TUN_SERVER through ppp" "$CALL_LOG" ||
