@@ -164,7 +164,9 @@ void link_undo_network(struct link *l, bool all)
 
 static void link_unwatch_path(struct link *l);
 
-static void attempt_ended(struct link *l)
+/* The attempt's timers, forwards, health probe and processes go: the common start of
+ * every end of an attempt. */
+static void attempt_release(struct link *l)
 {
 	event_timer_cancel_all(l->loop, l);
 	forwards_stop(l->fw);
@@ -172,6 +174,11 @@ static void attempt_ended(struct link *l)
 	l->health = NULL;
 	dial_free(l->dial);
 	l->dial = NULL;
+}
+
+static void attempt_ended(struct link *l)
+{
+	attempt_release(l);
 	link_undo_network(l, l->stopping || l->failure.cls > FAILURE_TRANSIENT);
 	l->ifname[0] = 0;
 	if (l->failure.cls) {
@@ -270,12 +277,7 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 static void on_dial_failed(void *arg, enum failure_class status, const struct err *e)
 {
 	struct link *l = arg;
-	event_timer_cancel_all(l->loop, l);
-	forwards_stop(l->fw);
-	health_stop(l->health);
-	l->health = NULL;
-	dial_free(l->dial);
-	l->dial = NULL;
+	attempt_release(l);
 	l->last_error = *e;
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
