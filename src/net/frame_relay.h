@@ -1,0 +1,58 @@
+/* The frame transport's relay: carries PPP frames between the kernel's L2TP tunnel
+ * (net/l2tp_link.h, one datagram per frame) and the ssh channel, a byte stream on which
+ * each frame is a 2-byte big-endian length and the frame's bytes (net/frame_stream.h
+ * parses it).  The same relay runs on both ends: in sshdial call's loop on the client,
+ * in a child of sshdial serve on the server.
+ *
+ * Before any frame, the server writes FRAME_MAGIC on the stream and the client requires
+ * it: a server that answers otherwise (plain pppd, an older sshdial) ends the relay with
+ * a message saying so.
+ *
+ * Latency: frames going into the stream wait in the relay's own queue, not in the pipe
+ * (the relay keeps at most a few KB in it); a frame that waited too long is dropped whole
+ * at the head of the queue (a CoDel-like rule on its sojourn time), so that a saturated
+ * link keeps interactive traffic's round trip short.  LCP, PAP and IPCP frames are never
+ * dropped. */
+#ifndef SSHDIAL_FRAME_RELAY_H
+#define SSHDIAL_FRAME_RELAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+#include "lib/event.h"
+
+/* The server's first bytes on the stream in the frame transport. */
+#define FRAME_MAGIC "SSHDIAL-FRAMES/1\n"
+
+struct l2tp_link;
+struct frame_relay;
+
+struct frame_relay_ops {
+	/* The relay stopped: the stream ended or failed, the peer broke the framing, or the
+	 * magic was wrong.  e says which, in words for the user (where = the relay's where). */
+	void (*ended)(void *arg, const struct err *e);
+};
+
+enum frame_relay_role {
+	FRAME_RELAY_CLIENT, /* requires FRAME_MAGIC first on in */
+	FRAME_RELAY_SERVER, /* writes FRAME_MAGIC first on out */
+};
+
+struct frame_relay_stats {
+	uint64_t frames_to_stream, frames_from_stream;
+	uint64_t bytes_to_stream, bytes_from_stream;
+	uint64_t dropped_late; /* waited too long in the relay's queue */
+	uint64_t dropped_bad;  /* datagrams from the kernel that were no data message */
+};
+
+/* in: bytes from the other end (ssh's stdout / sshd's stdin, via the caller's pipe);
+ * out: bytes to it.  Both made non-blocking.  The relay does not own l, in or out (the
+ * caller closes them after frame_relay_free).  where names the link in messages. */
+struct frame_relay *frame_relay_new(struct event_loop *loop, struct l2tp_link *l, int in, int out,
+                                    enum frame_relay_role role, const char *where,
+                                    const struct frame_relay_ops *ops, void *arg, struct err *e);
+void frame_relay_free(struct frame_relay *r);
+void frame_relay_stats(const struct frame_relay *r, struct frame_relay_stats *s);
+
+#endif
