@@ -148,6 +148,18 @@ void event_fd_del(struct event_loop *loop, int fd)
 	}
 }
 
+int event_fd_mod(struct event_loop *loop, int fd, uint32_t events)
+{
+	for (struct watch *w = loop->watches; w; w = w->next) {
+		if (w->fd == fd && !w->deleted) {
+			struct epoll_event ev = {.events = events, .data.ptr = w};
+			return epoll_ctl(loop->epfd, EPOLL_CTL_MOD, fd, &ev);
+		}
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 static void reap_deleted_watches(struct event_loop *loop)
 {
 	struct watch **pp = &loop->watches;
@@ -313,5 +325,6 @@ int event_loop_run(struct event_loop *loop)
 		reap_deleted_watches(loop);
 	}
 	loop->in_turn = false;
+	loop->exiting = false; /* the loop may run again */
 	return loop->status;
 }

@@ -16,13 +16,17 @@ typedef void (*event_signal_fn)(void *arg, int signo);
 struct event_loop *event_loop_new(void);
 void event_loop_free(struct event_loop *loop);
 
-/* Runs until event_loop_exit; returns the status given there, or -1 on a loop error. */
+/* Runs until event_loop_exit; returns the status given there, or -1 on a loop error.  It
+ * may be run again after it returned (a test driving a loop in steps). */
 int event_loop_run(struct event_loop *loop);
 void event_loop_exit(struct event_loop *loop, int status);
 
 /* events: EPOLLIN and/or EPOLLOUT.  The loop does not own fd. */
 int event_fd_add(struct event_loop *loop, int fd, uint32_t events, event_fd_fn fn, void *arg);
 void event_fd_del(struct event_loop *loop, int fd);
+/* Changes what a watched descriptor is watched for (0: nothing, for now), without a new
+ * watch: for a writer that wants EPOLLOUT only while it has something queued. */
+int event_fd_mod(struct event_loop *loop, int fd, uint32_t events);
 
 /* CLOCK_MONOTONIC as of this turn of the loop (when its epoll_wait returned), read once
  * per turn; outside a turn, the clock now.  Timers count from it. */

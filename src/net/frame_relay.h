@@ -44,6 +44,7 @@ struct frame_relay_stats {
 	uint64_t bytes_to_stream, bytes_from_stream;
 	uint64_t dropped_late; /* waited too long in the relay's queue */
 	uint64_t dropped_bad;  /* datagrams from the kernel that were no data message */
+	uint64_t dropped_udp;  /* frames from the stream the kernel's socket did not take */
 };
 
 /* in: bytes from the other end (ssh's stdout / sshd's stdin, via the caller's pipe);
@@ -52,6 +53,12 @@ struct frame_relay_stats {
 struct frame_relay *frame_relay_new(struct event_loop *loop, struct l2tp_link *l, int in, int out,
                                     enum frame_relay_role role, const char *where,
                                     const struct frame_relay_ops *ops, void *arg, struct err *e);
+/* The same over any datagram socket: udp stands for the tunnel's relay end and header
+ * for l2tp_link_header's (the unit test's stand-in for the kernel). */
+struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp, const uint8_t header[6],
+                                       int in, int out, enum frame_relay_role role,
+                                       const char *where, const struct frame_relay_ops *ops,
+                                       void *arg, struct err *e);
 void frame_relay_free(struct frame_relay *r);
 void frame_relay_stats(const struct frame_relay *r, struct frame_relay_stats *s);
 

@@ -1,0 +1,592 @@
+#include "net/frame_relay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "lib/xalloc.h"
+#include "net/frame_stream.h"
+#include "net/l2tp_link.h"
+
+/* The drop rule, CoDel's (RFC 8289): once every frame leaving the queue for a whole
+ * INTERVAL has waited more than TARGET, drop the head, then more and more often
+ * (INTERVAL / sqrt(drops)) until one waits less.  A bulk transfer gets one drop per
+ * round trip and slows down; the queue, and the round trip of everything else through
+ * the link, stays near TARGET. */
+#define CODEL_TARGET_NS (5 * 1000000ull)
+#define CODEL_INTERVAL_NS (100 * 1000000ull)
+/* A queue under one full frame is no standing queue, however long it waited. */
+#define CODEL_MIN_BYTES 1600
+
+/* What may sit in the pipe to ssh: small, so that the queue is the relay's and its
+ * drops count; the smallest pipe that still takes a few frames per write. */
+#define OUT_PIPE_BYTES 16384
+/* The relay's own queue toward the stream.  When full, the relay stops reading the
+ * kernel's datagrams (the kernel's socket drops them: a queue that full is seconds). */
+#define QUEUE_BYTES (512 * 1024)
+#define QUEUE_FRAMES 4096
+
+#define RECV_BATCH 32
+/* A datagram: the kernel's L2TP header (at most 16 bytes) and a frame of FRAME_MAX. */
+#define RECV_SLOT (FRAME_MAX + 64)
+#define SEND_BATCH 64
+#define IN_BUF (64 * 1024)
+/* Reads of the stream per wake-up: enough to batch, few enough to let the other
+ * direction run. */
+#define IN_READS_PER_TURN 4
+
+struct qframe {
+	uint64_t arrived_ns;
+	uint32_t len; /* bytes in the queue: length field and frame (or the magic) */
+	bool keep;    /* never dropped: link control, or the magic */
+	bool framed;  /* a frame, not the magic */
+};
+
+struct frame_relay {
+	struct event_loop *loop;
+	int udp, in, out;
+	uint8_t header[L2TP_DATA_HEADER_LEN];
+	enum frame_relay_role role;
+	char where[256];
+	const struct frame_relay_ops *ops;
+	void *arg;
+	bool ended;
+	struct frame_relay_stats stats;
+
+	/* Toward the stream: bytes [qhead, qtail) of qbuf, frames in a ring. */
+	uint8_t *qbuf;
+	size_t qhead, qtail;
+	struct qframe *frames;
+	size_t fhead, fcount;
+	size_t head_sent; /* bytes of the head frame already written */
+	bool out_watched, udp_paused;
+	/* CoDel's state */
+	uint64_t first_above_ns, drop_next_ns;
+	uint32_t drop_count;
+	bool dropping;
+
+	uint8_t *slots; /* RECV_BATCH datagrams */
+
+	/* From the stream */
+	struct frame_stream *stream;
+	uint8_t *inbuf;
+	size_t magic_have; /* client: bytes of FRAME_MAGIC matched so far */
+	uint8_t seen[32];  /* client: the first bytes, for the message on a mismatch */
+	size_t seen_len;
+};
+
+static uint64_t now_ns(const struct frame_relay *r)
+{
+	struct timespec ts;
+	event_now(r->loop, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Ends the relay once: no more watching, then the owner hears why (and may free it). */
+static void end(struct frame_relay *r, const struct err *e)
+{
+	if (r->ended)
+		return;
+	r->ended = true;
+	event_fd_del(r->loop, r->udp);
+	event_fd_del(r->loop, r->in);
+	if (r->out != r->in)
+		event_fd_del(r->loop, r->out);
+	r->ops->ended(r->arg, e);
+}
+
+static void end_errno(struct frame_relay *r, int errnum, const char *what)
+{
+	struct err e;
+	err_errno(&e, errnum, r->where, NULL, "%s", what);
+	end(r, &e);
+}
+
+/* The stream's descriptors are watched by one callback when they are one descriptor. */
+static uint32_t stream_events(const struct frame_relay *r, int fd)
+{
+	uint32_t ev = 0;
+	if (fd == r->in)
+		ev |= EPOLLIN;
+	if (fd == r->out && r->out_watched)
+		ev |= EPOLLOUT;
+	return ev;
+}
+
+static void watch_out(struct frame_relay *r, bool on)
+{
+	if (r->out_watched == on)
+		return;
+	r->out_watched = on;
+	event_fd_mod(r->loop, r->out, stream_events(r, r->out));
+}
+
+/* Link control (LCP, authentication, the NCPs: every protocol from 0x8000 up) is never
+ * dropped: losing it costs a link, not a retransmission.  The frame may start with the
+ * address and control bytes ff 03 or not, and its protocol may be compressed to one
+ * byte (odd first byte). */
+static bool ppp_is_control(const uint8_t *f, size_t len)
+{
+	if (len >= 2 && f[0] == 0xff && f[1] == 0x03) {
+		f += 2;
+		len -= 2;
+	}
+	if (len == 0 || (f[0] & 1))
+		return false;
+	return len >= 2 && f[0] >= 0x80;
+}
+
+static bool queue_room(const struct frame_relay *r, size_t bytes)
+{
+	return r->fcount < QUEUE_FRAMES && r->qtail - r->qhead + bytes <= QUEUE_BYTES;
+}
+
+/* Appends bytes (with a length field when framed) to the queue; the caller checked
+ * queue_room. */
+static void enqueue(struct frame_relay *r, const uint8_t *p, size_t len, bool framed, bool keep,
+                    uint64_t t)
+{
+	size_t total = len + (framed ? FRAME_LEN_BYTES : 0);
+	if (r->qtail + total > QUEUE_BYTES) {
+		memmove(r->qbuf, r->qbuf + r->qhead, r->qtail - r->qhead);
+		r->qtail -= r->qhead;
+		r->qhead = 0;
+	}
+	uint8_t *d = r->qbuf + r->qtail;
+	if (framed) {
+		d[0] = (uint8_t)(len >> 8);
+		d[1] = (uint8_t)len;
+		d += FRAME_LEN_BYTES;
+	}
+	memcpy(d, p, len);
+	r->qtail += total;
+	r->frames[(r->fhead + r->fcount) % QUEUE_FRAMES] = (struct qframe){
+	    .arrived_ns = t, .len = (uint32_t)total, .keep = keep, .framed = framed};
+	r->fcount++;
+}
+
+static void dequeue_head(struct frame_relay *r)
+{
+	r->qhead += r->frames[r->fhead].len;
+	r->fhead = (r->fhead + 1) % QUEUE_FRAMES;
+	r->fcount--;
+	r->head_sent = 0;
+	if (r->fcount == 0)
+		r->qhead = r->qtail = 0;
+}
+
+static uint32_t isqrt(uint32_t n)
+{
+	uint32_t x = 0;
+	while ((x + 1) * (x + 1) <= n)
+		x++;
+	return x;
+}
+
+static uint64_t control_law(uint64_t t, uint32_t count)
+{
+	return t + CODEL_INTERVAL_NS / (count ? isqrt(count) : 1);
+}
+
+/* The frame CoDel looks at: the head, or the one after it when the head is partly
+ * written (a frame cut in the pipe must be finished). */
+static struct qframe *candidate(struct frame_relay *r)
+{
+	size_t skip = r->head_sent ? 1 : 0;
+	return r->fcount > skip ? &r->frames[(r->fhead + skip) % QUEUE_FRAMES] : NULL;
+}
+
+/* Whether the candidate has been late long enough to drop (RFC 8289's dodequeue). */
+static bool codel_ok_to_drop(struct frame_relay *r, const struct qframe *f, uint64_t now)
+{
+	uint64_t sojourn = now - f->arrived_ns;
+	if (sojourn < CODEL_TARGET_NS || r->qtail - r->qhead <= CODEL_MIN_BYTES) {
+		r->first_above_ns = 0;
+		return false;
+	}
+	if (r->first_above_ns == 0) {
+		r->first_above_ns = now + CODEL_INTERVAL_NS;
+		return false;
+	}
+	return now >= r->first_above_ns;
+}
+
+/* Drops the candidate.  Behind a partly written head, the head's bytes move up over it
+ * (at most one frame's copy) and its entry takes the dropped one's place. */
+static void drop_candidate(struct frame_relay *r)
+{
+	r->stats.dropped_late++;
+	if (!r->head_sent) {
+		dequeue_head(r);
+		return;
+	}
+	struct qframe head = r->frames[r->fhead];
+	size_t next = (r->fhead + 1) % QUEUE_FRAMES;
+	uint32_t gone = r->frames[next].len;
+	memmove(r->qbuf + r->qhead + gone, r->qbuf + r->qhead, head.len);
+	r->qhead += gone;
+	r->frames[next] = head;
+	r->fhead = next;
+	r->fcount--;
+}
+
+/* Drops late frames at the head before a write. */
+static void codel(struct frame_relay *r, uint64_t now)
+{
+	struct qframe *f;
+	while ((f = candidate(r))) {
+		bool ok = codel_ok_to_drop(r, f, now);
+		if (r->dropping) {
+			if (!ok) {
+				r->dropping = false;
+				return;
+			}
+			if (now < r->drop_next_ns || f->keep)
+				return;
+			drop_candidate(r);
+			r->drop_count++;
+			r->drop_next_ns = control_law(r->drop_next_ns, r->drop_count);
+			continue;
+		}
+		if (!ok || f->keep)
+			return;
+		drop_candidate(r);
+		r->dropping = true;
+		bool recent = now - r->drop_next_ns < 16 * CODEL_INTERVAL_NS;
+		r->drop_count = r->drop_count > 2 && recent ? r->drop_count - 2 : 1;
+		r->drop_next_ns = control_law(now, r->drop_count);
+		return;
+	}
+	if (r->fcount == 0)
+		r->dropping = false;
+}
+
+static void on_udp(void *arg, int fd, uint32_t events);
+
+/* Writes what the queue holds, as far as the pipe takes it, in one write. */
+static void flush_out(struct frame_relay *r)
+{
+	uint64_t now = now_ns(r);
+	while (r->fcount) {
+		codel(r, now);
+		if (r->fcount == 0)
+			break;
+		ssize_t n = write(r->out, r->qbuf + r->qhead + r->head_sent,
+		                  r->qtail - r->qhead - r->head_sent);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			end_errno(r, n < 0 ? errno : EPIPE, "cannot write to the ssh channel");
+			return;
+		}
+		size_t left = (size_t)n;
+		while (left) {
+			const struct qframe *f = &r->frames[r->fhead];
+			size_t rest = f->len - r->head_sent;
+			if (left < rest) {
+				r->head_sent += left;
+				break;
+			}
+			left -= rest;
+			if (f->framed) {
+				r->stats.frames_to_stream++;
+				r->stats.bytes_to_stream += f->len - FRAME_LEN_BYTES;
+			}
+			dequeue_head(r);
+		}
+	}
+	watch_out(r, r->fcount > 0);
+	if (r->udp_paused && queue_room(r, QUEUE_BYTES / 2)) {
+		r->udp_paused = false;
+		event_fd_mod(r->loop, r->udp, EPOLLIN);
+	}
+}
+
+/* The kernel's datagrams, many per wake-up, queued as frames. */
+static void on_udp(void *arg, int fd, uint32_t events)
+{
+	struct frame_relay *r = arg;
+	(void)events;
+	struct mmsghdr msgs[RECV_BATCH];
+	struct iovec iov[RECV_BATCH];
+	for (int i = 0; i < RECV_BATCH; i++) {
+		iov[i] = (struct iovec){.iov_base = r->slots + (size_t)i * RECV_SLOT,
+		                        .iov_len = RECV_SLOT};
+		msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
+	}
+	int n = recvmmsg(fd, msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
+	if (n < 0) {
+		/* ECONNREFUSED: an earlier send met no socket; the kernel's end is closed only
+		 * when the link is, which its owner hears of from pppd. */
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED)
+			end_errno(r, errno, "cannot read the L2TP tunnel's datagrams");
+		return;
+	}
+	uint64_t t = now_ns(r);
+	for (int i = 0; i < n; i++) {
+		const uint8_t *d = iov[i].iov_base;
+		size_t len = msgs[i].msg_len;
+		int off =
+		    (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : l2tp_payload_offset(d, len);
+		if (off < 0 || (size_t)off >= len || len - (size_t)off > FRAME_MAX) {
+			r->stats.dropped_bad++;
+			continue;
+		}
+		const uint8_t *f = d + off;
+		size_t flen = len - (size_t)off;
+		if (!queue_room(r, flen + FRAME_LEN_BYTES)) {
+			/* Only reachable within one batch: reading stops below. */
+			r->stats.dropped_late++;
+			continue;
+		}
+		enqueue(r, f, flen, true, ppp_is_control(f, flen), t);
+	}
+	if (!queue_room(r, 64 * 1024) && !r->udp_paused) {
+		r->udp_paused = true;
+		event_fd_mod(r->loop, r->udp, 0);
+	}
+	flush_out(r);
+}
+
+/* Gives the kernel the batch of frames parsed so far: one sendmmsg. */
+static void send_batch(struct frame_relay *r, struct mmsghdr *m, struct iovec (*iov)[2], int *n)
+{
+	int sent = 0;
+	while (sent < *n) {
+		int k = sendmmsg(r->udp, m + sent, (unsigned)(*n - sent), MSG_DONTWAIT);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			/* UDP on loopback: a full socket buffer drops, as a wire would. */
+			r->stats.dropped_udp += (uint64_t)(*n - sent);
+			break;
+		}
+		for (int i = sent; i < sent + k; i++) {
+			r->stats.frames_from_stream++;
+			r->stats.bytes_from_stream += iov[i][1].iov_len;
+		}
+		sent += k;
+	}
+	*n = 0;
+}
+
+/* Client: the server's first bytes must be FRAME_MAGIC; returns how many of buf it took,
+ * or -1 after ending the relay. */
+static long check_magic(struct frame_relay *r, const uint8_t *buf, size_t len)
+{
+	const size_t want = sizeof(FRAME_MAGIC) - 1;
+	size_t i = 0;
+	for (; i < len && r->magic_have < want; i++) {
+		if (r->seen_len < sizeof(r->seen))
+			r->seen[r->seen_len++] = buf[i];
+		if (buf[i] != (uint8_t)FRAME_MAGIC[r->magic_have]) {
+			/* The rest of this read too: the message quotes what the server said. */
+			for (size_t j = i + 1; j < len && r->seen_len < sizeof(r->seen); j++)
+				r->seen[r->seen_len++] = buf[j];
+			char quoted[4 * sizeof(r->seen) + 1];
+			size_t o = 0;
+			for (size_t j = 0; j < r->seen_len; j++) {
+				unsigned c = r->seen[j];
+				o += (size_t)snprintf(
+				    quoted + o, sizeof(quoted) - o,
+				    c >= 0x20 && c < 0x7f && c != '\\' ? "%c" : "\\x%02x", c);
+			}
+			struct err e;
+			/* 0x7e first: HDLC-framed PPP, what pppd says on a tty or with notty. */
+			err_set(&e, r->where,
+			        "set 'transport pty' for this peer, or make the server run sshdial "
+			        "serve with the frame transport (sshdial-serve(8))",
+			        r->seen[0] == 0x7e ? "the server did not answer with sshdial's "
+			                             "frame transport: it sent "
+			                             "plain PPP ('%s'), as pppd or an sshdial "
+			                             "serve that could not use "
+			                             "the frame transport does (its log says why)"
+			                           : "the server did not answer with sshdial's "
+			                             "frame transport: it sent "
+			                             "'%s'",
+			        quoted);
+			end(r, &e);
+			return -1;
+		}
+		r->magic_have++;
+	}
+	return (long)i;
+}
+
+static void broken_stream(struct frame_relay *r)
+{
+	struct err e;
+	err_set(&e, r->where, "check that both ends run sshdial with the same frame transport",
+	        "the ssh channel's frame stream is broken (a frame of length 0)");
+	end(r, &e);
+}
+
+/* Parses one read of the stream and hands its frames to the kernel. */
+static int take_stream(struct frame_relay *r, const uint8_t *buf, size_t len)
+{
+	struct mmsghdr m[SEND_BATCH];
+	struct iovec iov[SEND_BATCH][2];
+	int n = 0;
+	size_t at = 0;
+	while (at < len) {
+		long took = frame_stream_feed(r->stream, buf + at, len - at);
+		if (took < 0) {
+			send_batch(r, m, iov, &n);
+			broken_stream(r);
+			return -1;
+		}
+		at += (size_t)took;
+		size_t flen;
+		const uint8_t *f = frame_stream_frame(r->stream, &flen);
+		if (!f)
+			continue;
+		iov[n][0] = (struct iovec){.iov_base = r->header, .iov_len = sizeof(r->header)};
+		iov[n][1] = (struct iovec){.iov_base = (void *)f, .iov_len = flen};
+		m[n] = (struct mmsghdr){.msg_hdr = {.msg_iov = iov[n], .msg_iovlen = 2}};
+		n++;
+		/* A frame in the stream's own buffer goes before the buffer is reused. */
+		bool copied = f < buf || f >= buf + len;
+		if (n == SEND_BATCH || copied)
+			send_batch(r, m, iov, &n);
+		frame_stream_next(r->stream);
+	}
+	send_batch(r, m, iov, &n);
+	return 0;
+}
+
+static void read_stream(struct frame_relay *r)
+{
+	for (int reads = 0; reads < IN_READS_PER_TURN; reads++) {
+		ssize_t n = read(r->in, r->inbuf, IN_BUF);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n < 0) {
+			end_errno(r, errno, "cannot read the ssh channel");
+			return;
+		}
+		if (n == 0) {
+			struct err e;
+			err_set(&e, r->where, NULL,
+			        r->role == FRAME_RELAY_CLIENT &&
+			                r->magic_have < sizeof(FRAME_MAGIC) - 1
+			            ? "the ssh channel ended before the server's frame transport "
+			              "greeting"
+			            : "the ssh channel ended");
+			end(r, &e);
+			return;
+		}
+		long at = 0;
+		if (r->role == FRAME_RELAY_CLIENT && r->magic_have < sizeof(FRAME_MAGIC) - 1 &&
+		    (at = check_magic(r, r->inbuf, (size_t)n)) < 0)
+			return;
+		if (take_stream(r, r->inbuf + at, (size_t)(n - at)) < 0)
+			return;
+		if (n < IN_BUF)
+			return;
+	}
+}
+
+static void on_stream(void *arg, int fd, uint32_t events)
+{
+	struct frame_relay *r = arg;
+	if (fd == r->out && (events & (EPOLLOUT | EPOLLERR))) {
+		flush_out(r);
+		if (r->ended)
+			return;
+		/* The reader is gone (reported even when not watched for writing). */
+		if ((events & EPOLLERR) && fd != r->in) {
+			end_errno(r, EPIPE, "the ssh channel was closed");
+			return;
+		}
+	}
+	if (fd == r->in && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		read_stream(r);
+}
+
+static int nonblocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
+                                       const uint8_t header[L2TP_DATA_HEADER_LEN], int in, int out,
+                                       enum frame_relay_role role, const char *where,
+                                       const struct frame_relay_ops *ops, void *arg, struct err *e)
+{
+	if (nonblocking(udp) < 0 || nonblocking(in) < 0 || nonblocking(out) < 0) {
+		err_errno(e, errno, where, NULL,
+		          "cannot make the frame relay's descriptors "
+		          "non-blocking");
+		return NULL;
+	}
+	/* Not a pipe (a socket from sshd): its own buffer is then what sits there. */
+	(void)fcntl(out, F_SETPIPE_SZ, OUT_PIPE_BYTES);
+	struct frame_relay *r = xcalloc(1, sizeof(*r));
+	*r = (struct frame_relay){
+	    .loop = loop, .udp = udp, .in = in, .out = out, .role = role, .ops = ops, .arg = arg};
+	memcpy(r->header, header, sizeof(r->header));
+	snprintf(r->where, sizeof(r->where), "%s", where);
+	r->qbuf = xmalloc(QUEUE_BYTES);
+	r->frames = xcalloc(QUEUE_FRAMES, sizeof(*r->frames));
+	r->slots = xmalloc((size_t)RECV_BATCH * RECV_SLOT);
+	r->inbuf = xmalloc(IN_BUF);
+	r->stream = frame_stream_new();
+	if (role == FRAME_RELAY_SERVER)
+		enqueue(r, (const uint8_t *)FRAME_MAGIC, sizeof(FRAME_MAGIC) - 1, false, true,
+		        now_ns(r));
+	r->out_watched = r->fcount > 0;
+	bool ok = event_fd_add(loop, udp, EPOLLIN, on_udp, r) == 0 &&
+	          event_fd_add(loop, in, stream_events(r, in), on_stream, r) == 0 &&
+	          (out == in || event_fd_add(loop, out, stream_events(r, out), on_stream, r) == 0);
+	if (!ok) {
+		err_errno(e, errno, where, NULL, "cannot watch the frame relay's descriptors");
+		r->ended = true;
+		frame_relay_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct frame_relay *frame_relay_new(struct event_loop *loop, struct l2tp_link *l, int in, int out,
+                                    enum frame_relay_role role, const char *where,
+                                    const struct frame_relay_ops *ops, void *arg, struct err *e)
+{
+	uint8_t header[L2TP_DATA_HEADER_LEN];
+	l2tp_link_header(l, header);
+	return frame_relay_new_fd(loop, l2tp_link_relay_fd(l), header, in, out, role, where, ops,
+	                          arg, e);
+}
+
+void frame_relay_free(struct frame_relay *r)
+{
+	if (!r)
+		return;
+	if (!r->ended) {
+		event_fd_del(r->loop, r->udp);
+		event_fd_del(r->loop, r->in);
+		if (r->out != r->in)
+			event_fd_del(r->loop, r->out);
+	}
+	frame_stream_free(r->stream);
+	free(r->inbuf);
+	free(r->slots);
+	free(r->frames);
+	free(r->qbuf);
+	free(r);
+}
+
+void frame_relay_stats(const struct frame_relay *r, struct frame_relay_stats *s)
+{
+	*s = r->stats;
+}

@@ -1,0 +1,296 @@
+/* The frame relay's logic, without a kernel tunnel: a datagram socketpair stands in for
+ * each end's L2TP socket (the test plays the kernel on its other side) and pipes for the
+ * ssh channel.  What it checks is what a link needs of the relay: frames arrive whole,
+ * in order, with the other end's header; the magic; a late queue drops data and never
+ * link control; the end of the channel ends the relay. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/event.h"
+#include "net/frame_relay.h"
+#include "net/l2tp_link.h"
+
+static const uint8_t hdr_a[L2TP_DATA_HEADER_LEN] = {0, 2, 0x11, 0x11, 0x22, 0x22};
+static const uint8_t hdr_b[L2TP_DATA_HEADER_LEN] = {0, 2, 0x33, 0x33, 0x44, 0x44};
+
+struct end_seen {
+	struct event_loop *loop;
+	int ended;
+	char msg[ERR_LINE_MAX];
+};
+
+static void on_ended(void *arg, const struct err *e)
+{
+	struct end_seen *s = arg;
+	s->ended++;
+	err_format(e, s->msg, sizeof(s->msg));
+	event_loop_exit(s->loop, 0);
+}
+
+/* Two UDP sockets on loopback connected to each other, as the tunnel's are. */
+static void udp_pair(int fd[2])
+{
+	struct sockaddr_in a[2];
+	for (int i = 0; i < 2; i++) {
+		fd[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		assert_true(fd[i] >= 0);
+		a[i] = (struct sockaddr_in){.sin_family = AF_INET,
+		                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		socklen_t len = sizeof(a[i]);
+		assert_int_equal(bind(fd[i], (struct sockaddr *)&a[i], sizeof(a[i])), 0);
+		assert_int_equal(getsockname(fd[i], (struct sockaddr *)&a[i], &len), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(connect(fd[i], (struct sockaddr *)&a[1 - i], sizeof(a[i])), 0);
+}
+
+static const struct frame_relay_ops ops = {.ended = on_ended};
+
+static void give_up(void *arg)
+{
+	event_loop_exit(arg, 1);
+}
+
+/* The kernel's side: a data message of the given PPP protocol and size. */
+static void kernel_send(int fd, uint16_t proto, size_t size, uint8_t fill)
+{
+	uint8_t d[2048] = {
+	    0x00, 0x02, 0xaa, 0xaa, 0xbb, 0xbb, 0xff, 0x03, (uint8_t)(proto >> 8), (uint8_t)proto};
+	memset(d + 10, fill, size - 4);
+	assert_int_equal(send(fd, d, 6 + size, 0), (ssize_t)(6 + size));
+}
+
+/* Runs the loop until it exits or for at most ms. */
+static int run_for(struct event_loop *loop, unsigned ms)
+{
+	event_timer_set(loop, ms, give_up, loop);
+	int r = event_loop_run(loop);
+	event_timer_cancel(loop, give_up, loop);
+	return r;
+}
+
+struct pair_poll {
+	struct event_loop *loop;
+	int fd;
+	unsigned want, got;
+	uint8_t last[2048];
+	size_t last_len;
+	uint8_t fills[256];
+};
+
+static void poll_kernel(void *arg)
+{
+	struct pair_poll *p = arg;
+	ssize_t n;
+	while ((n = recv(p->fd, p->last, sizeof(p->last), MSG_DONTWAIT)) > 0) {
+		assert_memory_equal(p->last, hdr_b, sizeof(hdr_b));
+		if (p->got < sizeof(p->fills))
+			p->fills[p->got] = p->last[n - 1];
+		p->last_len = (size_t)n;
+		p->got++;
+	}
+	if (p->got >= p->want)
+		event_loop_exit(p->loop, 0);
+	else
+		event_timer_set(p->loop, 5, poll_kernel, p);
+}
+
+/* Server relay A and client relay B back to back: what kernel A sends, kernel B gets,
+ * whole, in order, with B's header; the magic went first and was taken. */
+static void test_frames_cross_both_relays(void **state)
+{
+	(void)state;
+	struct event_loop *loop = event_loop_new();
+	int ka[2], kb[2], ab[2], ba[2];
+	udp_pair(ka);
+	udp_pair(kb);
+	assert_int_equal(pipe(ab), 0);
+	assert_int_equal(pipe(ba), 0);
+	struct end_seen ea = {.loop = loop}, eb = {.loop = loop};
+	struct err e;
+	struct frame_relay *a = frame_relay_new_fd(loop, ka[1], hdr_a, ba[0], ab[1],
+	                                           FRAME_RELAY_SERVER, "server", &ops, &ea, &e);
+	struct frame_relay *b = frame_relay_new_fd(loop, kb[1], hdr_b, ab[0], ba[1],
+	                                           FRAME_RELAY_CLIENT, "client", &ops, &eb, &e);
+	assert_non_null(a);
+	assert_non_null(b);
+	const unsigned frames = 200;
+	struct pair_poll p = {.loop = loop, .fd = kb[0]};
+	/* In rounds a socket buffer holds. */
+	for (unsigned i = 0; i < frames; i += 20) {
+		for (unsigned j = i; j < i + 20; j++)
+			kernel_send(ka[0], 0x0021, 100 + j * 7, (uint8_t)j);
+		p.want = i + 20;
+		event_timer_set(loop, 5, poll_kernel, &p);
+		assert_int_equal(run_for(loop, 20000), 0);
+	}
+	assert_int_equal(p.got, frames);
+	for (unsigned i = 0; i < frames; i++)
+		assert_int_equal(p.fills[i], (uint8_t)i);
+	/* The last: header, ff 03 00 21, then its fill. */
+	assert_int_equal(p.last_len, 6 + 100 + (frames - 1) * 7);
+	assert_int_equal(ea.ended + eb.ended, 0);
+	struct frame_relay_stats sa, sb;
+	frame_relay_stats(a, &sa);
+	frame_relay_stats(b, &sb);
+	assert_int_equal(sa.frames_to_stream, frames);
+	assert_int_equal(sb.frames_from_stream, frames);
+	assert_int_equal(sa.bytes_to_stream, sb.bytes_from_stream);
+	assert_int_equal(sa.dropped_late + sa.dropped_bad + sb.dropped_udp, 0);
+	/* A datagram that is no data message is counted, not carried. */
+	const uint8_t control[] = {0xc8, 0x02, 0x00, 0x0c, 0, 1, 0, 0, 0, 0, 0, 0};
+	assert_int_equal(send(ka[0], control, sizeof(control), 0), (ssize_t)sizeof(control));
+	kernel_send(ka[0], 0xc021, 20, 0xee);
+	p.want = frames + 1;
+	event_timer_set(loop, 5, poll_kernel, &p);
+	assert_int_equal(run_for(loop, 20000), 0);
+	frame_relay_stats(a, &sa);
+	assert_int_equal(sa.dropped_bad, 1);
+	assert_int_equal(p.fills[frames], 0xee);
+	/* The channel's end ends the relay that reads it, with words saying so. */
+	close(ab[1]);
+	assert_int_equal(run_for(loop, 20000), 0);
+	assert_int_equal(eb.ended, 1);
+	assert_non_null(strstr(eb.msg, "client: the ssh channel ended"));
+	frame_relay_free(a);
+	frame_relay_free(b);
+	for (int i = 0; i < 2; i++) {
+		close(ka[i]);
+		close(kb[i]);
+		close(ba[i]);
+	}
+	close(ab[0]);
+	event_loop_free(loop);
+}
+
+/* Client: a server that answers with plain PPP (pppd notty's first bytes) ends the
+ * relay with a message that says what to set; so does a shell's banner. */
+static void expect_end(const char *answer, size_t len, const char *words, const char *fix)
+{
+	struct event_loop *loop = event_loop_new();
+	int k[2], in[2], out[2];
+	udp_pair(k);
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe(out), 0);
+	struct end_seen es = {.loop = loop};
+	struct err e;
+	struct frame_relay *r = frame_relay_new_fd(loop, k[1], hdr_b, in[0], out[1],
+	                                           FRAME_RELAY_CLIENT, "office", &ops, &es, &e);
+	assert_non_null(r);
+	assert_int_equal(write(in[1], answer, len), (ssize_t)len);
+	close(in[1]); /* what follows the answer is the channel's end */
+	assert_int_equal(run_for(loop, 20000), 0);
+	assert_int_equal(es.ended, 1);
+	if (!strstr(es.msg, words))
+		fprintf(stderr, "message: %s\n", es.msg);
+	assert_non_null(strstr(es.msg, words));
+	assert_non_null(strstr(es.msg, fix));
+	frame_relay_free(r);
+	for (int i = 0; i < 2; i++) {
+		close(k[i]);
+		close(out[i]);
+	}
+	close(in[0]);
+	event_loop_free(loop);
+}
+
+static void test_client_requires_the_magic(void **state)
+{
+	(void)state;
+	const char *fix = "set 'transport pty' for this peer";
+	expect_end("\x7e\xff\x7d\x23\xc0\x21", 6,
+	           "office: the server did not answer with sshdial's frame transport: it sent "
+	           "plain PPP ('~\\xff}#\\xc0!')",
+	           fix);
+	expect_end("SSHDIAL-FRAMES/2\n", 17, "it sent 'SSHDIAL-FRAMES/2\\x0a'", fix);
+	expect_end("SSHDIAL", 7, "ended before the server's frame transport greeting", "");
+	/* The magic passed, then a zero length: the stream is broken. */
+	expect_end(FRAME_MAGIC "\x00\x00", sizeof(FRAME_MAGIC) + 1,
+	           "office: the ssh channel's frame stream is broken", "same frame transport");
+}
+
+/* A queue that waits too long drops data frames at its head, never LCP; what is not
+ * dropped arrives in order once the channel moves again. */
+static void test_late_frames_dropped_never_control(void **state)
+{
+	(void)state;
+	struct event_loop *loop = event_loop_new();
+	int k[2], in[2], out[2];
+	udp_pair(k);
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe(out), 0);
+	int big = 1 << 20;
+	setsockopt(k[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	struct end_seen es = {.loop = loop};
+	struct err e;
+	struct frame_relay *r = frame_relay_new_fd(loop, k[1], hdr_b, in[0], out[1],
+	                                           FRAME_RELAY_CLIENT, "office", &ops, &es, &e);
+	assert_non_null(r);
+	/* Nobody reads the channel: the pipe fills, then the queue, for 200 ms. */
+	unsigned sent = 0, lcp = 0;
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 10; i++, sent++)
+			kernel_send(k[0], i == 0 ? 0xc021 : 0x0021, 1400, (uint8_t)sent);
+		lcp++;
+		assert_int_equal(run_for(loop, 10), 1);
+	}
+	/* Then the channel moves slowly (8 KB per 5 ms) until the relay's queue is empty:
+	 * what waited longest is dropped, what is not arrives. */
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	static uint8_t buf[4 << 20];
+	size_t got = 0;
+	struct frame_relay_stats s;
+	for (int i = 0; i < 2000; i++) {
+		ssize_t n = read(out[0], buf + got, 8192);
+		if (n > 0)
+			got += (size_t)n;
+		frame_relay_stats(r, &s);
+		if (n <= 0 && s.frames_to_stream + s.dropped_late == sent)
+			break;
+		run_for(loop, 5);
+	}
+	frame_relay_stats(r, &s);
+	unsigned frames = 0, lcp_seen = 0;
+	for (size_t at = 0; at + 2 <= got; frames++) {
+		size_t len = (size_t)buf[at] << 8 | buf[at + 1];
+		assert_int_equal(len, 1400);
+		if (buf[at + 4] == 0xc0 && buf[at + 5] == 0x21)
+			lcp_seen++;
+		at += 2 + len;
+	}
+	assert_int_equal(lcp_seen, lcp);
+	assert_true(s.dropped_late > 0);
+	assert_int_equal(frames + s.dropped_late, sent);
+	assert_int_equal(frames, s.frames_to_stream);
+	frame_relay_free(r);
+	for (int i = 0; i < 2; i++) {
+		close(k[i]);
+		close(in[i]);
+		close(out[i]);
+	}
+	event_loop_free(loop);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_frames_cross_both_relays),
+	    cmocka_unit_test(test_client_requires_the_magic),
+	    cmocka_unit_test(test_late_frames_dropped_never_control),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
