@@ -70,6 +70,13 @@ struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *par
 	}
 	strv_push(v, "nodetach");
 	strv_push(v, "nopersist");
+	/* The kernel does not tell pppd when its L2TP session goes (pppd sees no hangup):
+	 * told to end, it sends one Terminate-Request and ends at once, instead of waiting up
+	 * to 9 s for an answer a closed stream cannot bring. */
+	if (params->channelfd > 0) {
+		strv_push(v, "lcp-max-terminate");
+		strv_push(v, "0");
+	}
 	strv_push(v, "linkname");
 	strv_push(v, peer_linkname(p));
 	strv_push(v, "ipparam");

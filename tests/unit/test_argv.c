@@ -170,7 +170,8 @@ static void pppd_frames(void **state)
 	assert_string_equal(joined(v),
 	                    "/usr/sbin/pppd plugin pppol2tp.so pppol2tp 4 noauth noipdefault "
 	                    "ipcp-accept-local ipcp-accept-remote noccp lcp-echo-interval 10 "
-	                    "lcp-echo-failure 3 passive nodetach nopersist linkname office "
+	                    "lcp-echo-failure 3 passive nodetach nopersist lcp-max-terminate 0 "
+	                    "linkname office "
 	                    "ipparam office logfd 2 ip-up-script /run/sshdial/sshdial-ip-up "
 	                    "ip-down-script /run/sshdial/sshdial-ip-down");
 	strv_free(v);
