@@ -114,11 +114,15 @@ tp_report() {
 	[ -n "${TCP_CS["sshdial before"]:-}" ] &&
 		echo "sshdial now / sshdial before issue 12 (same run): client->server $(ratio "${TCP_CS[$n]:-NA}" "${TCP_CS["sshdial before"]}")," \
 			"server->client $(ratio "${TCP_SC[$n]:-NA}" "${TCP_SC["sshdial before"]}")"
-	if [ -n "${PING_IDLE[$n]:-}" ] && [ -n "${PING_CS[$n]:-}" ]; then
+	[ -n "${TCP_CS["sshdial frames"]:-}" ] && [ -n "${TCP_CS[$n]:-}" ] &&
+		echo "sshdial frames / sshdial pty (same run): client->server $(ratio "${TCP_CS["sshdial frames"]}" "${TCP_CS[$n]}")," \
+			"server->client $(ratio "${TCP_SC["sshdial frames"]}" "${TCP_SC[$n]}")"
+	for n in "sshdial (defaults)" "sshdial frames"; do
+		[ -n "${PING_IDLE[$n]:-}" ] && [ -n "${PING_CS[$n]:-}" ] || continue
 		bound=$(awk -v i="${PING_IDLE[$n]}" 'BEGIN { printf "%.1f", 2 * i + 50 }')
-		echo "latency under load, sshdial defaults: c->s mean ${PING_CS[$n]} ms (max ${PING_CS_MAX[$n]}), s->c ${PING_SC[$n]:-NA} ms; bound 2 x idle + 50 ms = $bound ms:" \
+		echo "latency under load, $n: c->s mean ${PING_CS[$n]} ms (max ${PING_CS_MAX[$n]}), s->c ${PING_SC[$n]:-NA} ms; bound 2 x idle + 50 ms = $bound ms:" \
 			"$(awk -v a="${PING_CS[$n]}" -v b="${PING_SC[$n]:-0}" -v l="$bound" 'BEGIN { print (a <= l && b <= l ? "within" : "EXCEEDED") }')"
-	fi
+	done
 	if [ "${#PROFILE[@]}" -gt 0 ] 2>/dev/null; then
 		echo
 		echo "=== where the time goes (sshdial defaults) ==="
@@ -138,5 +142,7 @@ tp_report() {
 	for n in "${ORDER[@]}"; do
 		printf ' %s=%s/%s' "${n// /_}" "${TCP_CS[$n]}" "${TCP_SC[$n]}"
 	done
-	echo " ssh_L_ratio_cs=$(ratio "${TCP_CS["sshdial (defaults)"]:-NA}" "$ceil_cs") ssh_L_ratio_sc=$(ratio "${TCP_SC["sshdial (defaults)"]:-NA}" "$ceil_sc")"
+	printf ' ssh_L_ratio_cs=%s ssh_L_ratio_sc=%s' "$(ratio "${TCP_CS["sshdial (defaults)"]:-NA}" "$ceil_cs")" \
+		"$(ratio "${TCP_SC["sshdial (defaults)"]:-NA}" "$ceil_sc")"
+	echo " frames_ssh_L_ratio_cs=$(ratio "${TCP_CS["sshdial frames"]:-NA}" "$ceil_cs") frames_ssh_L_ratio_sc=$(ratio "${TCP_SC["sshdial frames"]:-NA}" "$ceil_sc")"
 }

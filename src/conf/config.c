@@ -24,6 +24,7 @@ enum peer_keyword {
 	PK_KNOWN_HOSTS,
 	PK_SSH_OPTION,
 	PK_REMOTE_COMMAND,
+	PK_TRANSPORT,
 	PK_LOCAL_USER,
 	PK_PAP_USER,
 	PK_PAP_PASSWORD_FILE,
@@ -67,6 +68,7 @@ static const struct keyword keywords[PK_COUNT] = {
     [PK_KNOWN_HOSTS] = {"known-hosts", KW_PATH, "known-hosts PATH", KW_TILDE},
     [PK_SSH_OPTION] = {"ssh-option", KW_TEXT, "ssh-option KEY=VALUE", KW_REPEATS | KW_REST_OF_LINE},
     [PK_REMOTE_COMMAND] = {"remote-command", KW_TEXT, "remote-command COMMAND", KW_REST_OF_LINE},
+    [PK_TRANSPORT] = {"transport", KW_TEXT, "transport pty|frames"},
     [PK_LOCAL_USER] = {"local-user", KW_NAME, "local-user NAME"},
     [PK_PAP_USER] = {"pap-user", KW_TEXT, "pap-user NAME"},
     [PK_PAP_PASSWORD_FILE] = {"pap-password-file", KW_PATH, "pap-password-file PATH"},
@@ -171,6 +173,12 @@ static void set_host(struct config_reader *r, int k, const struct kw_place *at,
                      const struct kw_value *v)
 {
 	config_host_add(r->peer, at, v->text, keywords[k].usage);
+}
+
+static void set_transport(struct config_reader *r, int k, const struct kw_place *at,
+                          const struct kw_value *v)
+{
+	config_transport(r->peer, at, v->text, keywords[k].usage);
 }
 
 static void set_host_order(struct config_reader *r, int k, const struct kw_place *at,
@@ -337,6 +345,7 @@ static const struct {
     [PK_KNOWN_HOSTS] = {set_string, offsetof(struct peer, known_hosts)},
     [PK_SSH_OPTION] = {set_ssh_option},
     [PK_REMOTE_COMMAND] = {set_string, offsetof(struct peer, remote_command)},
+    [PK_TRANSPORT] = {set_transport},
     [PK_LOCAL_USER] = {set_string, offsetof(struct peer, local_user)},
     [PK_PAP_USER] = {set_string, offsetof(struct peer, pap_user)},
     [PK_PAP_PASSWORD_FILE] = {set_secret_path},
@@ -472,9 +481,9 @@ void config_read_line(struct config_reader *r, const char *line, unsigned lineno
 static void check_pty_conflicts(struct config_reader *r)
 {
 	static const enum peer_keyword ssh_only[] = {
-	    PK_HOST,       PK_PORT,        PK_HOST_ORDER, PK_SSH_USER,
-	    PK_IDENTITY,   PK_KNOWN_HOSTS, PK_SSH_OPTION, PK_REMOTE_COMMAND,
-	    PK_LOCAL_USER, PK_FORWARD,     PK_LINK,       PK_JUMP};
+	    PK_HOST,        PK_PORT,       PK_HOST_ORDER,     PK_SSH_USER,   PK_IDENTITY,
+	    PK_KNOWN_HOSTS, PK_SSH_OPTION, PK_REMOTE_COMMAND, PK_LOCAL_USER, PK_FORWARD,
+	    PK_LINK,        PK_JUMP,       PK_TRANSPORT};
 	for (size_t i = 0; i < sizeof(ssh_only) / sizeof(ssh_only[0]); i++) {
 		enum peer_keyword k = ssh_only[i];
 		const struct kw_place at = place(r, r->first_line[k]);
@@ -507,9 +516,9 @@ static void check_required(struct config_reader *r)
 static void check_forwards_only(struct config_reader *r)
 {
 	static const enum peer_keyword link_only[] = {
-	    PK_PAP_USER, PK_PAP_PASSWORD_FILE, PK_PAP_SECRETS,    PK_ROUTE,         PK_ROUTE_ALL,
-	    PK_DNS,      PK_COMPRESSION,       PK_PPPD_OPTION,    PK_LINKNAME,      PK_REMOTENAME,
-	    PK_HEALTH,   PK_HEALTH_INTERVAL,   PK_HEALTH_TIMEOUT, PK_REMOTE_COMMAND};
+	    PK_PAP_USER, PK_PAP_PASSWORD_FILE, PK_PAP_SECRETS,    PK_ROUTE,          PK_ROUTE_ALL,
+	    PK_DNS,      PK_COMPRESSION,       PK_PPPD_OPTION,    PK_LINKNAME,       PK_REMOTENAME,
+	    PK_HEALTH,   PK_HEALTH_INTERVAL,   PK_HEALTH_TIMEOUT, PK_REMOTE_COMMAND, PK_TRANSPORT};
 	if (r->peer->link)
 		return;
 	for (size_t i = 0; i < sizeof(link_only) / sizeof(link_only[0]); i++) {

@@ -86,9 +86,12 @@ const char *peer_identity(const struct peer *p);           /* NULL: ssh's defaul
 const char *peer_known_hosts(const struct peer *p);        /* NULL: ssh's default */
 const struct strv *peer_ssh_options(const struct peer *p); /* "Key=Value" each */
 const char *peer_remote_command(const struct peer *p);     /* NULL: none (forced command) */
-const char *peer_local_user(const struct peer *p);         /* NULL only when pty is set */
-const char *peer_pty_command(const struct peer *p);        /* NULL: sshdial runs ssh */
-const char *peer_pap_user(const struct peer *p);           /* NULL: no PAP */
+/* transport frames: PPP frames over an L2TP channel and sshdial's frame relay, no tty
+ * (net/l2tp_link.h, net/frame_relay.h); false: pppd on a pseudo-terminal. */
+bool peer_frames(const struct peer *p);
+const char *peer_local_user(const struct peer *p);  /* NULL only when pty is set */
+const char *peer_pty_command(const struct peer *p); /* NULL: sshdial runs ssh */
+const char *peer_pap_user(const struct peer *p);    /* NULL: no PAP */
 enum secret_source peer_secret_source(const struct peer *p);
 const char *peer_secret_path(const struct peer *p); /* the password file or the secrets file */
 const char *peer_linkname(const struct peer *p);    /* defaults to the peer name */

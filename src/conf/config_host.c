@@ -87,6 +87,15 @@ void config_host_add(struct peer *p, const struct kw_place *at, const char *text
 	strv_free(w);
 }
 
+void config_transport(struct peer *p, const struct kw_place *at, const char *text,
+                      const char *usage)
+{
+	if (strcmp(text, "pty") == 0 || strcmp(text, "frames") == 0)
+		p->frames = strcmp(text, "frames") == 0;
+	else
+		kw_error(at, "transport: '%s' is neither pty nor frames; write '%s'", text, usage);
+}
+
 void config_host_order(struct peer *p, const struct kw_place *at, const char *text,
                        const char *usage)
 {

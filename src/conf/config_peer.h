@@ -28,6 +28,7 @@ struct peer {
 	char *known_hosts;
 	struct strv *ssh_options;
 	char *remote_command;
+	bool frames; /* transport frames */
 	char *local_user;
 	char *pty;
 	char *pap_user;

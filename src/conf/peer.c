@@ -93,6 +93,11 @@ const char *peer_remote_command(const struct peer *p)
 	return p->remote_command;
 }
 
+bool peer_frames(const struct peer *p)
+{
+	return p->frames;
+}
+
 const char *peer_local_user(const struct peer *p)
 {
 	return p->local_user;

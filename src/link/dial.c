@@ -19,14 +19,17 @@
 #include "lib/child.h"
 #include "lib/err.h"
 #include "lib/log.h"
+#include "link/dial_channel.h"
 #include "link/exec_report.h"
 #include "link/pppd_argv.h"
 #include "conf/secret.h"
 #include "link/ssh_argv.h"
 
-/* Descriptor numbers inside pppd: its log goes to stderr, the secret comes on 3. */
+/* Descriptor numbers inside pppd: its log goes to stderr, the secret comes on 3, the
+ * L2TP session (transport frames) on 4. */
 #define PPPD_LOGFD 2
 #define PPPD_PASSWORDFD 3
+#define PPPD_CHANNELFD 4
 
 struct reader {
 	int fd;
@@ -39,7 +42,7 @@ struct dial {
 	const struct peer *peer;
 	const struct dial_ops *ops;
 	void *arg;
-	int slave;
+	struct dial_channel *channel;
 	struct child *proc[2];
 	struct reader out[2];         /* ssh's stderr, pppd's log */
 	struct exec_report report[2]; /* until each has executed */
@@ -139,6 +142,12 @@ static void on_report(void *arg, int fd, uint32_t events)
 	(void)fd;
 	(void)events;
 	reports_settle(arg);
+}
+
+static void on_channel_ended(void *arg, const struct err *e, bool stream_ended)
+{
+	struct dial *d = arg;
+	d->ops->relay_ended(d->arg, e, stream_ended);
 }
 
 static void on_child_exit(void *arg, const struct child *c, int wstatus)
@@ -256,8 +265,8 @@ static void ssh_drop_privileges(const struct ssh_identity *id, int report)
 }
 
 /* Forks ssh; *reportfd is then the read end of its exec report. */
-static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, int master, int err,
-                            int *reportfd, char *why, size_t len)
+static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, int in, int out,
+                            int err, int *reportfd, char *why, size_t len)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
@@ -277,7 +286,8 @@ static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, in
 		                "LANG=C",    NULL};
 		int rep = report_fd(report[1]);
 		child_common_setup();
-		if (move_fd(master, 0) < 0 || dup2(0, 1) < 0 || move_fd(err, 2) < 0)
+		if (move_fd(in, 0) < 0 || (out == in ? dup2(0, 1) : move_fd(out, 1)) < 0 ||
+		    move_fd(err, 2) < 0)
 			exec_failed(rep, "cannot set up its descriptors");
 		ssh_drop_privileges(id, rep);
 		if (chdir(id->home) < 0 && chdir("/") < 0)
@@ -293,12 +303,12 @@ static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, in
 }
 
 static pid_t spawn_ssh(const struct peer *p, const struct dial_hooks *hooks,
-                       const struct ssh_identity *id, int master, int err, int *reportfd, char *why,
-                       size_t len)
+                       const struct ssh_identity *id, const struct dial_channel *c, int err,
+                       int *reportfd, char *why, size_t len)
 {
 	return spawn_ssh_argv(
-	    ssh_argv_build_server_timed(p, hooks->server, hooks->connect_timeout_s), id, master,
-	    err, reportfd, why, len);
+	    ssh_argv_build_server_timed(p, hooks->server, hooks->connect_timeout_s), id,
+	    dial_channel_ssh_in(c), dial_channel_ssh_out(c), err, reportfd, why, len);
 }
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
@@ -320,20 +330,23 @@ pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, in
 		snprintf(why, len, "cannot open /dev/null: %s", strerror(errno));
 		return -1;
 	}
-	pid_t pid = spawn_ssh_argv(argv, &id, devnull, err, reportfd, why, len);
+	pid_t pid = spawn_ssh_argv(argv, &id, devnull, devnull, err, reportfd, why, len);
 	close(devnull);
 	return pid;
 }
 
-static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, const char *tty,
-                        int secret, int logw, int *reportfd, char *why, size_t len)
+static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks,
+                        const struct dial_channel *c, int secret, int logw, int *reportfd,
+                        char *why, size_t len)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
 		return -1;
 	}
-	struct pppd_params params = {.tty = tty,
+	int session = dial_channel_session_fd(c);
+	struct pppd_params params = {.tty = dial_channel_tty(c),
+	                             .channelfd = session >= 0 ? PPPD_CHANNELFD : 0,
 	                             .passwordfd = secret >= 0 ? PPPD_PASSWORDFD : -1,
 	                             .logfd = PPPD_LOGFD,
 	                             .ip_up = hooks->ip_up,
@@ -345,13 +358,22 @@ static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks, co
 		char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 		int rep = report_fd(report[1]);
 		child_common_setup();
+		/* The session's socket first out of the way of the numbers it is given. */
+		int chan = session >= 0 ? fcntl(session, F_DUPFD_CLOEXEC, 10) : -1;
 		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(logw, 1) < 0 ||
-		    move_fd(logw, 2) < 0 || (secret >= 0 && move_fd(secret, PPPD_PASSWORDFD) < 0))
+		if (devnull < 0 || (session >= 0 && chan < 0) || dup2(devnull, 0) < 0 ||
+		    dup2(logw, 1) < 0 || move_fd(logw, 2) < 0 ||
+		    (secret >= 0 && move_fd(secret, PPPD_PASSWORDFD) < 0) ||
+		    (chan >= 0 && dup2(chan, PPPD_CHANNELFD) < 0))
 			exec_failed(rep, "cannot set up its descriptors");
+		if (secret < 0)
+			close(PPPD_PASSWORDFD);
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
 			exec_failed(rep, "cannot set the parent-death signal");
-		close_fds_from(secret >= 0 ? PPPD_PASSWORDFD + 1 : PPPD_LOGFD + 1, rep);
+		close_fds_from(chan >= 0     ? PPPD_CHANNELFD + 1
+		               : secret >= 0 ? PPPD_PASSWORDFD + 1
+		                             : PPPD_LOGFD + 1,
+		               rep);
 		execve(PPPD_PATH, strv_argv(argv), envp);
 		exec_failed(rep, PPPD_PATH);
 	}
@@ -406,27 +428,6 @@ static int secret_pipe(const struct peer *p, struct err *e)
 	return fds[0];
 }
 
-static int open_pty(const struct peer *p, int *master, int *slave, char *name, size_t len,
-                    struct err *e)
-{
-	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0 ||
-	    ptsname_r(*master, name, len) != 0) {
-		return err_log(err_errno(e, errno, peer_name(p), "is devpts mounted on /dev/pts?",
-		                         "cannot allocate a pseudo-terminal"));
-	}
-	/* sshdial holds the slave open for the link's lifetime, so ssh never reads EOF from
-	 * a slave nobody has opened yet; raw from the start, so nothing is echoed back. */
-	*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	struct termios t;
-	if (*slave < 0 || tcgetattr(*slave, &t) < 0) {
-		return err_log(err_errno(e, errno, peer_name(p), NULL, "cannot open %s", name));
-	}
-	cfmakeraw(&t);
-	tcsetattr(*slave, TCSANOW, &t);
-	return 0;
-}
-
 static void close_fds(const int *fds, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -456,15 +457,16 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		*status = FAILURE_SYSTEM;
 		return NULL;
 	}
-	*d = (struct dial){.loop = loop, .peer = p, .ops = ops, .arg = arg, .slave = -1};
+	*d = (struct dial){.loop = loop, .peer = p, .ops = ops, .arg = arg};
 	d->out[0].fd = d->out[1].fd = -1;
 	exec_report_init(&d->report[0], -1);
 	exec_report_init(&d->report[1], -1);
-	int master = -1, secret = -1, errp[2] = {-1, -1}, logp[2] = {-1, -1};
-	char tty[64], why[256] = "";
+	int secret = -1, errp[2] = {-1, -1}, logp[2] = {-1, -1};
+	char why[256] = "";
 
 	*status = FAILURE_SYSTEM;
-	if (open_pty(p, &master, &d->slave, tty, sizeof(tty), e) < 0)
+	d->channel = dial_channel_open(p, e);
+	if (!d->channel)
 		goto fail;
 	secret = peer_link(p) ? secret_pipe(p, e) : -2;
 	if (secret == -1) {
@@ -477,7 +479,7 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	}
 	/* 'link no': forwards only, ssh alone on the pseudo-terminal.  Neither exec is waited
 	 * for here: each reports through a pipe the loop watches (reports_settle). */
-	pid_t pppd = peer_link(p) ? spawn_pppd(p, hooks, tty, secret, logp[1],
+	pid_t pppd = peer_link(p) ? spawn_pppd(p, hooks, d->channel, secret, logp[1],
 	                                       &d->report[DIAL_PPPD].fd, why, sizeof(why))
 	                          : 0;
 	if (pppd < 0) {
@@ -490,8 +492,9 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		goto fail; /* child_watch said why */
 	if (pppd && exec_report_watch(&d->report[DIAL_PPPD], loop, on_report, d) < 0)
 		goto fail; /* event_fd_add said why */
-	pid_t ssh =
-	    spawn_ssh(p, hooks, &id, master, errp[1], &d->report[DIAL_SSH].fd, why, sizeof(why));
+	dial_channel_pppd_forked(d->channel);
+	pid_t ssh = spawn_ssh(p, hooks, &id, d->channel, errp[1], &d->report[DIAL_SSH].fd, why,
+	                      sizeof(why));
 	if (ssh < 0) {
 		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start %s",
 		                          peer_pty_command(p) ? "the pty command" : "ssh"),
@@ -503,6 +506,8 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 		goto fail;
 	if (exec_report_watch(&d->report[DIAL_SSH], loop, on_report, d) < 0)
 		goto fail;
+	if (dial_channel_ssh_forked(d->channel, loop, on_channel_ended, d, e) < 0)
+		goto fail;
 	if (event_fd_add(loop, errp[0], EPOLLIN, on_ssh_output, d) < 0)
 		goto fail; /* event_fd_add said why */
 	d->out[DIAL_SSH].fd = errp[0];
@@ -513,8 +518,8 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	logp[0] = -1;
 	*status = FAILURE_NONE;
 fail:
-	/* The children hold their own copies now; sshdial keeps only the slave. */
-	close_fds((int[]){master, secret, errp[0], errp[1], logp[0], logp[1]}, 6);
+	/* The children hold their own copies now; sshdial keeps only the channel's own. */
+	close_fds((int[]){secret, errp[0], errp[1], logp[0], logp[1]}, 5);
 	if (*status != FAILURE_NONE) {
 		dial_free(d);
 		return NULL;
@@ -554,7 +559,6 @@ void dial_free(struct dial *d)
 		}
 		exec_report_close(&d->report[i], d->loop);
 	}
-	if (d->slave >= 0)
-		close(d->slave);
+	dial_channel_close(d->channel);
 	free(d);
 }

@@ -1,6 +1,6 @@
-/* One dial attempt: a pseudo-terminal with ssh on its master side and pppd on its slave
- * side, both watched by the event loop.  ssh runs as the peer's local user with no
- * capabilities; pppd runs as root and receives the PAP secret through a pipe. */
+/* One dial attempt: ssh and pppd with a channel between them (link/dial_channel.h: a
+ * pseudo-terminal, or the frame transport), both watched by the event loop.  ssh runs as the peer's
+ * local user with no capabilities; pppd runs as root and receives the PAP secret through a pipe. */
 #ifndef SSHDIAL_DIAL_H
 #define SSHDIAL_DIAL_H
 
@@ -23,6 +23,12 @@ struct dial_ops {
 	 * is its class.  Comes instead of that process's exited, from the loop after
 	 * dial_start returned; the receiver frees the dial, which kills what still runs. */
 	void (*failed)(void *arg, enum failure_class status, const struct err *e);
+	/* transport frames: the frame relay stopped, and the L2TP channel is closed.
+	 * stream_ended: ssh closed its output, so ssh is ending and its exit says why.
+	 * Otherwise the server answered without the frame transport, or broke it, and e
+	 * says so for the user; ssh still runs.  Either way pppd has no hangup to see (the
+	 * kernel does not tell it), so the receiver ends it. */
+	void (*relay_ended)(void *arg, const struct err *e, bool stream_ended);
 };
 
 struct dial_hooks {

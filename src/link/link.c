@@ -253,9 +253,12 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 		else if (!l->stopping)
 			failure_set(&l->failure, FAILURE_TRANSIENT,
 			            "ssh ended before pppd had opened the pseudo-terminal");
-		/* A hangup (16) means ssh closed the terminal: it is ending by itself, and only
-		 * its own exit status can say why (a host key, a login); a signal would hide it. */
-		bool hangup = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 16 && !l->stopping;
+		/* A hangup (16) means ssh closed the terminal (or, with transport frames, the
+		 * relay's stream): it is ending by itself, and only its own exit status can say
+		 * why (a host key, a login); a signal would hide it. */
+		bool hangup =
+		    ((WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 16) || l->relay_down) &&
+		    !l->stopping;
 		if (dial_running(l->dial, DIAL_SSH) && hangup)
 			event_timer_set(l->loop, HANGUP_GRACE_MS, on_ssh_grace, l);
 		else if (dial_running(l->dial, DIAL_SSH))
@@ -288,8 +291,41 @@ static void on_dial_failed(void *arg, enum failure_class status, const struct er
 	l->done(l->arg, status);
 }
 
+/* transport frames: the relay stopped.  When ssh closed the stream, this is the hangup a
+ * pseudo-terminal would give pppd: pppd is told to end (it sends one Terminate-Request and
+ * waits for no answer: pppd_argv.c) and ssh gets its grace to give its own verdict.
+ * Otherwise the server answered without the frame transport (before the link came up: a
+ * classic pppd, an sshdial without it) or broke it later, and both are ended; dialing
+ * this server again would meet the same answer. */
+static void on_relay_ended(void *arg, const struct err *e, bool stream_ended)
+{
+	struct link *l = arg;
+	if (l->stopping)
+		return; /* link_hang_up already told pppd, and ssh follows it */
+	if (stream_ended) {
+		err_log_debug(e);
+		l->relay_down = true;
+		failure_set(&l->failure, FAILURE_TRANSIENT,
+		            "the ssh connection closed (the stream of frames ended)");
+		dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+		event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
+		return;
+	}
+	struct err why = *e;
+	why.where[0] = 0; /* the reason is logged after the peer's name */
+	if (!l->came_up)
+		err_fix(&why,
+		        "if the server runs pppd rather than 'sshdial serve', write "
+		        "'transport pty' in %s",
+		        peer_file(l->peer));
+	char text[ERR_LINE_MAX];
+	failure_set(&l->failure, l->came_up ? FAILURE_TRANSIENT : FAILURE_PERMANENT, "%s",
+	            err_format(&why, text, sizeof(text)));
+	link_hang_up_now(l);
+}
+
 static const struct dial_ops link_dial_ops = {
-    .line = on_line, .exited = on_exited, .failed = on_dial_failed};
+    .line = on_line, .exited = on_exited, .failed = on_dial_failed, .relay_ended = on_relay_ended};
 
 static void on_path_changed(void *arg, const struct net_path *before, const struct net_path *after)
 {
@@ -403,6 +439,7 @@ static void link_dial_granted(struct link *l)
 	failure_clear(&l->failure);
 	l->failure.host = link_server(l);
 	l->came_up = false;
+	l->relay_down = false;
 	l->attempts++;
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
 	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),

@@ -36,6 +36,7 @@ struct link {
 	bool stopping;
 	bool redial_now; /* the path to the server changed: no backoff */
 	bool came_up;    /* this attempt reached ip-up */
+	bool relay_down; /* transport frames: the relay's stream ended, pppd's "hangup" */
 	bool dns_set;    /* this attempt replaced the resolver (one of netconf's changes) */
 	enum dns_backend dns_backend; /* through which, for messages */
 	unsigned attempts;

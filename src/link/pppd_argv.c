@@ -8,10 +8,20 @@ struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *par
 	struct strv *v = strv_new();
 
 	strv_push(v, PPPD_PATH);
-	strv_push(v, params->tty);
-	/* A pseudo-terminal has no modem lines (Debian's /etc/ppp/options asks for them). */
-	strv_push(v, "local");
-	strv_push(v, "nocrtscts");
+	if (params->channelfd > 0) {
+		/* No tty: the plugin takes the kernel's L2TP session (net/l2tp_link.h), and
+		 * refuses every tty option ("unrecognized option 'local'"). */
+		strv_push(v, "plugin");
+		strv_push(v, "pppol2tp.so");
+		strv_push(v, "pppol2tp");
+		strv_pushf(v, "%d", params->channelfd);
+	} else {
+		strv_push(v, params->tty);
+		/* A pseudo-terminal has no modem lines (Debian's /etc/ppp/options asks for
+		 * them). */
+		strv_push(v, "local");
+		strv_push(v, "nocrtscts");
+	}
 	/* The server is authenticated by its ssh host key; PAP authenticates us to it. */
 	strv_push(v, "noauth");
 	/* Take the addresses the server assigns instead of guessing from the hostname. */
@@ -60,6 +70,13 @@ struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *par
 	}
 	strv_push(v, "nodetach");
 	strv_push(v, "nopersist");
+	/* The kernel does not tell pppd when its L2TP session goes (pppd sees no hangup):
+	 * told to end, it sends one Terminate-Request and ends at once, instead of waiting up
+	 * to 9 s for an answer a closed stream cannot bring. */
+	if (params->channelfd > 0) {
+		strv_push(v, "lcp-max-terminate");
+		strv_push(v, "0");
+	}
 	strv_push(v, "linkname");
 	strv_push(v, peer_linkname(p));
 	strv_push(v, "ipparam");

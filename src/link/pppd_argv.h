@@ -7,7 +7,8 @@
 #include "lib/strv.h"
 
 struct pppd_params {
-	const char *tty;     /* the pseudo-terminal's slave side */
+	const char *tty;     /* the pseudo-terminal's slave side; NULL with channelfd */
+	int channelfd;       /* transport frames: the L2TP session's socket in pppd; 0: none */
 	int passwordfd;      /* descriptor holding the PAP secret, or -1 */
 	int logfd;           /* descriptor for pppd's log */
 	const char *ip_up;   /* sshdial's hook, run by pppd as ip-up-script */

@@ -209,6 +209,8 @@ struct strv *ssh_argv_build_server_timed(const struct peer *p, size_t server,
 	strv_push(v, peer_server_host(p, server));
 	if (peer_remote_command(p) && peer_link(p))
 		strv_push(v, peer_remote_command(p));
+	else if (peer_frames(p))
+		strv_push(v, SSH_FRAMES_COMMAND);
 	return v;
 }
 

@@ -6,6 +6,9 @@
 #include "lib/strv.h"
 
 #define SSH_PATH "/usr/bin/ssh"
+/* transport frames asks the server for it with this remote command, unless the peer names
+ * its own (a forced command gets it as SSH_ORIGINAL_COMMAND). */
+#define SSH_FRAMES_COMMAND "sshdial serve --transport frames"
 
 /* For a peer with a pty command: /bin/sh -c COMMAND.  Otherwise ssh in batch mode with
  * strict host-key checking, no escape character and no remote tty. */

@@ -156,6 +156,48 @@ static void pppd_full(void **state)
 	free(secret);
 }
 
+/* transport frames: the plugin takes the L2TP session, and no tty option is given. */
+static void pppd_frames(void **state)
+{
+	(void)state;
+	const char *lines[] = {"host h", "local-user bob", "transport frames", NULL};
+	struct peer *p = peer_from(lines);
+	struct pppd_params frames = params;
+	frames.tty = NULL;
+	frames.channelfd = 4;
+	frames.passwordfd = -1;
+	struct strv *v = pppd_argv_build(p, &frames);
+	assert_string_equal(joined(v),
+	                    "/usr/sbin/pppd plugin pppol2tp.so pppol2tp 4 noauth noipdefault "
+	                    "ipcp-accept-local ipcp-accept-remote noccp lcp-echo-interval 10 "
+	                    "lcp-echo-failure 3 passive nodetach nopersist lcp-max-terminate 0 "
+	                    "linkname office "
+	                    "ipparam office logfd 2 ip-up-script /run/sshdial/sshdial-ip-up "
+	                    "ip-down-script /run/sshdial/sshdial-ip-down");
+	strv_free(v);
+	peer_free(p);
+}
+
+/* It asks the server for the frame transport, unless the peer names its own command. */
+static void ssh_frames_remote_command(void **state)
+{
+	(void)state;
+	const char *lines[] = {"host h", "local-user bob", "transport frames", NULL};
+	struct peer *p = peer_from(lines);
+	struct strv *v = ssh_argv_build(p);
+	assert_string_equal(strv_get(v, strv_len(v) - 2), "h");
+	assert_string_equal(strv_get(v, strv_len(v) - 1), "sshdial serve --transport frames");
+	strv_free(v);
+	peer_free(p);
+	const char *own[] = {"host h", "local-user bob", "transport frames",
+	                     "remote-command /opt/sshdial serve --transport frames", NULL};
+	p = peer_from(own);
+	v = ssh_argv_build(p);
+	assert_string_equal(strv_get(v, strv_len(v) - 1), "/opt/sshdial serve --transport frames");
+	strv_free(v);
+	peer_free(p);
+}
+
 static void pppd_supervision_options_come_last(void **state)
 {
 	(void)state;
@@ -198,6 +240,8 @@ int main(void)
 	    cmocka_unit_test(pppd_full),
 	    cmocka_unit_test(pppd_supervision_options_come_last),
 	    cmocka_unit_test(pppd_ipv6),
+	    cmocka_unit_test(pppd_frames),
+	    cmocka_unit_test(ssh_frames_remote_command),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -263,6 +263,30 @@ static void test_servers(void **state)
 	assert_error(many, "office:18: host: more than 16 servers; remove some 'host' lines");
 }
 
+/* transport: pty by default, frames on request; frames needs ssh and pppd. */
+static void test_transport(void **state)
+{
+	(void)state;
+	struct peer *p = parse_ok(BASE);
+	assert_false(peer_frames(p));
+	peer_free(p);
+	p = parse_ok(BASE "transport frames");
+	assert_true(peer_frames(p));
+	peer_free(p);
+	p = parse_ok(BASE "transport pty");
+	assert_false(peer_frames(p));
+	peer_free(p);
+	assert_error(BASE "transport l2tp",
+	             "office:3: transport: 'l2tp' is neither pty nor frames; write "
+	             "'transport pty|frames'");
+	assert_error("pty true\ntransport frames",
+	             "office:2: transport: not used with 'pty' (line 1), which runs instead of "
+	             "ssh; remove one of them");
+	assert_error(BASE "transport frames\nlink no\nforward local 8080 web:80",
+	             "office:3: transport: not used with 'link no' (line 4), which runs no pppd "
+	             "and no remote command; remove one of them");
+}
+
 static void test_required(void **state)
 {
 	(void)state;
@@ -586,6 +610,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_quoting_values),
 	    cmocka_unit_test(test_pty_peer),
+	    cmocka_unit_test(test_transport),
 	    cmocka_unit_test(test_unknown_keywords),
 	    cmocka_unit_test(test_port),
 	    cmocka_unit_test(test_given_twice),
