@@ -24,6 +24,7 @@
 #include "lib/log.h"
 #include "link/pppd_argv.h"
 #include "lib/proc_ids.h"
+#include "net/l2tp_link.h"
 #include "server/serve_pppd.h"
 #include "server/serve_request.h"
 #include "server/server_conf.h"
@@ -37,6 +38,7 @@ struct serve {
 	struct key_settings settings;
 	struct lease *lease;
 	bool log_file_ok; /* the log-file is a regular file: pppd may append to it too */
+	enum serve_request request;
 };
 
 static void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -240,11 +242,13 @@ static bool open_log_file(const struct server_conf *c)
 	return false;
 }
 
-static void note_request(const char *key)
+static void note_request(struct serve *s)
 {
+	const char *key = s->key;
 	const char *cmd = getenv("SSH_ORIGINAL_COMMAND");
 	char quoted[128];
-	if (serve_request_classify(cmd) == SERVE_REQUEST_PPP)
+	s->request = serve_request_classify(cmd);
+	if (s->request != SERVE_REQUEST_IGNORED)
 		return;
 	serve_request_quote(cmd, quoted, sizeof(quoted));
 	log_warn("key %s: ignored the client's command '%s': only pppd runs, with the server's "
@@ -252,30 +256,86 @@ static void note_request(const char *key)
 	         key, quoted);
 }
 
+/* The frame transport, when the client asked for it and this server can: the L2TP
+ * tunnel made and the relay forked off (cmd_serve_frames.c).  When it cannot, it says why
+ * and the client is served the classic way (its relay then says what to set). */
+static struct l2tp_link *start_frames(struct serve *s)
+{
+	if (s->request != SERVE_REQUEST_FRAMES)
+		return NULL;
+	char options[256], where[128];
+	snprintf(options, sizeof(options), "%s/%s", PPPD_PEERS_DIR_SERVE,
+	         serve_pppd_peers_file(s->settings.pap, true));
+	if (access(options, R_OK) != 0) {
+		log_warn("key %s: the client asked for the frame transport, but %s cannot be read "
+		         "(%s); serving it on the pty transport: run 'sshdial authorize --install' "
+		         "as root",
+		         s->key, options, strerror(errno));
+		return NULL;
+	}
+	snprintf(where, sizeof(where), "key %s", s->key);
+	struct err e;
+	struct l2tp_link *link = l2tp_link_open(where, &e);
+	if (!link) {
+		char msg[ERR_LINE_MAX];
+		log_warn("%s; the client asked for the frame transport: serving it on the pty "
+		         "transport",
+		         err_format(&e, msg, sizeof(msg)));
+		return NULL;
+	}
+	if (serve_frames_fork(s->key, link, s->lease) < 0) {
+		l2tp_link_close(link);
+		return NULL;
+	}
+	return link;
+}
+
+/* pppd on the session, not on the channel: nothing of it may reach the client's stream. */
+static int channel_to_null(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static int exec_pppd(struct serve *s)
 {
 	char options[256];
 	snprintf(options, sizeof(options), "%s/%s", PPPD_PEERS_DIR_SERVE,
-	         s->settings.pap ? SERVE_PEERS_FILE : SERVE_PEERS_FILE_NOAUTH);
+	         serve_pppd_peers_file(s->settings.pap, false));
 	if (access(options, R_OK) != 0) {
 		refuse("key %s: cannot read %s: %s; run 'sshdial authorize --install' as root",
 		       s->key, options, strerror(errno));
 		return EXIT_SYSTEM;
 	}
-	const struct serve_pppd_params p = {
+	struct l2tp_link *link = start_frames(s);
+	if (link && channel_to_null() < 0) {
+		/* The relay already wrote the magic: too late for the classic way. */
+		refuse("key %s: cannot move pppd off the ssh channel: %s", s->key, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	struct serve_pppd_params p = {
 	    .local = server_conf_local(s->conf),
 	    .remote = lease_address(s->lease),
 	    .echo_interval = server_conf_echo_interval(s->conf),
 	    .echo_failure = server_conf_echo_failure(s->conf),
 	    .log_file = s->log_file_ok ? server_conf_log_file(s->conf) : NULL,
+	    .frames = link != NULL,
+	    .session_fd = link ? l2tp_link_session_fd(link) : -1,
 	};
 	char addr[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &p.remote, addr, sizeof(addr));
-	log_info("key %s: starting pppd for %s (%s address)%s", s->key, addr,
+	log_info("key %s: starting pppd for %s (%s address)%s%s", s->key, addr,
 	         s->settings.has_address ? "fixed" : "pool",
-	         s->settings.pap ? ", PAP required" : "");
+	         s->settings.pap ? ", PAP required" : "", link ? ", frame transport" : "");
 	struct strv *v = serve_pppd_argv(&s->settings, &p);
-	/* The lease's descriptor stays open across exec: pppd holds the lease from now on. */
+	/* The lease's descriptor stays open across exec: pppd holds the lease from now on;
+	 * so does the session's, pppd's link. */
 	execv(PPPD_PATH, strv_argv(v));
 	refuse("key %s: cannot run %s: %s", s->key, PPPD_PATH, strerror(errno));
 	strv_free(v);
@@ -305,7 +365,7 @@ int cmd_serve(int argc, char **argv)
 		s.log_file_ok = open_log_file(s.conf);
 	if (parsed < 0 || !s.conf)
 		goto out;
-	note_request(s.key);
+	note_request(&s);
 	if (!server_conf_resolve(s.conf, s.key, s.opts, s.keys_file, s.keys_line, &s.settings, d))
 		goto out;
 	status = EXIT_SYSTEM;

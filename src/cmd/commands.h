@@ -28,6 +28,12 @@ int cmd_hook(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 /* serve --forward-only (cmd_serve_forward.c): a forward-only key's forced command. */
 int cmd_serve_forward_only(int argc, char **argv);
+/* serve with the frame transport (cmd_serve_frames.c): forks the relay between the ssh
+ * channel and link's tunnel; returns 0 in the parent, which goes on to become pppd, or
+ * -1 after logging why.  The child never returns. */
+struct l2tp_link;
+struct lease;
+int serve_frames_fork(const char *key, struct l2tp_link *link, struct lease *lease);
 int cmd_authorize(int argc, char **argv);
 int cmd_serve_hook(int argc, char **argv);
 

@@ -29,10 +29,11 @@ static int make_link(const char *exe, const char *path)
 	return 0;
 }
 
-static int write_options(const char *name, bool noauth)
+static int write_options(bool noauth, bool frames)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 16];
-	snprintf(path, sizeof(path), "%s/%s", PPPD_PEERS_DIR_SERVE, name);
+	snprintf(path, sizeof(path), "%s/%s", PPPD_PEERS_DIR_SERVE,
+	         serve_pppd_peers_file(!noauth, frames));
 	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
 	FILE *f = fopen(tmp, "we");
 	if (!f) {
@@ -49,6 +50,11 @@ static int write_options(const char *name, bool noauth)
 	if (noauth)
 		fprintf(f, "# For keys with 'pap no': the ssh key alone authenticates them.\n"
 		           "noauth\n");
+	if (frames)
+		fprintf(f,
+		        "# The frame transport: the link is an L2TP session socket that 'sshdial\n"
+		        "# serve' made and names on pppd's command line (pppol2tp FD).\n"
+		        "plugin pppol2tp.so\n");
 	if (fchmod(fileno(f), 0644) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
 		err_log_errno(errno, "cannot write %s", path);
 		unlink(tmp);
@@ -132,8 +138,9 @@ int serve_install(const char *lease_dir)
 		return -1;
 	}
 	if (make_link(exe, SERVE_HOOK_IP_UP) < 0 || make_link(exe, SERVE_HOOK_IP_DOWN) < 0 ||
-	    write_options(SERVE_PEERS_FILE, false) < 0 ||
-	    write_options(SERVE_PEERS_FILE_NOAUTH, true) < 0 || make_lease_dir(lease_dir) < 0)
+	    write_options(false, false) < 0 || write_options(true, false) < 0 ||
+	    write_options(false, true) < 0 || write_options(true, true) < 0 ||
+	    make_lease_dir(lease_dir) < 0)
 		return -1;
 	return 0;
 }

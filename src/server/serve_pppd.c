@@ -11,6 +11,13 @@ static void push_addr(struct strv *v, struct in_addr a)
 	strv_push(v, buf);
 }
 
+const char *serve_pppd_peers_file(bool pap, bool frames)
+{
+	if (frames)
+		return pap ? SERVE_PEERS_FILE_FRAMES : SERVE_PEERS_FILE_FRAMES_NOAUTH;
+	return pap ? SERVE_PEERS_FILE : SERVE_PEERS_FILE_NOAUTH;
+}
+
 struct strv *serve_pppd_argv(const struct key_settings *k, const struct serve_pppd_params *p)
 {
 	struct strv *v = strv_new();
@@ -19,9 +26,15 @@ struct strv *serve_pppd_argv(const struct key_settings *k, const struct serve_pp
 	strv_push(v, PPPD_PATH);
 	/* First, so that everything after it overrides /etc/ppp/options and the file. */
 	strv_push(v, "call");
-	strv_push(v, k->pap ? SERVE_PEERS_FILE : SERVE_PEERS_FILE_NOAUTH);
-	/* The ssh channel is stdin and stdout. */
-	strv_push(v, "notty");
+	strv_push(v, serve_pppd_peers_file(k->pap, p->frames));
+	if (p->frames) {
+		/* The file loaded the plugin, which knows this option; no tty option applies. */
+		strv_push(v, "pppol2tp");
+		strv_pushf(v, "%d", p->session_fd);
+	} else {
+		/* The ssh channel is stdin and stdout. */
+		strv_push(v, "notty");
+	}
 	strv_push(v, "nodetach");
 	inet_ntop(AF_INET, &p->local, local, sizeof(local));
 	inet_ntop(AF_INET, &p->remote, remote, sizeof(remote));

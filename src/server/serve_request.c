@@ -6,8 +6,31 @@
 
 #include "lib/words.h"
 
-static const char *const accepted[][2] = {
-    {"false", NULL}, {"pppd", NULL}, {"/usr/sbin/pppd", NULL}, {"sshdial", "serve"}};
+/* Word for word; the rest of a row is NULL. */
+static const struct {
+	const char *words[4];
+	enum serve_request request;
+} accepted[] = {
+    {{"false"}, SERVE_REQUEST_PPP},
+    {{"pppd"}, SERVE_REQUEST_PPP},
+    {{"/usr/sbin/pppd"}, SERVE_REQUEST_PPP},
+    {{"sshdial", "serve"}, SERVE_REQUEST_PPP},
+    {{"sshdial", "serve", "--transport", "pty"}, SERVE_REQUEST_PPP},
+    {{"sshdial", "serve", "--transport", "frames"}, SERVE_REQUEST_FRAMES},
+};
+
+static bool same_words(const struct strv *w, const char *const words[4])
+{
+	size_t n = 0;
+	while (n < 4 && words[n])
+		n++;
+	if (strv_len(w) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(strv_get(w, i), words[i]) != 0)
+			return false;
+	return true;
+}
 
 enum serve_request serve_request_classify(const char *command)
 {
@@ -17,15 +40,13 @@ enum serve_request serve_request_classify(const char *command)
 	struct strv *w = words_split(command, &why);
 	if (!w)
 		return SERVE_REQUEST_IGNORED;
-	size_t n = strv_len(w);
-	bool ok = n == 0;
-	for (size_t i = 0; !ok && i < sizeof(accepted) / sizeof(accepted[0]); i++) {
-		size_t want = accepted[i][1] ? 2 : 1;
-		ok = n == want && strcmp(strv_get(w, 0), accepted[i][0]) == 0 &&
-		     (want == 1 || strcmp(strv_get(w, 1), accepted[i][1]) == 0);
-	}
+	enum serve_request r = strv_len(w) == 0 ? SERVE_REQUEST_PPP : SERVE_REQUEST_IGNORED;
+	for (size_t i = 0; r == SERVE_REQUEST_IGNORED && i < sizeof(accepted) / sizeof(accepted[0]);
+	     i++)
+		if (same_words(w, accepted[i].words))
+			r = accepted[i].request;
 	strv_free(w);
-	return ok ? SERVE_REQUEST_PPP : SERVE_REQUEST_IGNORED;
+	return r;
 }
 
 void serve_request_quote(const char *command, char *buf, size_t len)

@@ -1,6 +1,7 @@
 /* What a client asked sshd to run (SSH_ORIGINAL_COMMAND), as sshdial serve sees it.  The
  * forced command runs whatever the client asks; serve runs pppd with the server's options
- * in every case, and this only decides whether the request is worth a warning. */
+ * in every case, and this only decides whether the request is worth a warning, and
+ * whether the client asked for the frame transport (net/frame_relay.h). */
 #ifndef SSHDIAL_SERVE_REQUEST_H
 #define SSHDIAL_SERVE_REQUEST_H
 
@@ -8,11 +9,13 @@
 
 enum serve_request {
 	SERVE_REQUEST_PPP,     /* nothing, or a documented way of asking for the link */
+	SERVE_REQUEST_FRAMES,  /* sshdial's client asking for the frame transport */
 	SERVE_REQUEST_IGNORED, /* anything else: a shell, a program, pppd with options */
 };
 
 /* The documented set, word for word: no command, "false" (the classic recipe's pty
- * command), "pppd", "/usr/sbin/pppd", "sshdial serve".  NULL is no command. */
+ * command), "pppd", "/usr/sbin/pppd", "sshdial serve", "sshdial serve --transport pty";
+ * and "sshdial serve --transport frames" (FRAMES).  NULL is no command. */
 enum serve_request serve_request_classify(const char *command);
 
 /* command made safe for one log line: control characters as \xNN, quotes kept, cut

@@ -16,13 +16,30 @@
 static void test_request(void **state)
 {
 	(void)state;
-	static const char *const accepted[] = {
-	    "", "   ", "false", "pppd", "/usr/sbin/pppd", "sshdial serve", "  sshdial   serve "};
-	static const char *const ignored[] = {
-	    "/bin/sh",        "sh -c 'pppd'",   "pppd noauth",
-	    "pppd call x",    "false; /bin/sh", "sshdial serve --key bob",
-	    "sshdial call x", "bash",           "scp -t /tmp",
-	    "internal-sftp",  "'unterminated",  "false --help"};
+	static const char *const accepted[] = {"",
+	                                       "   ",
+	                                       "false",
+	                                       "pppd",
+	                                       "/usr/sbin/pppd",
+	                                       "sshdial serve",
+	                                       "  sshdial   serve ",
+	                                       "sshdial serve --transport pty"};
+	static const char *const ignored[] = {"/bin/sh",
+	                                      "sh -c 'pppd'",
+	                                      "pppd noauth",
+	                                      "pppd call x",
+	                                      "false; /bin/sh",
+	                                      "sshdial serve --key bob",
+	                                      "sshdial call x",
+	                                      "bash",
+	                                      "scp -t /tmp",
+	                                      "internal-sftp",
+	                                      "'unterminated",
+	                                      "false --help",
+	                                      "sshdial serve --transport",
+	                                      "sshdial serve --transport frames x",
+	                                      "sshdial serve --transport Frames",
+	                                      "sshdial serve frames"};
 	assert_int_equal(serve_request_classify(NULL), SERVE_REQUEST_PPP);
 	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++)
 		if (serve_request_classify(accepted[i]) != SERVE_REQUEST_PPP)
@@ -30,6 +47,10 @@ static void test_request(void **state)
 	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
 		if (serve_request_classify(ignored[i]) != SERVE_REQUEST_IGNORED)
 			fail_msg("'%s' should be ignored", ignored[i]);
+	assert_int_equal(serve_request_classify("sshdial serve --transport frames"),
+	                 SERVE_REQUEST_FRAMES);
+	assert_int_equal(serve_request_classify(" sshdial  serve --transport 'frames'"),
+	                 SERVE_REQUEST_FRAMES);
 }
 
 static void test_quote(void **state)
@@ -109,6 +130,34 @@ static void test_pppd_argv(void **state)
 	strv_free(v);
 }
 
+/* The frame transport: the options file with the plugin, the session's descriptor, and
+ * no tty option (the plugin refuses them). */
+static void test_pppd_argv_frames(void **state)
+{
+	(void)state;
+	struct key_settings k = {.name = "alice", .pap = true};
+	struct serve_pppd_params p = {.local = addr("192.168.77.1"),
+	                              .remote = addr("192.168.77.10"),
+	                              .echo_interval = 5,
+	                              .echo_failure = 4,
+	                              .frames = true,
+	                              .session_fd = 7};
+	struct strv *v = serve_pppd_argv(&k, &p);
+	char *s = joined(v);
+	assert_string_equal(s, "/usr/sbin/pppd call sshdial-serve-frames pppol2tp 7 nodetach "
+	                       "192.168.77.1:192.168.77.10 require-pap lcp-echo-interval 5 "
+	                       "lcp-echo-failure 4 ipparam alice");
+	free(s);
+	strv_free(v);
+	k.pap = false;
+	v = serve_pppd_argv(&k, &p);
+	s = joined(v);
+	assert_non_null(strstr(s, " call sshdial-serve-frames-noauth pppol2tp 7 "));
+	assert_null(strstr(s, "notty"));
+	free(s);
+	strv_free(v);
+}
+
 /* A setuid pppd started by an account: the real ids are the account's. */
 static void test_proc_ids(void **state)
 {
@@ -141,9 +190,8 @@ static void test_proc_ids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_request),
-	    cmocka_unit_test(test_quote),
-	    cmocka_unit_test(test_pppd_argv),
+	    cmocka_unit_test(test_request),   cmocka_unit_test(test_quote),
+	    cmocka_unit_test(test_pppd_argv), cmocka_unit_test(test_pppd_argv_frames),
 	    cmocka_unit_test(test_proc_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
