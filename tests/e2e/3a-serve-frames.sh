@@ -2,7 +2,7 @@
 # Server (a): a client asking for the frame transport ('transport frames') gets it from
 # `sshdial serve`: the server's pppd runs on an L2TP session (pppol2tp, no notty) as
 # pppuser, beside a relay child of serve; the link carries traffic, and ending it ends
-# both and frees the lease.  A server that cannot (its frames options file missing) says
+# both and frees the lease, also when the client is killed outright.  A server that cannot (its frames options file missing) says
 # why in its log and serves the pty transport; the client then stops with a message
 # that says what to set.
 . tests/e2e/lib.sh
@@ -38,7 +38,22 @@ wait_for 90 sh -c "! ip netns pids '$E2E_SRV' | xargs -r ps -o comm= -p | grep -
 	fail "the server's pppd or relay outlived the link: $(ip netns pids "$E2E_SRV" | xargs -r ps -o pid=,args= -p)"
 grep -q 'sshdial-serve.*key alice: frame relay ended: [1-9][0-9]* frames to the client, [1-9][0-9]* from it' "$SERVE_LOG" ||
 	fail "the relay did not log what it carried: $(grep sshdial-serve "$SERVE_LOG")"
+# The relay ended pppd when the channel ended (rather than leaving it to the kernel).
+! grep -q 'did not end within' "$SERVE_LOG" || fail "the relay did not end pppd: $(grep sshdial-serve "$SERVE_LOG")"
 wait_for 30 flock -n "$SERVE_LEASES/192.168.77.10" true || fail "alice's lease is still held"
+
+# The client gone at once (killed, its TCP connection closed by its kernel): the relay
+# sees the channel end and ends pppd, which has no LCP goodbye to go by.
+call_start alice
+call_wait_up 120
+in_srv ping -c 2 -W 5 192.168.77.10 >/dev/null || fail "the server cannot ping alice after the second dial"
+ip netns pids "$E2E_CLI" | xargs -r kill -KILL
+wait_for 90 sh -c "! ip netns pids '$E2E_SRV' | xargs -r ps -o comm= -p | grep -qE '^(pppd|sshdial)$'" ||
+	fail "the server's pppd or relay outlived the killed client: $(ip netns pids "$E2E_SRV" | xargs -r ps -o pid=,args= -p)"
+grep -q 'sshdial-serve.*key alice: the ssh channel .*; ending pppd' "$SERVE_LOG" ||
+	fail "the relay did not end pppd when the channel ended: $(grep sshdial-serve "$SERVE_LOG")"
+! grep -q 'did not end within' "$SERVE_LOG" || fail "pppd did not end on the relay's SIGTERM: $(grep sshdial-serve "$SERVE_LOG")"
+wait_for 30 flock -n "$SERVE_LEASES/192.168.77.10" true || fail "alice's lease is still held after the kill"
 
 # A server without the frames options file: the pty transport, and the reason, logged.
 rm /etc/ppp/peers/sshdial-serve-frames-noauth
