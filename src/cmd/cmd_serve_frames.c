@@ -52,8 +52,11 @@ static void give_up_waiting(void *arg)
 static void relay_ended(void *arg, const struct err *e)
 {
 	struct relay_child *c = arg;
+	/* The key leads the line already. */
+	struct err why = *e;
+	why.where[0] = '\0';
 	char msg[ERR_LINE_MAX];
-	err_format(e, msg, sizeof(msg));
+	err_format(&why, msg, sizeof(msg));
 	end_pppd(c, msg);
 	event_timer_set(c->loop, PPPD_END_WAIT_MS, give_up_waiting, c);
 }

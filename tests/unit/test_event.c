@@ -99,6 +99,44 @@ static void descriptors(void **state)
 	event_loop_free(t.loop);
 }
 
+static void on_writable(void *arg, int fd, uint32_t events)
+{
+	struct trace *t = arg;
+	(void)fd;
+	mark(t, events & EPOLLOUT ? 'w' : '?');
+	event_loop_exit(t->loop, 0);
+}
+
+static void give_up(void *arg)
+{
+	struct trace *t = arg;
+	mark(t, 't');
+	event_loop_exit(t->loop, 0);
+}
+
+/* A watch changed in place: not writable-watched, then watched; the loop runs again
+ * after an exit. */
+static void descriptor_events_changed(void **state)
+{
+	(void)state;
+	struct trace t = {.loop = event_loop_new()};
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(event_fd_add(t.loop, p[1], 0, on_writable, &t), 0);
+	event_timer_set(t.loop, 50, give_up, &t);
+	event_loop_run(t.loop);
+	assert_string_equal(t.order, "t");
+	assert_int_equal(event_fd_mod(t.loop, p[1], EPOLLOUT), 0);
+	event_timer_set(t.loop, 5000, give_up, &t);
+	event_loop_run(t.loop);
+	event_timer_cancel(t.loop, give_up, &t);
+	assert_string_equal(t.order, "tw");
+	assert_int_equal(event_fd_mod(t.loop, p[0], EPOLLIN), -1);
+	close(p[0]);
+	close(p[1]);
+	event_loop_free(t.loop);
+}
+
 static void on_signal(void *arg, int signo)
 {
 	struct trace *t = arg;
@@ -166,6 +204,7 @@ int main(void)
 	    cmocka_unit_test(timers_fire_in_order_and_replace),
 	    cmocka_unit_test(cancel_all_of_an_object),
 	    cmocka_unit_test(descriptors),
+	    cmocka_unit_test(descriptor_events_changed),
 	    cmocka_unit_test(signals_arrive_through_the_loop),
 	    cmocka_unit_test(aligned_timers_fire_together),
 	};
