@@ -1,5 +1,8 @@
 #include "link/attempt_deadline.h"
 
+#include <stdbool.h>
+#include <string.h>
+
 unsigned attempt_deadline_ms(unsigned missed)
 {
 	unsigned ms = ATTEMPT_DEADLINE_BASE_MS;
@@ -11,4 +14,56 @@ unsigned attempt_deadline_ms(unsigned missed)
 unsigned attempt_connect_timeout_s(unsigned missed)
 {
 	return attempt_deadline_ms(missed) / 4000;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* pppd 2.4.9: auth.c "%s authentication succeeded" (PAP, CHAP, EAP), chap-new.c's own
+ * "CHAP authentication succeeded", ipcp.c's "local  IP address %I" (two spaces) and
+ * "remote IP address %I", logged when IPCP is up, just before ip-up runs. */
+enum attempt_stage attempt_stage_of_pppd_line(const char *line)
+{
+	if (strcmp(line, "PAP authentication succeeded") == 0 ||
+	    strcmp(line, "CHAP authentication succeeded") == 0 ||
+	    strcmp(line, "EAP authentication succeeded") == 0)
+		return ATTEMPT_AUTHENTICATED;
+	if (starts_with(line, "local  IP address ") || starts_with(line, "remote IP address "))
+		return ATTEMPT_ADDRESSED;
+	return ATTEMPT_DIALED;
+}
+
+const char *attempt_stage_name(enum attempt_stage s)
+{
+	switch (s) {
+	case ATTEMPT_AUTHENTICATED:
+		return "PPP authentication done";
+	case ATTEMPT_ADDRESSED:
+		return "addresses negotiated";
+	case ATTEMPT_DIALED:
+		break;
+	}
+	return "dialed";
+}
+
+void attempt_progress_note(struct attempt_progress *p, enum attempt_stage s, unsigned at_ms)
+{
+	if (s <= p->stage)
+		return;
+	p->stage = s;
+	p->stage_at_ms = at_ms;
+}
+
+unsigned attempt_deadline_extension_ms(struct attempt_progress *p, unsigned deadline_ms,
+                                       unsigned now_ms)
+{
+	unsigned window = deadline_ms / 4;
+	if (p->stage == ATTEMPT_DIALED || p->extensions >= ATTEMPT_EXTENSIONS_MAX)
+		return 0;
+	if (now_ms < p->stage_at_ms || now_ms - p->stage_at_ms > window)
+		return 0;
+	p->extensions++;
+	return window;
 }
