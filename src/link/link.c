@@ -126,8 +126,8 @@ static void on_dial_timeout(void *arg)
 	if (more) {
 		log_info("%s: no link within %.0f s of dialing, but it is progressing (%s %.1f s "
 		         "ago): %u s more",
-		         peer_name(l->peer), since, attempt_stage_name(l->progress.stage),
-		         since - l->progress.stage_at_ms / 1000.0, more / 1000);
+		         peer_name(l->peer), since, attempt_step_name(l->progress.last),
+		         since - l->progress.last_at_ms / 1000.0, more / 1000);
 		event_timer_set(l->loop, more, on_dial_timeout, l);
 		return;
 	}
@@ -244,7 +244,7 @@ static void on_line(void *arg, enum dial_proc from, const char *line)
 		failure_from_pppd_line(&l->failure, line);
 		if (l->state == LINK_DIALING)
 			attempt_progress_note(
-			    &l->progress, attempt_stage_of_pppd_line(line),
+			    &l->progress, attempt_step_of_pppd_line(line),
 			    (unsigned)(link_seconds_since(&l->dial_started) * 1000));
 	}
 }
