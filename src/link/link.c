@@ -120,10 +120,21 @@ static void on_health_dead(void *arg, const char *why)
 static void on_dial_timeout(void *arg)
 {
 	struct link *l = arg;
+	double since = link_seconds_since(&l->dial_started);
+	unsigned more =
+	    attempt_deadline_extension_ms(&l->progress, l->deadline_ms, (unsigned)(since * 1000));
+	if (more) {
+		log_info("%s: no link within %.0f s of dialing, but it is progressing (%s %.1f s "
+		         "ago): %u s more",
+		         peer_name(l->peer), since, attempt_step_name(l->progress.last),
+		         since - l->progress.last_at_ms / 1000.0, more / 1000);
+		event_timer_set(l->loop, more, on_dial_timeout, l);
+		return;
+	}
 	l->missed_deadlines++;
 	failure_set(&l->failure, FAILURE_TRANSIENT,
-	            "no link within %u s of dialing (the next attempt is given %u s)",
-	            l->deadline_ms / 1000, attempt_deadline_ms(l->missed_deadlines) / 1000);
+	            "no link within %.0f s of dialing (the next attempt is given %u s)", since,
+	            attempt_deadline_ms(l->missed_deadlines) / 1000);
 	link_hang_up(l);
 }
 
@@ -229,8 +240,13 @@ static void on_line(void *arg, enum dial_proc from, const char *line)
 	if (from == DIAL_SSH) {
 		forwards_ssh_line(l->fw, line);
 		failure_from_ssh_line(&l->failure, line);
-	} else
+	} else {
 		failure_from_pppd_line(&l->failure, line);
+		if (l->state == LINK_DIALING)
+			attempt_progress_note(
+			    &l->progress, attempt_step_of_pppd_line(line),
+			    (unsigned)(link_seconds_since(&l->dial_started) * 1000));
+	}
 }
 
 static void on_exited(void *arg, enum dial_proc which, int wstatus)
@@ -440,6 +456,7 @@ static void link_dial_granted(struct link *l)
 	l->failure.host = link_server(l);
 	l->came_up = false;
 	l->relay_down = false;
+	l->progress = (struct attempt_progress){0};
 	l->attempts++;
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
 	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "lib/err.h"
+#include "link/attempt_deadline.h"
 #include "link/failure.h"
 #include "link/link.h"
 #include "lib/backoff.h"
@@ -52,11 +53,12 @@ struct link {
 	size_t nservers;
 	size_t *order;
 	size_t pos;
-	unsigned *permanent;       /* permanent failures of each server, by peer index */
-	unsigned failed_in_row;    /* attempts ended since the link was last up */
-	unsigned deadline_ms;      /* this attempt's (attempt_deadline.h) */
-	unsigned missed_deadlines; /* attempts in a row that ended on it */
-	size_t watched;            /* the server the path watch is for */
+	unsigned *permanent;              /* permanent failures of each server, by peer index */
+	unsigned failed_in_row;           /* attempts ended since the link was last up */
+	unsigned deadline_ms;             /* this attempt's (attempt_deadline.h) */
+	unsigned missed_deadlines;        /* attempts in a row that ended on it */
+	struct attempt_progress progress; /* this attempt's, as pppd's lines show it */
+	size_t watched;                   /* the server the path watch is for */
 	time_t last_failure_at;
 	char local[46], remote[46];
 	link_state_fn observer;

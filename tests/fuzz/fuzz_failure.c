@@ -1,8 +1,9 @@
 /* The classifier of ssh's stderr and pppd's log: the input is what the two wrote, cut into
  * lines as dial.c's reader does (a trailing CR dropped, empty lines skipped, an overlong
  * line cut at the reader's buffer), each line given to failure_from_ssh_line and
- * failure_from_pppd_line as link.c does; its first byte is pppd's exit status, its second
- * ssh's (one of the statuses that mean something) and how ssh ended (FAILURE_SSH_*). */
+ * failure_from_pppd_line as link.c does (and to attempt_step_of_pppd_line); its first byte is
+ * pppd's exit status, its second ssh's (one of the statuses that mean something) and how ssh ended
+ * (FAILURE_SSH_*). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include "cmd/commands.h"
 #include "conf/config.h"
 #include "lib/diag.h"
+#include "link/attempt_deadline.h"
 #include "link/failure.h"
 #include "fuzz_util.h"
 
@@ -70,6 +72,12 @@ static void one_line(struct failure *f, char *line)
 		return;
 	failure_from_ssh_line(&f[0], line);
 	failure_from_pppd_line(&f[1], line);
+	/* link.c gives pppd's lines to the attempt deadline's classifier too. */
+	enum attempt_step st = attempt_step_of_pppd_line(line);
+	if (st != ATTEMPT_NO_STEP && st != ATTEMPT_AUTHENTICATED && st != ATTEMPT_IPCP_UP &&
+	    st != ATTEMPT_IPV6CP_UP)
+		abort();
+	(void)attempt_step_name(st);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
