@@ -1,5 +1,7 @@
 #include "link/attempt_deadline.h"
 
+#include "lib/str_prefix.h"
+
 #include <stdbool.h>
 #include <string.h>
 
@@ -16,11 +18,6 @@ unsigned attempt_connect_timeout_s(unsigned missed)
 	return attempt_deadline_ms(missed) / 4000;
 }
 
-static bool starts_with(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* pppd 2.4.9: auth.c's "%s authentication succeeded" (PAP, CHAP, EAP) and chap-new.c's
  * own "CHAP authentication succeeded"; ipcp.c's "local  IP address %I" (two spaces) and
  * "remote IP address %I", and ipv6cp.c's "local  LL address %s" and "remote LL address
@@ -31,9 +28,11 @@ enum attempt_step attempt_step_of_pppd_line(const char *line)
 	    strcmp(line, "CHAP authentication succeeded") == 0 ||
 	    strcmp(line, "EAP authentication succeeded") == 0)
 		return ATTEMPT_AUTHENTICATED;
-	if (starts_with(line, "local  IP address ") || starts_with(line, "remote IP address "))
+	if (str_has_prefix(line, "local  IP address ") ||
+	    str_has_prefix(line, "remote IP address "))
 		return ATTEMPT_IPCP_UP;
-	if (starts_with(line, "local  LL address ") || starts_with(line, "remote LL address "))
+	if (str_has_prefix(line, "local  LL address ") ||
+	    str_has_prefix(line, "remote LL address "))
 		return ATTEMPT_IPV6CP_UP;
 	return ATTEMPT_NO_STEP;
 }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "conf/jump_spec.h"
+#include "lib/str_prefix.h"
 
 void failure_clear(struct failure *f)
 {
@@ -30,11 +31,6 @@ static const char *or_default(const char *s, const char *dflt)
 	return s ? s : dflt;
 }
 
-static bool starts_with(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -50,7 +46,7 @@ static bool ends_with(const char *s, const char *suffix)
 /* "No ED25519 host key is known for HOST and you have requested strict checking." */
 static bool ssh_hostkey_unknown(const char *line)
 {
-	return starts_with(line, "No ") && strstr(line, " host key is known for ") &&
+	return str_has_prefix(line, "No ") && strstr(line, " host key is known for ") &&
 	       ends_with(line, SSH_STRICT_TAIL);
 }
 
@@ -62,7 +58,7 @@ static void ssh_hostkey_host(const char *line, char *buf, size_t len)
 	const char *to = strstr(line, SSH_STRICT_TAIL);
 	if (from)
 		from += strlen(" host key is known for ");
-	else if (starts_with(line, "Host key for "))
+	else if (str_has_prefix(line, "Host key for "))
 		from = line + strlen("Host key for ");
 	if (from && to && ends_with(line, " has changed" SSH_STRICT_TAIL))
 		to -= strlen(" has changed");
@@ -74,7 +70,7 @@ static void ssh_hostkey_host(const char *line, char *buf, size_t len)
 static bool ssh_hostkey_changed(const char *line)
 {
 	return strcmp(line, SSH_CHANGED_BANNER) == 0 ||
-	       (starts_with(line, "Host key for ") &&
+	       (str_has_prefix(line, "Host key for ") &&
 	        ends_with(line, " has changed" SSH_STRICT_TAIL));
 }
 
@@ -91,7 +87,7 @@ static bool ssh_permission_denied(const char *line)
 			return false;
 		s = sep + 2;
 	}
-	if (!starts_with(s, form))
+	if (!str_has_prefix(s, form))
 		return false;
 	s += sizeof(form) - 1;
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-,@.");
@@ -101,8 +97,8 @@ static bool ssh_permission_denied(const char *line)
 /* "ssh: connect to host H port P: REASON", "ssh: Could not resolve hostname H: REASON" */
 static bool ssh_network_error(const char *line)
 {
-	return starts_with(line, "ssh: connect to host ") ||
-	       starts_with(line, "ssh: Could not resolve hostname ");
+	return str_has_prefix(line, "ssh: connect to host ") ||
+	       str_has_prefix(line, "ssh: Could not resolve hostname ");
 }
 
 /* pppd's option_error() before it detaches: "ARGV0: MESSAGE", ARGV0 "pppd" or a path to it. */
@@ -122,15 +118,15 @@ static const char *server_pppd_text(const char *line)
 static bool ssh_timed_out(const char *line)
 {
 	return strcmp(line, "Connection timed out during banner exchange") == 0 ||
-	       (starts_with(line, "ssh: connect to host ") &&
+	       (str_has_prefix(line, "ssh: connect to host ") &&
 	        ends_with(line, ": Connection timed out"));
 }
 
 void failure_from_ssh_line(struct failure *f, const char *line)
 {
 	struct failure_ssh_notes *n = &f->ssh;
-	if (starts_with(line, "debug1: ") || starts_with(line, "debug2: ") ||
-	    starts_with(line, "debug3: "))
+	if (str_has_prefix(line, "debug1: ") || str_has_prefix(line, "debug2: ") ||
+	    str_has_prefix(line, "debug3: "))
 		return;
 	snprintf(n->last, sizeof(n->last), "%s", line);
 	if (ssh_hostkey_unknown(line))
@@ -288,7 +284,7 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 	 * line can be a verdict on either. */
 	if (how & FAILURE_SSH_WAS_UP) {
 		/* ssh's own "Timeout, server HOST not responding." (its keepalives) */
-		if (code == 255 && starts_with(f->ssh.last, "Timeout, server ") &&
+		if (code == 255 && str_has_prefix(f->ssh.last, "Timeout, server ") &&
 		    ends_with(f->ssh.last, " not responding."))
 			failure_set(f, FAILURE_TRANSIENT,
 			            "the server stopped answering ssh's keepalives (ssh: %s)",
@@ -333,9 +329,9 @@ void failure_from_pppd_line(struct failure *f, const char *line)
 	if (strstr(line, "No response to") && strstr(line, "echo-requests"))
 		failure_set(f, FAILURE_TRANSIENT,
 		            "the server stopped answering LCP echo requests (pppd: %s)", line);
-	if (starts_with(line, PPPD_LOCK_FAILED) && !f->pppd_lock[0])
+	if (str_has_prefix(line, PPPD_LOCK_FAILED) && !f->pppd_lock[0])
 		snprintf(f->pppd_lock, sizeof(f->pppd_lock), "%s", line);
-	if (starts_with(line, PPPD_DEV_FAILED) && !f->pppd_dev[0])
+	if (str_has_prefix(line, PPPD_DEV_FAILED) && !f->pppd_dev[0])
 		snprintf(f->pppd_dev, sizeof(f->pppd_dev), "%s", line + strlen(PPPD_DEV_FAILED));
 	if (strcmp(line, PPPD_PAP_REJECTED) == 0)
 		f->pap_rejected = true;

@@ -16,6 +16,7 @@
 #include "lib/backoff.h"
 #include "lib/child.h"
 #include "lib/log.h"
+#include "lib/str_prefix.h"
 #include "lib/xalloc.h"
 #include "link/dial.h"
 #include "link/exec_report.h"
@@ -164,7 +165,7 @@ static bool master_not_listening(const struct forwards *fw, const char *line)
 	char path[256], form[300];
 	ssh_control_path(fw->peer, path, sizeof(path));
 	snprintf(form, sizeof(form), "Control socket connect(%s): ", path);
-	return strncmp(line, form, strlen(form)) == 0;
+	return str_has_prefix(line, form);
 }
 
 /* "mux_client_forward: forwarding request failed: WHY" (mux.c): WHY is ssh's reason. */
