@@ -264,8 +264,7 @@ static struct l2tp_link *start_frames(struct serve *s)
 	if (s->request != SERVE_REQUEST_FRAMES)
 		return NULL;
 	char options[256], where[128];
-	snprintf(options, sizeof(options), "%s/%s", PPPD_PEERS_DIR_SERVE,
-	         serve_pppd_peers_file(s->settings.pap, true));
+	serve_pppd_peers_path(options, sizeof(options), s->settings.pap, true);
 	if (access(options, R_OK) != 0) {
 		log_warn("key %s: the client asked for the frame transport, but %s cannot be read "
 		         "(%s); serving it on the pty transport: run 'sshdial authorize --install' "
@@ -306,8 +305,7 @@ static int channel_to_null(void)
 static int exec_pppd(struct serve *s)
 {
 	char options[256];
-	snprintf(options, sizeof(options), "%s/%s", PPPD_PEERS_DIR_SERVE,
-	         serve_pppd_peers_file(s->settings.pap, false));
+	serve_pppd_peers_path(options, sizeof(options), s->settings.pap, false);
 	if (access(options, R_OK) != 0) {
 		refuse("key %s: cannot read %s: %s; run 'sshdial authorize --install' as root",
 		       s->key, options, strerror(errno));

@@ -32,8 +32,7 @@ static int make_link(const char *exe, const char *path)
 static int write_options(bool noauth, bool frames)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 16];
-	snprintf(path, sizeof(path), "%s/%s", PPPD_PEERS_DIR_SERVE,
-	         serve_pppd_peers_file(!noauth, frames));
+	serve_pppd_peers_path(path, sizeof(path), !noauth, frames);
 	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
 	FILE *f = fopen(tmp, "we");
 	if (!f) {

@@ -1,6 +1,7 @@
 #include "server/serve_pppd.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 
 #include "conf/pppd_options.h"
 
@@ -16,6 +17,12 @@ const char *serve_pppd_peers_file(bool pap, bool frames)
 	if (frames)
 		return pap ? SERVE_PEERS_FILE_FRAMES : SERVE_PEERS_FILE_FRAMES_NOAUTH;
 	return pap ? SERVE_PEERS_FILE : SERVE_PEERS_FILE_NOAUTH;
+}
+
+const char *serve_pppd_peers_path(char *buf, size_t len, bool pap, bool frames)
+{
+	snprintf(buf, len, "%s/%s", PPPD_PEERS_DIR_SERVE, serve_pppd_peers_file(pap, frames));
+	return buf;
 }
 
 struct strv *serve_pppd_argv(const struct key_settings *k, const struct serve_pppd_params *p)

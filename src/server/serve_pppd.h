@@ -6,6 +6,7 @@
 #define SSHDIAL_SERVE_PPPD_H
 
 #include <netinet/in.h>
+#include <stddef.h>
 
 #include "server/server_conf.h"
 #include "lib/strv.h"
@@ -30,6 +31,8 @@ struct serve_pppd_params {
 
 /* The options file under PPPD_PEERS_DIR_SERVE that pppd is called with. */
 const char *serve_pppd_peers_file(bool pap, bool frames);
+/* The same file's whole path, in buf; returns buf. */
+const char *serve_pppd_peers_path(char *buf, size_t len, bool pap, bool frames);
 
 struct strv *serve_pppd_argv(const struct key_settings *k, const struct serve_pppd_params *p);
 
