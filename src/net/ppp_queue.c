@@ -48,7 +48,9 @@ int ppp_queue_setup(const char *label, const char *ifname)
 	unsigned ifindex = nlreq_ifindex(nl, ifname);
 	const char *what = "make fq_codel its queue";
 	if (!ifindex) {
-		snprintf(why, sizeof(why), "no such interface");
+		/* The link ended before its ip-up hook got here: nothing to tune, nothing wrong. */
+		log_info("%s: %s is already gone; its queue is not set", label, ifname);
+		rc = 0;
 	} else if (set_txqlen(nl, ifindex, why, sizeof(why)) < 0) {
 		what = "set its queue length";
 	} else if (q) {
@@ -64,8 +66,11 @@ int ppp_queue_setup(const char *label, const char *ifname)
 		else
 			nlreq_reason(nl, err, why, sizeof(why));
 	}
-	/* The kernel answers ENOENT for a qdisc kind it has no module for. */
-	if (rc < 0)
+	/* The kernel answers ENOENT for a qdisc kind it has no module for, ENODEV when the
+	 * device went away between the lookup and the change (the link ended). */
+	if (rc < 0 && nlreq_kerr(nl) == ENODEV)
+		log_info("%s: %s went away while its queue was set", label, ifname);
+	else if (rc < 0)
 		log_warn("%s: %s: cannot %s: %s; the link works, but bulk traffic through it is "
 		         "slower%s",
 		         label, ifname, what, why,

@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "net/netconf.h"
 #include "net/policy.h"
+#include "net/ppp_queue.h"
 #include "net/nlmon.h"
 #include "lib/event.h"
 
@@ -32,6 +33,7 @@ static void usage(void)
 	        "  rule:FIELDS              a rule, its journal fields with ':' for ' '\n"
 	        "  policy:UID[:lan]         route-all's rules and unreachables (allow-lan)\n"
 	        "  policy-up                route-all's default route through IFNAME\n"
+	        "  queue                    IFNAME's queue as at ip-up (fq_codel, 100 packets)\n"
 	        "                           (rule:4:1000:lookup:200:fwmark:0x1/0xff)\n"
 	        "  sysctl:KEY=VALUE         a /proc/sys value\n"
 	        "  resolv:PATH=FILE         PATH replaced by FILE's content\n"
@@ -107,6 +109,8 @@ static int add_one(struct netconf *nc, const char *ifname, const char *arg)
 		                           .allow_lan = strstr(arg, ":lan") != NULL};
 		return policy_block(nc, scope, &spec);
 	}
+	if (strcmp(arg, "queue") == 0) /* not journaled: the queue goes with the device */
+		return ppp_queue_setup("testpeer", ifname);
 	if (strcmp(arg, "policy-up") == 0)
 		return policy_link_up(nc, ifname, false);
 	if (strncmp(arg, "resolv:", 7) == 0)
