@@ -9,54 +9,12 @@
 
 #include "conf/config_host.h"
 #include "conf/config_peer.h"
+#include "conf/config_reader.h"
 #include "conf/keyword.h"
 #include "conf/pppd_options.h"
 #include "lib/safe_name.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
-
-enum peer_keyword {
-	PK_HOST,
-	PK_PORT,
-	PK_HOST_ORDER,
-	PK_SSH_USER,
-	PK_IDENTITY,
-	PK_KNOWN_HOSTS,
-	PK_SSH_OPTION,
-	PK_REMOTE_COMMAND,
-	PK_TRANSPORT,
-	PK_LOCAL_USER,
-	PK_PAP_USER,
-	PK_PAP_PASSWORD_FILE,
-	PK_PAP_SECRETS,
-	PK_ROUTE,
-	PK_ROUTE_ALL,
-	PK_DNS,
-	PK_ALLOW_LAN,
-	PK_KILL_SWITCH,
-	PK_IPV6,
-	PK_IPV6_PREFIX,
-	PK_COMPRESSION,
-	PK_PPPD_OPTION,
-	PK_PTY,
-	PK_LINKNAME,
-	PK_REMOTENAME,
-	PK_HEALTH,
-	PK_HEALTH_INTERVAL,
-	PK_HEALTH_TIMEOUT,
-	PK_AUTOSTART,
-	PK_FORWARD,
-	PK_LINK,
-	PK_JUMP,
-	PK_COUNT
-};
-
-struct config_reader {
-	struct peer *peer;
-	struct diag *diag;
-	size_t errors_before; /* the diag may already hold other files' messages */
-	unsigned first_line[PK_COUNT];
-};
 
 /* The peer file's keywords, as sshdial-peer(5) lists them (tests/unit/test_docs.c). */
 static const struct keyword keywords[PK_COUNT] = {
@@ -103,7 +61,7 @@ const struct kw_table *config_keywords(void)
 	return &table;
 }
 
-static struct kw_place place(const struct config_reader *r, unsigned line)
+struct kw_place config_place(const struct config_reader *r, unsigned line)
 {
 	return (struct kw_place){r->diag, r->peer->file, line};
 }
@@ -150,7 +108,7 @@ static void set_number(struct config_reader *r, int k, const struct kw_place *at
 
 /* A file that holds a secret: root reads it, so anyone else able to read or change it
  * could learn or replace the secret. */
-static void check_secret_file(const struct kw_place *at, int k, const char *path)
+void config_check_secret_file(const struct kw_place *at, int k, const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) < 0) {
@@ -230,7 +188,7 @@ static void set_ssh_option(struct config_reader *r, int k, const struct kw_place
 static void set_secret_path(struct config_reader *r, int k, const struct kw_place *at,
                             const struct kw_value *v)
 {
-	check_secret_file(at, k, v->text);
+	config_check_secret_file(at, k, v->text);
 	/* Both keywords given is reported by finish, which knows both lines. */
 	if (r->peer->secret_source == SECRET_NONE) {
 		r->peer->secret_source = k == PK_PAP_SECRETS ? SECRET_PAP_SECRETS : SECRET_FILE;
@@ -376,21 +334,6 @@ static void *field_of(struct config_reader *r, int k)
 	return (char *)r->peer + setters[k].field;
 }
 
-/* A timeout shorter than two probe periods would call a link dead for one lost probe. */
-static void check_health(struct config_reader *r)
-{
-	const struct peer *p = r->peer;
-	unsigned line = r->first_line[PK_HEALTH_TIMEOUT] ? r->first_line[PK_HEALTH_TIMEOUT]
-	                                                 : r->first_line[PK_HEALTH_INTERVAL];
-	const struct kw_place at = place(r, line);
-	if (line && p->health_timeout_ms < 2 * p->health_interval_ms)
-		kw_error(
-		    &at,
-		    "health-timeout: %.3g s is less than twice health-interval (%.3g s); one lost "
-		    "probe would end the link: raise health-timeout",
-		    p->health_timeout_ms / 1000.0, p->health_interval_ms / 1000.0);
-}
-
 /* ---- the reader ---- */
 
 struct config_reader *config_read_init(const char *peer_name, const char *file, struct diag *d)
@@ -409,7 +352,7 @@ struct config_reader *config_read_init(const char *peer_name, const char *file, 
 	r->peer = p;
 	r->diag = d;
 	r->errors_before = diag_count(d);
-	const struct kw_place whole = place(r, 0);
+	const struct kw_place whole = config_place(r, 0);
 	if (!peer_name_valid(peer_name))
 		kw_error(
 		    &whole,
@@ -449,7 +392,7 @@ static void apply(struct config_reader *r, int k, const struct kw_place *at, con
 void config_read_keyword(struct config_reader *r, const char *key, const char *value,
                          unsigned lineno)
 {
-	const struct kw_place at = place(r, lineno);
+	const struct kw_place at = config_place(r, lineno);
 	int k = kw_find(&table, key);
 	if (k < 0)
 		unknown_keyword(&at, key);
@@ -465,7 +408,7 @@ void config_read_pppd_word(struct config_reader *r, const char *word, unsigned l
 
 void config_read_line(struct config_reader *r, const char *line, unsigned lineno)
 {
-	const struct kw_place at = place(r, lineno);
+	const struct kw_place at = config_place(r, lineno);
 	struct kw_line l;
 	int n = kw_read_line(&table, &at, line, &l);
 	if (n < 0)
@@ -473,94 +416,6 @@ void config_read_line(struct config_reader *r, const char *line, unsigned lineno
 	else if (n > 0)
 		apply(r, l.k, &at, l.value);
 	kw_line_free(&l);
-}
-
-/* ---- finishing: what only the whole file can tell ---- */
-
-/* With pty, pppd runs that command instead of ssh: ssh settings would be ignored. */
-static void check_pty_conflicts(struct config_reader *r)
-{
-	static const enum peer_keyword ssh_only[] = {
-	    PK_HOST,        PK_PORT,       PK_HOST_ORDER,     PK_SSH_USER,   PK_IDENTITY,
-	    PK_KNOWN_HOSTS, PK_SSH_OPTION, PK_REMOTE_COMMAND, PK_LOCAL_USER, PK_FORWARD,
-	    PK_LINK,        PK_JUMP,       PK_TRANSPORT};
-	for (size_t i = 0; i < sizeof(ssh_only) / sizeof(ssh_only[0]); i++) {
-		enum peer_keyword k = ssh_only[i];
-		const struct kw_place at = place(r, r->first_line[k]);
-		if (r->first_line[k])
-			kw_error(
-			    &at,
-			    "%s: not used with 'pty' (line %u), which runs instead of ssh; remove "
-			    "one of them",
-			    keywords[k].name, r->first_line[PK_PTY]);
-	}
-}
-
-static void check_required(struct config_reader *r)
-{
-	const struct kw_place whole = place(r, 0);
-	if (r->first_line[PK_PTY]) {
-		check_pty_conflicts(r);
-		return;
-	}
-	if (!r->first_line[PK_HOST])
-		kw_error(&whole, "host: missing; name the ssh server with 'host NAME'");
-	/* Never a silent default: ssh as root would use root's keys and known_hosts. */
-	if (!r->first_line[PK_LOCAL_USER])
-		kw_error(&whole,
-		         "local-user: missing; name the local account whose ssh keys and "
-		         "known_hosts ssh uses with 'local-user NAME' (root only if you name it)");
-}
-
-/* With 'link no' there is no pppd: what only pppd or the link would use is a mistake. */
-static void check_forwards_only(struct config_reader *r)
-{
-	static const enum peer_keyword link_only[] = {
-	    PK_PAP_USER, PK_PAP_PASSWORD_FILE, PK_PAP_SECRETS,    PK_ROUTE,          PK_ROUTE_ALL,
-	    PK_DNS,      PK_COMPRESSION,       PK_PPPD_OPTION,    PK_LINKNAME,       PK_REMOTENAME,
-	    PK_HEALTH,   PK_HEALTH_INTERVAL,   PK_HEALTH_TIMEOUT, PK_REMOTE_COMMAND, PK_TRANSPORT};
-	if (r->peer->link)
-		return;
-	for (size_t i = 0; i < sizeof(link_only) / sizeof(link_only[0]); i++) {
-		enum peer_keyword k = link_only[i];
-		const struct kw_place at = place(r, r->first_line[k]);
-		if (r->first_line[k])
-			kw_error(&at,
-			         "%s: not used with 'link no' (line %u), which runs no pppd and no "
-			         "remote command; remove "
-			         "one of them",
-			         keywords[k].name, r->first_line[PK_LINK]);
-	}
-	const struct kw_place at_link = place(r, r->first_line[PK_LINK]);
-	if (r->peer->forward_count == 0)
-		kw_error(&at_link, "link: 'link no' leaves nothing to do without a forward; add "
-		                   "'forward local PORT HOST:PORT' or remove 'link no'");
-}
-
-static void check_pap(struct config_reader *r)
-{
-	unsigned file_line = r->first_line[PK_PAP_PASSWORD_FILE];
-	unsigned secrets_line = r->first_line[PK_PAP_SECRETS];
-	unsigned user_line = r->first_line[PK_PAP_USER];
-	/* The later of the two is the one to remove. */
-	int later = file_line > secrets_line ? PK_PAP_PASSWORD_FILE : PK_PAP_SECRETS;
-	int earlier = later == PK_PAP_SECRETS ? PK_PAP_PASSWORD_FILE : PK_PAP_SECRETS;
-	const struct kw_place at_later = place(r, r->first_line[later]);
-	if (file_line && secrets_line)
-		kw_error(&at_later, "%s: conflicts with %s at line %u; keep one",
-		         keywords[later].name, keywords[earlier].name, r->first_line[earlier]);
-	int given = file_line ? PK_PAP_PASSWORD_FILE : PK_PAP_SECRETS;
-	const struct kw_place at_given = place(r, r->first_line[given]);
-	if ((file_line || secrets_line) && !user_line)
-		kw_error(&at_given, "%s: needs 'pap-user NAME', the account to authenticate as",
-		         keywords[given].name);
-	if (user_line && !file_line && !secrets_line) {
-		/* As pppd does: the secret for pap-user comes from its own secrets file. */
-		const struct kw_place at_user = place(r, user_line);
-		check_secret_file(&at_user, PK_PAP_USER, PPPD_PAP_SECRETS);
-		r->peer->secret_source = SECRET_PAP_SECRETS;
-		replace(&r->peer->secret_path, PPPD_PAP_SECRETS);
-	}
 }
 
 void config_read_abort(struct config_reader *r)
@@ -571,54 +426,9 @@ void config_read_abort(struct config_reader *r)
 	free(r);
 }
 
-/* route-all keeps ssh's own connection out of the tunnel by its uid (policy.h): with a pty
- * command there is no such uid, and root's would exempt all of root's traffic. */
-static void check_route_all(struct config_reader *r)
-{
-	const struct kw_place at = place(r, r->first_line[PK_ROUTE_ALL]);
-	static const enum peer_keyword needs[] = {PK_ALLOW_LAN, PK_KILL_SWITCH};
-
-	if (!r->peer->route_all) {
-		for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
-			const struct kw_place here = place(r, r->first_line[needs[i]]);
-			if (r->first_line[needs[i]])
-				kw_error(&here, "%s: only has a meaning with 'route-all yes'",
-				         keywords[needs[i]].name);
-		}
-		return;
-	}
-	if (r->first_line[PK_PTY])
-		kw_error(&at,
-		         "route-all: not with 'pty' (line %u): route-all keeps ssh's connection "
-		         "on the underlying network by its local-user, which a pty command has not",
-		         r->first_line[PK_PTY]);
-	else if (r->peer->local_user && strcmp(r->peer->local_user, "root") == 0)
-		kw_error(&at, "route-all: local-user is root, whose traffic would all bypass the "
-		              "link to keep ssh's connection out of it; name a dedicated account "
-		              "with 'local-user NAME'");
-}
-
-/* ipv6 yes needs the server's prefix; the prefix alone does nothing. */
-static void check_ipv6(struct config_reader *r)
-{
-	const struct kw_place at = place(r, r->first_line[PK_IPV6]);
-	const struct kw_place at_prefix = place(r, r->first_line[PK_IPV6_PREFIX]);
-	if (r->peer->ipv6 && !r->first_line[PK_IPV6_PREFIX])
-		kw_error(&at, "ipv6: needs 'ipv6-prefix ADDRESS/PREFIX', the server's ipv6-prefix "
-		              "(sshdial-server(5))");
-	else if (!r->peer->ipv6 && r->first_line[PK_IPV6_PREFIX])
-		kw_error(&at_prefix, "ipv6-prefix: only has a meaning with 'ipv6 yes'");
-}
-
 struct peer *config_read_finish(struct config_reader *r)
 {
-	check_required(r);
-	check_route_all(r);
-	check_ipv6(r);
-	check_forwards_only(r);
-	if (r->peer->link)
-		check_pap(r);
-	check_health(r);
+	config_check_file(r);
 	struct peer *p = r->peer;
 	if (!p->linkname)
 		p->linkname = xstrdup(p->name);
