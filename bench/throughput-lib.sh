@@ -231,11 +231,14 @@ tp_bg_stop() {
 	wait "$TP_BG" 2>/dev/null
 }
 
+# tp_ssh_l [CIPHER]: ssh -L with ssh's own cipher preference, or with CIPHER ("ssh -L CIPHER").
 tp_ssh_l() {
-	tp_bg ssh-L "${TP_SSH[@]}" -N -o ExitOnForwardFailure=yes -L "127.0.0.1:5301:127.0.0.1:$TP_PORT" \
+	local name="ssh -L" c=()
+	[ -n "${1:-}" ] && name="ssh -L $1" c=(-c "$1")
+	tp_bg ssh-L "${TP_SSH[@]}" "${c[@]}" -N -o ExitOnForwardFailure=yes -L "127.0.0.1:5301:127.0.0.1:$TP_PORT" \
 		"root@$E2E_SERVER_IP"
 	wait_for 60 sh -c "ss -N '$E2E_CLI' -Hltn | grep -q '127.0.0.1:5301 '" || fail "ssh -L did not start"
-	tp_tcp "ssh -L" 127.0.0.1 5301
+	tp_tcp "$name" 127.0.0.1 5301
 	tp_bg_stop
 }
 

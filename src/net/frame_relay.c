@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/xalloc.h"
 #include "net/frame_stream.h"
 #include "net/l2tp_link.h"
@@ -344,7 +345,7 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		size_t flen = len - (size_t)off;
 		if (!queue_room(r, flen + FRAME_LEN_BYTES)) {
 			/* Only reachable within one batch: reading stops below. */
-			r->stats.dropped_late++;
+			r->stats.dropped_full++;
 			continue;
 		}
 		enqueue(r, f, flen, true, ppp_is_control(f, flen), t);
@@ -572,6 +573,15 @@ void frame_relay_free(struct frame_relay *r)
 {
 	if (!r)
 		return;
+	const struct frame_relay_stats *s = &r->stats;
+	log_debug("%s: frame relay: %llu frames (%llu bytes) into the ssh channel, %llu frames "
+	          "(%llu bytes) from it; dropped: %llu late (CoDel), %llu queue full, %llu not "
+	          "taken by the kernel, %llu not data",
+	          r->where, (unsigned long long)s->frames_to_stream,
+	          (unsigned long long)s->bytes_to_stream, (unsigned long long)s->frames_from_stream,
+	          (unsigned long long)s->bytes_from_stream, (unsigned long long)s->dropped_late,
+	          (unsigned long long)s->dropped_full, (unsigned long long)s->dropped_udp,
+	          (unsigned long long)s->dropped_bad);
 	if (!r->ended) {
 		event_fd_del(r->loop, r->udp);
 		event_fd_del(r->loop, r->in);
