@@ -159,6 +159,13 @@ tp_sshdial_up() {
 		printf '%s\n' "${V_OPT[@]}"
 	} >/etc/ppp/peers/sshdial-serve-noauth || fail "cannot write the server's options"
 	serve_peer "$TP_PEER" "$TP_KEY" "${V_CLI[@]}"
+	# Another build of sshdial (V_BIN) at both ends: in place of the installed copy that
+	# the server side runs, and as the client's.
+	if [ -n "${V_BIN:-}" ]; then
+		[ -x "$V_BIN" ] || fail "$1: no sshdial at $V_BIN (build it: make B=${V_BIN%/sshdial})"
+		cp --remove-destination "$V_BIN" "$E2E_SSHDIAL_INSTALLED" || fail "cannot install $V_BIN"
+		SSHDIAL=$V_BIN
+	fi
 	call_start "$TP_PEER"
 	call_wait_up 150
 	ping_through "$TP_TUN_SRV" 60
@@ -190,6 +197,10 @@ tp_sshdial_down() {
 	tp_note "$TP_NAME: ${QDISC_OF[$TP_NAME]}; qdisc drops client/server ${DROPS_OF[$TP_NAME]}"
 	call_stop
 	wait_for 60 _tp_server_pppd_gone || note "warning: the server's pppd is still running"
+	if [ -n "${V_BIN:-}" ]; then
+		cp --remove-destination "$E2E_SSHDIAL" "$E2E_SSHDIAL_INSTALLED" || fail "cannot reinstall $E2E_SSHDIAL"
+		SSHDIAL=$E2E_SSHDIAL
+	fi
 }
 
 tp_sshdial() {

@@ -16,7 +16,7 @@
 _pf_syscalls() {
 	awk 'NR == FNR { label[$1] = $2; next }
 		{
-			pid = $1; line = substr($0, length($1) + 2)
+			pid = $1; line = substr($0, length($1) + 2); sub(/^ +/, "", line)
 			if (line ~ /unfinished \.\.\.>$/) next
 			if (line ~ /^<\.\.\. [a-z0-9_]+ resumed>/) { name = substr(line, 6); sub(/ .*/, "", name) }
 			else if (match(line, /^[a-z0-9_]+\(/)) name = substr(line, 1, RLENGTH - 1)
@@ -49,63 +49,73 @@ _pf_pids() {
 		'index(want, " " $2 " ") { print $1, t "-" $2 "[" $1 "]" }'
 }
 
-# _pf_tcp NS FILTER: "rtt R ms, cwnd C, retrans X, snd_wnd W" of the busiest socket ss
-# finds with FILTER in NS.
+# _pf_tcp NS FILTER FIELD: "rtt R ms, cwnd C, retransmitted X, peer window W B" of the
+# socket ss finds with FILTER in NS that has the most FIELD (bytes_acked: the sender).
 _pf_tcp() {
-	ip netns exec "$1" ss -Htin state established "$2" 2>/dev/null | paste - - |
-		awk '{ b = 0; for (i = 1; i <= NF; i++) if ($i ~ /^bytes_(acked|received):/) { split($i, x, ":"); if (x[2] + 0 > b) b = x[2] + 0 }
-			if (b >= best) { best = b; l = $0 } }
-		END { if (l == "") { print "no socket"; exit }
-			r = c = rt = w = "-"; n = split(l, f, /[ \t]+/)
-			for (i = 1; i <= n; i++) {
-				if (f[i] ~ /^rtt:/) { split(f[i], x, "[:/]"); r = x[2] }
-				if (f[i] ~ /^cwnd:/) { split(f[i], x, ":"); c = x[2] }
-				if (f[i] ~ /^retrans:/) { split(f[i], x, "[:/]"); rt = x[3] }
-				if (f[i] ~ /^snd_wnd:/) { split(f[i], x, ":"); w = x[2] } }
-			printf "rtt %s ms, cwnd %s, retransmitted %s, peer window %s B\n", r, c, rt, w }'
+	ip netns exec "$1" ss -Htin state established "$2" 2>/dev/null |
+		awk -v want="$3" 'function pick() { if (l == "") return; v = 0
+				n = split(l, f, /[ \t]+/)
+				for (i = 1; i <= n; i++) if (f[i] ~ "^" want ":") { split(f[i], x, ":"); v = x[2] + 0 }
+				if (best == "" || v > best) { best = v; keep = l } }
+			/^[^ \t]/ { pick(); l = $0; next } { l = l " " $0 }
+			END { pick(); if (keep == "") { print "no socket"; exit }
+				r = c = rt = w = "-"; n = split(keep, f, /[ \t]+/)
+				for (i = 1; i <= n; i++) {
+					if (f[i] ~ /^rtt:/) { split(f[i], x, "[:/]"); r = x[2] }
+					if (f[i] ~ /^cwnd:/) { split(f[i], x, ":"); c = x[2] }
+					if (f[i] ~ /^retrans:/) { split(f[i], x, "[:/]"); rt = x[3] }
+					if (f[i] ~ /^snd_wnd:/) { split(f[i], x, ":"); w = x[2] } }
+				printf "rtt %s ms, cwnd %s, retransmitted %s, peer window %s B\n", r, c, (rt == "-" ? 0 : rt), w }'
 }
 
-# _pf_nstat: the client namespace's TCP counters since the last call (nstat keeps its
-# own history per namespace).
+# _pf_nstat NS: the namespace's TCP and UDP counters since the last call (a history file
+# of its own per namespace).
 _pf_nstat() {
-	ip netns exec "$E2E_CLI" nstat 2>/dev/null | awk '$1 ~ /^(TcpRetransSegs|TcpOutSegs|TcpExtTCPLostRetransmit|TcpExtTCPLossProbes|TcpExtTCPSackRecovery|TcpExtTCPTimeouts)$/ { printf "%s%s %s", s, $1, $2; s = ", " }
+	NSTAT_HISTORY=$E2E_DIR/nstat-$1 ip netns exec "$1" nstat 2>/dev/null |
+		awk '$1 ~ /^(TcpRetransSegs|TcpOutSegs|TcpExtTCPLostRetransmit|TcpExtTCPLossProbes|TcpExtTCPSackRecovery|TcpExtTCPTimeouts|UdpRcvbufErrors|UdpSndbufErrors|UdpInErrors|UdpInDatagrams)$/ { printf "%s%s %s", s, $1, $2; s = ", " }
 		END { if (s == "") printf "none"; print "" }'
 }
 
 # _pf_phase LABEL SENDER_NS SENDER_FILTER PIDFILE: one saturated direction's profile;
-# iperf3 already runs.
+# iperf3 already runs. The samples come first, the reports after (perf report is slow
+# under emulation and the flow may have ended by then).
 _pf_phase() {
-	local label=$1 sns=$2 sfilter=$3 pids=$4 d0c d0s args=()
+	local label=$1 sns=$2 sfilter=$3 pids=$4 d0c d0s t0 t1 s0 s1 args=() perfd=$E2E_DIR/perf-$1.data
 	sleep 4
-	_pf_nstat >/dev/null
+	_pf_nstat "$E2E_CLI" >/dev/null
+	_pf_nstat "$E2E_SRV" >/dev/null
 	if [ -n "${TP_CDEV:-}" ]; then
 		d0c=$(_tp_qdisc_drops "$E2E_CLI" "$TP_CDEV") d0s=$(_tp_qdisc_drops "$E2E_SRV" "$TP_SDEV")
 	fi
-	PROFILE+=("$label:")
-	PROFILE+=("  inner flow at its sender, at 4 s: $(_pf_tcp "$sns" "$sfilter")")
-	PROFILE+=("  the ssh connection (client end), at 4 s: $(_pf_tcp "$E2E_CLI" 'dport = :22 or dport = :2222')")
+	t0=$(_pf_tcp "$sns" "$sfilter" bytes_acked)
+	s0=$(_pf_tcp "$E2E_CLI" 'dport = :22 or dport = :2222' bytes_acked)
 	if command -v perf >/dev/null; then
 		sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1 2>/dev/null
-		perf record -q -a -F 499 -o "$E2E_DIR/perf.data" -- sleep 4 >/dev/null 2>&1
-		PROFILE+=("  CPU by process (perf, both vCPUs; swapper = idle):")
-		while IFS= read -r l; do PROFILE+=("    $l"); done < <(perf report -q -i "$E2E_DIR/perf.data" \
-			--stdio --sort comm --percent-limit 1 2>/dev/null | sed '/^$/d' | head -n 12)
-		PROFILE+=("  hottest symbols outside the idle loop:")
-		while IFS= read -r l; do PROFILE+=("    $l"); done < <(perf report -q -i "$E2E_DIR/perf.data" \
-			--stdio --sort comm,sym --percent-limit 0.4 2>/dev/null | sed '/^$/d' | grep -v swapper | head -n 16)
+		perf record -q -a -F 499 -o "$perfd" -- sleep 4 >/dev/null 2>&1
 	fi
 	while read -r p _; do args+=(-p "$p"); done <"$pids"
-	if [ "${#args[@]}" -gt 0 ]; then
-		timeout -s INT 3 strace -q -f -qq -e signal=none "${args[@]}" -o "$E2E_DIR/log/strace-$label.log" \
-			2>/dev/null
-		PROFILE+=("  system calls in 3 s under strace (its own cost slows every traced process; sizes are what each call returned):")
-		while IFS= read -r l; do PROFILE+=("$l"); done < <(_pf_syscalls "$pids" "$E2E_DIR/log/strace-$label.log")
-	fi
-	PROFILE+=("  inner flow at its sender, at the end: $(_pf_tcp "$sns" "$sfilter")")
-	PROFILE+=("  client namespace TCP counters over the phase (inner and ssh's): $(_pf_nstat)")
+	[ "${#args[@]}" -gt 0 ] && timeout -s INT 3 strace -q -f -qq -e signal=none "${args[@]}" \
+		-o "$E2E_DIR/log/strace-$label.log" 2>/dev/null
+	t1=$(_pf_tcp "$sns" "$sfilter" bytes_acked)
+	s1=$(_pf_tcp "$E2E_CLI" 'dport = :22 or dport = :2222' bytes_acked)
+	PROFILE+=("$label:")
+	PROFILE+=("  inner flow at its sender, at 4 s: $t0; at 11 s: $t1")
+	PROFILE+=("  the ssh connection (client end), at 4 s: $s0; at 11 s: $s1")
+	PROFILE+=("  client namespace counters over 7 s (inner TCP and ssh's; UDP: the L2TP tunnel's): $(_pf_nstat "$E2E_CLI")")
+	PROFILE+=("  server namespace counters over 7 s: $(_pf_nstat "$E2E_SRV")")
 	if [ -n "${TP_CDEV:-}" ]; then
-		PROFILE+=("  qdisc drops over the phase, client/server ppp device: $(($(_tp_qdisc_drops "$E2E_CLI" "$TP_CDEV") - d0c))/$(($(_tp_qdisc_drops "$E2E_SRV" "$TP_SDEV") - d0s))")
+		PROFILE+=("  qdisc drops over 7 s, client/server ppp device: $(($(_tp_qdisc_drops "$E2E_CLI" "$TP_CDEV") - d0c))/$(($(_tp_qdisc_drops "$E2E_SRV" "$TP_SDEV") - d0s))")
 	fi
+	if [ -s "$perfd" ]; then
+		PROFILE+=("  CPU by process (perf, 4 s, both vCPUs; swapper = idle):")
+		while IFS= read -r l; do PROFILE+=("    $l"); done < <(perf report -q -i "$perfd" \
+			--stdio --sort comm --percent-limit 1 2>/dev/null | sed '/^$/d' | head -n 12)
+		PROFILE+=("  hottest symbols outside the idle loop:")
+		while IFS= read -r l; do PROFILE+=("    $l"); done < <(perf report -q -i "$perfd" \
+			--stdio --sort comm,dso,sym --percent-limit 0.4 2>/dev/null | sed '/^$/d' | grep -v swapper | head -n 16)
+	fi
+	PROFILE+=("  system calls in 3 s under strace (its own cost slows every traced process; sizes are what each call returned):")
+	while IFS= read -r l; do PROFILE+=("$l"); done < <(_pf_syscalls "$pids" "$E2E_DIR/log/strace-$label.log")
 }
 
 # _pf_dir DIR TARGET PORT LABEL PIDFILE: iperf3 one way for 24 s, profiled.
@@ -119,18 +129,19 @@ _pf_dir() {
 		_pf_phase "$4" "$E2E_SRV" "sport = :$TP_PORT" "$5"
 	fi
 	wait "$ip"
-	PROFILE+=("  iperf3 over the 24 s (receiver): $(awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i ~ /Bytes\/sec$/) v = $(i - 1) " " $i } END { print v }' "$E2E_DIR/log/pf-iperf3-$4.log")")
+	PROFILE+=("  iperf3 over the 24 s (receiver): $(awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i ~ /bits\/sec$/) v = $(i - 1) " " $i } END { print v }' "$E2E_DIR/log/pf-iperf3-$4.log")")
 }
 
+# tp_profile_frames [BUILD]: with build-BUILD/sshdial at both ends (variant frames@BUILD).
 tp_profile_frames() {
 	local pids=$E2E_DIR/pf-pids
-	variant frames
-	tp_sshdial_up "profile frames"
+	variant "frames${1:+@$1}"
+	tp_sshdial_up "profile frames${1:+@$1}"
 	{
 		_pf_pids "$E2E_CLI" sshdial ssh pppd
 		_pf_pids "$E2E_SRV" sshd sshdial pppd
 	} >"$pids"
-	PROFILE+=("=== sshdial frames, saturated (processes: $(cut -d' ' -f2 "$pids" | paste -sd' ')) ===")
+	PROFILE+=("=== sshdial frames${1:+@$1}, saturated (processes: $(cut -d' ' -f2 "$pids" | paste -sd' ')) ===")
 	_pf_dir cs "$TP_TUN_SRV" "$TP_PORT" frames-c2s "$pids"
 	_pf_dir sc "$TP_TUN_SRV" "$TP_PORT" frames-s2c "$pids"
 	tp_sshdial_down

@@ -26,8 +26,12 @@
 #define CODEL_MIN_BYTES 1600
 
 /* What may sit in the pipe to ssh: small, so that the queue is the relay's and its
- * drops count; the smallest pipe that still takes a few frames per write. */
-#define OUT_PIPE_BYTES 16384
+ * drops count; the smallest pipe that still takes a few frames per write.  (A build may
+ * set another size, for bench/throughput's comparisons.) */
+#ifndef FRAME_RELAY_PIPE_BYTES
+#define FRAME_RELAY_PIPE_BYTES 16384
+#endif
+#define OUT_PIPE_BYTES FRAME_RELAY_PIPE_BYTES
 /* The relay's own queue toward the stream.  When full, the relay stops reading the
  * kernel's datagrams (the kernel's socket drops them: a queue that full is seconds). */
 #define QUEUE_BYTES (512 * 1024)
