@@ -76,12 +76,20 @@ _pf_nstat() {
 		END { if (s == "") printf "none"; print "" }'
 }
 
+# _pf_since: seconds since the current flow began; _pf_rx: bytes iperf3's receiver side
+# has taken so far (the receiving namespace's TCP counters are shared; the device is not,
+# so: the bytes its interface received, where the flow ends).
+_pf_since() { awk -v a="$PF_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+_pf_rx() { ip netns exec "$PF_RXNS" cat "/sys/class/net/$PF_RXDEV/statistics/rx_bytes" 2>/dev/null || echo 0; }
+
 # _pf_phase LABEL SENDER_NS SENDER_FILTER PIDFILE: one saturated direction's profile;
 # iperf3 already runs. The samples come first, the reports after (perf report is slow
 # under emulation and the flow may have ended by then).
 _pf_phase() {
 	local label=$1 sns=$2 sfilter=$3 pids=$4 d0c d0s t0 t1 s0 s1 args=() perfd=$E2E_DIR/perf-$1.data
+	local steps=() b0 b1 b2
 	sleep 4
+	steps+=("samples $(_pf_since)")
 	_pf_nstat "$E2E_CLI" >/dev/null
 	_pf_nstat "$E2E_SRV" >/dev/null
 	if [ -n "${TP_CDEV:-}" ]; then
@@ -89,22 +97,32 @@ _pf_phase() {
 	fi
 	t0=$(_pf_tcp "$sns" "$sfilter" bytes_acked)
 	s0=$(_pf_tcp "$E2E_CLI" 'dport = :22 or dport = :2222' bytes_acked)
+	b0=$(_pf_rx)
 	if command -v perf >/dev/null; then
 		sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1 2>/dev/null
-		perf record -q -a -F 499 -o "$perfd" -- sleep 4 >/dev/null 2>&1
+		steps+=("perf $(_pf_since)")
+		# -B: no build-id pass at the end (under emulation perf's own start and end take
+		# half a minute; the flow runs long enough for the strace after it).
+		perf record -q -B -a -F 499 -o "$perfd" -- sleep 4 >/dev/null 2>&1
 	fi
+	b1=$(_pf_rx)
 	while read -r p _; do args+=(-p "$p"); done <"$pids"
+	steps+=("strace $(_pf_since)")
 	[ "${#args[@]}" -gt 0 ] && timeout -s INT 3 strace -q -f -qq -e signal=none "${args[@]}" \
 		-o "$E2E_DIR/log/strace-$label.log" 2>/dev/null
+	b2=$(_pf_rx)
+	steps+=("end $(_pf_since)")
 	t1=$(_pf_tcp "$sns" "$sfilter" bytes_acked)
 	s1=$(_pf_tcp "$E2E_CLI" 'dport = :22 or dport = :2222' bytes_acked)
 	PROFILE+=("$label:")
-	PROFILE+=("  inner flow at its sender, at 4 s: $t0; at 11 s: $t1")
-	PROFILE+=("  the ssh connection (client end), at 4 s: $s0; at 11 s: $s1")
-	PROFILE+=("  client namespace counters over 7 s (inner TCP and ssh's; UDP: the L2TP tunnel's): $(_pf_nstat "$E2E_CLI")")
-	PROFILE+=("  server namespace counters over 7 s: $(_pf_nstat "$E2E_SRV")")
+	PROFILE+=("  steps at (s after iperf3 began): ${steps[*]}; the receiver's bytes during perf: $((b1 - b0)), during strace: $((b2 - b1))")
+	PROFILE+=("  inner flow at its sender, at the first and last step: $t0; $t1")
+	PROFILE+=("  the ssh connection (client end), at the first and last step: $s0; $s1")
+	PROFILE+=("  client namespace counters between the first and last step (inner TCP and ssh's; UDP: the L2TP tunnel's): $(_pf_nstat "$E2E_CLI")")
+	PROFILE+=("  server namespace counters, the same: $(_pf_nstat "$E2E_SRV")")
+	PROFILE+=("  (ss's line for the inner flow: $(ip netns exec "$sns" ss -Htin state established "$sfilter" 2>/dev/null | tr -s ' \t\n' ' ' | cut -c1-400))")
 	if [ -n "${TP_CDEV:-}" ]; then
-		PROFILE+=("  qdisc drops over 7 s, client/server ppp device: $(($(_tp_qdisc_drops "$E2E_CLI" "$TP_CDEV") - d0c))/$(($(_tp_qdisc_drops "$E2E_SRV" "$TP_SDEV") - d0s))")
+		PROFILE+=("  qdisc drops between the first and last step, client/server ppp device: $(($(_tp_qdisc_drops "$E2E_CLI" "$TP_CDEV") - d0c))/$(($(_tp_qdisc_drops "$E2E_SRV" "$TP_SDEV") - d0s))")
 	fi
 	if [ -s "$perfd" ]; then
 		PROFILE+=("  CPU by process (perf, 4 s, both vCPUs; swapper = idle):")
@@ -118,18 +136,23 @@ _pf_phase() {
 	while IFS= read -r l; do PROFILE+=("$l"); done < <(_pf_syscalls "$pids" "$E2E_DIR/log/strace-$label.log")
 }
 
-# _pf_dir DIR TARGET PORT LABEL PIDFILE: iperf3 one way for 24 s, profiled.
+# _pf_dir DIR TARGET PORT LABEL PIDFILE: iperf3 one way (until the profile is done: at
+# most 90 s), profiled.
 _pf_dir() {
 	local ip
-	in_cli timeout 90 iperf3 -c "$2" -p "$3" -t 24 $([ "$1" = sc ] && echo -R) >"$E2E_DIR/log/pf-iperf3-$4.log" 2>&1 &
+	PF_T0=$EPOCHREALTIME
+	in_cli timeout 150 iperf3 -c "$2" -p "$3" -t 90 $([ "$1" = sc ] && echo -R) >"$E2E_DIR/log/pf-iperf3-$4.log" 2>&1 &
 	ip=$!
 	if [ "$1" = cs ]; then
 		_pf_phase "$4" "$E2E_CLI" "dport = :$3" "$5"
 	else
 		_pf_phase "$4" "$E2E_SRV" "sport = :$TP_PORT" "$5"
 	fi
+	# The flow is longer than the profile needs; SIGINT makes iperf3 print its summary.
+	kill -INT "$ip" 2>/dev/null
 	wait "$ip"
-	PROFILE+=("  iperf3 over the 24 s (receiver): $(awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i ~ /bits\/sec$/) v = $(i - 1) " " $i } END { print v }' "$E2E_DIR/log/pf-iperf3-$4.log")")
+	PROFILE+=("  iperf3 each second (Mbit/s): $(awk '/sec .*bits\/sec/ && !/sender|receiver/ { for (i = 2; i <= NF; i++) if ($i ~ /bits\/sec$/) printf "%s ", $(i - 1) }' "$E2E_DIR/log/pf-iperf3-$4.log")")
+	PROFILE+=("  iperf3 over the flow (receiver): $(awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i ~ /bits\/sec$/) v = $(i - 1) " " $i } END { print v }' "$E2E_DIR/log/pf-iperf3-$4.log")")
 }
 
 # tp_profile_frames [BUILD]: with build-BUILD/sshdial at both ends (variant frames@BUILD).
@@ -142,7 +165,9 @@ tp_profile_frames() {
 		_pf_pids "$E2E_SRV" sshd sshdial pppd
 	} >"$pids"
 	PROFILE+=("=== sshdial frames${1:+@$1}, saturated (processes: $(cut -d' ' -f2 "$pids" | paste -sd' ')) ===")
+	PF_RXNS=$E2E_SRV PF_RXDEV=$TP_SDEV
 	_pf_dir cs "$TP_TUN_SRV" "$TP_PORT" frames-c2s "$pids"
+	PF_RXNS=$E2E_CLI PF_RXDEV=$TP_CDEV
 	_pf_dir sc "$TP_TUN_SRV" "$TP_PORT" frames-s2c "$pids"
 	tp_sshdial_down
 	wait_for 20 grep -q 'frame relay:' "$CALL_LOG"
@@ -162,7 +187,10 @@ tp_profile_ssh_l() {
 			awk '$2 == "sshd" && /root/ { print $1, "server-sshd[" $1 "]" }'
 	} >"$pids"
 	PROFILE+=("=== ssh -L, saturated (processes: $(cut -d' ' -f2 "$pids" | paste -sd' ')) ===")
+	# The bytes of the ssh connection, at the receiving end's veth.
+	PF_RXNS=$E2E_SRV PF_RXDEV=$(ip -n "$E2E_SRV" -o -4 addr show | awk -v a="$E2E_SERVER_IP/" 'index($4, a) == 1 { print $2 }')
 	TP_CDEV="" _pf_dir cs 127.0.0.1 5302 ssh-L-c2s "$pids"
+	PF_RXNS=$E2E_CLI PF_RXDEV=$(ip -n "$E2E_CLI" -o -4 addr show | awk -v a="$E2E_CLIENT_IP/" 'index($4, a) == 1 { print $2 }')
 	TP_CDEV="" _pf_dir sc 127.0.0.1 5302 ssh-L-s2c "$pids"
 	tp_bg_stop
 	# The raw ssh pipe (bench/throughput's method pipe), client to server: what ssh reads
