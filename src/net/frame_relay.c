@@ -37,6 +37,13 @@
 #define QUEUE_BYTES (512 * 1024)
 #define QUEUE_FRAMES 4096
 
+/* The receive buffer of the relay's UDP socket, which holds the kernel's datagrams while
+ * the relay waits to be scheduled; 0 leaves the system's default.  Beyond it the kernel
+ * drops them (UdpRcvbufErrors) before CoDel sees them. */
+#ifndef FRAME_RELAY_UDP_RCVBUF
+#define FRAME_RELAY_UDP_RCVBUF 0
+#endif
+
 #define RECV_BATCH 32
 /* A datagram: the kernel's L2TP header (at most 16 bytes) and a frame of FRAME_MAX. */
 #define RECV_SLOT (FRAME_MAX + 64)
@@ -537,6 +544,13 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 	}
 	/* Not a pipe (a socket from sshd): its own buffer is then what sits there. */
 	(void)fcntl(out, F_SETPIPE_SZ, OUT_PIPE_BYTES);
+	if (FRAME_RELAY_UDP_RCVBUF > 0) {
+		/* Beyond net.core.rmem_max only with CAP_NET_ADMIN (sshdial call as root); the
+		 * server's relay (the serve account) gets rmem_max at most. */
+		int want = FRAME_RELAY_UDP_RCVBUF;
+		if (setsockopt(udp, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+			(void)setsockopt(udp, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+	}
 	struct frame_relay *r = xcalloc(1, sizeof(*r));
 	*r = (struct frame_relay){
 	    .loop = loop, .udp = udp, .in = in, .out = out, .role = role, .ops = ops, .arg = arg};
