@@ -20,8 +20,14 @@
  * (INTERVAL / sqrt(drops)) until one waits less.  A bulk transfer gets one drop per
  * round trip and slows down; the queue, and the round trip of everything else through
  * the link, stays near TARGET. */
-#define CODEL_TARGET_NS (5 * 1000000ull)
-#define CODEL_INTERVAL_NS (100 * 1000000ull)
+#ifndef FRAME_RELAY_CODEL_TARGET_MS /* a build may set others, for bench/throughput */
+#define FRAME_RELAY_CODEL_TARGET_MS 5
+#endif
+#ifndef FRAME_RELAY_CODEL_INTERVAL_MS
+#define FRAME_RELAY_CODEL_INTERVAL_MS 100
+#endif
+#define CODEL_TARGET_NS (FRAME_RELAY_CODEL_TARGET_MS * 1000000ull)
+#define CODEL_INTERVAL_NS (FRAME_RELAY_CODEL_INTERVAL_MS * 1000000ull)
 /* A queue under one full frame is no standing queue, however long it waited. */
 #define CODEL_MIN_BYTES 1600
 
