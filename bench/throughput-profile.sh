@@ -146,3 +146,5 @@ tp_report() {
 		"$(ratio "${TCP_SC["sshdial (defaults)"]:-NA}" "$ceil_sc")"
 	echo " frames_ssh_L_ratio_cs=$(ratio "${TCP_CS["sshdial frames"]:-NA}" "$ceil_cs") frames_ssh_L_ratio_sc=$(ratio "${TCP_SC["sshdial frames"]:-NA}" "$ceil_sc")"
 }
+# shellcheck source=bench/throughput-profile-frames.sh
+. "$E2E_TOP/bench/throughput-profile-frames.sh"

@@ -104,10 +104,11 @@ static int run_relay(const char *key, struct l2tp_link *link, int pidfd)
 		struct frame_relay_stats s;
 		frame_relay_stats(r, &s);
 		log_info("key %s: frame relay ended: %llu frames to the client, %llu from it, %llu "
-		         "dropped late, %llu not taken by the kernel",
+		         "dropped late, %llu dropped on a full queue, %llu not taken by the kernel",
 		         key, (unsigned long long)s.frames_to_stream,
 		         (unsigned long long)s.frames_from_stream,
-		         (unsigned long long)s.dropped_late, (unsigned long long)s.dropped_udp);
+		         (unsigned long long)s.dropped_late, (unsigned long long)s.dropped_full,
+		         (unsigned long long)s.dropped_udp);
 		frame_relay_free(r);
 	}
 	event_loop_free(c.loop);

@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/xalloc.h"
 #include "net/frame_stream.h"
 #include "net/l2tp_link.h"
@@ -19,18 +20,35 @@
  * (INTERVAL / sqrt(drops)) until one waits less.  A bulk transfer gets one drop per
  * round trip and slows down; the queue, and the round trip of everything else through
  * the link, stays near TARGET. */
-#define CODEL_TARGET_NS (5 * 1000000ull)
-#define CODEL_INTERVAL_NS (100 * 1000000ull)
+#ifndef FRAME_RELAY_CODEL_TARGET_MS /* a build may set others, for bench/throughput */
+#define FRAME_RELAY_CODEL_TARGET_MS 5
+#endif
+#ifndef FRAME_RELAY_CODEL_INTERVAL_MS
+#define FRAME_RELAY_CODEL_INTERVAL_MS 100
+#endif
+#define CODEL_TARGET_NS (FRAME_RELAY_CODEL_TARGET_MS * 1000000ull)
+#define CODEL_INTERVAL_NS (FRAME_RELAY_CODEL_INTERVAL_MS * 1000000ull)
 /* A queue under one full frame is no standing queue, however long it waited. */
 #define CODEL_MIN_BYTES 1600
 
 /* What may sit in the pipe to ssh: small, so that the queue is the relay's and its
- * drops count; the smallest pipe that still takes a few frames per write. */
-#define OUT_PIPE_BYTES 16384
+ * drops count; the smallest pipe that still takes a few frames per write.  (A build may
+ * set another size, for bench/throughput's comparisons.) */
+#ifndef FRAME_RELAY_PIPE_BYTES
+#define FRAME_RELAY_PIPE_BYTES 16384
+#endif
+#define OUT_PIPE_BYTES FRAME_RELAY_PIPE_BYTES
 /* The relay's own queue toward the stream.  When full, the relay stops reading the
  * kernel's datagrams (the kernel's socket drops them: a queue that full is seconds). */
 #define QUEUE_BYTES (512 * 1024)
 #define QUEUE_FRAMES 4096
+
+/* The receive buffer of the relay's UDP socket, which holds the kernel's datagrams while
+ * the relay waits to be scheduled; 0 leaves the system's default.  Beyond it the kernel
+ * drops them (UdpRcvbufErrors) before CoDel sees them. */
+#ifndef FRAME_RELAY_UDP_RCVBUF
+#define FRAME_RELAY_UDP_RCVBUF 0
+#endif
 
 #define RECV_BATCH 32
 /* A datagram: the kernel's L2TP header (at most 16 bytes) and a frame of FRAME_MAX. */
@@ -344,7 +362,7 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		size_t flen = len - (size_t)off;
 		if (!queue_room(r, flen + FRAME_LEN_BYTES)) {
 			/* Only reachable within one batch: reading stops below. */
-			r->stats.dropped_late++;
+			r->stats.dropped_full++;
 			continue;
 		}
 		enqueue(r, f, flen, true, ppp_is_control(f, flen), t);
@@ -532,6 +550,13 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 	}
 	/* Not a pipe (a socket from sshd): its own buffer is then what sits there. */
 	(void)fcntl(out, F_SETPIPE_SZ, OUT_PIPE_BYTES);
+	if (FRAME_RELAY_UDP_RCVBUF > 0) {
+		/* Beyond net.core.rmem_max only with CAP_NET_ADMIN (sshdial call as root); the
+		 * server's relay (the serve account) gets rmem_max at most. */
+		int want = FRAME_RELAY_UDP_RCVBUF;
+		if (setsockopt(udp, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+			(void)setsockopt(udp, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+	}
 	struct frame_relay *r = xcalloc(1, sizeof(*r));
 	*r = (struct frame_relay){
 	    .loop = loop, .udp = udp, .in = in, .out = out, .role = role, .ops = ops, .arg = arg};
@@ -572,6 +597,15 @@ void frame_relay_free(struct frame_relay *r)
 {
 	if (!r)
 		return;
+	const struct frame_relay_stats *s = &r->stats;
+	log_debug("%s: frame relay: %llu frames (%llu bytes) into the ssh channel, %llu frames "
+	          "(%llu bytes) from it; dropped: %llu late (CoDel), %llu queue full, %llu not "
+	          "taken by the kernel, %llu not data",
+	          r->where, (unsigned long long)s->frames_to_stream,
+	          (unsigned long long)s->bytes_to_stream, (unsigned long long)s->frames_from_stream,
+	          (unsigned long long)s->bytes_from_stream, (unsigned long long)s->dropped_late,
+	          (unsigned long long)s->dropped_full, (unsigned long long)s->dropped_udp,
+	          (unsigned long long)s->dropped_bad);
 	if (!r->ended) {
 		event_fd_del(r->loop, r->udp);
 		event_fd_del(r->loop, r->in);

@@ -42,7 +42,8 @@ enum frame_relay_role {
 struct frame_relay_stats {
 	uint64_t frames_to_stream, frames_from_stream;
 	uint64_t bytes_to_stream, bytes_from_stream;
-	uint64_t dropped_late; /* waited too long in the relay's queue */
+	uint64_t dropped_late; /* waited too long in the relay's queue (CoDel) */
+	uint64_t dropped_full; /* the relay's queue was full (within one batch) */
 	uint64_t dropped_bad;  /* datagrams from the kernel that were no data message */
 	uint64_t dropped_udp;  /* frames from the stream the kernel's socket did not take */
 };
@@ -59,6 +60,7 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp, const u
                                        int in, int out, enum frame_relay_role role,
                                        const char *where, const struct frame_relay_ops *ops,
                                        void *arg, struct err *e);
+/* Logs the relay's counters at debug level (where, frames, bytes, every kind of drop). */
 void frame_relay_free(struct frame_relay *r);
 void frame_relay_stats(const struct frame_relay *r, struct frame_relay_stats *s);
 
