@@ -467,12 +467,17 @@ static void link_dial_granted(struct link *l)
 	l->failure.host = link_server(l);
 	l->came_up = false;
 	l->relay_down = false;
-	l->redial_pty = false;
 	l->progress = (struct attempt_progress){0};
-	l->attempts++;
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
-	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
-	         link_server(l) ? link_server(l) : "with the pty command", l->attempts);
+	/* After the server refused frames the attempt goes on over the pty: no new attempt. */
+	if (l->redial_pty)
+		log_info("%s: dialing %s over a pseudo-terminal (attempt %u, the frame transport "
+		         "refused)",
+		         peer_name(l->peer), link_server(l), l->attempts);
+	else
+		log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
+		         link_server(l) ? link_server(l) : "with the pty command", ++l->attempts);
+	l->redial_pty = false;
 	struct err e;
 	err_clear(&e);
 	l->dial = dial_start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status, &e);
