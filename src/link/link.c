@@ -471,8 +471,7 @@ static void link_dial_granted(struct link *l)
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
 	/* After the server refused frames the attempt goes on over the pty: no new attempt. */
 	if (l->redial_pty)
-		log_info("%s: dialing %s over a pseudo-terminal (attempt %u, the frame transport "
-		         "refused)",
+		log_info("%s: dialing %s over a pseudo-terminal, still attempt %u",
 		         peer_name(l->peer), link_server(l), l->attempts);
 	else
 		log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
