@@ -26,7 +26,7 @@ static const struct keyword keywords[PK_COUNT] = {
     [PK_KNOWN_HOSTS] = {"known-hosts", KW_PATH, "known-hosts PATH", KW_TILDE},
     [PK_SSH_OPTION] = {"ssh-option", KW_TEXT, "ssh-option KEY=VALUE", KW_REPEATS | KW_REST_OF_LINE},
     [PK_REMOTE_COMMAND] = {"remote-command", KW_TEXT, "remote-command COMMAND", KW_REST_OF_LINE},
-    [PK_TRANSPORT] = {"transport", KW_TEXT, "transport pty|frames"},
+    [PK_TRANSPORT] = {"transport", KW_TEXT, "transport auto|pty|frames"},
     [PK_LOCAL_USER] = {"local-user", KW_NAME, "local-user NAME"},
     [PK_PAP_USER] = {"pap-user", KW_TEXT, "pap-user NAME"},
     [PK_PAP_PASSWORD_FILE] = {"pap-password-file", KW_PATH, "pap-password-file PATH"},

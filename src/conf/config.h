@@ -86,8 +86,14 @@ const char *peer_identity(const struct peer *p);           /* NULL: ssh's defaul
 const char *peer_known_hosts(const struct peer *p);        /* NULL: ssh's default */
 const struct strv *peer_ssh_options(const struct peer *p); /* "Key=Value" each */
 const char *peer_remote_command(const struct peer *p);     /* NULL: none (forced command) */
-/* transport frames: PPP frames over an L2TP channel and sshdial's frame relay, no tty
- * (net/l2tp_link.h, net/frame_relay.h); false: pppd on a pseudo-terminal. */
+/* How the PPP frames reach ssh: pppd on a pseudo-terminal, or frames over an L2TP channel
+ * and sshdial's frame relay, no tty (net/l2tp_link.h, net/frame_relay.h).  auto (the
+ * default): frames when this machine and the server can, else the pty; decided at each
+ * dial (link/transport.h).  peer_transport resolves what the file alone decides: auto is
+ * pty for a pty command (a classic pppd peer file), a remote-command and 'link no'. */
+enum peer_transport { TRANSPORT_AUTO, TRANSPORT_PTY, TRANSPORT_FRAMES };
+enum peer_transport peer_transport(const struct peer *p);
+/* transport frames, as written (not auto). */
 bool peer_frames(const struct peer *p);
 const char *peer_local_user(const struct peer *p);  /* NULL only when pty is set */
 const char *peer_pty_command(const struct peer *p); /* NULL: sshdial runs ssh */

@@ -90,10 +90,14 @@ void config_host_add(struct peer *p, const struct kw_place *at, const char *text
 void config_transport(struct peer *p, const struct kw_place *at, const char *text,
                       const char *usage)
 {
-	if (strcmp(text, "pty") == 0 || strcmp(text, "frames") == 0)
-		p->frames = strcmp(text, "frames") == 0;
+	if (strcmp(text, "auto") == 0)
+		p->transport = TRANSPORT_AUTO;
+	else if (strcmp(text, "pty") == 0)
+		p->transport = TRANSPORT_PTY;
+	else if (strcmp(text, "frames") == 0)
+		p->transport = TRANSPORT_FRAMES;
 	else
-		kw_error(at, "transport: '%s' is neither pty nor frames; write '%s'", text, usage);
+		kw_error(at, "transport: '%s' is not auto, pty or frames; write '%s'", text, usage);
 }
 
 void config_host_order(struct peer *p, const struct kw_place *at, const char *text,

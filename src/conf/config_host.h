@@ -12,7 +12,7 @@ void config_host_add(struct peer *p, const struct kw_place *at, const char *text
 /* 'host-order in-order|random'. */
 void config_host_order(struct peer *p, const struct kw_place *at, const char *text,
                        const char *usage);
-/* 'transport pty|frames': how the PPP frames reach ssh. */
+/* 'transport auto|pty|frames': how the PPP frames reach ssh. */
 void config_transport(struct peer *p, const struct kw_place *at, const char *text,
                       const char *usage);
 

@@ -28,7 +28,7 @@ struct peer {
 	char *known_hosts;
 	struct strv *ssh_options;
 	char *remote_command;
-	bool frames; /* transport frames */
+	enum peer_transport transport; /* as written; peer_transport() resolves auto */
 	char *local_user;
 	char *pty;
 	char *pap_user;

@@ -93,9 +93,16 @@ const char *peer_remote_command(const struct peer *p)
 	return p->remote_command;
 }
 
+enum peer_transport peer_transport(const struct peer *p)
+{
+	if (p->transport == TRANSPORT_AUTO && (p->pty || p->remote_command || !p->link))
+		return TRANSPORT_PTY;
+	return p->transport;
+}
+
 bool peer_frames(const struct peer *p)
 {
-	return p->frames;
+	return p->transport == TRANSPORT_FRAMES;
 }
 
 const char *peer_local_user(const struct peer *p)

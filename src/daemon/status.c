@@ -43,6 +43,8 @@ void status_render_text(struct textbuf *out, const struct status_row *rows, size
 			               li->remote, li->uptime_s);
 		if (li->server)
 			textbuf_printf(out, ", server %s", li->server);
+		if (li->transport)
+			textbuf_printf(out, ", transport %s", li->transport);
 		textbuf_printf(out, ", attempts %u%s\n", li->attempts,
 		               r->autostart ? ", autostart" : "");
 		if (r->have_bytes)
@@ -89,6 +91,7 @@ void status_render_json(struct textbuf *out, const struct status_row *rows, size
 		key(out, "autostart");
 		textbuf_printf(out, "%s", r->autostart ? "true" : "false");
 		str_or_null(out, "server", li->server);
+		str_or_null(out, "transport", li->transport);
 		str_or_null(out, "ifname", li->ifname);
 		str_or_null(out, "local", li->local);
 		str_or_null(out, "peer", li->remote);

@@ -47,6 +47,7 @@ struct dial {
 	struct reader out[2];         /* ssh's stderr, pppd's log */
 	struct exec_report report[2]; /* until each has executed */
 	bool failed;                  /* an exec failure went to ops->failed */
+	struct err fell_back;         /* auto took the pty: why */
 };
 
 /* The identity ssh runs as, resolved before fork: NSS lookups have no place in a child. */
@@ -307,8 +308,8 @@ static pid_t spawn_ssh(const struct peer *p, const struct dial_hooks *hooks,
                        int *reportfd, char *why, size_t len)
 {
 	return spawn_ssh_argv(
-	    ssh_argv_build_server_timed(p, hooks->server, hooks->connect_timeout_s), id,
-	    dial_channel_ssh_in(c), dial_channel_ssh_out(c), err, reportfd, why, len);
+	    ssh_argv_build_dial(p, hooks->server, hooks->connect_timeout_s, dial_channel_frames(c)),
+	    id, dial_channel_ssh_in(c), dial_channel_ssh_out(c), err, reportfd, why, len);
 }
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
@@ -465,7 +466,7 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	char why[256] = "";
 
 	*status = FAILURE_SYSTEM;
-	d->channel = dial_channel_open(p, e);
+	d->channel = dial_channel_open(p, hooks->transport, &d->fell_back, e);
 	if (!d->channel)
 		goto fail;
 	secret = peer_link(p) ? secret_pipe(p, e) : -2;
@@ -530,6 +531,16 @@ fail:
 pid_t dial_pid(const struct dial *d, enum dial_proc which)
 {
 	return d->proc[which] ? child_pid(d->proc[which]) : -1;
+}
+
+bool dial_frames(const struct dial *d)
+{
+	return dial_channel_frames(d->channel);
+}
+
+const struct err *dial_fell_back(const struct dial *d)
+{
+	return err_is_set(&d->fell_back) ? &d->fell_back : NULL;
 }
 
 bool dial_running(const struct dial *d, enum dial_proc which)

@@ -9,6 +9,7 @@
 #include "conf/config.h"
 #include "lib/event.h"
 #include "link/failure.h"
+#include "link/transport.h"
 
 enum dial_proc { DIAL_SSH, DIAL_PPPD };
 
@@ -35,7 +36,8 @@ struct dial_hooks {
 	const char *ip_up;
 	const char *ip_down;
 	size_t server; /* which of the peer's servers ssh connects to (peer_server_host) */
-	unsigned connect_timeout_s; /* ssh's ConnectTimeout; 0: ssh_argv's default */
+	unsigned connect_timeout_s;    /* ssh's ConnectTimeout; 0: ssh_argv's default */
+	enum dial_transport transport; /* link/transport.h */
 };
 
 struct dial;
@@ -48,6 +50,10 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
                         const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
                         enum failure_class *status, struct err *e);
 pid_t dial_pid(const struct dial *d, enum dial_proc which);
+/* Whether this attempt dials frames; with DIAL_FRAMES_OR_PTY, why it took the pty when
+ * the L2TP channel could not be made (NULL otherwise). */
+bool dial_frames(const struct dial *d);
+const struct err *dial_fell_back(const struct dial *d);
 bool dial_running(const struct dial *d, enum dial_proc which);
 void dial_signal(struct dial *d, enum dial_proc which, int signo);
 /* Whether dial_signal reached the process while it still ran. */

@@ -18,6 +18,7 @@ struct dial_channel {
 	char tty[64];
 	/* transport frames */
 	struct l2tp_link *l2tp;
+	bool frames;     /* this attempt's transport, after the relay too */
 	int to_ssh[2];   /* the relay writes [1], ssh reads [0] */
 	int from_ssh[2]; /* ssh writes [1], the relay reads [0] */
 	struct frame_relay *relay;
@@ -59,25 +60,55 @@ static int open_frames(struct dial_channel *c, const struct peer *p, struct err 
 {
 	c->l2tp = l2tp_link_open(peer_name(p), e);
 	if (!c->l2tp)
-		return err_log(e);
+		return -1;
 	if (pipe2(c->to_ssh, O_CLOEXEC) < 0 || pipe2(c->from_ssh, O_CLOEXEC) < 0)
 		return err_log(
 		    err_errno(e, errno, peer_name(p), NULL, "cannot create a pipe for ssh"));
 	return 0;
 }
 
-struct dial_channel *dial_channel_open(const struct peer *p, struct err *e)
+static void channel_init(struct dial_channel *c, const struct peer *p)
 {
-	struct dial_channel *c = xcalloc(1, sizeof(*c));
 	c->master = c->slave = -1;
 	c->to_ssh[0] = c->to_ssh[1] = c->from_ssh[0] = c->from_ssh[1] = -1;
 	c->where = peer_name(p);
-	int rc = peer_frames(p) ? open_frames(c, p, e) : open_pty(c, p, e);
+}
+
+struct dial_channel *dial_channel_open(const struct peer *p, enum dial_transport how,
+                                       struct err *fell_back, struct err *e)
+{
+	struct dial_channel *c = xcalloc(1, sizeof(*c));
+	channel_init(c, p);
+	err_clear(fell_back);
+	int rc;
+	if (how == DIAL_PTY) {
+		rc = open_pty(c, p, e);
+	} else if ((rc = open_frames(c, p, e)) < 0 && how == DIAL_FRAMES_OR_PTY) {
+		/* auto: this machine cannot make the channel; the pseudo-terminal instead. */
+		*fell_back = *e;
+		err_clear(e);
+		l2tp_link_close(c->l2tp);
+		int *ends[] = {&c->to_ssh[0], &c->to_ssh[1], &c->from_ssh[0], &c->from_ssh[1]};
+		for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+			close_fd(ends[i]);
+		channel_init(c, p);
+		c->l2tp = NULL;
+		rc = open_pty(c, p, e);
+	} else if (rc < 0) {
+		err_log(e);
+	} else {
+		c->frames = true;
+	}
 	if (rc < 0) {
 		dial_channel_close(c);
 		return NULL;
 	}
 	return c;
+}
+
+bool dial_channel_frames(const struct dial_channel *c)
+{
+	return c->frames;
 }
 
 const char *dial_channel_tty(const struct dial_channel *c)

@@ -10,6 +10,7 @@
 #include "conf/config.h"
 #include "lib/err.h"
 #include "lib/event.h"
+#include "link/transport.h"
 
 struct dial_channel;
 
@@ -19,8 +20,13 @@ struct dial_channel;
  * leaves its PPP channel bound to the dead session), so the caller ends it. */
 typedef void dial_channel_ended_fn(void *arg, const struct err *e, bool stream_ended);
 
-/* Opens the pseudo-terminal or the L2TP channel; NULL with e set (and logged). */
-struct dial_channel *dial_channel_open(const struct peer *p, struct err *e);
+/* Opens the pseudo-terminal or the L2TP channel (how: link/transport.h); NULL with e set
+ * (and logged).  DIAL_FRAMES_OR_PTY opens the pseudo-terminal when the L2TP channel cannot
+ * be made, and then *fell_back says why (not logged); it is cleared otherwise. */
+struct dial_channel *dial_channel_open(const struct peer *p, enum dial_transport how,
+                                       struct err *fell_back, struct err *e);
+/* Whether this is the frame transport (the L2TP channel and the relay). */
+bool dial_channel_frames(const struct dial_channel *c);
 /* pppd's side: the pseudo-terminal's path, or NULL and the session's socket. */
 const char *dial_channel_tty(const struct dial_channel *c);
 int dial_channel_session_fd(const struct dial_channel *c);

@@ -192,7 +192,7 @@ static void attempt_ended(struct link *l)
 	attempt_release(l);
 	link_undo_network(l, l->stopping || l->failure.cls > FAILURE_TRANSIENT);
 	l->ifname[0] = 0;
-	if (l->failure.cls) {
+	if (l->failure.cls && !l->redial_pty) {
 		err_set(&l->last_error, peer_name(l->peer), NULL, "%s", l->failure.reason);
 		l->last_failure_at = time(NULL);
 	}
@@ -200,6 +200,11 @@ static void attempt_ended(struct link *l)
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
 		l->done(l->arg, FAILURE_NONE);
+		return;
+	}
+	if (l->redial_pty) { /* the same server, over the pty, at once: logged already */
+		link_set_state(l, LINK_BACKOFF);
+		event_timer_set(l->loop, 0, on_backoff_over, l);
 		return;
 	}
 	bool server_given_up = link_give_up_server(l);
@@ -327,6 +332,11 @@ static void on_relay_ended(void *arg, const struct err *e, bool stream_ended)
 		event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 		return;
 	}
+	if (!l->came_up && link_transport_refused(l)) {
+		err_log_debug(e);
+		link_hang_up_now(l);
+		return;
+	}
 	struct err why = *e;
 	why.where[0] = 0; /* the reason is logged after the peer's name */
 	if (!l->came_up)
@@ -443,7 +453,8 @@ static void link_dial_granted(struct link *l)
 	                                 .ip_down = rundir_hook(HOOK_IP_DOWN),
 	                                 .server = link_server_index(l),
 	                                 .connect_timeout_s =
-	                                     attempt_connect_timeout_s(l->missed_deadlines)};
+	                                     attempt_connect_timeout_s(l->missed_deadlines),
+	                                 .transport = link_transport_choose(l)};
 	enum failure_class status;
 
 	link_watch_path(l);
@@ -457,10 +468,15 @@ static void link_dial_granted(struct link *l)
 	l->came_up = false;
 	l->relay_down = false;
 	l->progress = (struct attempt_progress){0};
-	l->attempts++;
 	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
-	log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
-	         link_server(l) ? link_server(l) : "with the pty command", l->attempts);
+	/* After the server refused frames the attempt goes on over the pty: no new attempt. */
+	if (l->redial_pty)
+		log_info("%s: dialing %s over a pseudo-terminal, still attempt %u",
+		         peer_name(l->peer), link_server(l), l->attempts);
+	else
+		log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
+		         link_server(l) ? link_server(l) : "with the pty command", ++l->attempts);
+	l->redial_pty = false;
 	struct err e;
 	err_clear(&e);
 	l->dial = dial_start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status, &e);
@@ -473,6 +489,7 @@ static void link_dial_granted(struct link *l)
 		l->done(l->arg, status);
 		return;
 	}
+	link_transport_dialed(l);
 	link_set_state(l, LINK_DIALING);
 	/* Without ip-up (or forwards) by then, the attempt has failed. */
 	l->deadline_ms = attempt_deadline_ms(l->missed_deadlines);
@@ -544,6 +561,7 @@ void link_free(struct link *l)
 	dial_free(l->dial);
 	free(l->order);
 	free(l->permanent);
+	free(l->frames_refused);
 	forwards_free(l->fw);
 	free(l);
 }

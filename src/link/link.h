@@ -59,6 +59,7 @@ struct link_info {
 	const char *last_failure;   /* "" when none; valid until the link changes */
 	time_t last_failure_at;     /* wall clock; 0 when none */
 	const char *server;         /* link_server(): NULL for a pty command */
+	const char *transport;      /* "pty" or "frames" while up with pppd; NULL otherwise */
 	int rtt_us;                 /* the health probe's last round trip; -1 unknown */
 	char path[NET_PATH_STRLEN]; /* the route to the ssh server; "" unknown */
 	struct net_path route;      /* the same as a value; family 0 unknown */

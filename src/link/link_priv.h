@@ -13,6 +13,7 @@
 #include "link/attempt_deadline.h"
 #include "link/failure.h"
 #include "link/link.h"
+#include "link/transport.h"
 #include "lib/backoff.h"
 #include "net/dns.h"
 #include "net/policy.h"
@@ -72,6 +73,14 @@ struct link {
 	struct nlmon_sub *heal;
 	bool heal_pending; /* a reassert is due: events that come meanwhile do not delay it */
 	struct timespec started;
+	/* transport auto (link_transport.c) */
+	enum dial_transport transport;  /* what this attempt was asked to dial */
+	bool frames;                    /* this attempt dials frames */
+	bool *frames_refused;           /* by the peer's server index; NULL: none refused yet */
+	bool redial_pty;                /* the server refused frames: dial again at once */
+	bool transport_noted;           /* the one line saying why auto took the pty */
+	bool plugin_checked, plugin_ok; /* pppd's frames plugin, looked up once */
+	char plugin_why[256];
 };
 
 /* Undoes the attempt's changes, or all of them (the session's too: stop, unlock). */
@@ -104,6 +113,15 @@ size_t link_server_index(const struct link *l);
 size_t link_usable_servers(const struct link *l);
 void link_next_server(struct link *l);
 bool link_give_up_server(struct link *l);
+
+/* transport auto (link_transport.c): the transport of the attempt about to dial (logging
+ * once why auto takes the pty); after dial_start, what it dials; and when the server
+ * answered this attempt without frames before the link came up: true when auto chose
+ * frames, which remembers the refusal for this server, logs it, sets a transient failure
+ * and redial_pty; false when the failure stands (transport frames). */
+enum dial_transport link_transport_choose(struct link *l);
+void link_transport_dialed(struct link *l);
+bool link_transport_refused(struct link *l);
 
 /* Seconds from t0 (CLOCK_MONOTONIC) to now. */
 double link_seconds_since(const struct timespec *t0);

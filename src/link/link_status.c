@@ -58,6 +58,8 @@ void link_get_info(const struct link *l, struct link_info *out)
 	                       .server = link_server(l),
 	                       .last_failure_at = l->last_failure_at,
 	                       .rtt_us = up ? health_rtt_us(l->health) : -1};
+	if (up && peer_link(l->peer))
+		out->transport = dial_transport_name(l->frames);
 	if (up) {
 		snprintf(out->ifname, sizeof(out->ifname), "%s", l->ifname);
 		snprintf(out->local, sizeof(out->local), "%s", l->local);

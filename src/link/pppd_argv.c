@@ -12,7 +12,7 @@ struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *par
 		/* No tty: the plugin takes the kernel's L2TP session (net/l2tp_link.h), and
 		 * refuses every tty option ("unrecognized option 'local'"). */
 		strv_push(v, "plugin");
-		strv_push(v, "pppol2tp.so");
+		strv_push(v, PPPD_FRAMES_PLUGIN);
 		strv_push(v, "pppol2tp");
 		strv_pushf(v, "%d", params->channelfd);
 	} else {

@@ -6,6 +6,10 @@
 #include "conf/pppd_options.h"
 #include "lib/strv.h"
 
+/* The plugin that gives pppd the L2TP session of transport frames (link/pppd_plugin.h
+ * finds where pppd looks for it). */
+#define PPPD_FRAMES_PLUGIN "pppol2tp.so"
+
 struct pppd_params {
 	const char *tty;     /* the pseudo-terminal's slave side; NULL with channelfd */
 	int channelfd;       /* transport frames: the L2TP session's socket in pppd; 0: none */

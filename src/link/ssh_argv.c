@@ -138,6 +138,12 @@ struct strv *ssh_argv_build_server(const struct peer *p, size_t server)
 struct strv *ssh_argv_build_server_timed(const struct peer *p, size_t server,
                                          unsigned connect_timeout_s)
 {
+	return ssh_argv_build_dial(p, server, connect_timeout_s, peer_frames(p));
+}
+
+struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned connect_timeout_s,
+                                 bool frames)
+{
 	struct strv *v = strv_new();
 
 	if (peer_pty_command(p)) {
@@ -209,7 +215,7 @@ struct strv *ssh_argv_build_server_timed(const struct peer *p, size_t server,
 	strv_push(v, peer_server_host(p, server));
 	if (peer_remote_command(p) && peer_link(p))
 		strv_push(v, peer_remote_command(p));
-	else if (peer_frames(p))
+	else if (frames)
 		strv_push(v, SSH_FRAMES_COMMAND);
 	return v;
 }

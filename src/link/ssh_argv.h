@@ -21,6 +21,10 @@ struct strv *ssh_argv_build_server(const struct peer *p, size_t server);
  * still override; the link grows it with the attempt's deadline (attempt_deadline.h). */
 struct strv *ssh_argv_build_server_timed(const struct peer *p, size_t server,
                                          unsigned connect_timeout_s);
+/* The same for one attempt that dials frames or not (transport auto decides per attempt:
+ * link/transport.h); the _timed form asks for frames only with 'transport frames'. */
+struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned connect_timeout_s,
+                                 bool frames);
 
 /* A peer with forwards runs its ssh as a ControlMaster on a socket in a directory of its
  * own under /run/sshdial, owned by the local user (forward.c prepares it). */

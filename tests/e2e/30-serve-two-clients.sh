@@ -40,7 +40,7 @@ b_dev=$(serve_ppp_of 192.168.77.11)
 	fail "the server should have one ppp device per client: '$a_dev' '$b_dev'"
 in_srv ping -c 2 -W 5 192.168.77.10 >/dev/null || fail "server cannot ping alice through $a_dev"
 in_srv ping -c 2 -W 5 192.168.77.11 >/dev/null || fail "server cannot ping bob through $b_dev"
-grep -q 'sshdial-serve.*key alice: starting pppd for 192.168.77.10 (fixed address)$' "$SERVE_LOG" ||
+grep -qE 'sshdial-serve.*key alice: starting pppd for 192\.168\.77\.10 \(fixed address\)(, frame transport)?$' "$SERVE_LOG" ||
 	fail "serve did not log alice's start with her key's name"
 grep -q 'sshdial-serve.*key bob: starting pppd for 192.168.77.11 (fixed address), PAP required' "$SERVE_LOG" ||
 	fail "serve did not log bob's start with PAP"

@@ -263,22 +263,41 @@ static void test_servers(void **state)
 	assert_error(many, "office:18: host: more than 16 servers; remove some 'host' lines");
 }
 
-/* transport: pty by default, frames on request; frames needs ssh and pppd. */
+/* transport: auto by default, pty or frames on request; auto is the pty wherever the file
+ * alone decides it (a pty command, a remote-command, 'link no'); frames needs ssh and pppd. */
 static void test_transport(void **state)
 {
 	(void)state;
 	struct peer *p = parse_ok(BASE);
+	assert_int_equal(peer_transport(p), TRANSPORT_AUTO);
 	assert_false(peer_frames(p));
 	peer_free(p);
+	p = parse_ok(BASE "transport auto");
+	assert_int_equal(peer_transport(p), TRANSPORT_AUTO);
+	peer_free(p);
 	p = parse_ok(BASE "transport frames");
+	assert_int_equal(peer_transport(p), TRANSPORT_FRAMES);
 	assert_true(peer_frames(p));
 	peer_free(p);
 	p = parse_ok(BASE "transport pty");
+	assert_int_equal(peer_transport(p), TRANSPORT_PTY);
 	assert_false(peer_frames(p));
 	peer_free(p);
+	p = parse_ok(BASE "remote-command /usr/sbin/pppd notty");
+	assert_int_equal(peer_transport(p), TRANSPORT_PTY);
+	peer_free(p);
+	p = parse_ok(BASE "remote-command sshdial serve --transport frames\ntransport frames");
+	assert_int_equal(peer_transport(p), TRANSPORT_FRAMES);
+	peer_free(p);
+	p = parse_ok("pty 'ssh -e none gw false'");
+	assert_int_equal(peer_transport(p), TRANSPORT_PTY);
+	peer_free(p);
+	p = parse_ok(BASE "link no\nforward local 8080 web:80");
+	assert_int_equal(peer_transport(p), TRANSPORT_PTY);
+	peer_free(p);
 	assert_error(BASE "transport l2tp",
-	             "office:3: transport: 'l2tp' is neither pty nor frames; write "
-	             "'transport pty|frames'");
+	             "office:3: transport: 'l2tp' is not auto, pty or frames; write "
+	             "'transport auto|pty|frames'");
 	assert_error("pty true\ntransport frames",
 	             "office:2: transport: not used with 'pty' (line 1), which runs instead of "
 	             "ssh; remove one of them");

@@ -26,6 +26,7 @@ static void test_json_up_and_idle(void **state)
 	              .last_failure = "",
 	              .rtt_us = 1500,
 	              .server = "gw.example.org",
+	              .transport = "frames",
 	              .path = "dev eth0 via 10.0.0.1 src 10.0.0.5"}},
 	    {.name = "b\"q",
 	     .state = "failed",
@@ -40,13 +41,13 @@ static void test_json_up_and_idle(void **state)
 	assert_string_equal(
 	    out.data,
 	    "[{\"name\":\"a\",\"state\":\"up\",\"autostart\":true,\"server\":\"gw.example.org\","
-	    "\"ifname\":\"ppp0\","
+	    "\"transport\":\"frames\",\"ifname\":\"ppp0\","
 	    "\"local\":\"192.168.77.10\",\"peer\":\"192.168.77.1\",\"uptime\":61,\"attempts\":2,"
 	    "\"last_failure\":null,\"last_failure_time\":null,\"rx_bytes\":1234,\"tx_bytes\":99,"
 	    "\"rtt_ms\":1.500,\"path\":\"dev eth0 via 10.0.0.1 src 10.0.0.5\",\"path_dev\":null,"
 	    "\"path_via\":null},"
 	    "{\"name\":\"b\\\"q\",\"state\":\"failed\",\"autostart\":false,\"server\":null,"
-	    "\"ifname\":null,"
+	    "\"transport\":null,\"ifname\":null,"
 	    "\"local\":null,\"peer\":null,\"uptime\":0,\"attempts\":1,"
 	    "\"last_failure\":\"host key \\u001b[31m\",\"last_failure_time\":1700000000,"
 	    "\"rx_bytes\":null,\"tx_bytes\":null,\"rtt_ms\":null,\"path\":null,\"path_dev\":null,"

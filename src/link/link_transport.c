@@ -1,0 +1,74 @@
+/* transport auto on a link: which transport each attempt dials (link/transport.h), the
+ * one log line when this machine cannot dial frames, and a server that answered without
+ * them, remembered for the link's lifetime so that it is dialed over the pty from then on
+ * (a reload or a restart makes a new link, which tries frames again). */
+#include <stdlib.h>
+
+#include "lib/log.h"
+#include "link/dial.h"
+#include "link/link_priv.h"
+#include "link/pppd_argv.h"
+#include "link/pppd_plugin.h"
+
+static bool server_refused(const struct link *l)
+{
+	return l->frames_refused && l->frames_refused[link_server_index(l)];
+}
+
+enum dial_transport link_transport_choose(struct link *l)
+{
+	struct transport_facts f = {.transport = peer_transport(l->peer),
+	                            .refused = server_refused(l)};
+	if (f.transport == TRANSPORT_AUTO && !l->plugin_checked) {
+		char path[256];
+		l->plugin_checked = true;
+		l->plugin_ok = pppd_plugin_find(PPPD_FRAMES_PLUGIN, path, sizeof(path),
+		                                l->plugin_why, sizeof(l->plugin_why)) == 0;
+	}
+	f.plugin = l->plugin_ok;
+	f.plugin_why = l->plugin_why;
+	char why[300];
+	enum dial_transport t = transport_choose(&f, why, sizeof(why));
+	if (why[0] && !l->transport_noted) {
+		l->transport_noted = true;
+		log_info("%s: dialing over a pseudo-terminal: this machine cannot dial the frame "
+		         "transport (%s)",
+		         peer_name(l->peer), why);
+	}
+	l->transport = t;
+	return t;
+}
+
+void link_transport_dialed(struct link *l)
+{
+	l->frames = dial_frames(l->dial);
+	const struct err *why = dial_fell_back(l->dial);
+	if (why && !l->transport_noted) {
+		l->transport_noted = true;
+		char text[ERR_LINE_MAX];
+		struct err e = *why;
+		e.where[0] = 0; /* the peer's name comes first */
+		log_info("%s: dialing over a pseudo-terminal: this machine cannot dial the frame "
+		         "transport (%s)",
+		         peer_name(l->peer), err_format(&e, text, sizeof(text)));
+	}
+}
+
+bool link_transport_refused(struct link *l)
+{
+	if (l->transport != DIAL_FRAMES_OR_PTY || !l->nservers)
+		return false;
+	if (!l->frames_refused) {
+		l->frames_refused = calloc(l->nservers, sizeof(*l->frames_refused));
+		if (!l->frames_refused)
+			return false; /* then as transport frames: the failure stands */
+	}
+	l->frames_refused[link_server_index(l)] = true;
+	log_warn("%s: %s answered without the frame transport (plain PPP); dialing again over a "
+	         "pseudo-terminal",
+	         peer_name(l->peer), link_server(l));
+	failure_set(&l->failure, FAILURE_TRANSIENT,
+	            "%s answered without the frame transport (plain PPP)", link_server(l));
+	l->redial_pty = true;
+	return true;
+}

@@ -1,0 +1,22 @@
+/* Where pppd finds a plugin: pppd 2.4.9 loads a plugin named without a '/' ("plugin
+ * pppol2tp.so") from the directory compiled into it, /usr/lib/pppd/VERSION, so that
+ * directory is read from the installed pppd itself, not guessed. */
+#ifndef SSHDIAL_PPPD_PLUGIN_H
+#define SSHDIAL_PPPD_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PPPD_PLUGIN_BASE "/usr/lib/pppd/"
+
+/* In bin, pppd's bytes: the first NUL-terminated string that is PPPD_PLUGIN_BASE and a
+ * version (digits and dots), written to dir.  false when there is none (or dir is too
+ * small).  Pure. */
+bool pppd_plugin_dir_in(const char *bin, size_t len, char *dir, size_t dirlen);
+
+/* The path of plugin name for the pppd at PPPD_PATH, in path; 0 when the file is there,
+ * -1 with why (what is missing, and where) otherwise.  Reads pppd's binary: once per link,
+ * not per attempt. */
+int pppd_plugin_find(const char *name, char *path, size_t len, char *why, size_t whylen);
+
+#endif
