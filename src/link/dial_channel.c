@@ -61,24 +61,31 @@ static int open_frames(struct dial_channel *c, const struct peer *p, struct err 
 	c->l2tp = l2tp_link_open(peer_name(p), e);
 	if (!c->l2tp)
 		return -1;
-	if (pipe2(c->to_ssh, O_CLOEXEC) < 0 || pipe2(c->from_ssh, O_CLOEXEC) < 0)
-		return err_log(
-		    err_errno(e, errno, peer_name(p), NULL, "cannot create a pipe for ssh"));
+	/* Not logged here: the caller logs it, or auto falls back to the pty. */
+	if (pipe2(c->to_ssh, O_CLOEXEC) < 0 || pipe2(c->from_ssh, O_CLOEXEC) < 0) {
+		err_errno(e, errno, peer_name(p), NULL, "cannot create a pipe for ssh");
+		return -1;
+	}
 	return 0;
 }
 
-static void channel_init(struct dial_channel *c, const struct peer *p)
+/* The frame channel's part: the tunnel and session, and ssh's two pipes. */
+static void close_frames(struct dial_channel *c)
 {
-	c->master = c->slave = -1;
-	c->to_ssh[0] = c->to_ssh[1] = c->from_ssh[0] = c->from_ssh[1] = -1;
-	c->where = peer_name(p);
+	l2tp_link_close(c->l2tp);
+	c->l2tp = NULL;
+	int *ends[] = {&c->to_ssh[0], &c->to_ssh[1], &c->from_ssh[0], &c->from_ssh[1]};
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		close_fd(ends[i]);
 }
 
 struct dial_channel *dial_channel_open(const struct peer *p, enum dial_transport how,
                                        struct err *fell_back, struct err *e)
 {
 	struct dial_channel *c = xcalloc(1, sizeof(*c));
-	channel_init(c, p);
+	c->master = c->slave = -1;
+	c->to_ssh[0] = c->to_ssh[1] = c->from_ssh[0] = c->from_ssh[1] = -1;
+	c->where = peer_name(p);
 	err_clear(fell_back);
 	int rc;
 	if (how == DIAL_PTY) {
@@ -87,12 +94,7 @@ struct dial_channel *dial_channel_open(const struct peer *p, enum dial_transport
 		/* auto: this machine cannot make the channel; the pseudo-terminal instead. */
 		*fell_back = *e;
 		err_clear(e);
-		l2tp_link_close(c->l2tp);
-		int *ends[] = {&c->to_ssh[0], &c->to_ssh[1], &c->from_ssh[0], &c->from_ssh[1]};
-		for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
-			close_fd(ends[i]);
-		channel_init(c, p);
-		c->l2tp = NULL;
+		close_frames(c);
 		rc = open_pty(c, p, e);
 	} else if (rc < 0) {
 		err_log(e);
@@ -155,11 +157,9 @@ static void on_relay_gone(void *arg)
 	bool eof = ssh_output_ended(c->from_ssh[0]);
 	frame_relay_free(c->relay);
 	c->relay = NULL;
-	/* The tunnel goes with its sockets; what pppd still sends is dropped. */
-	l2tp_link_close(c->l2tp);
-	c->l2tp = NULL;
-	close_fd(&c->to_ssh[1]);
-	close_fd(&c->from_ssh[0]);
+	/* The tunnel goes with its sockets; what pppd still sends is dropped.  (ssh's ends of
+	 * the pipes were closed when it was forked.) */
+	close_frames(c);
 	c->ended(c->arg, &c->why, eof);
 }
 
@@ -197,10 +197,8 @@ void dial_channel_close(struct dial_channel *c)
 		event_timer_cancel_all(c->loop, c);
 	if (c->relay)
 		frame_relay_free(c->relay);
-	l2tp_link_close(c->l2tp);
-	int *ends[] = {&c->master,    &c->slave,       &c->to_ssh[0],
-	               &c->to_ssh[1], &c->from_ssh[0], &c->from_ssh[1]};
-	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
-		close_fd(ends[i]);
+	close_frames(c);
+	close_fd(&c->master);
+	close_fd(&c->slave);
 	free(c);
 }

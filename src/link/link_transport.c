@@ -10,6 +10,17 @@
 #include "link/pppd_argv.h"
 #include "link/pppd_plugin.h"
 
+/* Once per link: auto dials the pty because this machine cannot dial frames. */
+static void note_pty(struct link *l, const char *why)
+{
+	if (l->transport_noted)
+		return;
+	l->transport_noted = true;
+	log_info("%s: dialing over a pseudo-terminal: this machine cannot dial the frame "
+	         "transport (%s)",
+	         peer_name(l->peer), why);
+}
+
 static bool server_refused(const struct link *l)
 {
 	return l->frames_refused && l->frames_refused[link_server_index(l)];
@@ -29,12 +40,8 @@ enum dial_transport link_transport_choose(struct link *l)
 	f.plugin_why = l->plugin_why;
 	char why[300];
 	enum dial_transport t = transport_choose(&f, why, sizeof(why));
-	if (why[0] && !l->transport_noted) {
-		l->transport_noted = true;
-		log_info("%s: dialing over a pseudo-terminal: this machine cannot dial the frame "
-		         "transport (%s)",
-		         peer_name(l->peer), why);
-	}
+	if (why[0])
+		note_pty(l, why);
 	l->transport = t;
 	return t;
 }
@@ -43,14 +50,11 @@ void link_transport_dialed(struct link *l)
 {
 	l->frames = dial_frames(l->dial);
 	const struct err *why = dial_fell_back(l->dial);
-	if (why && !l->transport_noted) {
-		l->transport_noted = true;
+	if (why) {
 		char text[ERR_LINE_MAX];
 		struct err e = *why;
 		e.where[0] = 0; /* the peer's name comes first */
-		log_info("%s: dialing over a pseudo-terminal: this machine cannot dial the frame "
-		         "transport (%s)",
-		         peer_name(l->peer), err_format(&e, text, sizeof(text)));
+		note_pty(l, err_format(&e, text, sizeof(text)));
 	}
 }
 

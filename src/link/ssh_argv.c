@@ -132,13 +132,7 @@ struct strv *ssh_argv_build(const struct peer *p)
 
 struct strv *ssh_argv_build_server(const struct peer *p, size_t server)
 {
-	return ssh_argv_build_server_timed(p, server, SSH_CONNECT_TIMEOUT_S);
-}
-
-struct strv *ssh_argv_build_server_timed(const struct peer *p, size_t server,
-                                         unsigned connect_timeout_s)
-{
-	return ssh_argv_build_dial(p, server, connect_timeout_s, peer_frames(p));
+	return ssh_argv_build_dial(p, server, SSH_CONNECT_TIMEOUT_S, peer_frames(p));
 }
 
 struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned connect_timeout_s,

@@ -17,12 +17,10 @@ struct strv *ssh_argv_build(const struct peer *p);
 struct strv *ssh_argv_build_server(const struct peer *p, size_t server);
 /* ssh's ConnectTimeout (TCP connect and the banner exchange) by default, in seconds. */
 #define SSH_CONNECT_TIMEOUT_S 15u
-/* The same with another ConnectTimeout (0: the default), which the peer's ssh-options may
- * still override; the link grows it with the attempt's deadline (attempt_deadline.h). */
-struct strv *ssh_argv_build_server_timed(const struct peer *p, size_t server,
-                                         unsigned connect_timeout_s);
-/* The same for one attempt that dials frames or not (transport auto decides per attempt:
- * link/transport.h); the _timed form asks for frames only with 'transport frames'. */
+/* The same for one dial attempt: another ConnectTimeout (0: the default), which the peer's
+ * ssh-options may still override (the link grows it with the attempt's deadline:
+ * attempt_deadline.h), and frames or not (transport auto decides per attempt:
+ * link/transport.h); ssh_argv_build_server asks for frames only with 'transport frames'. */
 struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned connect_timeout_s,
                                  bool frames);
 
