@@ -22,26 +22,38 @@ COST_ORDER=()
 _tc_hz=$(getconf CLK_TCK)
 _tc_rest=""
 # The split: the processes' own user + system time by name (the kernel's work in their
-# system calls, and softirq work that ran in them, included; kthreads: ksoftirqd and
-# kworker), then the machine's softirq time wherever it ran. The processes' times come
-# from the scheduler's clock and the machine's from ticks, so the split does not add up
-# exactly to the total.
-_tc_groups="ssh sshd sshdial pppd iperf3 kthreads softirq"
+# system calls, and softirq work that ran in them, included), sshdial and iperf3 by the
+# end they run at (c: the client's network namespace, s: the server's); kthreads:
+# ksoftirqd and kworker; then the machine's softirq time wherever it ran. The processes'
+# times come from the scheduler's clock and the machine's from ticks, so the split does
+# not add up exactly to the total.
+_tc_groups="ssh sshd sshdial:c sshdial:s pppd iperf3:c iperf3:s kthreads softirq"
+# The processes that each run in one thread, one per column: the busiest of them bounds
+# a path on a machine with a core to spare for each (ssh -L: ssh or sshd).
+_tc_threads="ssh sshd sshdial:c sshdial:s"
 
 # _tc_snap FILE: "pid name ticks" per process, then "=busy", "=idle", "=softirq" ticks
 # of the whole machine, then "=t" seconds since the epoch.
 _tc_snap() {
+	local p cli=()
+	for p in /proc/[0-9]*; do
+		[ "$p/ns/net" -ef "/run/netns/$E2E_CLI" ] && cli+=("${p#/proc/}")
+	done
 	{
 		awk '/^cpu / { print "=busy", $2 + $3 + $4 + $7 + $8 + $9; print "=idle", $5 + $6; print "=softirq", $8 }' /proc/stat
-		cat /proc/[0-9]*/stat 2>/dev/null | awk '{
+		cat /proc/[0-9]*/stat 2>/dev/null | awk -v cli="${cli[*]}" '
+			BEGIN { n = split(cli, cp, " "); for (i = 1; i <= n; i++) incli[cp[i]] = 1 }
+			{
 			l = $0; o = index(l, "("); c = 0
 			for (i = length(l); i > 0; i--) if (substr(l, i, 1) == ")") { c = i; break }
 			if (!o || !c) next
+			pid = substr(l, 1, o - 2)
 			name = substr(l, o + 1, c - o - 1); n = split(substr(l, c + 2), f, " ")
 			if (n < 13) next
 			if (name ~ /^(ksoftirqd|kworker)/) name = "kthreads"
-			else if (name != "ssh" && name != "sshd" && name != "sshdial" && name != "pppd" && name != "iperf3") next
-			print substr(l, 1, o - 2), name, f[12] + f[13] }'
+			else if (name == "sshdial" || name == "iperf3") name = name (pid in incli ? ":c" : ":s")
+			else if (name != "ssh" && name != "sshd" && name != "pppd") next
+			print pid, name, f[12] + f[13] }'
 		echo "=t $EPOCHREALTIME"
 	} >"$1"
 }
@@ -59,8 +71,9 @@ _tc_rest() {
 	tp_note "cost: the machine at rest: $_tc_rest busy ticks/s ($_tc_hz ticks/s per vCPU)"
 }
 
-# _tc_run TARGET PORT cs|sc: moves $cost_mb MB; prints "MB/s cost-ms/MB idle% g1 g2 ..."
-# (the groups' ms per MB in _tc_groups' order), or NA.
+# _tc_run TARGET PORT cs|sc: moves $cost_mb MB; prints "MB/s ms/MB idle% busiest g1 g2 ..."
+# (ms per MB: the machine's, the busiest of _tc_threads', each group's in _tc_groups'
+# order), or NA.
 _tc_run() {
 	local a=$E2E_DIR/cost.a b=$E2E_DIR/cost.b args=(-c "$1" -p "$2" -n "${cost_mb}M" -f M) out
 	[ "$3" = sc ] && args+=(-R)
@@ -76,7 +89,7 @@ _tc_run() {
 		echo NA
 		return
 	fi
-	awk -v mb="$cost_mb" -v hz="$_tc_hz" -v rest="$_tc_rest" -v client=$((f[14] + f[15])) -v groups="$_tc_groups" '
+	awk -v mb="$cost_mb" -v hz="$_tc_hz" -v rest="$_tc_rest" -v client=$((f[14] + f[15])) -v groups="$_tc_groups" -v threads="$_tc_threads" '
 		FILENAME == ARGV[1] { if ($1 ~ /^=/) m0[$1] = $2; else p0[$1] = $3; next }
 		$1 ~ /^=/ { m1[$1] = $2; next }
 		{ g[$2] += $3 - ($1 in p0 ? p0[$1] : 0) }
@@ -85,11 +98,14 @@ _tc_run() {
 			if (secs <= 0) { print "NA"; exit }
 			busy = m1["=busy"] - m0["=busy"] - rest * secs
 			idle = m1["=idle"] - m0["=idle"]
-			g["iperf3"] += client
+			g["iperf3:c"] += client
 			g["softirq"] = m1["=softirq"] - m0["=softirq"]
 			n = split(groups, gn, " ")
 			ms = 1000 / hz / mb
-			printf "%.2f %.1f %.1f", mb / secs, busy * ms, 100 * idle / (idle + m1["=busy"] - m0["=busy"])
+			nt = split(threads, tn, " ")
+			top = 0
+			for (i = 1; i <= nt; i++) if (g[tn[i]] > top) top = g[tn[i]]
+			printf "%.2f %.1f %.1f %.1f", mb / secs, busy * ms, 100 * idle / (idle + m1["=busy"] - m0["=busy"]), top * ms
 			for (i = 1; i <= n; i++) printf " %.1f", g[gn[i]] * ms
 			printf "\n"
 		}' "$a" "$b"
@@ -146,24 +162,32 @@ tp_cost_sshdial() {
 # tp_cost_report: the table, and the ceiling each path's CPU cost leaves it.
 tp_cost_report() {
 	[ "${#COST_ORDER[@]}" -gt 0 ] || return 0
-	local n dir row rate cost idle split ref_cs ref_sc ref
-	read -r _ ref_cs _ <<<"${COST_CS["ssh -L"]:-NA NA}"
-	read -r _ ref_sc _ <<<"${COST_SC["ssh -L"]:-NA NA}"
+	local n dir row rate cost idle top split ref ref_top ref_cs ref_sc top_cs top_sc
+	read -r _ ref_cs _ top_cs _ <<<"${COST_CS["ssh -L"]:-NA NA NA NA}"
+	read -r _ ref_sc _ top_sc _ <<<"${COST_SC["ssh -L"]:-NA NA NA NA}"
 	echo
-	echo "=== what a megabyte costs (CPU ms per MB moved, busy time of both vCPUs less the machine at rest; iperf3 -n ${cost_mb}M, median of $runs) ==="
-	echo "(ceiling = cost of ssh -L / cost of the path: the share of ssh -L's throughput the path's CPU cost allows when both fill the CPU)"
-	printf '%-22s %-4s %7s %8s %6s %8s' method dir "MB/s" "ms/MB" "idle%" ceiling
+	echo "=== what a megabyte costs (CPU ms per MB moved; iperf3 -n ${cost_mb}M, the median run of $runs) ==="
+	echo "ms/MB: busy time of both vCPUs, less the machine at rest. ceiling: ms/MB of ssh -L / ms/MB of the path, the share of"
+	echo "ssh -L's throughput the path's cost allows when both fill the CPU. busiest: ms/MB of the busiest one-thread process"
+	echo "(ssh, sshd, sshdial at either end); ceil-1: the same ratio for it, the bound on a machine with a core for each."
+	echo "Then each process's own time by name (c/s: client/server end), and the machine's softirq time."
+	printf '%-22s %-4s %6s %7s %5s %7s %7s %6s' method dir "MB/s" "ms/MB" "idle%" ceiling busiest ceil-1
 	# shellcheck disable=SC2086
-	printf ' %7s' $_tc_groups
+	printf ' %9s' $_tc_groups
 	printf '\n'
 	for n in "${COST_ORDER[@]}"; do
 		for dir in cs sc; do
-			if [ "$dir" = cs ]; then row=${COST_CS[$n]} ref=$ref_cs; else row=${COST_SC[$n]} ref=$ref_sc; fi
-			read -r rate cost idle split <<<"$row"
-			[ "$rate" = NA ] && cost=NA idle=NA split=""
-			printf '%-22s %-4s %7s %8s %6s %8s' "$n" "$([ "$dir" = cs ] && echo "c>s" || echo "s>c")" "$rate" "$cost" "$idle" "$(ratio "$ref" "$cost")"
+			if [ "$dir" = cs ]; then
+				row=${COST_CS[$n]} ref=$ref_cs ref_top=$top_cs
+			else
+				row=${COST_SC[$n]} ref=$ref_sc ref_top=$top_sc
+			fi
+			read -r rate cost idle top split <<<"$row"
+			[ "$rate" = NA ] && cost=NA idle=NA top=NA split=""
+			printf '%-22s %-4s %6s %7s %5s %7s %7s %6s' "$n" "$([ "$dir" = cs ] && echo "c>s" || echo "s>c")" \
+				"$rate" "$cost" "$idle" "$(ratio "$ref" "$cost")" "$top" "$(ratio "$ref_top" "$top")"
 			# shellcheck disable=SC2086
-			[ -z "$split" ] || printf ' %7s' $split
+			[ -z "$split" ] || printf ' %9s' $split
 			printf '\n'
 		done
 	done
