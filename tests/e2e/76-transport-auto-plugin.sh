@@ -30,7 +30,7 @@ assert_match "$status" ": status: state up, server $E2E_SERVER_IP, transport pty
 ping_through 10.99.0.1
 
 # The plugin installed; the link redials (not restarted): frames.
-frames_show_plugin
+frames_show_plugin "$CALL_PID"
 kill $(cli_pids ssh)
 call_wait_up_n 2 150
 on=$(pppd_on)

@@ -12,8 +12,10 @@
 # pppd_on: the client's one pppd's command line, "| ", and its descriptors.
 # frames_hide_plugin: the client side's pppd plugin directory without pppol2tp.so (a copy
 #   bound over it: pppd's other plugins stay), as on a machine without the plugin;
-#   frames_show_plugin: the directory as installed again.  sshd's namespace (the server)
-#   keeps the plugin either way.
+#   frames_show_plugin [PID...]: the directory as installed again, here and in the mount
+#   namespaces of these processes (`ip netns exec` gave each process it started, such as
+#   $CALL_PID, a copy of the mounts of that moment; lazily there, as its pppd maps a
+#   plugin from the copy).  sshd's namespace (the server) keeps the plugin either way.
 
 frames_setup() {
 	grep -q '^TUNNEL name' /proc/net/pppol2tp 2>/dev/null ||
@@ -55,6 +57,11 @@ frames_hide_plugin() {
 }
 
 frames_show_plugin() {
+	local pid
+	for pid in "$@"; do
+		nsenter -t "$pid" -m -r -w umount -l "$_frames_plugin_dir" ||
+			fail "cannot unmount the copy over $_frames_plugin_dir for process $pid"
+	done
 	umount "$_frames_plugin_dir" || fail "cannot unmount the copy over $_frames_plugin_dir"
 	local i
 	for i in "${!_e2e_mounts[@]}"; do
