@@ -74,13 +74,11 @@ struct link {
 	bool heal_pending; /* a reassert is due: events that come meanwhile do not delay it */
 	struct timespec started;
 	/* transport auto (link_transport.c) */
-	enum dial_transport transport;  /* what this attempt was asked to dial */
-	bool frames;                    /* this attempt dials frames */
-	bool *frames_refused;           /* by the peer's server index; NULL: none refused yet */
-	bool redial_pty;                /* the server refused frames: dial again at once */
-	bool transport_noted;           /* the one line saying why auto took the pty */
-	bool plugin_checked, plugin_ok; /* pppd's frames plugin, looked up once */
-	char plugin_why[256];
+	enum dial_transport transport; /* what this attempt was asked to dial */
+	bool frames;                   /* this attempt dials frames */
+	bool *frames_refused;          /* by the peer's server index; NULL: none refused yet */
+	bool redial_pty;               /* the server refused frames: dial again at once */
+	bool transport_noted;          /* the line saying why auto took the pty, once */
 };
 
 /* Undoes the attempt's changes, or all of them (the session's too: stop, unlock). */

@@ -30,9 +30,14 @@ void link_log_status(const struct link *l)
 	char server[300] = "";
 	if (link_server(l))
 		snprintf(server, sizeof(server), ", server %s", link_server(l));
-	log_info("%s: status: state %s%s, attempts %u, uptime %s, last failure: %s",
-	         peer_name(l->peer), link_state_name(l->state), server, l->attempts, uptime,
-	         err_is_set(&l->last_error) ? l->last_error.what : "none");
+	/* As status says it: what carries the link's frames, while up. */
+	char transport[32] = "";
+	if (l->state == LINK_UP && peer_link(l->peer))
+		snprintf(transport, sizeof(transport), ", transport %s",
+		         dial_transport_name(l->frames));
+	log_info("%s: status: state %s%s%s, attempts %u, uptime %s, last failure: %s",
+	         peer_name(l->peer), link_state_name(l->state), server, transport, l->attempts,
+	         uptime, err_is_set(&l->last_error) ? l->last_error.what : "none");
 	forwards_log_status(l->fw);
 }
 

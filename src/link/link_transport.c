@@ -1,7 +1,10 @@
 /* transport auto on a link: which transport each attempt dials (link/transport.h), the
  * one log line when this machine cannot dial frames, and a server that answered without
  * them, remembered for the link's lifetime so that it is dialed over the pty from then on
- * (a reload or a restart makes a new link, which tries frames again). */
+ * (a reload or a restart makes a new link, which tries frames again).  What this machine
+ * can do is looked at again before every attempt (pppd's plugin; the kernel's L2TP channel
+ * when the dial makes it), so that installing the plugin or loading l2tp_ppp is taken up
+ * at the next redial. */
 #include <stdlib.h>
 
 #include "lib/log.h"
@@ -10,7 +13,8 @@
 #include "link/pppd_argv.h"
 #include "link/pppd_plugin.h"
 
-/* Once per link: auto dials the pty because this machine cannot dial frames. */
+/* Once, until an attempt dials frames again: auto dials the pty because this machine cannot
+ * dial frames. */
 static void note_pty(struct link *l, const char *why)
 {
 	if (l->transport_noted)
@@ -30,14 +34,14 @@ enum dial_transport link_transport_choose(struct link *l)
 {
 	struct transport_facts f = {.transport = peer_transport(l->peer),
 	                            .refused = server_refused(l)};
-	if (f.transport == TRANSPORT_AUTO && !l->plugin_checked) {
+	char plugin_why[256] = "";
+	if (f.transport == TRANSPORT_AUTO && !f.refused) {
+		/* pppd's directory is cached while its binary stays the same: cheap. */
 		char path[256];
-		l->plugin_checked = true;
-		l->plugin_ok = pppd_plugin_find(PPPD_FRAMES_PLUGIN, path, sizeof(path),
-		                                l->plugin_why, sizeof(l->plugin_why)) == 0;
+		f.plugin = pppd_plugin_find(PPPD_FRAMES_PLUGIN, path, sizeof(path), plugin_why,
+		                            sizeof(plugin_why)) == 0;
 	}
-	f.plugin = l->plugin_ok;
-	f.plugin_why = l->plugin_why;
+	f.plugin_why = plugin_why;
 	char why[300];
 	enum dial_transport t = transport_choose(&f, why, sizeof(why));
 	if (why[0])
@@ -49,6 +53,8 @@ enum dial_transport link_transport_choose(struct link *l)
 void link_transport_dialed(struct link *l)
 {
 	l->frames = dial_frames(l->dial);
+	if (l->frames)
+		l->transport_noted = false; /* should this machine lose frames again: a new line */
 	const struct err *why = dial_fell_back(l->dial);
 	if (why) {
 		char text[ERR_LINE_MAX];

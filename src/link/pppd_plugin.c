@@ -33,35 +33,53 @@ bool pppd_plugin_dir_in(const char *bin, size_t len, char *dir, size_t dirlen)
 	return false;
 }
 
-static char *read_binary(const char *path, size_t *len, char *why, size_t whylen)
+/* The last answer of pppd_plugin_dir_of, and the file it was read from. */
+static struct {
+	bool valid;
+	char path[256];
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	bool found;
+	char dir[128];
+} cache;
+
+static bool cache_holds(const char *pppd, const struct stat *st)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(why, whylen, "cannot read %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	if (st.st_size <= 0 || (unsigned long long)st.st_size > PPPD_BINARY_MAX) {
+	return cache.valid && strcmp(cache.path, pppd) == 0 && cache.dev == st->st_dev &&
+	       cache.ino == st->st_ino && cache.size == st->st_size &&
+	       cache.mtime.tv_sec == st->st_mtim.tv_sec &&
+	       cache.mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* The whole file behind fd (st: its fstat) into a new buffer, its length in len. */
+static char *read_binary(int fd, const char *path, const struct stat *st, size_t *len, char *why,
+                         size_t whylen)
+{
+	if (st->st_size <= 0 || (unsigned long long)st->st_size > PPPD_BINARY_MAX) {
 		snprintf(why, whylen, "%s is not a pppd binary (%lld bytes)", path,
-		         (long long)st.st_size);
-		close(fd);
+		         (long long)st->st_size);
 		return NULL;
 	}
-	char *buf = malloc((size_t)st.st_size);
+	char *buf = malloc((size_t)st->st_size);
 	size_t got = 0;
-	while (buf && got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+	int saved = 0;
+	while (buf && got < (size_t)st->st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st->st_size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0)
+			saved = errno;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	close(fd);
 	if (!buf || got == 0) {
-		snprintf(why, whylen, "cannot read %s", path);
+		snprintf(why, whylen, "cannot read %s: %s", path,
+		         !buf    ? strerror(ENOMEM)
+		         : saved ? strerror(saved)
+		                 : "empty");
 		free(buf);
 		return NULL;
 	}
@@ -69,20 +87,51 @@ static char *read_binary(const char *path, size_t *len, char *why, size_t whylen
 	return buf;
 }
 
-int pppd_plugin_find(const char *name, char *path, size_t len, char *why, size_t whylen)
+int pppd_plugin_dir_of(const char *pppd, char *dir, size_t dirlen, char *why, size_t whylen)
 {
-	size_t n = 0;
-	char *bin = read_binary(PPPD_PATH, &n, why, whylen);
-	if (!bin)
+	int fd = open(pppd, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(why, whylen, "cannot read %s: %s", pppd, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
-	char dir[128];
-	bool found = pppd_plugin_dir_in(bin, n, dir, sizeof(dir));
-	free(bin);
-	if (!found) {
-		snprintf(why, whylen, "%s names no plugin directory under %s", PPPD_PATH,
+	}
+	if (!cache_holds(pppd, &st)) {
+		size_t n = 0;
+		char *bin = read_binary(fd, pppd, &st, &n, why, whylen);
+		if (!bin) {
+			close(fd);
+			return -1;
+		}
+		cache.valid = strlen(pppd) < sizeof(cache.path);
+		snprintf(cache.path, sizeof(cache.path), "%s", pppd);
+		cache.dev = st.st_dev;
+		cache.ino = st.st_ino;
+		cache.size = st.st_size;
+		cache.mtime = st.st_mtim;
+		cache.found = pppd_plugin_dir_in(bin, n, cache.dir, sizeof(cache.dir));
+		free(bin);
+	}
+	close(fd);
+	if (!cache.found) {
+		snprintf(why, whylen, "%s names no plugin directory under %s", pppd,
 		         PPPD_PLUGIN_BASE);
 		return -1;
 	}
+	if (strlen(cache.dir) >= dirlen) {
+		snprintf(why, whylen, "%s: plugin directory %s too long", pppd, cache.dir);
+		return -1;
+	}
+	snprintf(dir, dirlen, "%s", cache.dir);
+	return 0;
+}
+
+int pppd_plugin_find(const char *name, char *path, size_t len, char *why, size_t whylen)
+{
+	char dir[128];
+	if (pppd_plugin_dir_of(PPPD_PATH, dir, sizeof(dir), why, whylen) < 0)
+		return -1;
 	snprintf(path, len, "%s/%s", dir, name);
 	if (access(path, R_OK) != 0) {
 		snprintf(why, whylen, "pppd's plugin %s: %s", path, strerror(errno));

@@ -14,9 +14,16 @@
  * small).  Pure. */
 bool pppd_plugin_dir_in(const char *bin, size_t len, char *dir, size_t dirlen);
 
+/* The plugin directory compiled into the pppd binary at pppd, in dir; 0, or -1 with why
+ * (what is missing, and where).  The answer is kept for the process, keyed by the path and
+ * what stat says of the file (device, inode, size, modification time): the binary (~400 KB)
+ * is read again only when one of them changed, as with an upgraded pppd, not once per link
+ * or attempt. */
+int pppd_plugin_dir_of(const char *pppd, char *dir, size_t dirlen, char *why, size_t whylen);
+
 /* The path of plugin name for the pppd at PPPD_PATH, in path; 0 when the file is there,
- * -1 with why (what is missing, and where) otherwise.  Reads pppd's binary: once per link,
- * not per attempt. */
+ * -1 with why (what is missing, and where) otherwise.  Cheap enough for every attempt:
+ * pppd's directory comes from pppd_plugin_dir_of, the plugin is looked for each time. */
 int pppd_plugin_find(const char *name, char *path, size_t len, char *why, size_t whylen);
 
 #endif

@@ -1,7 +1,8 @@
 /* Which transport one dial attempt uses.  'transport auto' (the default) dials frames when
  * both ends can and the pty otherwise; the facts come from the link (pppd's plugin, looked
- * up once; the servers that answered without frames on this link), and whether the kernel
- * makes the L2TP channel is found by making it (dial_channel.c).  Pure. */
+ * for before each attempt; the servers that answered without frames on this link), and
+ * whether the kernel makes the L2TP channel is found by making it (dial_channel.c).
+ * Pure. */
 #ifndef SSHDIAL_TRANSPORT_H
 #define SSHDIAL_TRANSPORT_H
 

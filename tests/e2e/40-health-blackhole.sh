@@ -48,7 +48,8 @@ note "up again $(since "$t_on")s after the path came back ($(call_attempts) atte
 ping_through 10.99.0.1 60
 assert_route_once 10.99.0.0/24
 
-# SIGUSR1: one status line naming the state, the attempts and the last failure. That is
+# SIGUSR1: one status line naming the state, the server, the transport (the pty: this
+# server is a classic pppd), the attempts and the last failure. The last failure is
 # the failure of the last attempt that ended: 'link dead' when the first redial got
 # through, else whatever stopped the redials into the silence (an ssh connect timeout,
 # on a slow machine). Either way it is the reason of the last 'link down' line, and the
@@ -57,7 +58,7 @@ kill -USR1 "$CALL_PID"
 call_wait_count 1 ': status: state ' 10 || fail "no status line after SIGUSR1"
 status=$(grep -E ': status: state ' "$CALL_LOG" | tail -n1)
 note "${status#sshdial: }"
-assert_match "$status" ": status: state up, server $E2E_SERVER_IP, attempts $(call_attempts), uptime [0-9]+ s, last failure: " \
+assert_match "$status" ": status: state up, server $E2E_SERVER_IP, transport pty, attempts $(call_attempts), uptime [0-9]+ s, last failure: " \
 	"the status line"
 last_down=$(grep -E "$LINK_DOWN_RE" "$CALL_LOG" | tail -n1 | sed -E "s/^.*$LINK_DOWN_RE//; s/; dialing again.*$//")
 assert_eq "${status#*, last failure: }" "$last_down" "the status line's last failure (the last 'link down' reason)"

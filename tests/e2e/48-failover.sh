@@ -52,14 +52,6 @@ client_addr() {
 }
 # ssh_peer: the address ssh is connected to (port 22) in the client namespace.
 ssh_peer() { ss -N "$E2E_CLI" -Htn state established '( dport = :22 )' | awk '{ print $4 }' | head -n1; }
-# status_line: SIGUSR1, then the newest status line.
-status_line() {
-	local n
-	n=$(call_count ': status: state ')
-	kill -USR1 "$CALL_PID"
-	call_wait_count $((n + 1)) ': status: state ' 10 || fail "no status line after SIGUSR1"
-	grep -E ': status: state ' "$CALL_LOG" | tail -n1
-}
 
 # --- 1. a host key failure gives up that server alone -------------------------------------------
 cat >"$E2E_PEERS/e2e-fo-key" <<EOF
@@ -83,7 +75,7 @@ note "up ${CALL_UP_AFTER}s after start, with the first server's host key unknown
 grep -qE "^sshdial: error: e2e-fo-key: $E2E_SERVER_IP: host key verification failed for '$E2E_SERVER_IP'.*; not dialing this server again, 1 other left\$" "$CALL_LOG" ||
 	fail "no error line giving up $E2E_SERVER_IP for its host key (see $CALL_LOG)"
 assert_eq "$(client_addr)" "$SECOND_TUN_CLIENT" "the client's tunnel address (the second server's)"
-assert_match "$(status_line)" ": status: state up, server $SECOND_IP, attempts [0-9]+, " "the status line"
+assert_match "$(call_status_line)" ": status: state up, server $SECOND_IP, transport pty, attempts [0-9]+, " "the status line"
 ping_through 10.99.0.1 60
 call_stop
 assert_eq "$CALL_RC" 0 "exit status after SIGTERM"
@@ -96,7 +88,7 @@ call_wait_up 150
 note "up ${CALL_UP_AFTER}s after start"
 assert_eq "$(client_addr)" "$E2E_TUN_CLIENT" "the client's tunnel address (the first server's)"
 assert_eq "$(ssh_peer)" "$E2E_SERVER_IP:22" "the server ssh is connected to"
-assert_match "$(status_line)" ": status: state up, server $E2E_SERVER_IP, attempts 1, " "the status line"
+assert_match "$(call_status_line)" ": status: state up, server $E2E_SERVER_IP, transport pty, attempts 1, " "the status line"
 ping_through 10.99.0.1 60
 
 e2e_blackhole_on
@@ -110,9 +102,9 @@ assert_eq "$(client_addr)" "$SECOND_TUN_CLIENT" "the client's tunnel address aft
 assert_eq "$(ssh_peer)" "$SECOND_IP:22" "the server ssh is connected to after failover"
 grep -qE "$LINK_DEAD_RE" "$CALL_LOG" || fail "no 'link dead' line before the failover"
 grep -qE ": dialing $SECOND_IP \(attempt [0-9]+\)\$" "$CALL_LOG" || fail "no attempt names $SECOND_IP"
-status=$(status_line)
+status=$(call_status_line)
 note "${status#sshdial: }"
-assert_match "$status" ": status: state up, server $SECOND_IP, attempts [0-9]+, uptime [0-9]+ s, last failure: .+" \
+assert_match "$status" ": status: state up, server $SECOND_IP, transport pty, attempts [0-9]+, uptime [0-9]+ s, last failure: .+" \
 	"the status line after failover"
 ping_through 10.99.0.1 60
 assert_route_once 10.99.0.0/24

@@ -12,22 +12,9 @@
 e2e_setup "$@"
 . tests/e2e/call.sh
 . tests/e2e/serve.sh
+. tests/e2e/frames.sh
 
-grep -q '^TUNNEL name' /proc/net/pppol2tp 2>/dev/null ||
-	fail "this kernel has no l2tp_ppp (no /proc/net/pppol2tp): modprobe l2tp_ppp"
-
-serve_setup "key alice" "address 192.168.77.10"
-serve_key alice
-alice=$SERVE_KEY
-serve_peer alice "$alice" "transport frames" "route 10.99.0.0/24"
-in_srv ip addr add 10.99.0.1/24 dev lo
-
-# tunnels NS: the L2TP tunnels (and sessions) the kernel holds in namespace NS.
-tunnels() { ip netns exec "$1" cat /proc/net/pppol2tp | grep -E "^(TUNNEL|  SESSION) '" || true; }
-# fd_targets PID: "FD->TARGET " for each of its descriptors.
-fd_targets() { (cd "/proc/$1/fd" && for fd in *; do printf '%s->%s ' "$fd" "$(readlink "$fd")"; done); }
-
-before=$(ip -n "$E2E_CLI" route show table all)
+frames_setup "transport frames"
 
 # A classic server: the forced command runs pppd on the channel, which answers with plain
 # PPP.  One attempt, exit 2, and the message says what to write.
@@ -38,7 +25,7 @@ case "$CALL_VERDICT" in
 *) fail "the message does not say to write 'transport pty' in the peer file: $CALL_VERDICT" ;;
 esac
 assert_eq "$(tunnels "$E2E_CLI")" "" "L2TP tunnels left in the client after the classic server"
-assert_eq "$(ip -n "$E2E_CLI" route show table all)" "$before" "the client's routes after the classic server"
+assert_eq "$(client_routes)" "$FRAMES_ROUTES" "the client's routes after the classic server"
 
 # sshdial serve: the frame transport on both ends.
 serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$alice.pub" --name alice)"
@@ -94,7 +81,7 @@ call_stop
 assert_eq "$CALL_RC" 0 "exit status after SIGTERM"
 assert_nothing_left alice
 assert_eq "$(tunnels "$E2E_CLI")" "" "L2TP tunnels left in the client"
-assert_eq "$(ip -n "$E2E_CLI" route show table all)" "$before" "the client's routes"
+assert_eq "$(client_routes)" "$FRAMES_ROUTES" "the client's routes"
 wait_for 90 sh -c "[ -z \"\$(ip netns exec $E2E_SRV cat /proc/net/pppol2tp | grep \"^TUNNEL '\")\" ]" ||
 	fail "the server's tunnel is still there: $(tunnels "$E2E_SRV")"
 wait_for 90 sh -c "[ \"\$(ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -c '^pppd\$')\" = 0 ]" ||

@@ -15,30 +15,11 @@ e2e_setup "$@"
 . tests/e2e/call.sh
 . tests/e2e/serve.sh
 . tests/e2e/daemon.sh
+. tests/e2e/frames.sh
 
-grep -q '^TUNNEL name' /proc/net/pppol2tp 2>/dev/null ||
-	fail "this kernel has no l2tp_ppp (no /proc/net/pppol2tp): modprobe l2tp_ppp"
-
-serve_setup "key alice" "address 192.168.77.10"
-serve_key alice
-alice=$SERVE_KEY
-serve_peer alice "$alice" "route 10.99.0.0/24"
+frames_setup
 grep -q '^transport' "$E2E_PEERS/alice" && fail "the peer file names a transport"
-in_srv ip addr add 10.99.0.1/24 dev lo
-
-# tunnels NS: the L2TP tunnels (and sessions) the kernel holds in namespace NS.
-tunnels() { ip netns exec "$1" cat /proc/net/pppol2tp | grep -E "^(TUNNEL|  SESSION) '" || true; }
-# pppd_on: the client's one pppd's command line and descriptors.
-pppd_on() {
-	local pid
-	pid=$(cli_pids pppd)
-	[ "$(echo "$pid" | grep -c .)" = 1 ] || fail "expected one pppd in the client, found '$pid'"
-	printf '%s| ' "$(tr '\0' ' ' <"/proc/$pid/cmdline")"
-	(cd "/proc/$pid/fd" && for fd in *; do printf '%s->%s ' "$fd" "$(readlink "$fd")"; done)
-}
 FALLBACK_RE="warning: alice: $E2E_SERVER_IP answered without the frame transport \(plain PPP\); dialing again over a pseudo-terminal$"
-
-before=$(ip -n "$E2E_CLI" route show table all)
 
 # (a) sshdial serve: frames, with no keyword asking for them.
 serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$alice.pub" --name alice)"
@@ -61,7 +42,7 @@ daemon_stop
 assert_eq "$DAEMON_RC" 0 "(a) the daemon's exit status"
 assert_nothing_left alice
 assert_eq "$(tunnels "$E2E_CLI")" "" "(a) L2TP tunnels left in the client"
-assert_eq "$(ip -n "$E2E_CLI" route show table all)" "$before" "(a) the client's routes"
+assert_eq "$(client_routes)" "$FRAMES_ROUTES" "(a) the client's routes"
 
 # (b) A classic server: plain PPP answers the frames attempt; the pty comes up.
 serve_authorize "command=\"$E2E_PPPD_SERVER_CMD\",no-pty $(cat "$alice.pub")"
@@ -85,7 +66,7 @@ ping_through "$E2E_TUN_SERVER"
 call_stop
 assert_eq "$CALL_RC" 0 "(b) exit status after SIGTERM"
 assert_nothing_left alice
-assert_eq "$(ip -n "$E2E_CLI" route show table all)" "$before" "(b) the client's routes"
+assert_eq "$(client_routes)" "$FRAMES_ROUTES" "(b) the client's routes"
 
 # (c) sshdial serve that cannot give frames (its options file missing): the pty.
 serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$alice.pub" --name alice)"
@@ -101,4 +82,4 @@ in_cli ping -c 3 -W 5 10.99.0.1 >/dev/null || fail "(c) cannot ping 10.99.0.1 th
 call_stop
 assert_eq "$CALL_RC" 0 "(c) exit status after SIGTERM"
 assert_nothing_left alice
-assert_eq "$(ip -n "$E2E_CLI" route show table all)" "$before" "(c) the client's routes"
+assert_eq "$(client_routes)" "$FRAMES_ROUTES" "(c) the client's routes"

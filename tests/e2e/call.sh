@@ -106,6 +106,15 @@ call_wait_up_n() {
 		fail "no up-after line number $1 within ${t}s (see $CALL_LOG)"
 }
 
+# call_status_line: SIGUSR1 to the call, then its newest status line.
+call_status_line() {
+	local n
+	n=$(call_count ': status: state ')
+	kill -USR1 "$CALL_PID"
+	call_wait_count $((n + 1)) ': status: state ' 10 || fail "no status line after SIGUSR1"
+	grep -E ': status: state ' "$CALL_LOG" | tail -n1
+}
+
 # now: seconds since the epoch with decimals; since T: seconds since T, one decimal.
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }

@@ -5,11 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
 #include "link/pppd_plugin.h"
 #include "link/transport.h"
+#include "tmpdir.h"
 
 static enum dial_transport choose(enum peer_transport t, bool plugin, bool refused, char *why,
                                   size_t len)
@@ -75,12 +77,91 @@ static void test_plugin_dir(void **state)
 	assert_string_equal(dir, "/usr/lib/pppd/2.4.9");
 }
 
+/* Writes len bytes of bin to path: in place (the same inode) or as a new file renamed over
+ * it; then sets its modification time to mtime (tv_nsec UTIME_OMIT: leaves it). */
+static void put_binary(const char *path, const char *bin, size_t len, bool in_place,
+                       struct timespec mtime)
+{
+	char tmp[300];
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	int fd = open(in_place ? path : tmp, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bin, len), (ssize_t)len);
+	const struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}, mtime};
+	assert_int_equal(futimens(fd, times), 0);
+	assert_int_equal(close(fd), 0);
+	if (!in_place)
+		assert_int_equal(rename(tmp, path), 0);
+}
+
+static const char *dir_of(const char *pppd)
+{
+	static char dir[64];
+	char why[300];
+	if (pppd_plugin_dir_of(pppd, dir, sizeof(dir), why, sizeof(why)) < 0)
+		snprintf(dir, sizeof(dir), "error");
+	return dir;
+}
+
+/* The binary is read once per process while it stays the same file: a rewrite that keeps
+ * device, inode, size and modification time is not seen (the answer is cached); a new
+ * modification time, a new inode (an upgrade renames a new file over it) or a new size is,
+ * and another path is its own question. */
+static void test_plugin_dir_cache(void **state)
+{
+	(void)state;
+	char *tmp = tmpdir_new();
+	char path[300], other[300];
+	snprintf(path, sizeof(path), "%s/pppd", tmp);
+	snprintf(other, sizeof(other), "%s/pppd2", tmp);
+	static const char v249[] = "\x7f"
+	                           "ELF\0/usr/lib/pppd/2.4.9\0rest";
+	static const char v251[] = "\x7f"
+	                           "ELF\0/usr/lib/pppd/2.5.1\0rest";
+	static const char v2510[] = "\x7f"
+	                            "ELF\0/usr/lib/pppd/2.5.10\0rest";
+	static const char none[] = "\x7f"
+	                           "ELF\0no directory\0rest";
+	const struct timespec t1 = {.tv_sec = 1000000000}, t2 = {.tv_sec = 1000000001};
+
+	put_binary(path, v249, sizeof(v249) - 1, false, t1);
+	assert_string_equal(dir_of(path), "/usr/lib/pppd/2.4.9");
+	/* Same inode, size and time: the cached answer, the file not read. */
+	put_binary(path, v251, sizeof(v251) - 1, true, t1);
+	assert_string_equal(dir_of(path), "/usr/lib/pppd/2.4.9");
+	/* A new modification time: read again. */
+	put_binary(path, v251, sizeof(v251) - 1, true, t2);
+	assert_string_equal(dir_of(path), "/usr/lib/pppd/2.5.1");
+	/* A new inode (renamed over), same size and time: read again. */
+	put_binary(path, v249, sizeof(v249) - 1, false, t2);
+	assert_string_equal(dir_of(path), "/usr/lib/pppd/2.4.9");
+	/* A new size, same inode and time: read again. */
+	put_binary(path, v2510, sizeof(v2510) - 1, true, t2);
+	assert_string_equal(dir_of(path), "/usr/lib/pppd/2.5.10");
+	/* Another path: its own answer, and the first one's is read again after it. */
+	put_binary(other, v251, sizeof(v251) - 1, false, t2);
+	assert_string_equal(dir_of(other), "/usr/lib/pppd/2.5.1");
+	assert_string_equal(dir_of(path), "/usr/lib/pppd/2.5.10");
+
+	/* No directory in the binary, and no binary: why, with the path. */
+	char dir[64], why[300];
+	put_binary(path, none, sizeof(none) - 1, false, t1);
+	assert_int_equal(pppd_plugin_dir_of(path, dir, sizeof(dir), why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "names no plugin directory under /usr/lib/pppd/"));
+	assert_non_null(strstr(why, path));
+	unlink(path);
+	assert_int_equal(pppd_plugin_dir_of(path, dir, sizeof(dir), why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "No such file or directory"));
+	tmpdir_remove(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_explicit),
 	    cmocka_unit_test(test_auto),
 	    cmocka_unit_test(test_plugin_dir),
+	    cmocka_unit_test(test_plugin_dir_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
