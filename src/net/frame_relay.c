@@ -12,14 +12,11 @@
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "net/codel.h"
 #include "net/frame_stream.h"
 #include "net/l2tp_link.h"
 
-/* The drop rule, CoDel's (RFC 8289): once every frame leaving the queue for a whole
- * INTERVAL has waited more than TARGET, drop the head, then more and more often
- * (INTERVAL / sqrt(drops)) until one waits less.  A bulk transfer gets one drop per
- * round trip and slows down; the queue, and the round trip of everything else through
- * the link, stays near TARGET. */
+/* CoDel's drop rule (net/codel.h) on the queue toward ssh. */
 #ifndef FRAME_RELAY_CODEL_TARGET_MS /* a build may set others, for bench/throughput */
 #define FRAME_RELAY_CODEL_TARGET_MS 5
 #endif
@@ -84,10 +81,7 @@ struct frame_relay {
 	size_t fhead, fcount;
 	size_t head_sent; /* bytes of the head frame already written */
 	bool out_watched, udp_paused;
-	/* CoDel's state */
-	uint64_t first_above_ns, drop_next_ns;
-	uint32_t drop_count;
-	bool dropping;
+	struct codel *codel;
 
 	uint8_t *slots; /* RECV_BATCH datagrams */
 
@@ -199,40 +193,12 @@ static void dequeue_head(struct frame_relay *r)
 		r->qhead = r->qtail = 0;
 }
 
-static uint32_t isqrt(uint32_t n)
-{
-	uint32_t x = 0;
-	while ((x + 1) * (x + 1) <= n)
-		x++;
-	return x;
-}
-
-static uint64_t control_law(uint64_t t, uint32_t count)
-{
-	return t + CODEL_INTERVAL_NS / (count ? isqrt(count) : 1);
-}
-
 /* The frame CoDel looks at: the head, or the one after it when the head is partly
  * written (a frame cut in the pipe must be finished). */
 static struct qframe *candidate(struct frame_relay *r)
 {
 	size_t skip = r->head_sent ? 1 : 0;
 	return r->fcount > skip ? &r->frames[(r->fhead + skip) % QUEUE_FRAMES] : NULL;
-}
-
-/* Whether the candidate has been late long enough to drop (RFC 8289's dodequeue). */
-static bool codel_ok_to_drop(struct frame_relay *r, const struct qframe *f, uint64_t now)
-{
-	uint64_t sojourn = now - f->arrived_ns;
-	if (sojourn < CODEL_TARGET_NS || r->qtail - r->qhead <= CODEL_MIN_BYTES) {
-		r->first_above_ns = 0;
-		return false;
-	}
-	if (r->first_above_ns == 0) {
-		r->first_above_ns = now + CODEL_INTERVAL_NS;
-		return false;
-	}
-	return now >= r->first_above_ns;
 }
 
 /* Drops the candidate.  Behind a partly written head, the head's bytes move up over it
@@ -259,30 +225,16 @@ static void codel(struct frame_relay *r, uint64_t now)
 {
 	struct qframe *f;
 	while ((f = candidate(r))) {
-		bool ok = codel_ok_to_drop(r, f, now);
-		if (r->dropping) {
-			if (!ok) {
-				r->dropping = false;
-				return;
-			}
-			if (now < r->drop_next_ns || f->keep)
-				return;
-			drop_candidate(r);
-			r->drop_count++;
-			r->drop_next_ns = control_law(r->drop_next_ns, r->drop_count);
-			continue;
-		}
-		if (!ok || f->keep)
+		enum codel_verdict v =
+		    codel_verdict(r->codel, now, f->arrived_ns, r->qtail - r->qhead, !f->keep);
+		if (v == CODEL_SEND)
 			return;
 		drop_candidate(r);
-		r->dropping = true;
-		bool recent = now - r->drop_next_ns < 16 * CODEL_INTERVAL_NS;
-		r->drop_count = r->drop_count > 2 && recent ? r->drop_count - 2 : 1;
-		r->drop_next_ns = control_law(now, r->drop_count);
-		return;
+		if (v == CODEL_DROP_LAST)
+			return;
 	}
 	if (r->fcount == 0)
-		r->dropping = false;
+		codel_empty(r->codel);
 }
 
 static void on_udp(void *arg, int fd, uint32_t events);
@@ -567,6 +519,7 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 	r->slots = xmalloc((size_t)RECV_BATCH * RECV_SLOT);
 	r->inbuf = xmalloc(IN_BUF);
 	r->stream = frame_stream_new();
+	r->codel = codel_new(CODEL_TARGET_NS, CODEL_INTERVAL_NS, CODEL_MIN_BYTES);
 	if (role == FRAME_RELAY_SERVER)
 		enqueue(r, (const uint8_t *)FRAME_MAGIC, sizeof(FRAME_MAGIC) - 1, false, true,
 		        now_ns(r));
@@ -613,6 +566,7 @@ void frame_relay_free(struct frame_relay *r)
 			event_fd_del(r->loop, r->out);
 	}
 	frame_stream_free(r->stream);
+	codel_free(r->codel);
 	free(r->inbuf);
 	free(r->slots);
 	free(r->frames);
