@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -15,6 +16,7 @@
 #include "net/codel.h"
 #include "net/frame_stream.h"
 #include "net/l2tp_link.h"
+#include "net/rx_time.h"
 
 /* CoDel's drop rule (net/codel.h) on the queue toward ssh. */
 #ifndef FRAME_RELAY_CODEL_TARGET_MS /* a build may set others, for bench/throughput */
@@ -45,6 +47,13 @@
  * drops them (UdpRcvbufErrors) before CoDel sees them. */
 #ifndef FRAME_RELAY_UDP_RCVBUF
 #define FRAME_RELAY_UDP_RCVBUF 0
+#endif
+
+/* 1: a frame's arrival is when the kernel queued its datagram on the relay's UDP socket
+ * (SO_TIMESTAMPNS), so CoDel counts the wait in the socket too; 0: when the relay read
+ * it. */
+#ifndef FRAME_RELAY_KERNEL_TIMESTAMPS
+#define FRAME_RELAY_KERNEL_TIMESTAMPS 0
 #endif
 
 #define RECV_BATCH 32
@@ -84,6 +93,11 @@ struct frame_relay {
 	struct codel *codel;
 
 	uint8_t *slots; /* RECV_BATCH datagrams */
+	bool stamped;   /* the socket gives each datagram the kernel's time (SO_TIMESTAMPNS) */
+	union {
+		char buf[RX_TIME_SPACE];
+		struct cmsghdr align;
+	} ctl[RECV_BATCH]; /* each datagram's stamp, when stamped */
 
 	/* From the stream */
 	struct frame_stream *stream;
@@ -291,6 +305,10 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		iov[i] = (struct iovec){.iov_base = r->slots + (size_t)i * RECV_SLOT,
 		                        .iov_len = RECV_SLOT};
 		msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
+		if (r->stamped) {
+			msgs[i].msg_hdr.msg_control = r->ctl[i].buf;
+			msgs[i].msg_hdr.msg_controllen = sizeof(r->ctl[i].buf);
+		}
 	}
 	int n = recvmmsg(fd, msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
 	if (n < 0) {
@@ -301,6 +319,9 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		return;
 	}
 	uint64_t t = now_ns(r);
+	struct timespec real = {0};
+	if (r->stamped)
+		clock_gettime(CLOCK_REALTIME, &real);
 	for (int i = 0; i < n; i++) {
 		const uint8_t *d = iov[i].iov_base;
 		size_t len = msgs[i].msg_len;
@@ -317,7 +338,8 @@ static void on_udp(void *arg, int fd, uint32_t events)
 			r->stats.dropped_full++;
 			continue;
 		}
-		enqueue(r, f, flen, true, ppp_is_control(f, flen), t);
+		enqueue(r, f, flen, true, ppp_is_control(f, flen),
+		        r->stamped ? rx_time_arrival(&msgs[i].msg_hdr, &real, t) : t);
 	}
 	if (!queue_room(r, 64 * 1024) && !r->udp_paused) {
 		r->udp_paused = true;
@@ -513,6 +535,10 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 	*r = (struct frame_relay){
 	    .loop = loop, .udp = udp, .in = in, .out = out, .role = role, .ops = ops, .arg = arg};
 	memcpy(r->header, header, sizeof(r->header));
+	if (FRAME_RELAY_KERNEL_TIMESTAMPS) {
+		/* Without it (an old kernel), frames count from when the relay read them. */
+		r->stamped = rx_time_enable(udp);
+	}
 	snprintf(r->where, sizeof(r->where), "%s", where);
 	r->qbuf = xmalloc(QUEUE_BYTES);
 	r->frames = xcalloc(QUEUE_FRAMES, sizeof(*r->frames));
