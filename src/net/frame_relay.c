@@ -30,11 +30,23 @@
 /* A queue under one full frame is no standing queue, however long it waited. */
 #define CODEL_MIN_BYTES 1600
 
+/* Holding the queue back while it holds less than HOLD_BYTES and its oldest unwritten
+ * frame has waited less than HOLD_MS, so that ssh, which reads what the pipe holds when it
+ * wakes, reads and sends one full channel packet (32 KB) rather than each batch of the
+ * kernel's datagrams (8 KB).  Link control and the magic are never held.  0: off. */
+#ifndef FRAME_RELAY_HOLD_BYTES
+#define FRAME_RELAY_HOLD_BYTES 0
+#endif
+#ifndef FRAME_RELAY_HOLD_MS
+#define FRAME_RELAY_HOLD_MS 1
+#endif
+
 /* What may sit in the pipe to ssh: small, so that the queue is the relay's and its
- * drops count; the smallest pipe that still takes a few frames per write.  (A build may
- * set another size, for bench/throughput's comparisons.) */
+ * drops count; the smallest pipe that still takes a few frames per write, or when
+ * holding, a held write and a frame.  (A build may set another size, for
+ * bench/throughput's comparisons.) */
 #ifndef FRAME_RELAY_PIPE_BYTES
-#define FRAME_RELAY_PIPE_BYTES 16384
+#define FRAME_RELAY_PIPE_BYTES (FRAME_RELAY_HOLD_BYTES ? 65536 : 16384)
 #endif
 #define OUT_PIPE_BYTES FRAME_RELAY_PIPE_BYTES
 /* The relay's own queue toward the stream.  When full, the relay stops reading the
@@ -88,8 +100,11 @@ struct frame_relay {
 	size_t qhead, qtail;
 	struct qframe *frames;
 	size_t fhead, fcount;
-	size_t head_sent; /* bytes of the head frame already written */
-	bool out_watched, udp_paused;
+	size_t head_sent;   /* bytes of the head frame already written */
+	size_t keep_queued; /* frames queued that are never dropped nor held */
+	size_t hold_bytes;  /* FRAME_RELAY_HOLD_BYTES, or frame_relay_set_hold's */
+	uint64_t hold_ns;
+	bool out_watched, udp_paused, hold_timer;
 	struct codel *codel;
 
 	uint8_t *slots; /* RECV_BATCH datagrams */
@@ -120,6 +135,7 @@ static void end(struct frame_relay *r, const struct err *e)
 	if (r->ended)
 		return;
 	r->ended = true;
+	event_timer_cancel_all(r->loop, r);
 	event_fd_del(r->loop, r->udp);
 	event_fd_del(r->loop, r->in);
 	if (r->out != r->in)
@@ -195,10 +211,12 @@ static void enqueue(struct frame_relay *r, const uint8_t *p, size_t len, bool fr
 	r->frames[(r->fhead + r->fcount) % QUEUE_FRAMES] = (struct qframe){
 	    .arrived_ns = t, .len = (uint32_t)total, .keep = keep, .framed = framed};
 	r->fcount++;
+	r->keep_queued += keep;
 }
 
 static void dequeue_head(struct frame_relay *r)
 {
+	r->keep_queued -= r->frames[r->fhead].keep;
 	r->qhead += r->frames[r->fhead].len;
 	r->fhead = (r->fhead + 1) % QUEUE_FRAMES;
 	r->fcount--;
@@ -251,15 +269,43 @@ static void codel(struct frame_relay *r, uint64_t now)
 		codel_empty(r->codel);
 }
 
-static void on_udp(void *arg, int fd, uint32_t events);
+static void flush_out(struct frame_relay *r);
+
+static void on_hold_timer(void *arg)
+{
+	struct frame_relay *r = arg;
+	r->hold_timer = false;
+	flush_out(r);
+}
+
+/* Whether to hold the queue back for now (FRAME_RELAY_HOLD_BYTES), with a timer for the
+ * oldest frame's deadline.  Its frames count their waiting time for CoDel all along. */
+static bool hold_back(struct frame_relay *r, uint64_t now)
+{
+	if (r->hold_bytes == 0 || r->keep_queued ||
+	    r->qtail - r->qhead - r->head_sent >= r->hold_bytes)
+		return false;
+	uint64_t due = r->frames[r->fhead].arrived_ns + r->hold_ns;
+	if (now >= due)
+		return false;
+	if (!r->hold_timer) {
+		/* The loop's timers count whole milliseconds of the same clock. */
+		unsigned ms = (unsigned)((due + 999999) / 1000000 - now / 1000000);
+		r->hold_timer = event_timer_set(r->loop, ms, on_hold_timer, r) == 0;
+		if (!r->hold_timer)
+			return false;
+	}
+	return true;
+}
 
 /* Writes what the queue holds, as far as the pipe takes it, in one write. */
 static void flush_out(struct frame_relay *r)
 {
 	uint64_t now = now_ns(r);
+	bool held = false;
 	while (r->fcount) {
 		codel(r, now);
-		if (r->fcount == 0)
+		if (r->fcount == 0 || (held = hold_back(r, now)))
 			break;
 		ssize_t n = write(r->out, r->qbuf + r->qhead + r->head_sent,
 		                  r->qtail - r->qhead - r->head_sent);
@@ -287,7 +333,7 @@ static void flush_out(struct frame_relay *r)
 			dequeue_head(r);
 		}
 	}
-	watch_out(r, r->fcount > 0);
+	watch_out(r, r->fcount > 0 && !held);
 	if (r->udp_paused && queue_room(r, QUEUE_BYTES / 2)) {
 		r->udp_paused = false;
 		event_fd_mod(r->loop, r->udp, EPOLLIN);
@@ -535,6 +581,7 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 	*r = (struct frame_relay){
 	    .loop = loop, .udp = udp, .in = in, .out = out, .role = role, .ops = ops, .arg = arg};
 	memcpy(r->header, header, sizeof(r->header));
+	frame_relay_set_hold(r, FRAME_RELAY_HOLD_BYTES, FRAME_RELAY_HOLD_MS);
 	if (FRAME_RELAY_KERNEL_TIMESTAMPS) {
 		/* Without it (an old kernel), frames count from when the relay read them. */
 		r->stamped = rx_time_enable(udp);
@@ -586,6 +633,7 @@ void frame_relay_free(struct frame_relay *r)
 	          (unsigned long long)s->dropped_full, (unsigned long long)s->dropped_udp,
 	          (unsigned long long)s->dropped_bad);
 	if (!r->ended) {
+		event_timer_cancel_all(r->loop, r);
 		event_fd_del(r->loop, r->udp);
 		event_fd_del(r->loop, r->in);
 		if (r->out != r->in)
@@ -598,6 +646,12 @@ void frame_relay_free(struct frame_relay *r)
 	free(r->frames);
 	free(r->qbuf);
 	free(r);
+}
+
+void frame_relay_set_hold(struct frame_relay *r, size_t bytes, unsigned ms)
+{
+	r->hold_bytes = bytes;
+	r->hold_ns = ms * 1000000ull;
 }
 
 void frame_relay_stats(const struct frame_relay *r, struct frame_relay_stats *s)
