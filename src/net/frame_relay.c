@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "net/codel.h"
+#include "net/frame_queue.h"
 #include "net/frame_stream.h"
 #include "net/l2tp_link.h"
 #include "net/rx_time.h"
@@ -77,13 +78,6 @@
  * direction run. */
 #define IN_READS_PER_TURN 4
 
-struct qframe {
-	uint64_t arrived_ns;
-	uint32_t len; /* bytes in the queue: length field and frame (or the magic) */
-	bool keep;    /* never dropped: link control, or the magic */
-	bool framed;  /* a frame, not the magic */
-};
-
 struct frame_relay {
 	struct event_loop *loop;
 	int udp, in, out;
@@ -95,14 +89,9 @@ struct frame_relay {
 	bool ended;
 	struct frame_relay_stats stats;
 
-	/* Toward the stream: bytes [qhead, qtail) of qbuf, frames in a ring. */
-	uint8_t *qbuf;
-	size_t qhead, qtail;
-	struct qframe *frames;
-	size_t fhead, fcount;
-	size_t head_sent;   /* bytes of the head frame already written */
-	size_t keep_queued; /* frames queued that are never dropped nor held */
-	size_t hold_bytes;  /* FRAME_RELAY_HOLD_BYTES, or frame_relay_set_hold's */
+	/* Toward the stream */
+	struct frame_queue *q;
+	size_t hold_bytes; /* FRAME_RELAY_HOLD_BYTES, or frame_relay_set_hold's */
 	uint64_t hold_ns;
 	bool out_watched, udp_paused, hold_timer;
 	struct codel *codel;
@@ -184,88 +173,22 @@ static bool ppp_is_control(const uint8_t *f, size_t len)
 	return len >= 2 && f[0] >= 0x80;
 }
 
-static bool queue_room(const struct frame_relay *r, size_t bytes)
-{
-	return r->fcount < QUEUE_FRAMES && r->qtail - r->qhead + bytes <= QUEUE_BYTES;
-}
-
-/* Appends bytes (with a length field when framed) to the queue; the caller checked
- * queue_room. */
-static void enqueue(struct frame_relay *r, const uint8_t *p, size_t len, bool framed, bool keep,
-                    uint64_t t)
-{
-	size_t total = len + (framed ? FRAME_LEN_BYTES : 0);
-	if (r->qtail + total > QUEUE_BYTES) {
-		memmove(r->qbuf, r->qbuf + r->qhead, r->qtail - r->qhead);
-		r->qtail -= r->qhead;
-		r->qhead = 0;
-	}
-	uint8_t *d = r->qbuf + r->qtail;
-	if (framed) {
-		d[0] = (uint8_t)(len >> 8);
-		d[1] = (uint8_t)len;
-		d += FRAME_LEN_BYTES;
-	}
-	memcpy(d, p, len);
-	r->qtail += total;
-	r->frames[(r->fhead + r->fcount) % QUEUE_FRAMES] = (struct qframe){
-	    .arrived_ns = t, .len = (uint32_t)total, .keep = keep, .framed = framed};
-	r->fcount++;
-	r->keep_queued += keep;
-}
-
-static void dequeue_head(struct frame_relay *r)
-{
-	r->keep_queued -= r->frames[r->fhead].keep;
-	r->qhead += r->frames[r->fhead].len;
-	r->fhead = (r->fhead + 1) % QUEUE_FRAMES;
-	r->fcount--;
-	r->head_sent = 0;
-	if (r->fcount == 0)
-		r->qhead = r->qtail = 0;
-}
-
-/* The frame CoDel looks at: the head, or the one after it when the head is partly
- * written (a frame cut in the pipe must be finished). */
-static struct qframe *candidate(struct frame_relay *r)
-{
-	size_t skip = r->head_sent ? 1 : 0;
-	return r->fcount > skip ? &r->frames[(r->fhead + skip) % QUEUE_FRAMES] : NULL;
-}
-
-/* Drops the candidate.  Behind a partly written head, the head's bytes move up over it
- * (at most one frame's copy) and its entry takes the dropped one's place. */
-static void drop_candidate(struct frame_relay *r)
-{
-	r->stats.dropped_late++;
-	if (!r->head_sent) {
-		dequeue_head(r);
-		return;
-	}
-	struct qframe head = r->frames[r->fhead];
-	size_t next = (r->fhead + 1) % QUEUE_FRAMES;
-	uint32_t gone = r->frames[next].len;
-	memmove(r->qbuf + r->qhead + gone, r->qbuf + r->qhead, head.len);
-	r->qhead += gone;
-	r->frames[next] = head;
-	r->fhead = next;
-	r->fcount--;
-}
-
 /* Drops late frames at the head before a write. */
 static void codel(struct frame_relay *r, uint64_t now)
 {
-	struct qframe *f;
-	while ((f = candidate(r))) {
+	uint64_t arrived;
+	bool keep;
+	while (frame_queue_candidate(r->q, &arrived, &keep)) {
 		enum codel_verdict v =
-		    codel_verdict(r->codel, now, f->arrived_ns, r->qtail - r->qhead, !f->keep);
+		    codel_verdict(r->codel, now, arrived, frame_queue_bytes(r->q), !keep);
 		if (v == CODEL_SEND)
 			return;
-		drop_candidate(r);
+		frame_queue_drop_candidate(r->q);
+		r->stats.dropped_late++;
 		if (v == CODEL_DROP_LAST)
 			return;
 	}
-	if (r->fcount == 0)
+	if (frame_queue_count(r->q) == 0)
 		codel_empty(r->codel);
 }
 
@@ -282,10 +205,11 @@ static void on_hold_timer(void *arg)
  * oldest frame's deadline.  Its frames count their waiting time for CoDel all along. */
 static bool hold_back(struct frame_relay *r, uint64_t now)
 {
-	if (r->hold_bytes == 0 || r->keep_queued ||
-	    r->qtail - r->qhead - r->head_sent >= r->hold_bytes)
+	size_t unwritten;
+	frame_queue_unwritten(r->q, &unwritten);
+	if (r->hold_bytes == 0 || frame_queue_keeps(r->q) || unwritten >= r->hold_bytes)
 		return false;
-	uint64_t due = r->frames[r->fhead].arrived_ns + r->hold_ns;
+	uint64_t due = frame_queue_head_arrived(r->q) + r->hold_ns;
 	if (now >= due)
 		return false;
 	if (!r->hold_timer) {
@@ -303,12 +227,13 @@ static void flush_out(struct frame_relay *r)
 {
 	uint64_t now = now_ns(r);
 	bool held = false;
-	while (r->fcount) {
+	while (frame_queue_count(r->q)) {
 		codel(r, now);
-		if (r->fcount == 0 || (held = hold_back(r, now)))
+		if (frame_queue_count(r->q) == 0 || (held = hold_back(r, now)))
 			break;
-		ssize_t n = write(r->out, r->qbuf + r->qhead + r->head_sent,
-		                  r->qtail - r->qhead - r->head_sent);
+		size_t len;
+		const uint8_t *p = frame_queue_unwritten(r->q, &len);
+		ssize_t n = write(r->out, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -317,24 +242,11 @@ static void flush_out(struct frame_relay *r)
 			end_errno(r, n < 0 ? errno : EPIPE, "cannot write to the ssh channel");
 			return;
 		}
-		size_t left = (size_t)n;
-		while (left) {
-			const struct qframe *f = &r->frames[r->fhead];
-			size_t rest = f->len - r->head_sent;
-			if (left < rest) {
-				r->head_sent += left;
-				break;
-			}
-			left -= rest;
-			if (f->framed) {
-				r->stats.frames_to_stream++;
-				r->stats.bytes_to_stream += f->len - FRAME_LEN_BYTES;
-			}
-			dequeue_head(r);
-		}
+		frame_queue_written(r->q, (size_t)n, &r->stats.frames_to_stream,
+		                    &r->stats.bytes_to_stream);
 	}
-	watch_out(r, r->fcount > 0 && !held);
-	if (r->udp_paused && queue_room(r, QUEUE_BYTES / 2)) {
+	watch_out(r, frame_queue_count(r->q) > 0 && !held);
+	if (r->udp_paused && frame_queue_room(r->q, QUEUE_BYTES / 2)) {
 		r->udp_paused = false;
 		event_fd_mod(r->loop, r->udp, EPOLLIN);
 	}
@@ -379,15 +291,15 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		}
 		const uint8_t *f = d + off;
 		size_t flen = len - (size_t)off;
-		if (!queue_room(r, flen + FRAME_LEN_BYTES)) {
+		if (!frame_queue_room(r->q, flen + FRAME_LEN_BYTES)) {
 			/* Only reachable within one batch: reading stops below. */
 			r->stats.dropped_full++;
 			continue;
 		}
-		enqueue(r, f, flen, true, ppp_is_control(f, flen),
-		        r->stamped ? rx_time_arrival(&msgs[i].msg_hdr, &real, t) : t);
+		frame_queue_add(r->q, f, flen, true, ppp_is_control(f, flen),
+		                r->stamped ? rx_time_arrival(&msgs[i].msg_hdr, &real, t) : t);
 	}
-	if (!queue_room(r, 64 * 1024) && !r->udp_paused) {
+	if (!frame_queue_room(r->q, 64 * 1024) && !r->udp_paused) {
 		r->udp_paused = true;
 		event_fd_mod(r->loop, r->udp, 0);
 	}
@@ -587,16 +499,15 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 		r->stamped = rx_time_enable(udp);
 	}
 	snprintf(r->where, sizeof(r->where), "%s", where);
-	r->qbuf = xmalloc(QUEUE_BYTES);
-	r->frames = xcalloc(QUEUE_FRAMES, sizeof(*r->frames));
+	r->q = frame_queue_new(QUEUE_BYTES, QUEUE_FRAMES);
 	r->slots = xmalloc((size_t)RECV_BATCH * RECV_SLOT);
 	r->inbuf = xmalloc(IN_BUF);
 	r->stream = frame_stream_new();
 	r->codel = codel_new(CODEL_TARGET_NS, CODEL_INTERVAL_NS, CODEL_MIN_BYTES);
 	if (role == FRAME_RELAY_SERVER)
-		enqueue(r, (const uint8_t *)FRAME_MAGIC, sizeof(FRAME_MAGIC) - 1, false, true,
-		        now_ns(r));
-	r->out_watched = r->fcount > 0;
+		frame_queue_add(r->q, (const uint8_t *)FRAME_MAGIC, sizeof(FRAME_MAGIC) - 1, false,
+		                true, now_ns(r));
+	r->out_watched = frame_queue_count(r->q) > 0;
 	bool ok = event_fd_add(loop, udp, EPOLLIN, on_udp, r) == 0 &&
 	          event_fd_add(loop, in, stream_events(r, in), on_stream, r) == 0 &&
 	          (out == in || event_fd_add(loop, out, stream_events(r, out), on_stream, r) == 0);
@@ -643,8 +554,7 @@ void frame_relay_free(struct frame_relay *r)
 	codel_free(r->codel);
 	free(r->inbuf);
 	free(r->slots);
-	free(r->frames);
-	free(r->qbuf);
+	frame_queue_free(r->q);
 	free(r);
 }
 
