@@ -323,3 +323,5 @@ tp_sshuttle() {
 . "$E2E_TOP/bench/throughput-profile.sh"
 # shellcheck source=bench/throughput-queues.sh
 . "$E2E_TOP/bench/throughput-queues.sh"
+# shellcheck source=bench/throughput-cost.sh
+. "$E2E_TOP/bench/throughput-cost.sh"
