@@ -12,9 +12,10 @@
  * (the relay keeps at most a few KB in it); a frame that waited too long is dropped whole
  * at the head of the queue (a CoDel-like rule on its sojourn time), so that a saturated
  * link keeps interactive traffic's round trip short.  LCP, PAP and IPCP frames are never
- * dropped.  Two build choices, off by default (docs/performance.md has their figures):
- * FRAME_RELAY_KERNEL_TIMESTAMPS counts a frame's wait from when the kernel queued its
- * datagram, FRAME_RELAY_HOLD_BYTES / _MS hold writes back for ssh to read them whole. */
+ * dropped.  A frame's wait counts from when the kernel queued its datagram
+ * (FRAME_RELAY_KERNEL_TIMESTAMPS, on by default).  FRAME_RELAY_HOLD_BYTES / _MS (off by
+ * default) hold writes back for ssh to read them whole; docs/performance.md has the
+ * figures of both. */
 #ifndef SSHDIAL_FRAME_RELAY_H
 #define SSHDIAL_FRAME_RELAY_H
 
