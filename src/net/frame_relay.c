@@ -8,18 +8,18 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "net/codel.h"
+#include "net/frame_queue.h"
 #include "net/frame_stream.h"
 #include "net/l2tp_link.h"
+#include "net/rx_time.h"
 
-/* The drop rule, CoDel's (RFC 8289): once every frame leaving the queue for a whole
- * INTERVAL has waited more than TARGET, drop the head, then more and more often
- * (INTERVAL / sqrt(drops)) until one waits less.  A bulk transfer gets one drop per
- * round trip and slows down; the queue, and the round trip of everything else through
- * the link, stays near TARGET. */
+/* CoDel's drop rule (net/codel.h) on the queue toward ssh. */
 #ifndef FRAME_RELAY_CODEL_TARGET_MS /* a build may set others, for bench/throughput */
 #define FRAME_RELAY_CODEL_TARGET_MS 5
 #endif
@@ -31,11 +31,23 @@
 /* A queue under one full frame is no standing queue, however long it waited. */
 #define CODEL_MIN_BYTES 1600
 
+/* Holding the queue back while it holds less than HOLD_BYTES and its oldest unwritten
+ * frame has waited less than HOLD_MS, so that ssh, which reads what the pipe holds when it
+ * wakes, reads and sends one full channel packet (32 KB) rather than each batch of the
+ * kernel's datagrams (8 KB).  Link control and the magic are never held.  0: off. */
+#ifndef FRAME_RELAY_HOLD_BYTES
+#define FRAME_RELAY_HOLD_BYTES 0
+#endif
+#ifndef FRAME_RELAY_HOLD_MS
+#define FRAME_RELAY_HOLD_MS 1
+#endif
+
 /* What may sit in the pipe to ssh: small, so that the queue is the relay's and its
- * drops count; the smallest pipe that still takes a few frames per write.  (A build may
- * set another size, for bench/throughput's comparisons.) */
+ * drops count; the smallest pipe that still takes a few frames per write, or when
+ * holding, a held write and a frame.  (A build may set another size, for
+ * bench/throughput's comparisons.) */
 #ifndef FRAME_RELAY_PIPE_BYTES
-#define FRAME_RELAY_PIPE_BYTES 16384
+#define FRAME_RELAY_PIPE_BYTES (FRAME_RELAY_HOLD_BYTES ? 65536 : 16384)
 #endif
 #define OUT_PIPE_BYTES FRAME_RELAY_PIPE_BYTES
 /* The relay's own queue toward the stream.  When full, the relay stops reading the
@@ -50,6 +62,13 @@
 #define FRAME_RELAY_UDP_RCVBUF 0
 #endif
 
+/* 1: a frame's arrival is when the kernel queued its datagram on the relay's UDP socket
+ * (SO_TIMESTAMPNS), so CoDel counts the wait in the socket too; 0: when the relay read
+ * it.  On: ahead of 0 in both bench runs that compared them (docs/performance.md). */
+#ifndef FRAME_RELAY_KERNEL_TIMESTAMPS
+#define FRAME_RELAY_KERNEL_TIMESTAMPS 1
+#endif
+
 #define RECV_BATCH 32
 /* A datagram: the kernel's L2TP header (at most 16 bytes) and a frame of FRAME_MAX. */
 #define RECV_SLOT (FRAME_MAX + 64)
@@ -58,13 +77,6 @@
 /* Reads of the stream per wake-up: enough to batch, few enough to let the other
  * direction run. */
 #define IN_READS_PER_TURN 4
-
-struct qframe {
-	uint64_t arrived_ns;
-	uint32_t len; /* bytes in the queue: length field and frame (or the magic) */
-	bool keep;    /* never dropped: link control, or the magic */
-	bool framed;  /* a frame, not the magic */
-};
 
 struct frame_relay {
 	struct event_loop *loop;
@@ -77,19 +89,19 @@ struct frame_relay {
 	bool ended;
 	struct frame_relay_stats stats;
 
-	/* Toward the stream: bytes [qhead, qtail) of qbuf, frames in a ring. */
-	uint8_t *qbuf;
-	size_t qhead, qtail;
-	struct qframe *frames;
-	size_t fhead, fcount;
-	size_t head_sent; /* bytes of the head frame already written */
-	bool out_watched, udp_paused;
-	/* CoDel's state */
-	uint64_t first_above_ns, drop_next_ns;
-	uint32_t drop_count;
-	bool dropping;
+	/* Toward the stream */
+	struct frame_queue *q;
+	size_t hold_bytes; /* FRAME_RELAY_HOLD_BYTES, or frame_relay_set_hold's */
+	uint64_t hold_ns;
+	bool out_watched, udp_paused, hold_timer;
+	struct codel *codel;
 
 	uint8_t *slots; /* RECV_BATCH datagrams */
+	bool stamped;   /* the socket gives each datagram the kernel's time (SO_TIMESTAMPNS) */
+	union {
+		char buf[RX_TIME_SPACE];
+		struct cmsghdr align;
+	} ctl[RECV_BATCH]; /* each datagram's stamp, when stamped */
 
 	/* From the stream */
 	struct frame_stream *stream;
@@ -112,6 +124,7 @@ static void end(struct frame_relay *r, const struct err *e)
 	if (r->ended)
 		return;
 	r->ended = true;
+	event_timer_cancel_all(r->loop, r);
 	event_fd_del(r->loop, r->udp);
 	event_fd_del(r->loop, r->in);
 	if (r->out != r->in)
@@ -160,143 +173,67 @@ static bool ppp_is_control(const uint8_t *f, size_t len)
 	return len >= 2 && f[0] >= 0x80;
 }
 
-static bool queue_room(const struct frame_relay *r, size_t bytes)
-{
-	return r->fcount < QUEUE_FRAMES && r->qtail - r->qhead + bytes <= QUEUE_BYTES;
-}
-
-/* Appends bytes (with a length field when framed) to the queue; the caller checked
- * queue_room. */
-static void enqueue(struct frame_relay *r, const uint8_t *p, size_t len, bool framed, bool keep,
-                    uint64_t t)
-{
-	size_t total = len + (framed ? FRAME_LEN_BYTES : 0);
-	if (r->qtail + total > QUEUE_BYTES) {
-		memmove(r->qbuf, r->qbuf + r->qhead, r->qtail - r->qhead);
-		r->qtail -= r->qhead;
-		r->qhead = 0;
-	}
-	uint8_t *d = r->qbuf + r->qtail;
-	if (framed) {
-		d[0] = (uint8_t)(len >> 8);
-		d[1] = (uint8_t)len;
-		d += FRAME_LEN_BYTES;
-	}
-	memcpy(d, p, len);
-	r->qtail += total;
-	r->frames[(r->fhead + r->fcount) % QUEUE_FRAMES] = (struct qframe){
-	    .arrived_ns = t, .len = (uint32_t)total, .keep = keep, .framed = framed};
-	r->fcount++;
-}
-
-static void dequeue_head(struct frame_relay *r)
-{
-	r->qhead += r->frames[r->fhead].len;
-	r->fhead = (r->fhead + 1) % QUEUE_FRAMES;
-	r->fcount--;
-	r->head_sent = 0;
-	if (r->fcount == 0)
-		r->qhead = r->qtail = 0;
-}
-
-static uint32_t isqrt(uint32_t n)
-{
-	uint32_t x = 0;
-	while ((x + 1) * (x + 1) <= n)
-		x++;
-	return x;
-}
-
-static uint64_t control_law(uint64_t t, uint32_t count)
-{
-	return t + CODEL_INTERVAL_NS / (count ? isqrt(count) : 1);
-}
-
-/* The frame CoDel looks at: the head, or the one after it when the head is partly
- * written (a frame cut in the pipe must be finished). */
-static struct qframe *candidate(struct frame_relay *r)
-{
-	size_t skip = r->head_sent ? 1 : 0;
-	return r->fcount > skip ? &r->frames[(r->fhead + skip) % QUEUE_FRAMES] : NULL;
-}
-
-/* Whether the candidate has been late long enough to drop (RFC 8289's dodequeue). */
-static bool codel_ok_to_drop(struct frame_relay *r, const struct qframe *f, uint64_t now)
-{
-	uint64_t sojourn = now - f->arrived_ns;
-	if (sojourn < CODEL_TARGET_NS || r->qtail - r->qhead <= CODEL_MIN_BYTES) {
-		r->first_above_ns = 0;
-		return false;
-	}
-	if (r->first_above_ns == 0) {
-		r->first_above_ns = now + CODEL_INTERVAL_NS;
-		return false;
-	}
-	return now >= r->first_above_ns;
-}
-
-/* Drops the candidate.  Behind a partly written head, the head's bytes move up over it
- * (at most one frame's copy) and its entry takes the dropped one's place. */
-static void drop_candidate(struct frame_relay *r)
-{
-	r->stats.dropped_late++;
-	if (!r->head_sent) {
-		dequeue_head(r);
-		return;
-	}
-	struct qframe head = r->frames[r->fhead];
-	size_t next = (r->fhead + 1) % QUEUE_FRAMES;
-	uint32_t gone = r->frames[next].len;
-	memmove(r->qbuf + r->qhead + gone, r->qbuf + r->qhead, head.len);
-	r->qhead += gone;
-	r->frames[next] = head;
-	r->fhead = next;
-	r->fcount--;
-}
-
 /* Drops late frames at the head before a write. */
 static void codel(struct frame_relay *r, uint64_t now)
 {
-	struct qframe *f;
-	while ((f = candidate(r))) {
-		bool ok = codel_ok_to_drop(r, f, now);
-		if (r->dropping) {
-			if (!ok) {
-				r->dropping = false;
-				return;
-			}
-			if (now < r->drop_next_ns || f->keep)
-				return;
-			drop_candidate(r);
-			r->drop_count++;
-			r->drop_next_ns = control_law(r->drop_next_ns, r->drop_count);
-			continue;
-		}
-		if (!ok || f->keep)
+	uint64_t arrived;
+	bool keep;
+	while (frame_queue_candidate(r->q, &arrived, &keep)) {
+		enum codel_verdict v =
+		    codel_verdict(r->codel, now, arrived, frame_queue_bytes(r->q), !keep);
+		if (v == CODEL_SEND)
 			return;
-		drop_candidate(r);
-		r->dropping = true;
-		bool recent = now - r->drop_next_ns < 16 * CODEL_INTERVAL_NS;
-		r->drop_count = r->drop_count > 2 && recent ? r->drop_count - 2 : 1;
-		r->drop_next_ns = control_law(now, r->drop_count);
-		return;
+		frame_queue_drop_candidate(r->q);
+		r->stats.dropped_late++;
+		if (v == CODEL_DROP_LAST)
+			return;
 	}
-	if (r->fcount == 0)
-		r->dropping = false;
+	if (frame_queue_count(r->q) == 0)
+		codel_empty(r->codel);
 }
 
-static void on_udp(void *arg, int fd, uint32_t events);
+static void flush_out(struct frame_relay *r);
+
+static void on_hold_timer(void *arg)
+{
+	struct frame_relay *r = arg;
+	r->hold_timer = false;
+	flush_out(r);
+}
+
+/* Whether to hold the queue back for now (FRAME_RELAY_HOLD_BYTES), with a timer for the
+ * oldest frame's deadline.  Its frames count their waiting time for CoDel all along. */
+static bool hold_back(struct frame_relay *r, uint64_t now)
+{
+	size_t unwritten;
+	frame_queue_unwritten(r->q, &unwritten);
+	if (r->hold_bytes == 0 || frame_queue_keeps(r->q) || unwritten >= r->hold_bytes)
+		return false;
+	uint64_t due = frame_queue_head_arrived(r->q) + r->hold_ns;
+	if (now >= due)
+		return false;
+	if (!r->hold_timer) {
+		/* The loop's timers count whole milliseconds of the same clock. */
+		unsigned ms = (unsigned)((due + 999999) / 1000000 - now / 1000000);
+		r->hold_timer = event_timer_set(r->loop, ms, on_hold_timer, r) == 0;
+		if (!r->hold_timer)
+			return false;
+	}
+	return true;
+}
 
 /* Writes what the queue holds, as far as the pipe takes it, in one write. */
 static void flush_out(struct frame_relay *r)
 {
 	uint64_t now = now_ns(r);
-	while (r->fcount) {
+	bool held = false;
+	while (frame_queue_count(r->q)) {
 		codel(r, now);
-		if (r->fcount == 0)
+		if (frame_queue_count(r->q) == 0 || (held = hold_back(r, now)))
 			break;
-		ssize_t n = write(r->out, r->qbuf + r->qhead + r->head_sent,
-		                  r->qtail - r->qhead - r->head_sent);
+		size_t len;
+		const uint8_t *p = frame_queue_unwritten(r->q, &len);
+		ssize_t n = write(r->out, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -305,24 +242,11 @@ static void flush_out(struct frame_relay *r)
 			end_errno(r, n < 0 ? errno : EPIPE, "cannot write to the ssh channel");
 			return;
 		}
-		size_t left = (size_t)n;
-		while (left) {
-			const struct qframe *f = &r->frames[r->fhead];
-			size_t rest = f->len - r->head_sent;
-			if (left < rest) {
-				r->head_sent += left;
-				break;
-			}
-			left -= rest;
-			if (f->framed) {
-				r->stats.frames_to_stream++;
-				r->stats.bytes_to_stream += f->len - FRAME_LEN_BYTES;
-			}
-			dequeue_head(r);
-		}
+		frame_queue_written(r->q, (size_t)n, &r->stats.frames_to_stream,
+		                    &r->stats.bytes_to_stream);
 	}
-	watch_out(r, r->fcount > 0);
-	if (r->udp_paused && queue_room(r, QUEUE_BYTES / 2)) {
+	watch_out(r, frame_queue_count(r->q) > 0 && !held);
+	if (r->udp_paused && frame_queue_room(r->q, QUEUE_BYTES / 2)) {
 		r->udp_paused = false;
 		event_fd_mod(r->loop, r->udp, EPOLLIN);
 	}
@@ -339,6 +263,10 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		iov[i] = (struct iovec){.iov_base = r->slots + (size_t)i * RECV_SLOT,
 		                        .iov_len = RECV_SLOT};
 		msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
+		if (r->stamped) {
+			msgs[i].msg_hdr.msg_control = r->ctl[i].buf;
+			msgs[i].msg_hdr.msg_controllen = sizeof(r->ctl[i].buf);
+		}
 	}
 	int n = recvmmsg(fd, msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
 	if (n < 0) {
@@ -349,6 +277,9 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		return;
 	}
 	uint64_t t = now_ns(r);
+	struct timespec real = {0};
+	if (r->stamped)
+		clock_gettime(CLOCK_REALTIME, &real);
 	for (int i = 0; i < n; i++) {
 		const uint8_t *d = iov[i].iov_base;
 		size_t len = msgs[i].msg_len;
@@ -360,14 +291,15 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		}
 		const uint8_t *f = d + off;
 		size_t flen = len - (size_t)off;
-		if (!queue_room(r, flen + FRAME_LEN_BYTES)) {
+		if (!frame_queue_room(r->q, flen + FRAME_LEN_BYTES)) {
 			/* Only reachable within one batch: reading stops below. */
 			r->stats.dropped_full++;
 			continue;
 		}
-		enqueue(r, f, flen, true, ppp_is_control(f, flen), t);
+		frame_queue_add(r->q, f, flen, true, ppp_is_control(f, flen),
+		                r->stamped ? rx_time_arrival(&msgs[i].msg_hdr, &real, t) : t);
 	}
-	if (!queue_room(r, 64 * 1024) && !r->udp_paused) {
+	if (!frame_queue_room(r->q, 64 * 1024) && !r->udp_paused) {
 		r->udp_paused = true;
 		event_fd_mod(r->loop, r->udp, 0);
 	}
@@ -561,16 +493,21 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 	*r = (struct frame_relay){
 	    .loop = loop, .udp = udp, .in = in, .out = out, .role = role, .ops = ops, .arg = arg};
 	memcpy(r->header, header, sizeof(r->header));
+	frame_relay_set_hold(r, FRAME_RELAY_HOLD_BYTES, FRAME_RELAY_HOLD_MS);
+	if (FRAME_RELAY_KERNEL_TIMESTAMPS) {
+		/* Without it (an old kernel), frames count from when the relay read them. */
+		r->stamped = rx_time_enable(udp);
+	}
 	snprintf(r->where, sizeof(r->where), "%s", where);
-	r->qbuf = xmalloc(QUEUE_BYTES);
-	r->frames = xcalloc(QUEUE_FRAMES, sizeof(*r->frames));
+	r->q = frame_queue_new(QUEUE_BYTES, QUEUE_FRAMES);
 	r->slots = xmalloc((size_t)RECV_BATCH * RECV_SLOT);
 	r->inbuf = xmalloc(IN_BUF);
 	r->stream = frame_stream_new();
+	r->codel = codel_new(CODEL_TARGET_NS, CODEL_INTERVAL_NS, CODEL_MIN_BYTES);
 	if (role == FRAME_RELAY_SERVER)
-		enqueue(r, (const uint8_t *)FRAME_MAGIC, sizeof(FRAME_MAGIC) - 1, false, true,
-		        now_ns(r));
-	r->out_watched = r->fcount > 0;
+		frame_queue_add(r->q, (const uint8_t *)FRAME_MAGIC, sizeof(FRAME_MAGIC) - 1, false,
+		                true, now_ns(r));
+	r->out_watched = frame_queue_count(r->q) > 0;
 	bool ok = event_fd_add(loop, udp, EPOLLIN, on_udp, r) == 0 &&
 	          event_fd_add(loop, in, stream_events(r, in), on_stream, r) == 0 &&
 	          (out == in || event_fd_add(loop, out, stream_events(r, out), on_stream, r) == 0);
@@ -607,17 +544,24 @@ void frame_relay_free(struct frame_relay *r)
 	          (unsigned long long)s->dropped_full, (unsigned long long)s->dropped_udp,
 	          (unsigned long long)s->dropped_bad);
 	if (!r->ended) {
+		event_timer_cancel_all(r->loop, r);
 		event_fd_del(r->loop, r->udp);
 		event_fd_del(r->loop, r->in);
 		if (r->out != r->in)
 			event_fd_del(r->loop, r->out);
 	}
 	frame_stream_free(r->stream);
+	codel_free(r->codel);
 	free(r->inbuf);
 	free(r->slots);
-	free(r->frames);
-	free(r->qbuf);
+	frame_queue_free(r->q);
 	free(r);
+}
+
+void frame_relay_set_hold(struct frame_relay *r, size_t bytes, unsigned ms)
+{
+	r->hold_bytes = bytes;
+	r->hold_ns = ms * 1000000ull;
 }
 
 void frame_relay_stats(const struct frame_relay *r, struct frame_relay_stats *s)

@@ -12,11 +12,15 @@
  * (the relay keeps at most a few KB in it); a frame that waited too long is dropped whole
  * at the head of the queue (a CoDel-like rule on its sojourn time), so that a saturated
  * link keeps interactive traffic's round trip short.  LCP, PAP and IPCP frames are never
- * dropped. */
+ * dropped.  A frame's wait counts from when the kernel queued its datagram
+ * (FRAME_RELAY_KERNEL_TIMESTAMPS, on by default).  FRAME_RELAY_HOLD_BYTES / _MS (off by
+ * default) hold writes back for ssh to read them whole; docs/performance.md has the
+ * figures of both. */
 #ifndef SSHDIAL_FRAME_RELAY_H
 #define SSHDIAL_FRAME_RELAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/err.h"
@@ -63,5 +67,9 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp, const u
 /* Logs the relay's counters at debug level (where, frames, bytes, every kind of drop). */
 void frame_relay_free(struct frame_relay *r);
 void frame_relay_stats(const struct frame_relay *r, struct frame_relay_stats *s);
+/* Holds writes into the stream back while the queue holds less than bytes and its oldest
+ * frame has waited less than ms (0 bytes: never; the build's default is
+ * FRAME_RELAY_HOLD_BYTES and _MS).  For tests: the pipe's size stays the build's. */
+void frame_relay_set_hold(struct frame_relay *r, size_t bytes, unsigned ms);
 
 #endif

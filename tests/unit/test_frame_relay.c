@@ -17,7 +17,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/event.h"
@@ -310,6 +312,121 @@ static void test_late_frames_dropped_never_control(void **state)
 	no_address = false;
 }
 
+/* A client relay reading kernel socket k[1] and writing the pipe out (64 KB: a held write
+ * and more), with writes held back for up to hold_ms. */
+struct held {
+	struct event_loop *loop;
+	int k[2], in[2], out[2];
+	struct end_seen es;
+	struct frame_relay *r;
+};
+
+static void held_new(struct held *h, unsigned hold_ms)
+{
+	h->loop = event_loop_new();
+	udp_pair(h->k);
+	assert_int_equal(pipe(h->in), 0);
+	assert_int_equal(pipe(h->out), 0);
+	h->es = (struct end_seen){.loop = h->loop};
+	struct err e;
+	h->r = frame_relay_new_fd(h->loop, h->k[1], hdr_b, h->in[0], h->out[1], FRAME_RELAY_CLIENT,
+	                          "office", &ops, &h->es, &e);
+	assert_non_null(h->r);
+	assert_true(fcntl(h->out[1], F_SETPIPE_SZ, 65536) >= 65536);
+	frame_relay_set_hold(h->r, 32768, hold_ms);
+}
+
+static void held_free(struct held *h)
+{
+	frame_relay_free(h->r);
+	for (int i = 0; i < 2; i++) {
+		close(h->k[i]);
+		close(h->in[i]);
+		close(h->out[i]);
+	}
+	event_loop_free(h->loop);
+}
+
+static int in_pipe(int fd)
+{
+	int n = 0;
+	assert_int_equal(ioctl(fd, FIONREAD, &n), 0);
+	return n;
+}
+
+/* Runs the loop in 5-ms steps until the pipe holds at least want bytes (at most 10 s). */
+static int run_until_in_pipe(struct held *h, int want)
+{
+	for (int i = 0; i < 2000 && in_pipe(h->out[0]) < want; i++)
+		run_for(h->loop, 5);
+	return in_pipe(h->out[0]);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Holding: a few frames wait; 32 KB go at once, in one piece. */
+static void test_hold_until_a_full_packet(void **state)
+{
+	(void)state;
+	struct held h;
+	held_new(&h, 60000);
+	for (int i = 0; i < 5; i++)
+		kernel_send(h.k[0], 0x0021, 1000, (uint8_t)i);
+	run_for(h.loop, 100);
+	assert_int_equal(in_pipe(h.out[0]), 0);
+	for (int i = 5; i < 40; i++)
+		kernel_send(h.k[0], 0x0021, 1000, (uint8_t)i);
+	/* 40 frames of 2 + 1000 bytes: 40080, over 32 KB */
+	assert_true(run_until_in_pipe(&h, 32768) >= 32768);
+	held_free(&h);
+}
+
+/* Holding: what is under 32 KB goes when its oldest frame has waited its time. */
+static void test_hold_until_the_deadline(void **state)
+{
+	(void)state;
+	struct held h;
+	held_new(&h, 300);
+	uint64_t start = mono_ms();
+	for (int i = 0; i < 3; i++)
+		kernel_send(h.k[0], 0x0021, 1000, (uint8_t)i);
+	assert_int_equal(run_until_in_pipe(&h, 3 * 1002), 3 * 1002);
+	assert_true(mono_ms() - start >= 300);
+	held_free(&h);
+}
+
+/* Link control is never held (nor what is queued before it). */
+static void test_hold_never_link_control(void **state)
+{
+	(void)state;
+	struct held h;
+	held_new(&h, 60000);
+	kernel_send(h.k[0], 0x0021, 1000, 1);
+	kernel_send(h.k[0], 0xc021, 100, 2);
+	assert_int_equal(run_until_in_pipe(&h, 1002 + 102), 1002 + 102);
+	held_free(&h);
+}
+
+/* A relay freed while it holds frames leaves no timer behind (ASan's build would see its
+ * callback run on freed memory). */
+static void test_hold_timer_gone_with_the_relay(void **state)
+{
+	(void)state;
+	struct held h;
+	held_new(&h, 20);
+	kernel_send(h.k[0], 0x0021, 1000, 1);
+	run_for(h.loop, 5);
+	frame_relay_free(h.r);
+	h.r = NULL;
+	assert_int_equal(run_for(h.loop, 100), 1); /* ran to its end: nothing fired on r */
+	held_free(&h);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -317,6 +434,10 @@ int main(void)
 	    cmocka_unit_test(test_frames_cross_both_relays),
 	    cmocka_unit_test(test_client_requires_the_magic),
 	    cmocka_unit_test(test_late_frames_dropped_never_control),
+	    cmocka_unit_test(test_hold_until_a_full_packet),
+	    cmocka_unit_test(test_hold_until_the_deadline),
+	    cmocka_unit_test(test_hold_never_link_control),
+	    cmocka_unit_test(test_hold_timer_gone_with_the_relay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
