@@ -101,19 +101,10 @@ static int run_relay(const char *key, struct l2tp_link *link, int pidfd)
 	}
 	event_loop_run(c.loop);
 	if (r) {
-		/* The one line of what the relay carried, for the administrator: every counter
-		 * frame_relay_free's own line has, which is at debug, below serve's level. */
-		struct frame_relay_stats s;
-		frame_relay_stats(r, &s);
-		log_info("key %s: frame relay ended: %llu frames (%llu bytes) to the client, %llu "
-		         "frames (%llu bytes) from it; dropped: %llu late (CoDel), %llu on a full "
-		         "queue, %llu not taken by the kernel, %llu not data",
-		         key, (unsigned long long)s.frames_to_stream,
-		         (unsigned long long)s.bytes_to_stream,
-		         (unsigned long long)s.frames_from_stream,
-		         (unsigned long long)s.bytes_from_stream,
-		         (unsigned long long)s.dropped_late, (unsigned long long)s.dropped_full,
-		         (unsigned long long)s.dropped_udp, (unsigned long long)s.dropped_bad);
+		/* The one line of what the relay carried, for the administrator. */
+		char text[400];
+		frame_relay_stats_text(r, "the client", text, sizeof(text));
+		log_info("key %s: frame relay ended: %s", key, text);
 		frame_relay_free(r);
 	}
 	event_loop_free(c.loop);

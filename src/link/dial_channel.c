@@ -150,13 +150,22 @@ static bool ssh_output_ended(int fd)
 	return n == 0;
 }
 
+/* The relay's counters (for --verbose), then the relay gone. */
+static void free_relay(struct dial_channel *c)
+{
+	char text[400];
+	frame_relay_stats_text(c->relay, "the ssh channel", text, sizeof(text));
+	log_debug("%s: frame relay: %s", c->where, text);
+	frame_relay_free(c->relay);
+	c->relay = NULL;
+}
+
 /* From the loop, not from within the relay's own call. */
 static void on_relay_gone(void *arg)
 {
 	struct dial_channel *c = arg;
 	bool eof = ssh_output_ended(c->from_ssh[0]);
-	frame_relay_free(c->relay);
-	c->relay = NULL;
+	free_relay(c);
 	/* The tunnel goes with its sockets; what pppd still sends is dropped.  (ssh's ends of
 	 * the pipes were closed when it was forked.) */
 	close_frames(c);
@@ -196,7 +205,7 @@ void dial_channel_close(struct dial_channel *c)
 	if (c->loop)
 		event_timer_cancel_all(c->loop, c);
 	if (c->relay)
-		frame_relay_free(c->relay);
+		free_relay(c);
 	close_frames(c);
 	close_fd(&c->master);
 	close_fd(&c->slave);

@@ -530,19 +530,23 @@ struct frame_relay *frame_relay_new(struct event_loop *loop, struct l2tp_link *l
 	                          arg, e);
 }
 
+void frame_relay_stats_text(const struct frame_relay *r, const char *to, char *buf, size_t len)
+{
+	const struct frame_relay_stats *s = &r->stats;
+	snprintf(buf, len,
+	         "%llu frames (%llu bytes) to %s, %llu frames (%llu bytes) from it; dropped: %llu "
+	         "late (CoDel), %llu on a full queue, %llu not taken by the kernel, %llu not data",
+	         (unsigned long long)s->frames_to_stream, (unsigned long long)s->bytes_to_stream,
+	         to, (unsigned long long)s->frames_from_stream,
+	         (unsigned long long)s->bytes_from_stream, (unsigned long long)s->dropped_late,
+	         (unsigned long long)s->dropped_full, (unsigned long long)s->dropped_udp,
+	         (unsigned long long)s->dropped_bad);
+}
+
 void frame_relay_free(struct frame_relay *r)
 {
 	if (!r)
 		return;
-	const struct frame_relay_stats *s = &r->stats;
-	log_debug("%s: frame relay: %llu frames (%llu bytes) into the ssh channel, %llu frames "
-	          "(%llu bytes) from it; dropped: %llu late (CoDel), %llu queue full, %llu not "
-	          "taken by the kernel, %llu not data",
-	          r->where, (unsigned long long)s->frames_to_stream,
-	          (unsigned long long)s->bytes_to_stream, (unsigned long long)s->frames_from_stream,
-	          (unsigned long long)s->bytes_from_stream, (unsigned long long)s->dropped_late,
-	          (unsigned long long)s->dropped_full, (unsigned long long)s->dropped_udp,
-	          (unsigned long long)s->dropped_bad);
 	if (!r->ended) {
 		event_timer_cancel_all(r->loop, r);
 		event_fd_del(r->loop, r->udp);

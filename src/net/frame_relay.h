@@ -64,9 +64,12 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp, const u
                                        int in, int out, enum frame_relay_role role,
                                        const char *where, const struct frame_relay_ops *ops,
                                        void *arg, struct err *e);
-/* Logs the relay's counters at debug level (where, frames, bytes, every kind of drop). */
 void frame_relay_free(struct frame_relay *r);
 void frame_relay_stats(const struct frame_relay *r, struct frame_relay_stats *s);
+/* The counters as the text of one log line (frames and bytes each way, every kind of
+ * drop), the stream's end named by to ("the client"); its owner logs it, at the level its
+ * readers want, when the relay ends. */
+void frame_relay_stats_text(const struct frame_relay *r, const char *to, char *buf, size_t len);
 /* Holds writes into the stream back while the queue holds less than bytes and its oldest
  * frame has waited less than ms (0 bytes: never; the build's default is
  * FRAME_RELAY_HOLD_BYTES and _MS).  For tests: the pipe's size stays the build's. */
