@@ -133,23 +133,15 @@ tp_cost() {
 
 # tp_cost_paths: ssh -L, sshdial with its defaults and with the pty, ssh -w.
 tp_cost_paths() {
-	tp_bg ssh-L "${TP_SSH[@]}" -N -o ExitOnForwardFailure=yes -L "127.0.0.1:5301:127.0.0.1:$TP_PORT" \
-		"root@$E2E_SERVER_IP"
-	wait_for 60 sh -c "ss -N '$E2E_CLI' -Hltn | grep -q '127.0.0.1:5301 '" || fail "ssh -L did not start"
+	tp_ssh_l_up
 	tp_cost "ssh -L" 127.0.0.1 5301
 	tp_bg_stop
 	variant defaults && tp_cost_sshdial "sshdial (defaults)"
 	variant pty && tp_cost_sshdial "sshdial pty"
-	tp_bg ssh-w "${TP_SSH[@]}" -N -o ExitOnForwardFailure=yes -o Tunnel=point-to-point -w 7:7 \
-		"root@$E2E_SERVER_IP"
-	if wait_for 60 _tp_tun_up && ip -n "$E2E_CLI" addr replace 10.88.0.1 peer 10.88.0.2 dev tun7 &&
-		ip -n "$E2E_CLI" link set tun7 up && ip -n "$E2E_SRV" addr replace 10.88.0.2 peer 10.88.0.1 dev tun7 &&
-		ip -n "$E2E_SRV" link set tun7 up && ping_through 10.88.0.2 60; then
+	if tp_ssh_w_up; then
 		tp_cost "ssh -w tun" 10.88.0.2 "$TP_PORT"
-	else
-		note "warning: cost: ssh -w made no working tun7 (see ssh-w.log)"
+		tp_bg_stop
 	fi
-	tp_bg_stop
 }
 
 # tp_cost_sshdial NAME: the current variant's sshdial link up, its cost, down.

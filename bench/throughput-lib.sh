@@ -253,13 +253,19 @@ tp_bg_stop() {
 	wait "$TP_BG" 2>/dev/null
 }
 
+# tp_ssh_l_up [CIPHER...]: ssh -L forwarding 127.0.0.1:5301 in the client to iperf3 -s, in
+# the background (tp_bg_stop ends it), with ssh's options CIPHER... ("-c NAME") if any.
+tp_ssh_l_up() {
+	tp_bg ssh-L "${TP_SSH[@]}" "$@" -N -o ExitOnForwardFailure=yes -L "127.0.0.1:5301:127.0.0.1:$TP_PORT" \
+		"root@$E2E_SERVER_IP"
+	wait_for 60 sh -c "ss -N '$E2E_CLI' -Hltn | grep -q '127.0.0.1:5301 '" || fail "ssh -L did not start"
+}
+
 # tp_ssh_l [CIPHER]: ssh -L with ssh's own cipher preference, or with CIPHER ("ssh -L CIPHER").
 tp_ssh_l() {
 	local name="ssh -L" c=()
 	[ -n "${1:-}" ] && name="ssh -L $1" c=(-c "$1")
-	tp_bg ssh-L "${TP_SSH[@]}" "${c[@]}" -N -o ExitOnForwardFailure=yes -L "127.0.0.1:5301:127.0.0.1:$TP_PORT" \
-		"root@$E2E_SERVER_IP"
-	wait_for 60 sh -c "ss -N '$E2E_CLI' -Hltn | grep -q '127.0.0.1:5301 '" || fail "ssh -L did not start"
+	tp_ssh_l_up "${c[@]}"
 	tp_tcp "$name" 127.0.0.1 5301
 	tp_bg_stop
 }
@@ -286,18 +292,24 @@ tp_pipe() {
 
 _tp_tun_up() { ip -n "$E2E_CLI" link show tun7 && ip -n "$E2E_SRV" link show tun7; }
 
-tp_ssh_w() {
+# tp_ssh_w_up: ssh -w's tun7 at both ends, 10.88.0.1 to 10.88.0.2, in the background
+# (tp_bg_stop ends it); 1, with a warning and ssh stopped, when ssh made no tun7.
+tp_ssh_w_up() {
 	tp_bg ssh-w "${TP_SSH[@]}" -N -o ExitOnForwardFailure=yes -o Tunnel=point-to-point -w 7:7 \
 		"root@$E2E_SERVER_IP"
 	if ! wait_for 60 _tp_tun_up; then
 		note "warning: ssh -w made no tun7 at both ends (see ssh-w.log)"
 		tp_bg_stop
-		return 0
+		return 1
 	fi
 	ip -n "$E2E_CLI" addr add 10.88.0.1 peer 10.88.0.2 dev tun7 && ip -n "$E2E_CLI" link set tun7 up &&
 		ip -n "$E2E_SRV" addr add 10.88.0.2 peer 10.88.0.1 dev tun7 && ip -n "$E2E_SRV" link set tun7 up ||
 		fail "cannot configure tun7"
 	ping_through 10.88.0.2 60
+}
+
+tp_ssh_w() {
+	tp_ssh_w_up || return 0
 	MTU_OF["ssh -w tun"]=1500
 	tp_measure "ssh -w tun" 10.88.0.2 ip
 	tp_bg_stop
