@@ -62,11 +62,6 @@ frames_show_plugin() {
 		nsenter -t "$pid" -m -r -w umount -l "$_frames_plugin_dir" ||
 			fail "cannot unmount the copy over $_frames_plugin_dir for process $pid"
 	done
-	umount "$_frames_plugin_dir" || fail "cannot unmount the copy over $_frames_plugin_dir"
-	local i
-	for i in "${!_e2e_mounts[@]}"; do
-		[ "${_e2e_mounts[i]}" = "$_frames_plugin_dir" ] && unset '_e2e_mounts[i]'
-	done
-	_e2e_mounts=("${_e2e_mounts[@]}") # the clean-up counts them down by index
+	_e2e_umount "$_frames_plugin_dir"
 	[ -e "$_frames_plugin_dir/pppol2tp.so" ] || fail "pppol2tp.so is not back in $_frames_plugin_dir"
 }

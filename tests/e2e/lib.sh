@@ -150,6 +150,17 @@ _e2e_mount() {
 	_e2e_mounts+=("${*: -1}")
 }
 
+# _e2e_umount TARGET: undoes the mount _e2e_mount made on TARGET before the clean-up does
+# (which then leaves it alone).
+_e2e_umount() {
+	umount "$1" || fail "cannot unmount $1"
+	local i
+	for i in "${!_e2e_mounts[@]}"; do
+		[ "${_e2e_mounts[i]}" = "$1" ] && unset '_e2e_mounts[i]'
+	done
+	_e2e_mounts=("${_e2e_mounts[@]}") # the clean-up counts them down by index
+}
+
 # _e2e_private_copy FILE: bind-mount a copy of FILE (same owner and mode) over it; the
 # copy's path is left in _e2e_copy for the caller to edit in place.
 _e2e_private_copy() {
