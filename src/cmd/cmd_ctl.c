@@ -134,9 +134,8 @@ int cmd_ctl(int argc, char **argv)
 			return EXIT_CONFIG;
 		}
 	}
-	const char *names[] = {"up", "down", "restart", "status", "reload"};
-	for (size_t i = 0; i < 5; i++)
-		if (strcmp(verb, names[i]) == 0)
+	for (int i = 0; i < CTL_VERB_COUNT; i++)
+		if (strcmp(verb, ctl_verb_name((enum ctl_verb)i)) == 0)
 			rq.verb = (enum ctl_verb)i;
 	if (optind < argc)
 		snprintf(rq.peer, sizeof(rq.peer), "%s", argv[optind++]);

@@ -13,6 +13,8 @@
 
 static const char *const kind_names[] = {
     [FORWARD_LOCAL] = "local", [FORWARD_REMOTE] = "remote", [FORWARD_SOCKS] = "socks"};
+_Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == FORWARD_KIND_COUNT,
+               "a name for each forward kind");
 
 const char *forward_kind_name(enum forward_kind k)
 {

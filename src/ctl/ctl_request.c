@@ -9,11 +9,14 @@ static const char *const verbs[] = {
     [CTL_UP] = "up",         [CTL_DOWN] = "down",     [CTL_RESTART] = "restart",
     [CTL_STATUS] = "status", [CTL_RELOAD] = "reload",
 };
+_Static_assert(sizeof(verbs) / sizeof(verbs[0]) == CTL_VERB_COUNT, "a name for each verb");
 
 static const char *const statuses[CTL_STATUS_COUNT] = {
     [CTL_OK] = "ok",         [CTL_CONFIG] = "config", [CTL_PERMANENT] = "permanent",
     [CTL_SYSTEM] = "system", [CTL_DENIED] = "denied", [CTL_REQUEST] = "request",
 };
+_Static_assert(sizeof(statuses) / sizeof(statuses[0]) == CTL_STATUS_COUNT,
+               "a name for each status");
 
 const char *ctl_verb_name(enum ctl_verb v)
 {

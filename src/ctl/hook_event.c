@@ -6,6 +6,8 @@
 
 static const char *const kind_names[] = {
     [HOOK_IP_UP] = "ip-up", [HOOK_IP_DOWN] = "ip-down", [HOOK_UNLOCK] = "unlock"};
+_Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == HOOK_KIND_COUNT,
+               "a name for each hook kind");
 
 const char *hook_kind_name(enum hook_kind kind)
 {

@@ -19,6 +19,11 @@ static const char *const hook_names[] = {
     [HOOK_IP_UP] = "sshdial-ip-up", [HOOK_IP_DOWN] = "sshdial-ip-down"};
 static const char *const hook_paths[] = {
     [HOOK_IP_UP] = RUNDIR "/sshdial-ip-up", [HOOK_IP_DOWN] = RUNDIR "/sshdial-ip-down"};
+/* pppd's two hooks have scripts; unlock (the last kind) comes from sshdial itself. */
+_Static_assert(sizeof(hook_names) / sizeof(hook_names[0]) == HOOK_UNLOCK &&
+                   sizeof(hook_paths) / sizeof(hook_paths[0]) == HOOK_UNLOCK &&
+                   HOOK_UNLOCK + 1 == HOOK_KIND_COUNT,
+               "a script name and path for each of pppd's hooks");
 
 const char *rundir_hook_name(enum hook_kind kind)
 {

@@ -6,7 +6,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+enum log_level {
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG,
+	LOG_LEVEL_COUNT /* keep last */
+};
 
 /* ident prefixes every line ("sshdial"); with use_syslog, lines go to syslog instead. */
 void log_open(const char *ident, bool use_syslog);

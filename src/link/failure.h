@@ -12,6 +12,9 @@ enum failure_class {
 	FAILURE_CONFIG,    /* pppd refused its options, a route conflicts */
 	FAILURE_PERMANENT, /* authentication, host key, the server's setup: dialing won't help */
 };
+/* Not an enumerator, so that switches over the classes stay checked for completeness:
+ * follow the last class. */
+#define FAILURE_CLASS_COUNT (FAILURE_PERMANENT + 1)
 
 #define FAILURE_LINE_MAX 200
 

@@ -15,6 +15,7 @@
 #include "lib/child.h"
 #include "lib/err.h"
 #include "link/dial.h"
+#include "link/dial_driver.h"
 #include "link/failure.h"
 #include "link/forward.h"
 #include "link/health.h"
@@ -42,12 +43,36 @@
 static const char *const state_names[] = {
     [LINK_IDLE] = "idle",       [LINK_DIALING] = "dialing", [LINK_UP] = "up",
     [LINK_CLOSING] = "closing", [LINK_BACKOFF] = "backoff", [LINK_FAILED] = "failed",
-    [LINK_STOPPED] = "stopped",
+    [LINK_STOPPED] = "stopped", [LINK_QUEUED] = "queued",
 };
+_Static_assert(sizeof(state_names) / sizeof(state_names[0]) == LINK_STATE_COUNT,
+               "a name for each link state");
+
+static const struct dial_driver real_driver = {
+    .start = dial_start,
+    .pid = dial_pid,
+    .running = dial_running,
+    .signal = dial_signal,
+    .signalled = dial_signalled,
+    .frames = dial_frames,
+    .fell_back = dial_fell_back,
+    .free = dial_free,
+};
+static const struct dial_driver *driver = &real_driver;
+
+void link_set_dial_driver(const struct dial_driver *drv)
+{
+	driver = drv ? drv : &real_driver;
+}
+
+const struct dial_driver *link_dial_driver(void)
+{
+	return driver;
+}
 
 const char *link_state_name(enum link_state s)
 {
-	return state_names[s];
+	return (unsigned)s < LINK_STATE_COUNT && state_names[s] ? state_names[s] : "unknown";
 }
 
 enum link_state link_state(const struct link *l)
@@ -58,8 +83,8 @@ enum link_state link_state(const struct link *l)
 void link_set_state(struct link *l, enum link_state s)
 {
 	if (l->state != s)
-		log_debug("%s: %s -> %s", peer_name(l->peer), state_names[l->state],
-		          state_names[s]);
+		log_debug("%s: %s -> %s", peer_name(l->peer), link_state_name(l->state),
+		          link_state_name(s));
 	bool changed = l->state != s;
 	l->state = s;
 	if (changed && l->observer)
@@ -83,18 +108,18 @@ static void on_kill_timeout(void *arg)
 {
 	struct link *l = arg;
 	log_warn("%s: pppd or ssh did not end in time; killing them", peer_name(l->peer));
-	dial_signal(l->dial, DIAL_PPPD, SIGKILL);
-	dial_signal(l->dial, DIAL_SSH, SIGKILL);
+	link_dial_driver()->signal(l->dial, DIAL_PPPD, SIGKILL);
+	link_dial_driver()->signal(l->dial, DIAL_SSH, SIGKILL);
 }
 
 /* Ends the current attempt: pppd first, so that it can say goodbye and run ip-down. */
 void link_hang_up(struct link *l)
 {
 	link_set_state(l, LINK_CLOSING);
-	if (dial_running(l->dial, DIAL_PPPD))
-		dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+	if (link_dial_driver()->running(l->dial, DIAL_PPPD))
+		link_dial_driver()->signal(l->dial, DIAL_PPPD, SIGTERM);
 	else
-		dial_signal(l->dial, DIAL_SSH, SIGTERM);
+		link_dial_driver()->signal(l->dial, DIAL_SSH, SIGTERM);
 	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 }
 
@@ -104,8 +129,8 @@ static void link_hang_up_now(struct link *l)
 	health_stop(l->health);
 	l->health = NULL;
 	link_set_state(l, LINK_CLOSING);
-	dial_signal(l->dial, DIAL_PPPD, SIGTERM);
-	dial_signal(l->dial, DIAL_SSH, SIGTERM);
+	link_dial_driver()->signal(l->dial, DIAL_PPPD, SIGTERM);
+	link_dial_driver()->signal(l->dial, DIAL_SSH, SIGTERM);
 	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 }
 
@@ -141,14 +166,14 @@ static void on_dial_timeout(void *arg)
 static void on_hangup_grace(void *arg)
 {
 	struct link *l = arg;
-	dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+	link_dial_driver()->signal(l->dial, DIAL_PPPD, SIGTERM);
 	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 }
 
 static void on_ssh_grace(void *arg)
 {
 	struct link *l = arg;
-	dial_signal(l->dial, DIAL_SSH, SIGTERM);
+	link_dial_driver()->signal(l->dial, DIAL_SSH, SIGTERM);
 	event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 }
 
@@ -183,8 +208,39 @@ static void attempt_release(struct link *l)
 	forwards_stop(l->fw);
 	health_stop(l->health);
 	l->health = NULL;
-	dial_free(l->dial);
+	link_dial_driver()->free(l->dial);
 	l->dial = NULL;
+}
+
+/* Without a route to the server a dial could only fail: the link waits for the path
+ * watch to report one, and dials anyway after this long (the watch may not know the path
+ * ssh takes: a Host alias of ssh_config). */
+#define NO_ROUTE_WAIT_MS BACKOFF_CAP_MS
+
+static bool path_unrouted(const struct link *l)
+{
+	return l->watch && !net_path_routed(netwatch_path(l->watch));
+}
+
+/* The path to the server changed while the attempt ended (whatever ended it: the change
+ * itself, or the health verdict that the change caused): a network change is not a
+ * failure.  The same server, at once, with the backoff and the count of failures afresh;
+ * without a route, as soon as the watch sees one. */
+static void link_redial_new_path(struct link *l, const char *why)
+{
+	l->redial_now = false;
+	l->failed_in_row = 0;
+	backoff_reset(&l->backoff);
+	link_set_state(l, LINK_BACKOFF);
+	if (path_unrouted(l)) {
+		log_warn("%s: link down: %s; no route to %s: dialing again when there is one "
+		         "(at the latest in %.0f s)",
+		         peer_name(l->peer), why, link_server(l), NO_ROUTE_WAIT_MS / 1000.0);
+		event_timer_set(l->loop, NO_ROUTE_WAIT_MS, on_backoff_over, l);
+		return;
+	}
+	log_warn("%s: link down: %s; dialing again now", peer_name(l->peer), why);
+	event_timer_set(l->loop, 0, on_backoff_over, l);
 }
 
 static void attempt_ended(struct link *l)
@@ -207,6 +263,11 @@ static void attempt_ended(struct link *l)
 		event_timer_set(l->loop, 0, on_backoff_over, l);
 		return;
 	}
+	const char *why = l->failure.cls ? l->failure.reason : "ssh and pppd ended";
+	if (l->redial_now && l->failure.cls <= FAILURE_TRANSIENT) {
+		link_redial_new_path(l, why);
+		return;
+	}
 	bool server_given_up = link_give_up_server(l);
 	if (l->failure.cls > FAILURE_TRANSIENT && !server_given_up) {
 		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
@@ -214,6 +275,7 @@ static void attempt_ended(struct link *l)
 		l->done(l->arg, l->failure.cls);
 		return;
 	}
+	l->redial_now = false;
 	/* Each failure moves to the next server at once; once every server has failed in a
 	 * row, the backoff paces the next round. */
 	l->failed_in_row++;
@@ -224,9 +286,7 @@ static void attempt_ended(struct link *l)
 		link_unwatch_path(l);
 	size_t usable = link_usable_servers(l);
 	bool round_left = usable > 1 && l->failed_in_row % usable != 0;
-	unsigned delay = l->redial_now || round_left ? 0 : backoff_next(&l->backoff);
-	l->redial_now = false;
-	const char *why = l->failure.cls ? l->failure.reason : "ssh and pppd ended";
+	unsigned delay = round_left ? 0 : backoff_next(&l->backoff);
 	if (delay)
 		log_warn("%s: link down: %s; dialing again in %.1f s", peer_name(l->peer), why,
 		         delay / 1000.0);
@@ -268,7 +328,7 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 		 * system.  ssh's own verdict stands. */
 		int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
 		bool pty_gone =
-		    (code == 2 || code == 7) && !l->came_up && !dial_running(l->dial, DIAL_SSH);
+		    (code == 2 || code == 7) && !l->came_up && !link_dial_driver()->running(l->dial, DIAL_SSH);
 		if (!l->stopping && !pty_gone)
 			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
 		else if (!l->stopping)
@@ -280,20 +340,20 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 		bool hangup =
 		    ((WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 16) || l->relay_down) &&
 		    !l->stopping;
-		if (dial_running(l->dial, DIAL_SSH) && hangup)
+		if (link_dial_driver()->running(l->dial, DIAL_SSH) && hangup)
 			event_timer_set(l->loop, HANGUP_GRACE_MS, on_ssh_grace, l);
-		else if (dial_running(l->dial, DIAL_SSH))
+		else if (link_dial_driver()->running(l->dial, DIAL_SSH))
 			on_ssh_grace(l);
 	} else {
 		if (!l->stopping)
 			failure_from_ssh_exit(
 			    &l->failure, l->peer, wstatus,
-			    (dial_signalled(l->dial, DIAL_SSH) ? FAILURE_SSH_SIGNALLED : 0) |
+			    (link_dial_driver()->signalled(l->dial, DIAL_SSH) ? FAILURE_SSH_SIGNALLED : 0) |
 			        (l->came_up ? FAILURE_SSH_WAS_UP : 0));
-		if (dial_running(l->dial, DIAL_PPPD) && !l->stopping)
+		if (link_dial_driver()->running(l->dial, DIAL_PPPD) && !l->stopping)
 			event_timer_set(l->loop, HANGUP_GRACE_MS, on_hangup_grace, l);
 	}
-	if (!dial_running(l->dial, DIAL_SSH) && !dial_running(l->dial, DIAL_PPPD))
+	if (!link_dial_driver()->running(l->dial, DIAL_SSH) && !link_dial_driver()->running(l->dial, DIAL_PPPD))
 		attempt_ended(l);
 }
 
@@ -328,7 +388,7 @@ static void on_relay_ended(void *arg, const struct err *e, bool stream_ended)
 		l->relay_down = true;
 		failure_set(&l->failure, FAILURE_TRANSIENT,
 		            "the ssh connection closed (the stream of frames ended)");
-		dial_signal(l->dial, DIAL_PPPD, SIGTERM);
+		link_dial_driver()->signal(l->dial, DIAL_PPPD, SIGTERM);
 		event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 		return;
 	}
@@ -367,7 +427,15 @@ static void on_path_changed(void *arg, const struct net_path *before, const stru
 		         host, was, now);
 		event_timer_cancel(l->loop, on_backoff_over, l);
 		backoff_reset(&l->backoff);
+		l->failed_in_row = 0;
 		link_dial(l);
+	} else if (l->state == LINK_CLOSING && !l->stopping) {
+		/* The attempt is ending, perhaps on the health verdict the change caused: the
+		 * next one follows the new path at once, without a backoff. */
+		log_info("%s: path to %s changed (%s -> %s); dialing again once the attempt has "
+		         "ended",
+		         peer_name(l->peer), host, was, now);
+		l->redial_now = true;
 	} else if ((l->state == LINK_DIALING || l->state == LINK_UP) && source_moved) {
 		/* ssh's connection is bound to the old source address: it is dead. */
 		log_info("%s: path to %s changed (%s -> %s); dialing again now", peer_name(l->peer),
@@ -479,7 +547,7 @@ static void link_dial_granted(struct link *l)
 	l->redial_pty = false;
 	struct err e;
 	err_clear(&e);
-	l->dial = dial_start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status, &e);
+	l->dial = link_dial_driver()->start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status, &e);
 	if (!l->dial) {
 		if (!err_is_set(&e))
 			err_set(&e, peer_name(l->peer), "see the messages above",
@@ -558,7 +626,7 @@ void link_free(struct link *l)
 	resolve_cancel(l->resolving);
 	netwatch_free(l->watch);
 	link_route_all_free(l);
-	dial_free(l->dial);
+	link_dial_driver()->free(l->dial);
 	free(l->order);
 	free(l->permanent);
 	free(l->frames_refused);

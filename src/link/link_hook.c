@@ -12,6 +12,7 @@
 #include "lib/child.h"
 #include "lib/log.h"
 #include "link/dial.h"
+#include "link/dial_driver.h"
 #include "link/failure.h"
 #include "link/forward.h"
 #include "link/health.h"
@@ -120,7 +121,7 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
                     size_t len)
 {
-	pid_t pppd = l->dial ? dial_pid(l->dial, DIAL_PPPD) : -1;
+	pid_t pppd = l->dial ? link_dial_driver()->pid(l->dial, DIAL_PPPD) : -1;
 	if (strcmp(ev->peer, peer_name(l->peer)) != 0) {
 		log_warn("%s: dropped an %s event for peer '%s' from pid %d", peer_name(l->peer),
 		         hook_kind_name(ev->kind), ev->peer, (int)sender);

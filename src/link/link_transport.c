@@ -9,6 +9,7 @@
 
 #include "lib/log.h"
 #include "link/dial.h"
+#include "link/dial_driver.h"
 #include "link/link_priv.h"
 #include "link/pppd_argv.h"
 #include "link/pppd_plugin.h"
@@ -52,10 +53,10 @@ enum dial_transport link_transport_choose(struct link *l)
 
 void link_transport_dialed(struct link *l)
 {
-	l->frames = dial_frames(l->dial);
+	l->frames = link_dial_driver()->frames(l->dial);
 	if (l->frames)
 		l->transport_noted = false; /* should this machine lose frames again: a new line */
-	const struct err *why = dial_fell_back(l->dial);
+	const struct err *why = link_dial_driver()->fell_back(l->dial);
 	if (why) {
 		char text[ERR_LINE_MAX];
 		struct err e = *why;

@@ -35,6 +35,7 @@ enum journal_kind {
 enum journal_scope {
 	JOURNAL_ATTEMPT = 0,
 	JOURNAL_SESSION = 1,
+	JOURNAL_SCOPE_COUNT /* keep last */
 };
 
 struct change_rule {
@@ -62,7 +63,7 @@ struct change_sysctl {
 	char set[CHANGE_SYSCTL_VALUE_MAX]; /* what we wrote: restored only while still there */
 };
 
-enum resolv_was { RESOLV_WAS_FILE = 1, RESOLV_WAS_LINK, RESOLV_WAS_ABSENT };
+enum resolv_was { RESOLV_WAS_FILE = 1, RESOLV_WAS_LINK, RESOLV_WAS_ABSENT, RESOLV_WAS_COUNT /* keep last */ };
 
 #define CHANGE_PATH_MAX 200
 

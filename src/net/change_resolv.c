@@ -25,6 +25,8 @@
 
 static const char *const was_names[] = {
     [RESOLV_WAS_FILE] = "file", [RESOLV_WAS_LINK] = "link", [RESOLV_WAS_ABSENT] = "absent"};
+_Static_assert(sizeof(was_names) / sizeof(was_names[0]) == RESOLV_WAS_COUNT,
+               "a name for each kind of resolv.conf before");
 
 /* Absolute, no empty, "." or ".." component: the path says where it is without help. */
 static bool path_valid(const char *p)

@@ -41,6 +41,8 @@ size_t dns_resolved_argv(const char **argv, enum resolved_step step, const char 
 	                                    [RESOLVED_DOMAIN] = "domain",
 	                                    [RESOLVED_DEFAULT_ROUTE] = "default-route",
 	                                    [RESOLVED_REVERT] = "revert"};
+	_Static_assert(sizeof(verbs) / sizeof(verbs[0]) == RESOLVED_STEP_COUNT,
+	               "a verb for each step");
 	size_t c = 0;
 
 	if ((step == RESOLVED_DOMAIN && !route_all) || (step == RESOLVED_DNS && n == 0))

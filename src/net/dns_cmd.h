@@ -33,6 +33,7 @@ enum resolved_step {
 	RESOLVED_DOMAIN,        /* resolvectl domain IFACE ~.: every name to them (route-all) */
 	RESOLVED_DEFAULT_ROUTE, /* resolvectl default-route IFACE yes */
 	RESOLVED_REVERT,        /* resolvectl revert IFACE: all of the above undone */
+	RESOLVED_STEP_COUNT     /* keep last */
 };
 
 /* The resolvectl command line of step into argv[DNS_ARGV_MAX]; returns argc, or 0 when the

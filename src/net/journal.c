@@ -28,6 +28,8 @@ struct journal {
 
 static const char *const scope_names[] = {
     [JOURNAL_ATTEMPT] = "attempt", [JOURNAL_SESSION] = "session"};
+_Static_assert(sizeof(scope_names) / sizeof(scope_names[0]) == JOURNAL_SCOPE_COUNT,
+               "a name for each journal scope");
 
 /* A route as sshdial wrote it before scopes: no scope word, protocol static. */
 static bool is_legacy_route(const struct journal_entry *e)

@@ -1,0 +1,554 @@
+/* The link's state machine (link.c, link_hook.c) through its dial driver seam
+ * (link/dial_driver.h): a fake driver stands in for ssh and pppd, and the test plays their
+ * part (lines, exits, ip-up and ip-down from "pppd's" child), so that the states, the
+ * transitions, the hang-up order and the backoff are seen without a network. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conf/config.h"
+#include "ctl/hook_event.h"
+#include "lib/diag.h"
+#include "lib/event.h"
+#include "lib/log.h"
+#include "link/dial_driver.h"
+#include "link/link.h"
+#include "net/netconf.h"
+#include "tmpdir.h"
+
+/* --- the fake driver ------------------------------------------------------------------ */
+
+struct fake_dial {
+	const struct dial_ops *ops;
+	void *arg;
+	size_t server;
+	bool running[2];
+	int signo[2]; /* the last signal each was sent; 0 none */
+};
+
+static struct {
+	unsigned starts;
+	struct fake_dial *cur;
+	enum failure_class start_fails; /* FAILURE_NONE: starts */
+	size_t servers[16];             /* the server of each start */
+} fk;
+
+static struct dial *fk_start(struct event_loop *loop, const struct peer *p,
+                             const struct dial_hooks *hooks, const struct dial_ops *ops,
+                             void *arg, enum failure_class *status, struct err *e)
+{
+	(void)loop;
+	(void)p;
+	(void)e;
+	if (fk.start_fails) {
+		*status = fk.start_fails;
+		return NULL;
+	}
+	struct fake_dial *d = calloc(1, sizeof(*d));
+	assert_non_null(d);
+	*d = (struct fake_dial){.ops = ops, .arg = arg, .server = hooks->server};
+	d->running[DIAL_SSH] = d->running[DIAL_PPPD] = true;
+	if (fk.starts < 16)
+		fk.servers[fk.starts] = hooks->server;
+	fk.starts++;
+	fk.cur = d;
+	return (struct dial *)d;
+}
+
+/* "pppd" is the test's parent: the hook events come from the test itself, its child. */
+static pid_t fk_pid(const struct dial *d, enum dial_proc which)
+{
+	(void)d;
+	return which == DIAL_PPPD ? getppid() : -1;
+}
+
+static bool fk_running(const struct dial *d, enum dial_proc which)
+{
+	return d && ((const struct fake_dial *)d)->running[which];
+}
+
+static void fk_signal(struct dial *d, enum dial_proc which, int signo)
+{
+	struct fake_dial *f = (struct fake_dial *)d;
+	if (f && f->running[which])
+		f->signo[which] = signo;
+}
+
+static bool fk_signalled(const struct dial *d, enum dial_proc which)
+{
+	return d && ((const struct fake_dial *)d)->signo[which] != 0;
+}
+
+static bool fk_frames(const struct dial *d)
+{
+	(void)d;
+	return false;
+}
+
+static const struct err *fk_fell_back(const struct dial *d)
+{
+	(void)d;
+	return NULL;
+}
+
+static void fk_free(struct dial *d)
+{
+	if ((struct fake_dial *)d == fk.cur)
+		fk.cur = NULL;
+	free(d);
+}
+
+static const struct dial_driver fake = {.start = fk_start,
+                                        .pid = fk_pid,
+                                        .running = fk_running,
+                                        .signal = fk_signal,
+                                        .signalled = fk_signalled,
+                                        .frames = fk_frames,
+                                        .fell_back = fk_fell_back,
+                                        .free = fk_free};
+
+/* One of the attempt's processes ends with wstatus (the last one ends the attempt, and
+ * the link frees the dial). */
+static void fk_exit(enum dial_proc which, int wstatus)
+{
+	struct fake_dial *d = fk.cur;
+	assert_non_null(d);
+	assert_true(d->running[which]);
+	d->running[which] = false;
+	d->ops->exited(d->arg, which, wstatus);
+}
+
+static void fk_line(enum dial_proc from, const char *line)
+{
+	assert_non_null(fk.cur);
+	fk.cur->ops->line(fk.cur->arg, from, line);
+}
+
+#define EXITED(code) ((code) << 8)
+#define KILLED(sig) (sig)
+
+/* --- the world around the link --------------------------------------------------------- */
+
+struct world {
+	struct event_loop *loop;
+	struct peer *peer;
+	struct netconf *nc;
+	struct link *link;
+	char *dir;
+	FILE *log;
+	unsigned done_calls;
+	enum failure_class done_as;
+};
+
+static void on_done(void *arg, enum failure_class cls)
+{
+	struct world *w = arg;
+	w->done_calls++;
+	w->done_as = cls;
+}
+
+static struct peer *peer_from(const char *const *lines)
+{
+	struct diag *d = diag_new();
+	struct config_reader *r = config_read_init("office", "office", d);
+	for (unsigned i = 0; lines[i]; i++)
+		config_read_line(r, lines[i], i + 1);
+	struct peer *p = config_read_finish(r);
+	if (!p)
+		diag_print(d, stderr);
+	diag_free(d);
+	assert_non_null(p);
+	return p;
+}
+
+static struct world *world_new(const char *const *lines)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	assert_non_null(w);
+	memset(&fk, 0, sizeof(fk));
+	link_set_dial_driver(&fake);
+	w->dir = tmpdir_new();
+	char path[256];
+	snprintf(path, sizeof(path), "%s/log", w->dir);
+	w->log = fopen(path, "w+");
+	assert_non_null(w->log);
+	log_set_level(LOG_LEVEL_DEBUG);
+	log_also_to_fd(fileno(w->log));
+	w->loop = event_loop_new();
+	w->peer = peer_from(lines);
+	snprintf(path, sizeof(path), "%s/journal", w->dir);
+	w->nc = netconf_open("office", path);
+	assert_non_null(w->nc);
+	w->link = link_new(w->loop, w->peer, w->nc, on_done, w);
+	assert_non_null(w->link);
+	return w;
+}
+
+static void world_free(struct world *w)
+{
+	link_free(w->link);
+	netconf_close(w->nc);
+	peer_free(w->peer);
+	event_loop_free(w->loop);
+	log_also_to_fd(-1);
+	fclose(w->log);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", w->dir);
+	assert_int_equal(system(cmd), 0);
+	free(w->dir);
+	free(w);
+	link_set_dial_driver(NULL);
+}
+
+static const char *const one_server[] = {"host 192.0.2.1", "ssh-user pppuser",
+                                         "local-user nobody", NULL};
+static const char *const two_servers[] = {"host 192.0.2.1", "host 192.0.2.2",
+                                          "ssh-user pppuser", "local-user nobody", NULL};
+
+static void on_run_over(void *arg)
+{
+	event_loop_exit(arg, 0);
+}
+
+/* Runs the loop for ms (timers due by then fire). */
+static void run_for(struct world *w, unsigned ms)
+{
+	event_timer_set(w->loop, ms, on_run_over, w->loop);
+	assert_int_equal(event_loop_run(w->loop), 0);
+}
+
+static bool until_state_fn_hit;
+static enum link_state until_state_want;
+static struct event_loop *until_loop;
+static void until_observer(void *arg, enum link_state s)
+{
+	(void)arg;
+	if (s == until_state_want && until_loop) {
+		until_state_fn_hit = true;
+		event_loop_exit(until_loop, 0);
+	}
+}
+
+/* Runs the loop until the link is in state s, at most ms; the time it took in ms. */
+static unsigned run_until(struct world *w, enum link_state s, unsigned ms)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (link_state(w->link) != s) {
+		until_state_fn_hit = false;
+		until_state_want = s;
+		until_loop = w->loop;
+		link_set_observer(w->link, until_observer, NULL);
+		event_timer_set(w->loop, ms, on_run_over, w->loop);
+		assert_int_equal(event_loop_run(w->loop), 0);
+		event_timer_cancel(w->loop, on_run_over, w->loop);
+		link_set_observer(w->link, NULL, NULL);
+		until_loop = NULL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_string_equal(link_state_name(link_state(w->link)), link_state_name(s));
+	return (unsigned)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+}
+
+/* "pppd's" ip-up or ip-down hook; the link's answer (0 accepted). */
+static int hook(struct world *w, enum hook_kind kind, pid_t sender, char *reply, size_t len)
+{
+	struct hook_event ev = {.kind = kind};
+	snprintf(ev.peer, sizeof(ev.peer), "office");
+	snprintf(ev.ifname, sizeof(ev.ifname), "ppp97"); /* none such: no probe starts */
+	snprintf(ev.local, sizeof(ev.local), "192.168.77.2");
+	snprintf(ev.remote, sizeof(ev.remote), "192.168.77.1");
+	return link_hook_event(w->link, &ev, sender, reply, len);
+}
+
+static void ip_up(struct world *w)
+{
+	char reply[200] = "";
+	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), reply, sizeof(reply)), 0);
+	assert_int_equal(link_state(w->link), LINK_UP);
+}
+
+/* The log so far, as one string (static). */
+static const char *log_text(struct world *w)
+{
+	static char buf[65536];
+	fflush(w->log);
+	size_t n = (size_t)pread(fileno(w->log), buf, sizeof(buf) - 1, 0);
+	buf[n < sizeof(buf) ? n : 0] = 0;
+	return buf;
+}
+
+/* The delay of the newest "dialing again in X s" line, in ms; 0 for "dialing again now". */
+static unsigned last_redial_delay_ms(struct world *w)
+{
+	const char *t = log_text(w), *p, *last = NULL;
+	for (p = t; (p = strstr(p, "; dialing again ")); p++)
+		last = p;
+	assert_non_null(last);
+	last += strlen("; dialing again ");
+	if (strncmp(last, "now", 3) == 0)
+		return 0;
+	double s = 0;
+	assert_int_equal(sscanf(last, "in %lf s", &s), 1);
+	return (unsigned)(s * 1000 + 0.5);
+}
+
+/* --- the states ------------------------------------------------------------------------ */
+
+/* Every state has its own name: status shows it (a queued link printed "(null)"). */
+static void every_state_has_a_name(void **state)
+{
+	(void)state;
+	for (int s = 0; s < LINK_STATE_COUNT; s++) {
+		const char *name = link_state_name((enum link_state)s);
+		assert_non_null(name);
+		assert_string_not_equal(name, "unknown");
+		for (int o = 0; o < s; o++)
+			assert_string_not_equal(name, link_state_name((enum link_state)o));
+	}
+	assert_string_equal(link_state_name(LINK_QUEUED), "queued");
+}
+
+static bool gate_open;
+static bool gate(void *arg)
+{
+	(void)arg;
+	return gate_open;
+}
+
+/* The daemon's --max-dialing gate holds the link queued, and status names the state. */
+static void a_closed_gate_queues_the_link(void **state)
+{
+	(void)state;
+	struct world *w = world_new(one_server);
+	gate_open = false;
+	link_set_gate(w->link, gate, NULL);
+	link_start(w->link);
+	assert_int_equal(link_state(w->link), LINK_QUEUED);
+	assert_int_equal(fk.starts, 0);
+	struct link_info info;
+	link_get_info(w->link, &info);
+	assert_string_equal(link_state_name(info.state), "queued");
+	gate_open = true;
+	link_dial_now(w->link);
+	assert_int_equal(link_state(w->link), LINK_DIALING);
+	assert_int_equal(fk.starts, 1);
+	/* the attempt fails; the redial waits for the gate again, and `down` while queued
+	 * stops the link at once, with nothing to hang up */
+	gate_open = false;
+	fk_exit(DIAL_PPPD, EXITED(16));
+	fk_exit(DIAL_SSH, EXITED(255));
+	run_until(w, LINK_QUEUED, 5000);
+	link_stop(w->link);
+	assert_int_equal(link_state(w->link), LINK_STOPPED);
+	assert_int_equal(w->done_calls, 1);
+	assert_int_equal(w->done_as, FAILURE_NONE);
+	world_free(w);
+}
+
+/* dialing -> up on ip-up -> closing on ip-down -> backoff when both ended -> dialing. */
+static void up_then_down_then_dial_again(void **state)
+{
+	(void)state;
+	struct world *w = world_new(one_server);
+	link_start(w->link);
+	assert_int_equal(link_state(w->link), LINK_DIALING);
+	assert_int_equal(fk.starts, 1);
+	ip_up(w);
+	assert_non_null(strstr(log_text(w), "office: up after "));
+
+	char reply[200] = "";
+	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), reply, sizeof(reply)), 0);
+	assert_int_equal(link_state(w->link), LINK_CLOSING);
+	fk_exit(DIAL_PPPD, EXITED(16)); /* the hangup: ssh gets its grace */
+	assert_int_equal(link_state(w->link), LINK_CLOSING);
+	fk_exit(DIAL_SSH, EXITED(255));
+	assert_int_equal(link_state(w->link), LINK_BACKOFF);
+	/* The first failure redials at once (the backoff's first step is 0). */
+	assert_int_equal(last_redial_delay_ms(w), 0);
+	run_until(w, LINK_DIALING, 2000);
+	assert_int_equal(fk.starts, 2);
+	link_stop(w->link);
+	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
+	fk_exit(DIAL_SSH, KILLED(SIGTERM));
+	assert_int_equal(link_state(w->link), LINK_STOPPED);
+	assert_int_equal(w->done_calls, 1);
+	world_free(w);
+}
+
+/* Hook events that are not this attempt's pppd's, or come at the wrong time, are refused
+ * and change nothing. */
+static void stray_hook_events_are_refused(void **state)
+{
+	(void)state;
+	struct world *w = world_new(one_server);
+	link_start(w->link);
+	char reply[200] = "";
+	/* not a child of "pppd" (the test's parent) */
+	assert_int_equal(hook(w, HOOK_IP_UP, getppid(), reply, sizeof(reply)), -1);
+	assert_string_equal(reply, "not from this link's pppd");
+	assert_int_equal(link_state(w->link), LINK_DIALING);
+	ip_up(w);
+	/* a second ip-up while up */
+	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), reply, sizeof(reply)), -1);
+	assert_string_equal(reply, "ip-up while up");
+	assert_int_equal(link_state(w->link), LINK_UP);
+	link_stop(w->link);
+	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
+	fk_exit(DIAL_SSH, KILLED(SIGTERM));
+	world_free(w);
+}
+
+/* `down` during a dial: pppd is told first (SIGTERM), the link is closing until both
+ * ended, then stopped, and it does not dial again. */
+static void down_during_a_dial(void **state)
+{
+	(void)state;
+	struct world *w = world_new(one_server);
+	link_start(w->link);
+	struct fake_dial *d = fk.cur;
+	link_stop(w->link);
+	assert_int_equal(link_state(w->link), LINK_CLOSING);
+	assert_int_equal(d->signo[DIAL_PPPD], SIGTERM);
+	assert_int_equal(d->signo[DIAL_SSH], 0);
+	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
+	fk_exit(DIAL_SSH, EXITED(255));
+	assert_int_equal(link_state(w->link), LINK_STOPPED);
+	assert_int_equal(w->done_calls, 1);
+	assert_int_equal(w->done_as, FAILURE_NONE);
+	run_for(w, 300);
+	assert_int_equal(fk.starts, 1);
+	world_free(w);
+}
+
+/* A permanent failure (a host key ssh refused) ends the link: failed, no redial. */
+static void a_permanent_failure_ends_the_link(void **state)
+{
+	(void)state;
+	struct world *w = world_new(one_server);
+	link_start(w->link);
+	fk_line(DIAL_SSH, "Host key verification failed.");
+	fk_exit(DIAL_SSH, EXITED(255));
+	fk_exit(DIAL_PPPD, EXITED(16));
+	assert_int_equal(link_state(w->link), LINK_FAILED);
+	assert_int_equal(w->done_calls, 1);
+	assert_int_equal(w->done_as, FAILURE_PERMANENT);
+	run_for(w, 300);
+	assert_int_equal(fk.starts, 1);
+	world_free(w);
+}
+
+/* The attempt cannot be started (pppd missing): failed with the system's class. */
+static void a_dial_that_cannot_start_fails(void **state)
+{
+	(void)state;
+	struct world *w = world_new(one_server);
+	fk.start_fails = FAILURE_SYSTEM;
+	link_start(w->link);
+	assert_int_equal(link_state(w->link), LINK_FAILED);
+	assert_int_equal(w->done_calls, 1);
+	assert_int_equal(w->done_as, FAILURE_SYSTEM);
+	world_free(w);
+}
+
+/* --- the backoff ----------------------------------------------------------------------- */
+
+/* Two servers: a failure moves to the other at once; once every server has failed in a
+ * row, the backoff paces the next round: at once after the first round (its first step),
+ * then 1 s and 2 s (each within its jitter of +-25 %). */
+static void every_server_failed_then_back_off(void **state)
+{
+	(void)state;
+	struct world *w = world_new(two_servers);
+	link_start(w->link);
+	const unsigned lo[] = {0, 750, 1500}, hi[] = {0, 1250, 2500};
+	for (unsigned round = 0; round < 3; round++) {
+		/* the first server of the round fails: the other is dialed now */
+		fk_exit(DIAL_SSH, EXITED(255));
+		fk_exit(DIAL_PPPD, EXITED(16));
+		assert_int_equal(last_redial_delay_ms(w), 0);
+		run_until(w, LINK_DIALING, 2000);
+		assert_int_not_equal(fk.servers[fk.starts - 1], fk.servers[fk.starts - 2]);
+		/* the second fails too: every server failed, back off */
+		fk_exit(DIAL_SSH, EXITED(255));
+		fk_exit(DIAL_PPPD, EXITED(16));
+		assert_int_equal(link_state(w->link), LINK_BACKOFF);
+		unsigned delay = last_redial_delay_ms(w);
+		assert_in_range(delay, lo[round], hi[round]);
+		if (round < 2) {
+			unsigned took = run_until(w, LINK_DIALING, delay + 5000);
+			assert_true(took + 100 >= delay); /* not before the backoff is over */
+		}
+	}
+	assert_int_equal(fk.starts, 6);
+	link_stop(w->link);
+	assert_int_equal(link_state(w->link), LINK_STOPPED);
+	world_free(w);
+}
+
+/* A link that came up starts its count of failures afresh: its first failure after ip-up
+ * redials the next server at once, rather than continuing the backoff. */
+static void a_link_that_came_up_counts_afresh(void **state)
+{
+	(void)state;
+	struct world *w = world_new(two_servers);
+	link_start(w->link);
+	fk_exit(DIAL_SSH, EXITED(255));
+	fk_exit(DIAL_PPPD, EXITED(16));
+	run_until(w, LINK_DIALING, 2000);
+	ip_up(w);
+	char reply[200] = "";
+	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), reply, sizeof(reply)), 0);
+	fk_exit(DIAL_PPPD, EXITED(16));
+	fk_exit(DIAL_SSH, EXITED(255));
+	/* one failure since up, of two servers: the other one now, no backoff */
+	assert_int_equal(last_redial_delay_ms(w), 0);
+	run_until(w, LINK_DIALING, 2000);
+	link_stop(w->link);
+	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
+	fk_exit(DIAL_SSH, KILLED(SIGTERM));
+	world_free(w);
+}
+
+/* Stopped while backing off: no attempt runs, so stopped at once, and no dial follows. */
+static void down_while_backing_off(void **state)
+{
+	(void)state;
+	struct world *w = world_new(one_server);
+	link_start(w->link);
+	fk_exit(DIAL_SSH, EXITED(255));
+	fk_exit(DIAL_PPPD, EXITED(16));
+	assert_int_equal(link_state(w->link), LINK_BACKOFF);
+	link_stop(w->link);
+	assert_int_equal(link_state(w->link), LINK_STOPPED);
+	assert_int_equal(w->done_calls, 1);
+	run_for(w, 2500);
+	assert_int_equal(fk.starts, 1);
+	world_free(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(every_state_has_a_name),
+	    cmocka_unit_test(a_closed_gate_queues_the_link),
+	    cmocka_unit_test(up_then_down_then_dial_again),
+	    cmocka_unit_test(stray_hook_events_are_refused),
+	    cmocka_unit_test(down_during_a_dial),
+	    cmocka_unit_test(a_permanent_failure_ends_the_link),
+	    cmocka_unit_test(a_dial_that_cannot_start_fails),
+	    cmocka_unit_test(every_server_failed_then_back_off),
+	    cmocka_unit_test(a_link_that_came_up_counts_afresh),
+	    cmocka_unit_test(down_while_backing_off),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
