@@ -12,7 +12,10 @@
 #include "net/routeq.h"
 
 /* Route changes come in bursts (an interface going up brings addresses, then routes):
- * look once the burst is over. */
+ * look this long after the first event of a burst.  Not after the last: an interface
+ * coming up trails IPv6 events (duplicate address detection, router solicitations) for
+ * seconds, and a lookup that each of them put off would keep a new default route unseen
+ * that long (a roaming link then waited for it). */
 #define NETWATCH_SETTLE_MS 200
 
 struct netwatch {
@@ -24,6 +27,7 @@ struct netwatch {
 	netwatch_fn fn;
 	void *arg;
 	bool has_uid;
+	bool settling; /* a lookup is due within NETWATCH_SETTLE_MS */
 	uint32_t uid;
 	struct net_addr server_addr;
 };
@@ -66,6 +70,7 @@ static void on_settled(void *arg)
 {
 	struct netwatch *w = arg;
 	struct net_path now, before = w->path;
+	w->settling = false;
 	look_up_path(w, &now);
 	if (net_path_equal(&now, &w->path))
 		return;
@@ -79,6 +84,9 @@ static void on_change(void *arg, unsigned what)
 {
 	(void)what;
 	struct netwatch *w = arg;
+	if (w->settling)
+		return; /* the lookup due sees this change too */
+	w->settling = true;
 	event_timer_set(w->loop, NETWATCH_SETTLE_MS, on_settled, w);
 }
 

@@ -140,7 +140,9 @@ static int add_one(struct netconf *nc, const char *ifname, const char *arg)
 }
 
 /* --heal-for SECS: what the link does with route-all (link.c): the netlink monitor, and
- * netconf_reassert once a burst of events is over. */
+ * netconf_reassert once a burst of events is over, each time printing "looked" after it.
+ * SECS bounds it; SIGTERM ends it sooner (the test script does once it has seen what it
+ * waits for). */
 struct heal {
 	struct event_loop *loop;
 	struct netconf *nc;
@@ -154,6 +156,7 @@ static void on_heal_timer(void *arg)
 	int n = netconf_reassert(h->nc);
 	if (n != 0)
 		printf("put back %d\n", n);
+	printf("looked\n");
 }
 
 static void on_heal_change(void *arg, unsigned what)
@@ -171,6 +174,12 @@ static void on_heal_end(void *arg)
 	event_loop_exit(h->loop, 0);
 }
 
+static void on_heal_term(void *arg, int signo)
+{
+	(void)signo;
+	on_heal_end(arg);
+}
+
 static void heal_for(struct netconf *nc, long secs)
 {
 	struct heal h = {.loop = event_loop_new(), .nc = nc};
@@ -180,6 +189,10 @@ static void heal_for(struct netconf *nc, long secs)
 		return;
 	}
 	event_timer_set(h.loop, (unsigned)secs * 1000, on_heal_end, &h);
+	if (event_signal_add(h.loop, SIGTERM, on_heal_term, &h) < 0) {
+		printf("heal: cannot take SIGTERM\n");
+		return;
+	}
 	printf("healing\n");
 	event_loop_run(h.loop);
 	nlmon_unsubscribe(sub);

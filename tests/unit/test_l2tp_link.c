@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "skip.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -78,7 +80,7 @@ static void test_header_of_a_real_link(void **state)
 		assert_string_equal(e.where, "unit");
 		if (e.code == EAFNOSUPPORT || e.code == EPROTONOSUPPORT) {
 			assert_non_null(strstr(e.fix, "l2tp_ppp"));
-			skip();
+			skip_because("this kernel has no L2TP (%s: %s)", e.what, e.fix);
 		}
 		fail_msg("l2tp_link_open: %s: %s: %s", e.where, e.what, e.cause);
 	}

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "skip.h"
+
 #include "lib/event.h"
 #include "net/nlmon.h"
 
@@ -134,7 +136,7 @@ static void every_subscriber_hears_an_event(void **state)
 {
 	(void)state;
 	if (own_netns() < 0)
-		skip(); /* not root: no namespace of our own to change */
+		skip_because("needs root: a network namespace of its own to change");
 	struct event_loop *loop = event_loop_new();
 	struct seen a = {.loop = loop}, b = {.loop = loop};
 	struct nlmon_sub *sa = nlmon_subscribe(loop, "a", on_event, &a);
@@ -155,7 +157,7 @@ static void unsubscribing_inside_a_callback_is_safe(void **state)
 {
 	(void)state;
 	if (own_netns() < 0)
-		skip();
+		skip_because("needs root: a network namespace of its own to change");
 	struct event_loop *loop = event_loop_new();
 	struct seen a = {.loop = loop}, b = {.loop = loop};
 	/* the newest is called first: a, then b, unless a's callback drops b */
