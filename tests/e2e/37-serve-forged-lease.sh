@@ -87,6 +87,11 @@ home_works() {
 	in_srv ping -c 1 -W 5 10.66.0.1 >/dev/null || fail "$1: no traffic through home's link"
 }
 
+# ip_up_over: no ip-up script (pppd's /etc/ppp/ip-up, run-parts of ip-up.d, the server's
+# hook under them) runs on the server: whatever a link's hook would do, it has done.
+ip_up_running() { ip netns pids "$E2E_SRV" | xargs -r ps -o args= -p 2>/dev/null | grep -q 'ip-up'; }
+ip_up_over() { ! ip_up_running; }
+
 # A: mallory forges office's lease and holds its lock into his pppd, while home's honest
 # link comes up.
 call_start home
@@ -104,7 +109,7 @@ grep -q "^mallory: cannot forge $office_lease" "$forge_log" ||
 	fail "mallory could write office's lease: $(cat "$forge_log")"
 wait_for 90 grep -q "key office: .*: 192.168.77.10 is not leased to this key by this link's pppd" "$SERVE_LOG" ||
 	fail "A: the hook did not refuse mallory's link"
-sleep 2
+wait_for 90 ip_up_over || fail "A: the server's ip-up did not end"
 no_office_routes A
 home_works A
 CALL_PID=$mallory_pid call_stop
@@ -121,7 +126,7 @@ call_start pppforge
 call_wait_up 90
 wait_for 90 grep -q "key office: .*: 192.168.77.10 is not leased to this key by this link's pppd (pid [0-9]*): another process holds the lease" "$SERVE_LOG" ||
 	fail "B: the hook did not refuse the link whose pppd does not hold the lease"
-sleep 2
+wait_for 90 ip_up_over || fail "B: the server's ip-up did not end"
 no_office_routes B
 home_works B
 call_stop

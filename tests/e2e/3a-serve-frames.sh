@@ -63,6 +63,8 @@ wait_for 30 flock -n "$SERVE_LEASES/192.168.77.10" true || fail "alice's lease i
 rm /etc/ppp/peers/sshdial-serve-frames-noauth
 call_start alice
 call_wait_exit 120
+# A failure that dialing again cannot cure: status 2 (sshdial(8), EXIT STATUS).
+assert_eq "$CALL_RC" 2 "the client's exit status after the server answered without frames"
 grep -q "sshdial-serve.*key alice: the client asked for the frame transport, but /etc/ppp/peers/sshdial-serve-frames-noauth cannot be read" "$SERVE_LOG" ||
 	fail "serve did not say why it fell back: $(grep sshdial-serve "$SERVE_LOG")"
 grep -q "the server did not answer with sshdial's frame transport: it sent plain PPP" "$CALL_LOG" ||

@@ -45,8 +45,9 @@ out=$(ctl up c) || fail "sshdial up c failed ($?): $out"
 assert_match "$out" '^c: up: ppp[0-9]+ 192\.168\.77\.12 peer 192\.168\.77\.1$' "up c's answer"
 assert_eq "$(field c state)" up "c after 'up c'"
 
-# status --json, field by field (give the probe a few seconds for a round trip).
-sleep 3
+# status --json, field by field, once each link's probe has had a round trip.
+probed() { daemon_json | jq -e 'length == 3 and all(.[]; (.rtt_ms | type == "number" and . > 0))' >/dev/null; }
+wait_for 90 probed || fail "not every link has a probe's round trip within 90 s: $(daemon_json)"
 json=$(daemon_json) || fail "status --json failed"
 echo "$json" | jq -e 'type == "array" and length == 3' >/dev/null || fail "not an array of 3: $json"
 assert_eq "$(echo "$json" | jq -r 'map(.name) | join(" ")')" "a b c" "names"

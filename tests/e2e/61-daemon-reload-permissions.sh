@@ -152,23 +152,27 @@ for n in keep change invalid; do
 	assert_eq "$(field $n state)" up "$n after the flood"
 done
 assert_eq "$(pppd_pid keep)/$(pppd_pid invalid)" "$keep/$invalid" "pppd after the flood"
-grep -c 'control: a malformed request\|control: a request longer' "$DAEMON_LOG" | {
-	read -r n
-	[ "$n" -ge 100 ] || fail "the daemon logged only $n bad requests"
-}
+# (not in a pipeline: fail in its subshell would end only the subshell)
+n=$(grep -c 'control: a malformed request\|control: a request longer' "$DAEMON_LOG")
+[ "$n" -ge 100 ] || fail "the daemon logged only $n bad requests"
 
 # --- a member holding every connection it can --------------------------------------
 # dialer keeps up to 70 connections open, opening a new one as soon as the daemon drops
 # one (each is dropped 5 s after it opened without a request): a member must not lock
 # root out of the control socket.
-# (its count on stdout: root's shell opens the file, which dialer may not)
+# (its count on stdout, then how many of its connections the daemon answered for the
+# request timeout: root's shell opens the file, which dialer may not)
 in_cli setpriv --reuid=dialer --regid=dialer --init-groups python3 - <<'PY' >"$E2E_DIR/held" &
 import socket, time
-held, end = [], time.time() + 300
+held, end, timed_out = [], time.time() + 300, 0
 while time.time() < end:
     for s in held[:]:
         try:
-            if s.recv(64, socket.MSG_DONTWAIT) == b"":
+            got = s.recv(64, socket.MSG_DONTWAIT)
+            if got == b"":
+                held.remove(s); s.close()
+            elif b"no request line within" in got:
+                timed_out += 1
                 held.remove(s); s.close()
         except BlockingIOError:
             pass
@@ -181,12 +185,15 @@ while time.time() < end:
         except OSError:
             s.close(); break
         held.append(s)
-    print(len(held), flush=True)
+    print(len(held), timed_out, flush=True)
     time.sleep(0.05)
 PY
 holder=$!
 wait_for 90 test -s "$E2E_DIR/held" || fail "the member's connections did not start"
-sleep 6 # past the daemon's 5 s request timeout: the member refills what it loses
+# Past the daemon's 5 s request timeout: the member has lost connections to it, and
+# refilled them (it refills at once, in the same round).
+member_timed_out() { [ "$(tail -n1 "$E2E_DIR/held" | awk '{ print $2 + 0 }')" -ge 1 ]; }
+wait_for 90 member_timed_out || fail "none of the member's connections met the request timeout: $(tail -n1 "$E2E_DIR/held")"
 for i in 1 2 3 4 5; do
 	out=$(ctl status change 2>&1) || fail "root's status failed while a member holds connections ($i): $out"
 	sleep 1

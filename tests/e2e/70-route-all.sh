@@ -42,20 +42,6 @@ assert_match "$leaks" "ssh's connection to $E2E_SERVER_IP: dev e2e0 .*: ok, outs
 	"check --leaks on ssh's connection"
 assert_match "$leaks" "IPv6 packet to 2001:db8::1: unreachable" "check --leaks on IPv6"
 
-# (f) Self-healing: a rule and the table's default route deleted behind sshdial's back.
-# The kernel's own timestamps (ip -ts monitor) say how long each stayed deleted.
-ip -n "$E2E_CLI" -ts monitor rule route >"$E2E_DIR/monitor" 2>&1 &
-monitor=$!
-sleep 1
-t0=$(now)
-in_cli ip rule del pref 8330
-in_cli ip route del default dev "$ppp" table 83
-wait_for 90 sh -c "ip netns exec '$E2E_CLI' ip rule show pref 8330 | grep -q 'lookup 83 proto 83' &&
-	ip netns exec '$E2E_CLI' ip route show table 83 | grep -q '^default dev $ppp '" ||
-	fail "the deleted rule and route were not put back"
-note "rule 8330 and table 83's default put back $(since "$t0")s after the test deleted them"
-sleep 1
-kill "$monitor"
 # gone_for ERE: seconds between the deletion of the entry matching ERE and its return.
 gone_for() {
 	awk -v re="$1" '
@@ -63,6 +49,24 @@ gone_for() {
 		$2 == "Deleted" && $0 ~ re { d = t($1); next }
 		d && $2 != "Deleted" && $0 ~ re { printf "%.3f", t($1) - d; exit }' "$E2E_DIR/monitor"
 }
+# (f) Self-healing: a rule and the table's default route deleted behind sshdial's back.
+# The kernel's own timestamps (ip -ts monitor) say how long each stayed deleted.
+ip -n "$E2E_CLI" -ts monitor rule route >"$E2E_DIR/monitor" 2>&1 &
+monitor=$!
+# The monitor listens once it reports a marker route (in a table nothing else uses).
+in_cli ip route add unreachable 198.18.255.0/24 table 250 || fail "cannot add the marker route"
+wait_for 60 grep -q '198\.18\.255\.0/24' "$E2E_DIR/monitor" || fail "ip monitor does not report"
+in_cli ip route del unreachable 198.18.255.0/24 table 250
+t0=$(now)
+in_cli ip rule del pref 8330
+in_cli ip route del default dev "$ppp" table 83
+wait_for 90 sh -c "ip netns exec '$E2E_CLI' ip rule show pref 8330 | grep -q 'lookup 83 proto 83' &&
+	ip netns exec '$E2E_CLI' ip route show table 83 | grep -q '^default dev $ppp '" ||
+	fail "the deleted rule and route were not put back"
+note "rule 8330 and table 83's default put back $(since "$t0")s after the test deleted them"
+both_back_seen() { [ -n "$(gone_for " 8330:")" ] && [ -n "$(gone_for "default dev $ppp table 83")" ]; }
+wait_for 30 both_back_seen
+kill "$monitor"
 rule_gone=$(gone_for " 8330:")
 route_gone=$(gone_for "default dev $ppp table 83")
 note "by the kernel's clock: rule 8330 back after ${rule_gone:-?} s, the table's default after ${route_gone:-?} s"
