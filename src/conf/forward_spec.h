@@ -7,7 +7,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum forward_kind { FORWARD_LOCAL, FORWARD_REMOTE, FORWARD_SOCKS, FORWARD_KIND_COUNT /* keep last */ };
+enum forward_kind {
+	FORWARD_LOCAL,
+	FORWARD_REMOTE,
+	FORWARD_SOCKS,
+	FORWARD_KIND_COUNT /* keep last */
+};
 
 struct forward_spec {
 	enum forward_kind kind;

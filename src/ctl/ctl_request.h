@@ -16,7 +16,14 @@
 #define CTL_REQUEST_MAX 128
 #define CTL_PEER_MAX 32
 
-enum ctl_verb { CTL_UP, CTL_DOWN, CTL_RESTART, CTL_STATUS, CTL_RELOAD, CTL_VERB_COUNT /* keep last */ };
+enum ctl_verb {
+	CTL_UP,
+	CTL_DOWN,
+	CTL_RESTART,
+	CTL_STATUS,
+	CTL_RELOAD,
+	CTL_VERB_COUNT /* keep last */
+};
 
 struct ctl_request {
 	enum ctl_verb verb;

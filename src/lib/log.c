@@ -140,7 +140,8 @@ static void log_to_extra(enum log_level level, const char *msg)
 static void log_v(enum log_level level, const char *fmt, va_list ap)
 {
 	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
-	_Static_assert(sizeof(prio) / sizeof(prio[0]) == LOG_LEVEL_COUNT, "a priority for each level");
+	_Static_assert(sizeof(prio) / sizeof(prio[0]) == LOG_LEVEL_COUNT,
+	               "a priority for each level");
 	static const char *const tag[] = {"error: ", "warning: ", "", ""};
 	_Static_assert(sizeof(tag) / sizeof(tag[0]) == LOG_LEVEL_COUNT, "a tag for each level");
 

@@ -443,10 +443,11 @@ void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus
 
 const char *failure_class_name(enum failure_class cls)
 {
-	static const char *const names[] = {
-	    [FAILURE_NONE] = "none",     [FAILURE_TRANSIENT] = "transient",
-	    [FAILURE_SYSTEM] = "system", [FAILURE_CONFIG] = "configuration",
-	    [FAILURE_PERMANENT] = "permanent"};
+	static const char *const names[] = {[FAILURE_NONE] = "none",
+	                                    [FAILURE_TRANSIENT] = "transient",
+	                                    [FAILURE_SYSTEM] = "system",
+	                                    [FAILURE_CONFIG] = "configuration",
+	                                    [FAILURE_PERMANENT] = "permanent"};
 	_Static_assert(sizeof(names) / sizeof(names[0]) == FAILURE_CLASS_COUNT,
 	               "a name for each failure class");
 	return names[cls];

@@ -327,8 +327,8 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 		 * cannot open it (exit 7), which says nothing about the peer's options or the
 		 * system.  ssh's own verdict stands. */
 		int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-		bool pty_gone =
-		    (code == 2 || code == 7) && !l->came_up && !link_dial_driver()->running(l->dial, DIAL_SSH);
+		bool pty_gone = (code == 2 || code == 7) && !l->came_up &&
+		                !link_dial_driver()->running(l->dial, DIAL_SSH);
 		if (!l->stopping && !pty_gone)
 			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
 		else if (!l->stopping)
@@ -346,14 +346,16 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 			on_ssh_grace(l);
 	} else {
 		if (!l->stopping)
-			failure_from_ssh_exit(
-			    &l->failure, l->peer, wstatus,
-			    (link_dial_driver()->signalled(l->dial, DIAL_SSH) ? FAILURE_SSH_SIGNALLED : 0) |
-			        (l->came_up ? FAILURE_SSH_WAS_UP : 0));
+			failure_from_ssh_exit(&l->failure, l->peer, wstatus,
+			                      (link_dial_driver()->signalled(l->dial, DIAL_SSH)
+			                           ? FAILURE_SSH_SIGNALLED
+			                           : 0) |
+			                          (l->came_up ? FAILURE_SSH_WAS_UP : 0));
 		if (link_dial_driver()->running(l->dial, DIAL_PPPD) && !l->stopping)
 			event_timer_set(l->loop, HANGUP_GRACE_MS, on_hangup_grace, l);
 	}
-	if (!link_dial_driver()->running(l->dial, DIAL_SSH) && !link_dial_driver()->running(l->dial, DIAL_PPPD))
+	if (!link_dial_driver()->running(l->dial, DIAL_SSH) &&
+	    !link_dial_driver()->running(l->dial, DIAL_PPPD))
 		attempt_ended(l);
 }
 
@@ -547,7 +549,8 @@ static void link_dial_granted(struct link *l)
 	l->redial_pty = false;
 	struct err e;
 	err_clear(&e);
-	l->dial = link_dial_driver()->start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status, &e);
+	l->dial =
+	    link_dial_driver()->start(l->loop, l->peer, &hooks, &link_dial_ops, l, &status, &e);
 	if (!l->dial) {
 		if (!err_is_set(&e))
 			err_set(&e, peer_name(l->peer), "see the messages above",

@@ -22,7 +22,7 @@ enum link_state {
 	LINK_BACKOFF, /* waiting to dial again */
 	LINK_FAILED,  /* a permanent failure: no more dialing */
 	LINK_STOPPED,
-	LINK_QUEUED, /* ready to dial, waiting for the gate (the daemon's --max-dialing) */
+	LINK_QUEUED,     /* ready to dial, waiting for the gate (the daemon's --max-dialing) */
 	LINK_STATE_COUNT /* keep last: the size of tables indexed by the state */
 };
 

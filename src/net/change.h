@@ -63,7 +63,12 @@ struct change_sysctl {
 	char set[CHANGE_SYSCTL_VALUE_MAX]; /* what we wrote: restored only while still there */
 };
 
-enum resolv_was { RESOLV_WAS_FILE = 1, RESOLV_WAS_LINK, RESOLV_WAS_ABSENT, RESOLV_WAS_COUNT /* keep last */ };
+enum resolv_was {
+	RESOLV_WAS_FILE = 1,
+	RESOLV_WAS_LINK,
+	RESOLV_WAS_ABSENT,
+	RESOLV_WAS_COUNT /* keep last */
+};
 
 #define CHANGE_PATH_MAX 200
 

@@ -2,6 +2,10 @@
 # (issue 4, a) The path to the server goes silent while the link is up (the router drops
 # everything, no ICMP error, no RST): sshdial's health check says 'link dead' and dials
 # again; when the path comes back, so does the link, with its routes, and pings pass.
+# (issue 23) Both times asserted: 'link dead' within health-timeout + 1 s of the
+# blackhole, and up again within one handshake + 2 s of the path's return (the handshake
+# measured in this run: the longer of the first 'up after' and the redial's own). The log
+# lines are stamped as they are written (stamp_log), not when a poll finds them.
 E2E_TOPOLOGY=routed
 . tests/e2e/lib.sh
 e2e_setup "$@"
@@ -10,8 +14,16 @@ e2e_setup "$@"
 in_srv ip addr add 10.99.0.1/24 dev lo
 peer_file e2e-bh "route 10.99.0.0/24"
 call_start e2e-bh
+# stamp_log: each line of the call's log with the time it was written ($EPOCHREALTIME,
+# no fork per line), into $E2E_DIR/stamped; stamped_at ERE [N]: the Nth such line's time.
+tail -n +1 -F "$CALL_LOG" 2>/dev/null | while IFS= read -r line; do
+	printf '%s %s\n' "$EPOCHREALTIME" "$line"
+done >"$E2E_DIR/stamped" &
+stamped_at() { grep -E -- "$1" "$E2E_DIR/stamped" | sed -n "${2:-1}p" | cut -d' ' -f1; }
+stamped_count() { grep -cE -- "$1" "$E2E_DIR/stamped"; }
 call_wait_up
 note "up ${CALL_UP_AFTER}s after start"
+up_after() { grep -oE ': up after [0-9.]+ s' "$CALL_LOG" | sed -n "${1}p" | grep -oE '[0-9.]+'; }
 ping_through 10.99.0.1 30
 
 # A healthy link is left alone.
@@ -20,7 +32,7 @@ assert_eq "$(call_count "$LINK_DEAD_RE|$LINK_DOWN_RE")" 0 "'link dead' or 'link 
 
 icmp_before=$(e2e_router_icmp_out)
 e2e_blackhole_on
-t_off=$(now)
+t_off=$EPOCHREALTIME
 # The drop is silent: a ping across gets no error back, only silence.
 out=$(in_cli ping -c 1 -W 2 "$E2E_SERVER_IP" 2>&1) && fail "ping crossed the blackhole: $out"
 case $out in *nreachable* | *rohibit*) fail "the router answered the blackholed ping: $out" ;; esac
@@ -29,8 +41,13 @@ case $out in *nreachable* | *rohibit*) fail "the router answered the blackholed 
 # 30-40 s, and logged as 'link down' with no 'link dead' before it.
 call_wait_count 1 "$LINK_DEAD_RE" 90 ||
 	fail "no 'link dead' line within 90 s of the blackhole (see $CALL_LOG)"
-detect=$(since "$t_off")
-note "link dead ${detect}s after the path went silent"
+wait_for 30 eval '[ "$(stamped_count "$LINK_DEAD_RE")" -ge 1 ]' || fail "the stamped log lacks the 'link dead' line"
+timeout_s=$(grep -E "$LINK_DEAD_RE" "$CALL_LOG" | head -n1 | grep -oE 'for [0-9.]+ s$' | grep -oE '[0-9.]+')
+[ -n "$timeout_s" ] || fail "the 'link dead' line names no timeout: $(grep -E "$LINK_DEAD_RE" "$CALL_LOG")"
+detect=$(awk -v a="$t_off" -v b="$(stamped_at "$LINK_DEAD_RE")" 'BEGIN { printf "%.1f", b - a }')
+note "link dead ${detect}s after the path went silent (health-timeout ${timeout_s}s)"
+awk -v d="$detect" -v t="$timeout_s" 'BEGIN { exit !(d <= t + 1) }' ||
+	fail "'link dead' came ${detect}s after the blackhole, more than health-timeout (${timeout_s}s) + 1 s"
 dead_line=$(grep -nE "$LINK_DEAD_RE" "$CALL_LOG" | head -n1 | cut -d: -f1)
 down_line=$(grep -nE "$LINK_DOWN_RE" "$CALL_LOG" | head -n1 | cut -d: -f1)
 [ -z "$down_line" ] || [ "$down_line" -gt "$dead_line" ] ||
@@ -42,9 +59,14 @@ call_running || fail "sshdial ended after 'link dead'"
 sleep 5
 assert_eq "$(e2e_router_icmp_out)" "$icmp_before" "ICMP messages sent by the router while blackholing"
 e2e_blackhole_off
-t_on=$(now)
+t_on=$EPOCHREALTIME
 call_wait_up_n 2 150
-note "up again $(since "$t_on")s after the path came back ($(call_attempts) attempts in all)"
+wait_for 30 eval '[ "$(stamped_count ": up after ")" -ge 2 ]' || fail "the stamped log lacks the second 'up after' line"
+back=$(awk -v a="$t_on" -v b="$(stamped_at ": up after " 2)" 'BEGIN { printf "%.1f", b - a }')
+hs=$(awk -v a="$(up_after 1)" -v b="$(up_after 2)" 'BEGIN { printf "%.1f", (a > b ? a : b) }')
+note "up again ${back}s after the path came back ($(call_attempts) attempts in all; handshake ${hs}s: first up $(up_after 1)s, the redial $(up_after 2)s)"
+awk -v d="$back" -v h="$hs" 'BEGIN { exit !(d <= h + 2) }' ||
+	fail "the link was up again only ${back}s after the path came back, more than the handshake (${hs}s) + 2 s"
 ping_through 10.99.0.1 60
 assert_route_once 10.99.0.0/24
 

@@ -75,7 +75,14 @@
 #   E2E_SSHD_LOG     sshd's log
 # Background processes: start them as `ip netns exec "$E2E_CLI" CMD... &`, not with
 # in_cli, whose subshell would be $! instead of CMD.
-# Helpers: in_cli CMD..., in_srv CMD..., wait_for SECS CMD..., fail MSG,
+# Helpers: in_cli CMD..., in_srv CMD..., wait_for SECS CMD..., fail MSG, e2e_skip WHY,
+# e2e_skip WHY: the scenario cannot run here (not: does not pass); prints "SKIP: WHY" and
+# exits 77, which tests/e2e/run counts as skipped, naming WHY.
+e2e_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
 # assert_eq ACTUAL EXPECTED [WHAT], assert_match ACTUAL ERE [WHAT], note MSG,
 # e2e_log FILE, e2e_authorize LINE..., e2e_procs NS.
 
@@ -572,7 +579,7 @@ e2e_teardown() {
 	trap - EXIT HUP INT TERM
 	trap '' PIPE # a closed stdout must not stop the cleanup
 	set +eu
-	[ "$rc" -ne 0 ] && _e2e_dump "$rc" >&2
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && _e2e_dump "$rc" >&2
 	# shellcheck disable=SC2046
 	_e2e_kill_all $(jobs -p)
 	for ns in "$E2E_CLI" "$E2E_SRV" "${E2E_RTR:-}" "${E2E_NET:-}"; do

@@ -8,6 +8,13 @@
 # roam_to_b / roam_to_a: the client moves: the old uplink goes down (its address and
 # default route with it), the new one comes up with its address and default route.
 # Each sets ROAM_ROUTE_AT (now) just after the new default route is in.
+# roam_stamp LOG: from now on, each line of LOG with the time it was written
+#   ($EPOCHREALTIME as tail -F hands it over, no fork per line), into $E2E_DIR/stamped:
+#   the times compared are the log's own, not those of a poll that found a line later.
+# roam_check WHAT MOVE N: MOVE (roam_to_b or roam_to_a); the link must be back (the Nth
+#   'up after' line of $ROAM_LOG, the call's or the daemon's log) within one ssh handshake
+#   plus 1 s of the new default route. The handshake is measured in the same run: the
+#   longer of the link's first 'up after' and this redial's own (from its dial to ip-up).
 # roam_within T0 T1 LIMIT, roam_add A B, roam_max A B: arithmetic on seconds.
 
 ROAM_B_IP=10.77.4.1
@@ -29,7 +36,7 @@ _roam_move() { # OLD-DEV NEW-DEV NEW-IP NEW-GW OLD-IP
 		ip -n "$E2E_CLI" link set "$2" up &&
 		ip -n "$E2E_CLI" route replace default via "$4" dev "$2" ||
 		fail "cannot move the client from $1 to $2"
-	ROAM_ROUTE_AT=$(now)
+	ROAM_ROUTE_AT=$EPOCHREALTIME
 }
 
 roam_to_b() { _roam_move e2e0 e2e1 "$ROAM_B_IP" 10.77.4.254; }
@@ -41,3 +48,32 @@ roam_within() { awk -v a="$1" -v b="$2" -v l="$3" 'BEGIN { exit !(b - a <= l) }'
 roam_add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a + b }'; }
 # roam_max A B
 roam_max() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a > b ? a : b) }'; }
+
+# roam_up_after N: the seconds of the Nth 'up after' line of $ROAM_LOG.
+roam_up_after() { grep -oE ': up after [0-9.]+ s' "$ROAM_LOG" | sed -n "${1}p" | grep -oE '[0-9.]+'; }
+_roam_up_n() { [ "$(grep -c ': up after ' "$ROAM_LOG")" -ge "$1" ]; }
+
+roam_stamp() {
+	ROAM_LOG=$1
+	tail -n +1 -F "$ROAM_LOG" 2>/dev/null | while IFS= read -r line; do
+		printf '%s %s\n' "$EPOCHREALTIME" "$line"
+	done >>"$E2E_DIR/stamped" &
+	ROAM_STAMPER=$!
+}
+_roam_stamped_n() { [ "$(grep -c ': up after ' "$E2E_DIR/stamped")" -ge "$1" ]; }
+
+roam_check() {
+	local what=$1 move=$2 n=$3 t_up took hs limit
+	"$move"
+	wait_for 150 _roam_up_n "$n" ||
+		fail "$what: the link was not back within 150 s of the new default route (see $ROAM_LOG)"
+	wait_for 30 _roam_stamped_n "$n" || fail "$what: the stamped log lacks 'up after' line $n"
+	t_up=$(grep ': up after ' "$E2E_DIR/stamped" | sed -n "${n}p" | cut -d' ' -f1)
+	took=$(awk -v a="$ROAM_ROUTE_AT" -v b="$t_up" 'BEGIN { printf "%.1f", b - a }')
+	hs=$(roam_max "$(roam_up_after 1)" "$(roam_up_after "$n")")
+	limit=$(roam_add "$hs" 1)
+	note "$what: back ${took}s after the new default route (handshake ${hs}s: first up $(roam_up_after 1)s, this one $(roam_up_after "$n")s; bound ${limit}s)"
+	roam_within "$ROAM_ROUTE_AT" "$t_up" "$limit" ||
+		fail "$what: the link was back only ${took}s after the new default route, more than the handshake (${hs}s) plus 1 s (see $ROAM_LOG)"
+	ping_through "$E2E_TUN_SERVER" 60
+}

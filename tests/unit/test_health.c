@@ -130,9 +130,8 @@ static void silence_is_dead_after_the_timeout(void **state)
 	assert_in_range(took, TIMEOUT_MS - 5, TIMEOUT_MS + 2 * INTERVAL_MS);
 	unsigned probes = 0;
 	char rest[200];
-	assert_int_equal(sscanf(v.why, "no answer to %u probes of 192.0.2.1 %199[^\n]", &probes,
-	                        rest),
-	                 2);
+	assert_int_equal(
+	    sscanf(v.why, "no answer to %u probes of 192.0.2.1 %199[^\n]", &probes, rest), 2);
 	assert_in_range(probes, TIMEOUT_MS / INTERVAL_MS - 1, TIMEOUT_MS / INTERVAL_MS + 1);
 	assert_string_equal(rest, "and no packet received on lo for 0.4 s");
 	health_stop(h);

@@ -43,8 +43,8 @@ static struct {
 } fk;
 
 static struct dial *fk_start(struct event_loop *loop, const struct peer *p,
-                             const struct dial_hooks *hooks, const struct dial_ops *ops,
-                             void *arg, enum failure_class *status, struct err *e)
+                             const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
+                             enum failure_class *status, struct err *e)
 {
 	(void)loop;
 	(void)p;
@@ -209,10 +209,10 @@ static void world_free(struct world *w)
 	link_set_dial_driver(NULL);
 }
 
-static const char *const one_server[] = {"host 192.0.2.1", "ssh-user pppuser",
-                                         "local-user nobody", NULL};
-static const char *const two_servers[] = {"host 192.0.2.1", "host 192.0.2.2",
-                                          "ssh-user pppuser", "local-user nobody", NULL};
+static const char *const one_server[] = {"host 192.0.2.1", "ssh-user pppuser", "local-user nobody",
+                                         NULL};
+static const char *const two_servers[] = {"host 192.0.2.1", "host 192.0.2.2", "ssh-user pppuser",
+                                          "local-user nobody", NULL};
 
 static void on_run_over(void *arg)
 {
