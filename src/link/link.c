@@ -534,6 +534,7 @@ static void link_dial_granted(struct link *l)
 		return;
 	}
 	failure_clear(&l->failure);
+	l->redial_now = false; /* a path change before this dial is this dial's to follow */
 	l->failure.host = link_server(l);
 	l->came_up = false;
 	l->relay_down = false;

@@ -63,10 +63,13 @@ roam_stamp() {
 _roam_stamped_n() { [ "$(grep -c ': up after ' "$E2E_DIR/stamped")" -ge "$1" ]; }
 
 roam_check() {
-	local what=$1 move=$2 n=$3 t_up took hs limit
+	local what=$1 move=$2 n t_up took hs limit
+	# The first 'up after' line after the move is the one to wait for (a link that a
+	# loaded machine's probe declared dead before may have come up more often).
+	n=$(($(grep -c ': up after ' "$ROAM_LOG") + 1))
 	"$move"
 	wait_for 150 _roam_up_n "$n" ||
-		fail "$what: the link was not back within 150 s of the new default route (see $ROAM_LOG)"
+		fail "$what: the link was not back within 150 s of the new default route: $(_roam_story)"
 	wait_for 30 _roam_stamped_n "$n" || fail "$what: the stamped log lacks 'up after' line $n"
 	t_up=$(grep ': up after ' "$E2E_DIR/stamped" | sed -n "${n}p" | cut -d' ' -f1)
 	took=$(awk -v a="$ROAM_ROUTE_AT" -v b="$t_up" 'BEGIN { printf "%.1f", b - a }')
@@ -74,6 +77,13 @@ roam_check() {
 	limit=$(roam_add "$hs" 1)
 	note "$what: back ${took}s after the new default route (handshake ${hs}s: first up $(roam_up_after 1)s, this one $(roam_up_after "$n")s; bound ${limit}s)"
 	roam_within "$ROAM_ROUTE_AT" "$t_up" "$limit" ||
-		fail "$what: the link was back only ${took}s after the new default route, more than the handshake (${hs}s) plus 1 s (see $ROAM_LOG)"
+		fail "$what: the link was back only ${took}s after the new default route, more than the handshake (${hs}s) plus 1 s: $(_roam_story)"
 	ping_through "$E2E_TUN_SERVER" 60
+}
+
+# What the link did, from the log: its path, dials, verdicts and ups (for a failure).
+_roam_story() {
+	printf '\n'
+	grep -E ': (path to |dialing |up after |link dead|link down|[a-z]+ -> [a-z]+$)' "$ROAM_LOG" |
+		tail -n 40 | sed 's/^/      /'
 }
