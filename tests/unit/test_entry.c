@@ -1,0 +1,430 @@
+/* A peer under the daemon (daemon/entry.c) through the link's dial driver seam: a fake
+ * driver stands in for ssh and pppd (as in test_link.c), and the entry's lock, socket and
+ * journal live on a tmpfs over /run in a mount and network namespace of the test's own
+ * (root).  Reload while dialing, backing off, down or queued; a reload that toggles
+ * route-all; `down` during a dial; and status naming each state. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conf/config.h"
+#include "daemon/dial_queue.h"
+#include "daemon/entry.h"
+#include "lib/diag.h"
+#include "lib/event.h"
+#include "link/dial_driver.h"
+#include "skip.h"
+#include "tmpdir.h"
+
+/* --- the fake driver (as test_link.c's) ----------------------------------------------- */
+
+struct fake_dial {
+	const struct dial_ops *ops;
+	void *arg;
+	bool running[2];
+	int signo[2];
+};
+
+static struct {
+	unsigned starts;
+	struct fake_dial *cur[4]; /* by start order, for two links at once */
+	unsigned live;
+} fk;
+
+static struct dial *fk_start(struct event_loop *loop, const struct peer *p,
+                             const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
+                             enum failure_class *status, struct err *e)
+{
+	(void)loop;
+	(void)p;
+	(void)hooks;
+	(void)status;
+	(void)e;
+	struct fake_dial *d = calloc(1, sizeof(*d));
+	assert_non_null(d);
+	*d = (struct fake_dial){.ops = ops, .arg = arg};
+	d->running[DIAL_SSH] = d->running[DIAL_PPPD] = true;
+	fk.cur[fk.starts % 4] = d;
+	fk.starts++;
+	fk.live++;
+	return (struct dial *)d;
+}
+
+static pid_t fk_pid(const struct dial *d, enum dial_proc which)
+{
+	(void)d;
+	return which == DIAL_PPPD ? getppid() : -1;
+}
+
+static bool fk_running(const struct dial *d, enum dial_proc which)
+{
+	return d && ((const struct fake_dial *)d)->running[which];
+}
+
+static void fk_signal(struct dial *d, enum dial_proc which, int signo)
+{
+	struct fake_dial *f = (struct fake_dial *)d;
+	if (f && f->running[which])
+		f->signo[which] = signo;
+}
+
+static bool fk_signalled(const struct dial *d, enum dial_proc which)
+{
+	return d && ((const struct fake_dial *)d)->signo[which] != 0;
+}
+
+static bool fk_frames(const struct dial *d)
+{
+	(void)d;
+	return false;
+}
+
+static const struct err *fk_fell_back(const struct dial *d)
+{
+	(void)d;
+	return NULL;
+}
+
+static void fk_free(struct dial *d)
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (fk.cur[i] == (struct fake_dial *)d)
+			fk.cur[i] = NULL;
+	fk.live--;
+	free(d);
+}
+
+static const struct dial_driver fake = {.start = fk_start,
+                                        .pid = fk_pid,
+                                        .running = fk_running,
+                                        .signal = fk_signal,
+                                        .signalled = fk_signalled,
+                                        .frames = fk_frames,
+                                        .fell_back = fk_fell_back,
+                                        .free = fk_free};
+
+/* The attempt of start number i ends: pppd, then ssh, with these statuses. */
+static void fk_end(unsigned i, int pppd_status, int ssh_status)
+{
+	struct fake_dial *d = fk.cur[i % 4];
+	assert_non_null(d);
+	d->running[DIAL_PPPD] = false;
+	d->ops->exited(d->arg, DIAL_PPPD, pppd_status);
+	d->running[DIAL_SSH] = false;
+	d->ops->exited(d->arg, DIAL_SSH, ssh_status);
+}
+
+/* --- the world --------------------------------------------------------------------------- */
+
+static char *scratch;
+static struct event_loop *loop;
+static unsigned idle_calls;
+
+static void on_idle(void *arg, struct entry *e)
+{
+	(void)arg;
+	(void)e;
+	idle_calls++;
+}
+
+static struct {
+	unsigned calls;
+	enum ctl_status st;
+	char text[300];
+} last_reply;
+
+static void on_reply(void *arg, enum ctl_status st, const char *text)
+{
+	(void)arg;
+	last_reply.calls++;
+	last_reply.st = st;
+	snprintf(last_reply.text, sizeof(last_reply.text), "%s", text);
+}
+
+static void on_over(void *arg)
+{
+	event_loop_exit(arg, 0);
+}
+
+static void run_for(unsigned ms)
+{
+	event_timer_set(loop, ms, on_over, loop);
+	assert_int_equal(event_loop_run(loop), 0);
+}
+
+/* A peer file NAME in scratch with the lines given, loaded. */
+static struct peer *peer_text(const char *name, const char *extra)
+{
+	char text[512];
+	snprintf(text, sizeof(text),
+	         "host 192.0.2.1\nssh-user pppuser\nlocal-user nobody\nhealth no\n%s", extra);
+	char *path = tmpdir_file(scratch, name, text, 0600);
+	struct diag *d = diag_new();
+	struct peer *p = config_load_file(name, path, d);
+	if (!p)
+		diag_print(d, stderr);
+	diag_free(d);
+	free(path);
+	assert_non_null(p);
+	return p;
+}
+
+static const char *state_of(const struct entry *e)
+{
+	struct status_row row;
+	entry_status(e, &row);
+	return row.state ? row.state : "(null)";
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&fk, 0, sizeof(fk));
+	idle_calls = 0;
+	memset(&last_reply, 0, sizeof(last_reply));
+	link_set_dial_driver(&fake);
+	scratch = tmpdir_new();
+	loop = event_loop_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	event_loop_free(loop);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+	assert_int_equal(system(cmd), 0);
+	free(scratch);
+	link_set_dial_driver(NULL);
+	return 0;
+}
+
+/* Each test program once: its own /run (the entry's lock, socket and journal) and its
+ * own network (route-all's rules), so that nothing of the machine's is touched. */
+static bool private_world(void)
+{
+	static int done = -1;
+	if (done < 0)
+		done = unshare(CLONE_NEWNS | CLONE_NEWNET) == 0 &&
+		       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+		       mount("tmpfs", "/run", "tmpfs", 0, "mode=755") == 0 &&
+		       mkdir("/run/sshdial", 0700) == 0;
+	return done;
+}
+
+#define NEED_ROOT()                                                                                \
+	do {                                                                                       \
+		if (!private_world())                                                              \
+			skip_because(                                                              \
+			    "needs root: a mount and network namespace of its own, with "          \
+			    "a tmpfs over /run for the entry's lock, socket and journal");         \
+	} while (0)
+
+/* --- the tests -------------------------------------------------------------------------- */
+
+/* --max-dialing 1: the second peer waits queued, and status names that state (it printed
+ * "(null)" when the link's table of names lacked it); the first up, the second dials. */
+static void status_names_a_queued_peer(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct dial_queue *dq = dial_queue_new(1);
+	struct entry *a = entry_new(loop, dq, peer_text("a", ""), true, on_idle, NULL);
+	struct entry *b = entry_new(loop, dq, peer_text("b", ""), true, on_idle, NULL);
+	entry_up(a, on_reply, NULL);
+	entry_up(b, NULL, NULL);
+	assert_string_equal(state_of(a), "dialing");
+	assert_string_equal(state_of(b), "queued");
+	assert_int_equal(fk.starts, 1);
+	/* a's attempt fails: its slot goes to b, which dials */
+	fk_end(0, 16 << 8, 255 << 8);
+	run_for(50);
+	assert_string_equal(state_of(b), "dialing");
+	assert_int_equal(fk.starts, 2);
+	entry_down(b, NULL, NULL);
+	fk_end(1, SIGTERM, SIGTERM);
+	entry_down(a, NULL, NULL);
+	run_for(50);
+	assert_string_equal(state_of(a), "stopped");
+	assert_string_equal(state_of(b), "stopped");
+	entry_free(a);
+	entry_free(b);
+	dial_queue_free(dq);
+}
+
+/* `down` during a dial: pppd told first, then both ended, everything undone; the answer
+ * says so and the entry is idle, stopped. */
+static void down_during_a_dial(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct entry *e = entry_new(loop, NULL, peer_text("office", ""), true, on_idle, NULL);
+	entry_up(e, NULL, NULL);
+	assert_string_equal(state_of(e), "dialing");
+	struct fake_dial *d = fk.cur[0];
+	entry_down(e, on_reply, NULL);
+	assert_string_equal(state_of(e), "closing");
+	assert_int_equal(d->signo[DIAL_PPPD], SIGTERM);
+	fk_end(0, SIGTERM, 255 << 8);
+	run_for(50);
+	assert_int_equal(last_reply.calls, 1);
+	assert_int_equal(last_reply.st, CTL_OK);
+	assert_string_equal(last_reply.text, "office: down, everything it changed undone");
+	assert_string_equal(state_of(e), "stopped");
+	assert_false(entry_running(e));
+	assert_int_equal(idle_calls, 1);
+	assert_int_equal(fk.starts, 1);
+	entry_free(e);
+}
+
+/* A reload with a changed file while dialing: the attempt is ended and the peer dialed
+ * again with the new file; an unchanged file changes nothing. */
+static void reload_while_dialing(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct entry *e = entry_new(loop, NULL, peer_text("office", ""), true, on_idle, NULL);
+	entry_up(e, NULL, NULL);
+	struct peer *same = peer_text("office", "");
+	assert_false(entry_replace(e, same));
+	peer_free(same);
+	assert_int_equal(fk.cur[0]->signo[DIAL_PPPD], 0);
+	assert_true(entry_replace(e, peer_text("office", "autostart yes\n")));
+	assert_string_equal(state_of(e), "closing");
+	fk_end(0, SIGTERM, 255 << 8);
+	run_for(50);
+	assert_string_equal(state_of(e), "dialing");
+	assert_int_equal(fk.starts, 2);
+	struct status_row row;
+	entry_status(e, &row);
+	assert_true(row.autostart); /* the new file's */
+	entry_down(e, NULL, NULL);
+	fk_end(1, SIGTERM, SIGTERM);
+	run_for(50);
+	entry_free(e);
+}
+
+/* A reload while backing off (no attempt running): dialed again at once with the new
+ * file, not after the backoff. */
+static void reload_while_backing_off(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct entry *e = entry_new(loop, NULL, peer_text("office", ""), true, on_idle, NULL);
+	entry_up(e, NULL, NULL);
+	fk_end(0, 16 << 8, 255 << 8); /* first failure: again at once */
+	run_for(50);
+	fk_end(1, 16 << 8, 255 << 8); /* second: back off about a second */
+	assert_string_equal(state_of(e), "backoff");
+	assert_true(entry_replace(e, peer_text("office", "autostart yes\n")));
+	run_for(50);
+	assert_string_equal(state_of(e), "dialing");
+	assert_int_equal(fk.starts, 3);
+	entry_down(e, NULL, NULL);
+	fk_end(2, SIGTERM, SIGTERM);
+	run_for(50);
+	entry_free(e);
+}
+
+/* A reload of a peer that is down takes the new file and dials nothing. */
+static void reload_while_down(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct entry *e = entry_new(loop, NULL, peer_text("office", ""), true, on_idle, NULL);
+	assert_true(entry_replace(e, peer_text("office", "autostart yes\n")));
+	run_for(50);
+	assert_int_equal(fk.starts, 0);
+	assert_false(entry_running(e));
+	struct status_row row;
+	entry_status(e, &row);
+	assert_true(row.autostart);
+	entry_free(e);
+}
+
+/* A reload of a queued peer: it stays queued behind the link that holds the slot, with
+ * the new file, and dials once the slot is free. */
+static void reload_while_queued(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct dial_queue *dq = dial_queue_new(1);
+	struct entry *a = entry_new(loop, dq, peer_text("a", ""), true, on_idle, NULL);
+	struct entry *b = entry_new(loop, dq, peer_text("b", ""), true, on_idle, NULL);
+	entry_up(a, NULL, NULL);
+	entry_up(b, NULL, NULL);
+	assert_string_equal(state_of(b), "queued");
+	assert_true(entry_replace(b, peer_text("b", "autostart yes\n")));
+	run_for(50);
+	assert_string_equal(state_of(b), "queued");
+	assert_int_equal(fk.starts, 1);
+	fk_end(0, 16 << 8, 255 << 8);
+	run_for(50);
+	assert_string_equal(state_of(b), "dialing");
+	entry_down(a, NULL, NULL);
+	entry_down(b, NULL, NULL);
+	for (unsigned i = 1; i < fk.starts; i++)
+		if (fk.cur[i % 4])
+			fk_end(i, SIGTERM, SIGTERM);
+	run_for(50);
+	entry_free(a);
+	entry_free(b);
+	dial_queue_free(dq);
+}
+
+/* A reload that turns route-all (its kill switch) on and then off again: each time the
+ * link is dialed again, and does not fail on the switch's rules. */
+static void reload_toggles_route_all(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct entry *e = entry_new(loop, NULL, peer_text("office", ""), true, on_idle, NULL);
+	entry_up(e, NULL, NULL);
+	const char *const files[] = {"route-all yes\n", "route-all yes\nkill-switch no\n", ""};
+	for (unsigned i = 0; i < 3; i++) {
+		assert_true(entry_replace(e, peer_text("office", files[i])));
+		fk_end(i, SIGTERM, 255 << 8);
+		run_for(50);
+		assert_string_equal(state_of(e), "dialing");
+		assert_int_equal(fk.starts, i + 2);
+		/* the kill switch's rules (protocol 83) are in while the link is down with
+		 * route-all and the switch on, and gone once either is off */
+		int rules = system("ip rule show | grep -q 'proto 83'");
+		if (i == 0)
+			assert_int_equal(rules, 0);
+		else
+			assert_int_not_equal(rules, 0);
+	}
+	entry_down(e, on_reply, NULL);
+	fk_end(3, SIGTERM, SIGTERM);
+	run_for(50);
+	assert_string_equal(last_reply.text, "office: down, everything it changed undone");
+	entry_free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(status_names_a_queued_peer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(down_during_a_dial, setup, teardown),
+	    cmocka_unit_test_setup_teardown(reload_while_dialing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(reload_while_backing_off, setup, teardown),
+	    cmocka_unit_test_setup_teardown(reload_while_down, setup, teardown),
+	    cmocka_unit_test_setup_teardown(reload_while_queued, setup, teardown),
+	    cmocka_unit_test_setup_teardown(reload_toggles_route_all, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
