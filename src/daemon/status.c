@@ -55,6 +55,8 @@ void status_render_text(struct textbuf *out, const struct status_row *rows, size
 			textbuf_printf(out, "  probe round trip %.1f ms\n", li->rtt_us / 1000.0);
 		if (li->path[0])
 			textbuf_printf(out, "  path to the server: %s\n", li->path);
+		if (r->blocked)
+			textbuf_printf(out, "  blocked: %s\n", r->blocked);
 		if (li->last_failure && li->last_failure[0]) {
 			char at[32];
 			when(at, sizeof(at), li->last_failure_at);
@@ -121,6 +123,7 @@ void status_render_json(struct textbuf *out, const struct status_row *rows, size
 		else
 			textbuf_printf(out, "null");
 		str_or_null(out, "path", li->path);
+		str_or_null(out, "blocked", r->blocked);
 		char via[INET6_ADDRSTRLEN] = "";
 		const struct net_addr *gw = &li->route.gateway;
 		if (gw->family)

@@ -574,6 +574,9 @@ void link_start(struct link *l)
 		l->done(l->arg, FAILURE_CONFIG);
 		return;
 	}
+	/* A dead run's kill switch taken over (netconf_open_adopting) gives way only now that
+	 * this run's is in: what it asked for again was kept, the rest goes. */
+	(void)netconf_adopt_finish(l->nc);
 	link_dial(l);
 }
 
