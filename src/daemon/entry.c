@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ctl/control.h"
+#include "ctl/lockdown.h"
 #include "ctl/rundir.h"
 #include "lib/log.h"
 #include "lib/textbuf.h"
@@ -158,7 +159,11 @@ void entry_free(struct entry *e)
 		control_close(e->ctl);
 		rundir_unlock(peer_name(e->peer), e->lock);
 	} else if (e->held) {
-		netconf_close(e->nc);
+		/* A lockdown stays in force, journaled, for the next start to take over. */
+		if (peer_lockdown(e->peer))
+			netconf_release(e->nc);
+		else
+			netconf_close(e->nc);
 		control_close(e->ctl);
 		rundir_unlock(peer_name(e->peer), e->lock);
 	}
@@ -243,6 +248,19 @@ static bool on_gate(void *arg)
 	return false;
 }
 
+static void release(struct entry *e);
+
+/* The held kill switch is a lockdown's: status says so. */
+static void hold_as_lockdown(struct entry *e)
+{
+	const char *name = peer_name(e->peer);
+	e->held = true;
+	e->last_state = "blocked";
+	snprintf(e->hold_why, sizeof(e->hold_why),
+	         "kill-switch always; 'sshdial up %s' or 'sshdial unlock %s'", name, name);
+	log_warn("%s: blocked: %s", name, e->hold_why);
+}
+
 /* After the link's done callback has returned (link.c may still be on the stack): free
  * the link, undo the journal, give up the socket and the lock; then answer, and dial
  * again when asked to. */
@@ -251,7 +269,6 @@ static void teardown(void *arg)
 	struct entry *e = arg;
 	struct link_info li;
 	link_get_info(e->link, &li);
-	const char *name = peer_name(e->peer);
 	e->attempts = li.attempts;
 	e->last_state = e->ended_as == FAILURE_NONE ? "stopped" : "failed";
 	if (li.last_failure && li.last_failure[0]) {
@@ -262,26 +279,44 @@ static void teardown(void *arg)
 	link_free(e->link);
 	e->link = NULL;
 	e->stopping = false;
-	netconf_close(e->nc); /* undoes what is left and removes the journal */
-	e->nc = NULL;
-	control_close(e->ctl);
-	e->ctl = NULL;
-	rundir_unlock(name, e->lock);
-	e->lock = -1;
+	/* kill-switch always: the link left its kill switch in force (link_keeps_block); it is
+	 * held, for the next up to take over, unless the peer's file no longer asks for it. */
+	const struct peer *next = e->next_peer ? e->next_peer : e->peer;
+	bool lockdown = peer_lockdown(e->peer) && !e->removed && peer_lockdown(next);
+	bool hold = lockdown && netconf_applied(e->nc) > 0;
+	if (hold) {
+		netconf_adopt_own(e->nc);
+		e->held = true;
+	} else {
+		release(e); /* undoes what is left and removes the journal */
+		if (peer_lockdown(e->peer) && !lockdown)
+			lockdown_clear(peer_name(e->peer));
+	}
 
 	char text[800];
-	snprintf(text, sizeof(text), "%s: down, everything it changed undone", name);
+	if (hold)
+		snprintf(
+		    text, sizeof(text),
+		    "%s: down; kill-switch always keeps its traffic blocked ('sshdial unlock %s' "
+		    "lifts it)",
+		    peer_name(e->peer), peer_name(e->peer));
+	else
+		snprintf(text, sizeof(text), "%s: down, everything it changed undone",
+		         peer_name(e->peer));
 	answer(e, WANT_DOWN, CTL_OK, text);
 	if (e->next_peer) {
 		peer_free(e->peer);
 		e->peer = e->next_peer;
 		e->next_peer = NULL;
 	}
+	const char *name = peer_name(e->peer);
 	if (e->redial && !e->removed) {
 		e->redial = false;
 		start(e);
 	} else {
 		mark_up(e, false);
+		if (hold)
+			hold_as_lockdown(e);
 		if (e->ended_as == FAILURE_NONE)
 			snprintf(text, sizeof(text), "%s: taken down before it came up", name);
 		else
@@ -316,8 +351,6 @@ static void on_state(void *arg, enum link_state s)
 	answer(e, WANT_UP, CTL_OK, text);
 }
 
-static void release(struct entry *e);
-
 /* After the unlock's answer: the socket that carried it may go now. */
 static void release_unlocked(void *arg)
 {
@@ -333,6 +366,8 @@ static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *r
 	    strcmp(ev->peer, peer_name(e->peer)) == 0) {
 		/* Lifted before the answer; the socket, lock and journal go from the loop. */
 		int failed = netconf_undo_all(e->nc);
+		if (!failed)
+			lockdown_clear(peer_name(e->peer));
 		log_warn("%s: unlocked: the kill switch is off%s, traffic takes the underlying "
 		         "network until 'sshdial up %s'",
 		         peer_name(e->peer), failed ? " (not all of it, see above)" : "",
@@ -346,7 +381,10 @@ static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *r
 		snprintf(reply, len, "no link running");
 		return -1;
 	}
-	return link_hook_event(e->link, ev, sender, reply, len);
+	int rc = link_hook_event(e->link, ev, sender, reply, len);
+	if (rc == 0 && ev->kind == HOOK_UNLOCK)
+		lockdown_clear(peer_name(e->peer)); /* until the next up */
+	return rc;
 }
 
 /* The order of `sshdial call`: the peer's lock first, then its socket, its journal (a
@@ -441,6 +479,8 @@ static void start(struct entry *e)
 		e->idle(e->idle_arg, e);
 		return;
 	}
+	if (peer_lockdown(e->peer))
+		lockdown_mark(name); /* before the block: a crash in between still blocks at boot */
 	link_set_observer(e->link, on_state, e);
 	if (e->dq)
 		link_set_gate(e->link, on_gate, e);
@@ -475,8 +515,18 @@ void entry_hold(struct entry *e, const char *why)
 		log_error("%s", text);
 		return;
 	}
+	if (!netconf_applied(e->nc) && peer_lockdown(e->peer)) {
+		lockdown_mark(name);
+		if (link_block_alone(e->loop, e->peer, e->nc) < 0)
+			log_error("%s: kill-switch always: cannot put the block in (see above)",
+			          name);
+	}
 	if (!netconf_applied(e->nc)) {
 		release(e);
+		return;
+	}
+	if (peer_lockdown(e->peer)) {
+		hold_as_lockdown(e);
 		return;
 	}
 	e->held = true;
@@ -491,6 +541,16 @@ bool entry_held(const struct entry *e)
 	return e->held;
 }
 
+bool entry_lockdown(const struct entry *e)
+{
+	return peer_lockdown(e->peer);
+}
+
+bool entry_autostart(const struct entry *e)
+{
+	return peer_autostart(e->peer);
+}
+
 static void stop(struct entry *e)
 {
 	if (e->link && !e->stopping) {
@@ -503,6 +563,16 @@ void entry_down(struct entry *e, manager_reply_fn fn, void *arg)
 {
 	e->redial = false;
 	mark_up(e, false);
+	if (!e->link && e->held && peer_lockdown(e->peer)) {
+		char text[200];
+		snprintf(text, sizeof(text),
+		         "%s: down; kill-switch always keeps its traffic blocked ('sshdial unlock "
+		         "%s' lifts it)",
+		         peer_name(e->peer), peer_name(e->peer));
+		if (fn)
+			fn(arg, CTL_OK, text);
+		return;
+	}
 	if (!e->link && e->held) {
 		char text[160];
 		release(e);
@@ -539,6 +609,8 @@ void entry_remove(struct entry *e)
 	e->removed = true;
 	e->redial = false;
 	mark_up(e, false);
+	if (peer_lockdown(e->peer))
+		lockdown_clear(peer_name(e->peer)); /* its file is gone */
 	if (e->held)
 		release(e);
 	if (e->link)
@@ -565,12 +637,17 @@ bool entry_replace(struct entry *e, struct peer *p)
 		e->redial = true;
 		stop(e);
 	} else {
+		bool was_lockdown = peer_lockdown(e->peer);
 		peer_free(e->peer);
 		e->peer = p;
-		if (e->held && (!peer_route_all(p) || !peer_kill_switch(p))) {
-			log_info("%s: its file changed and has no kill switch now: the one held is "
-			         "lifted",
-			         peer_name(p));
+		if (was_lockdown && !peer_lockdown(p))
+			lockdown_clear(peer_name(p));
+		if (e->held && (was_lockdown ? !peer_lockdown(p)
+		                             : !peer_route_all(p) || !peer_kill_switch(p))) {
+			log_info(
+			    "%s: its file changed and asks for no %s now: the kill switch held "
+			    "is lifted",
+			    peer_name(p), was_lockdown ? "lockdown" : "kill switch");
 			release(e);
 		}
 	}

@@ -31,9 +31,13 @@ void entry_record_up(struct entry *e);
  * scope) is taken over and held without a link, traffic blocked, status "blocked" saying
  * why (why) and that up or unlock ends it.  Nothing when the entry runs, or when there is no
  * such kill switch.  unlock (the peer's socket), down and removal lift it; up replaces it
- * add-before-delete. */
+ * add-before-delete.  A peer with kill-switch always gets its block put in when none is
+ * left (at boot), and down does not lift it. */
 void entry_hold(struct entry *e, const char *why);
 bool entry_held(const struct entry *e);
+/* The peer's kill-switch always (peer_lockdown); autostart yes. */
+bool entry_lockdown(const struct entry *e);
+bool entry_autostart(const struct entry *e);
 const char *entry_name(const struct entry *e);
 bool entry_running(const struct entry *e);
 bool entry_listed(const struct entry *e);

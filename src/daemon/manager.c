@@ -11,6 +11,7 @@
 
 #include "conf/config.h"
 #include "ctl/control.h"
+#include "ctl/lockdown.h"
 #include "ctl/rundir.h"
 #include "daemon/entry.h"
 #include "daemon/orphans.h"
@@ -188,6 +189,7 @@ static struct recovered *recover(void)
 }
 
 static struct peer *load(struct manager *m, const char *name, struct textbuf *out);
+static bool peer_lockdown_of(struct entry *e);
 static bool in_dir(struct manager *m, const char *name);
 static struct entry *add_entry(struct manager *m, struct peer *p, bool listed);
 
@@ -240,9 +242,45 @@ static void resume(struct manager *m, const struct recovered *r)
 	}
 }
 
+static void collect_lockdown(void *arg, const char *peer)
+{
+	recovered_add(arg, peer);
+}
+
+/* kill-switch always: each peer with a lockdown record gets its block back (taking over one
+ * still in force) before anything is dialed; a record whose peer file no longer asks for
+ * it is removed. */
+static void lockdown_start(struct manager *m)
+{
+	struct recovered *list = NULL;
+	lockdown_each(collect_lockdown, &list);
+	while (list) {
+		struct recovered *r = list;
+		list = r->next;
+		struct entry *e = find(m, r->name);
+		struct textbuf msgs = {0};
+		struct peer *p = e ? NULL : load(m, r->name, &msgs);
+		if (!e && p)
+			e = add_entry(m, p, in_dir(m, r->name));
+		if (!e || !peer_lockdown_of(e)) {
+			log_warn("%s: a lockdown record (%s/%s) whose peer file %s: removed",
+			         r->name, LOCKDOWN_DIR, r->name,
+			         e ? "no longer says 'kill-switch always'" : "cannot be loaded");
+			lockdown_clear(r->name);
+		} else {
+			log_info("%s: kill-switch always: blocked before anything is dialed",
+			         r->name);
+			entry_hold(e, "kill-switch always");
+		}
+		textbuf_free(&msgs);
+		free(r);
+	}
+}
+
 int manager_start(struct manager *m)
 {
 	struct recovered *list = recover();
+	lockdown_start(m);
 	struct textbuf out = {0};
 	manager_reload(m, &out);
 	char *save, *line = strtok_r(out.data, "\n", &save);
@@ -255,6 +293,10 @@ int manager_start(struct manager *m)
 		resume(m, r);
 		free(r);
 	}
+	/* Held at start by a lockdown, and autostart: dialed now, the block taken over. */
+	for (struct node *n = m->nodes; n; n = n->next)
+		if (entry_held(n->e) && entry_autostart(n->e))
+			entry_up(n->e, NULL, NULL);
 	return 0;
 }
 
@@ -267,6 +309,11 @@ static struct peer *load(struct manager *m, const char *name, struct textbuf *ou
 		textbuf_printf(out, "%s\n", diag_get(d, i));
 	diag_free(d);
 	return p;
+}
+
+static bool peer_lockdown_of(struct entry *e)
+{
+	return entry_lockdown(e);
 }
 
 static bool in_dir(struct manager *m, const char *name)

@@ -190,7 +190,8 @@ static void attempt_release(struct link *l)
 static void attempt_ended(struct link *l)
 {
 	attempt_release(l);
-	link_undo_network(l, l->stopping || l->failure.cls > FAILURE_TRANSIENT);
+	link_undo_network(l, (l->stopping || l->failure.cls > FAILURE_TRANSIENT) &&
+	                         !link_keeps_block(l));
 	l->ifname[0] = 0;
 	if (l->failure.cls && !l->redial_pty) {
 		err_set(&l->last_error, peer_name(l->peer), NULL, "%s", l->failure.reason);
@@ -587,7 +588,7 @@ void link_stop(struct link *l)
 	l->stopping = true;
 	if (!l->dial) {
 		event_timer_cancel_all(l->loop, l);
-		link_undo_network(l, true);
+		link_undo_network(l, !link_keeps_block(l));
 		link_set_state(l, LINK_STOPPED);
 		l->done(l->arg, FAILURE_NONE);
 		return;

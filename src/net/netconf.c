@@ -478,6 +478,34 @@ int netconf_adopt_finish(struct netconf *nc)
 	return drop_old(nc, true);
 }
 
+void netconf_adopt_own(struct netconf *nc)
+{
+	if (!nc->n)
+		return;
+	/* Whatever was taken over and not claimed yet stays, before this run's own. */
+	size_t total = nc->nold + nc->n, k = 0;
+	struct journal_entry *old = malloc(total * sizeof(*old));
+	bool *claimed = calloc(total, sizeof(*claimed));
+	if (!old || !claimed) {
+		free(old);
+		free(claimed);
+		log_warn("%s: out of memory: the kill switch held will be applied again, not kept",
+		         nc->label);
+		return;
+	}
+	for (size_t i = 0; i < nc->nold; i++)
+		if (!nc->claimed[i])
+			old[k++] = nc->old[i];
+	memcpy(old + k, nc->applied, nc->n * sizeof(*old));
+	k += nc->n;
+	free(nc->old);
+	free(nc->claimed);
+	nc->old = old;
+	nc->claimed = claimed;
+	nc->nold = k;
+	nc->n = 0;
+}
+
 unsigned netconf_adopted(const struct netconf *nc)
 {
 	return (unsigned)unclaimed(nc);

@@ -33,6 +33,10 @@ struct netconf *netconf_open_adopting(const char *label, const char *journal_pat
  * number that could not be undone (each logged; kept for close). */
 int netconf_adopt_finish(struct netconf *nc);
 
+/* Treats this run's applied changes as taken over: the next link run on nc (after a
+ * lockdown's down) claims them, or netconf_adopt_finish removes them, as for a dead run's. */
+void netconf_adopt_own(struct netconf *nc);
+
 /* Changes taken over and not claimed yet (0 once netconf_adopt_finish has run). */
 unsigned netconf_adopted(const struct netconf *nc);
 
