@@ -123,13 +123,13 @@ void status_render_json(struct textbuf *out, const struct status_row *rows, size
 		else
 			textbuf_printf(out, "null");
 		str_or_null(out, "path", li->path);
-		str_or_null(out, "blocked", r->blocked);
 		char via[INET6_ADDRSTRLEN] = "";
 		const struct net_addr *gw = &li->route.gateway;
 		if (gw->family)
 			inet_ntop(gw->family, &gw->u, via, sizeof(via));
 		str_or_null(out, "path_dev", li->route.family ? li->route.ifname : "");
 		str_or_null(out, "path_via", via);
+		str_or_null(out, "blocked", r->blocked);
 		textbuf_printf(out, "}");
 	}
 	textbuf_printf(out, "]\n");
