@@ -208,9 +208,10 @@ static void drop_recovered(const struct recovered *r)
 	rundir_unlock(r->name, lock);
 }
 
-/* A peer the dead daemon had up is dialed again, blocked until it is up by the kill switch
- * taken over; one with a kill switch in force that was not wanted up (a dead call's) stays
- * blocked, and status says so. */
+/* A peer the dead daemon had up with its kill switch in force is dialed again, blocked until
+ * it is up by the kill switch taken over; one whose kill switch was left by a run that was
+ * not the daemon's up (a dead call's) stays blocked, and status says so.  A peer without a
+ * kill switch comes back as before: with autostart only (its traffic was never held). */
 static void resume(struct manager *m, const struct recovered *r)
 {
 	struct entry *e = find(m, r->name);
@@ -233,9 +234,10 @@ static void resume(struct manager *m, const struct recovered *r)
 	}
 	if (entry_running(e))
 		return; /* autostart: dialing, the kill switch taken over */
-	if (r->was_up) {
-		log_info("%s: was up when the daemon ended: dialing it again%s", r->name,
-		         r->kill_switch ? ", its kill switch kept in force meanwhile" : "");
+	if (r->was_up && r->kill_switch) {
+		log_info("%s: was up when the daemon ended: dialing it again, its kill switch kept "
+		         "in force meanwhile",
+		         r->name);
 		entry_up(e, NULL, NULL);
 	} else if (r->kill_switch) {
 		entry_hold(e, "the daemon restarted");
