@@ -152,6 +152,7 @@ static void recover_one(const char *name, struct recovered **list)
 			netconf_close(nc);
 	}
 	bool was_up = access(up, F_OK) == 0;
+	unlink(up); /* entry_up writes it again for a peer dialed again */
 	if (was_up || kill_switch) {
 		struct recovered *r = recovered_add(list, name);
 		r->was_up |= was_up;
