@@ -49,7 +49,9 @@ assert_eq "$DAEMON_RC" 0 "the daemon's exit status"
 flood_stop
 for c in pppd ssh; do kill -KILL $(cli_pids "$c") 2>/dev/null; done
 for f in -4 -6; do
-	while in_cli ip "$f" rule del proto 83 2>/dev/null; do :; done
+	for pref in 8300 8301 8310 8320 8330 8340; do
+		while in_cli ip "$f" rule del pref "$pref" 2>/dev/null; do :; done
+	done
 	in_cli ip "$f" route flush table 83 2>/dev/null
 done
 rm -rf /run/sshdial/*
@@ -64,7 +66,7 @@ flood_stop
 daemon_start
 topo4_reset_counters
 flood_start
-grep -q 'e2e-lock: kill-switch always: blocked before anything is dialed' "$DAEMON_LOG" ||
+wait_for 60 grep -q 'e2e-lock: kill-switch always: blocked before anything is dialed' "$DAEMON_LOG" ||
 	fail "the daemon's start did not put the lockdown back"
 assert_eq "$(field e2e-lock state)" blocked "state after the reboot"
 assert_match "$(blocked)" "^kill-switch always; " "status after the reboot"
