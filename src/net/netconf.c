@@ -246,6 +246,10 @@ static int apply(struct netconf *nc, struct journal_entry *e, const char *data, 
 	env.data_len = len;
 	if (k->prepare && k->prepare(&env, e) < 0)
 		return -1;
+	/* A kind whose line prepare completes (an interface's index) and that leaves nothing
+	 * to take back is compared again: taken over when it is the same. */
+	if (k->prepare && !k->discard && nc->nold && claim(nc, e))
+		return 0;
 	k->describe(e, what, sizeof(what));
 	if (reserve(nc, 1) < 0 || journal_append(nc->journal, e) < 0) {
 		err_log(err_errno(&nc->last, errno, nc->label, NULL,
