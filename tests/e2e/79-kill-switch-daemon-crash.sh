@@ -27,16 +27,16 @@ topo4_state >"$E2E_DIR/state-before"
 
 # Without sshdial the flood reaches the router: the counter can see it.
 flood_start
-flood_wait_some 30 || fail "the router's counter saw nothing of the flood without sshdial"
+flood_wait_some 120 || fail "the router's counter saw nothing of the flood without sshdial"
 flood_stop
 note "without sshdial: $(flood_packets) datagrams of the flood reached the router"
 
-peer_file e2e-ks "route-all yes"
+peer_file e2e-ks "route-all yes" "transport pty"
 blocked() { field e2e-ks blocked; }
 
 # --- a. the daemon crashes with the peer up ------------------------------------------------
 daemon_start
-out=$(ctl up e2e-ks) || fail "sshdial up e2e-ks failed: $out"
+out=$(ctl up --timeout 600 e2e-ks) || fail "sshdial up e2e-ks failed: $out"
 ip netns exec "$E2E_CLI" ip -ts monitor rule >"$E2E_DIR/rule-monitor.txt" 2>&1 &
 MON_PID=$!
 topo4_reset_counters
@@ -102,7 +102,7 @@ assert_match "$(ctl status e2e-ks)" "blocked: the daemon restarted; 'sshdial up 
 	"status text"
 sleep 3
 assert_eq "$(flood_packets)" 0 "datagrams of the flood at the router, held by the daemon"
-out=$(ctl up e2e-ks) || fail "sshdial up e2e-ks (held) failed: $out"
+out=$(ctl up --timeout 600 e2e-ks) || fail "sshdial up e2e-ks (held) failed: $out"
 ping_through "$E2E_TUN_SERVER" 120
 [ "$(grep -c 'e2e-ks: the kill switch taken over is replaced' "$DAEMON_LOG")" -ge 2 ] ||
 	fail "up did not replace the kill switch it held"

@@ -23,12 +23,12 @@ flood_varlib
 RECORD=/var/lib/sshdial/lockdown/e2e-lock
 
 topo4_state >"$E2E_DIR/state-before"
-peer_file e2e-lock "route-all yes" "kill-switch always"
+peer_file e2e-lock "route-all yes" "kill-switch always" "transport pty"
 out=$(in_cli "$SSHDIAL" check --peers-dir "$E2E_PEERS" e2e-lock 2>&1) || fail "check refuses kill-switch always: $out"
 blocked() { field e2e-lock blocked; }
 
 daemon_start
-out=$(ctl up e2e-lock) || fail "up failed: $out"
+out=$(ctl up --timeout 600 e2e-lock) || fail "up failed: $out"
 [ -f "$RECORD" ] || fail "no lockdown record $RECORD while up"
 flood_start
 
@@ -60,7 +60,7 @@ cmp -s "$E2E_DIR/state-before" "$E2E_DIR/state-rebooted" ||
 	fail "the simulated reboot left state: $(diff "$E2E_DIR/state-before" "$E2E_DIR/state-rebooted")"
 topo4_reset_counters
 flood_start
-flood_wait_some 30 || fail "after the simulated reboot, before the daemon, the flood did not get out"
+flood_wait_some 120 || fail "after the simulated reboot, before the daemon, the flood did not get out"
 note "rebooted, no daemon yet: $(flood_packets) datagrams of the flood at the router"
 flood_stop
 daemon_start
@@ -78,11 +78,11 @@ assert_eq "$after_boot" 0 "datagrams of the flood at the router after the reboot
 
 # --- unlock, then up (the captive portal's order) ----------------------------------------------
 out=$(ctl unlock e2e-lock 2>&1) || fail "unlock of the daemon's peer failed: $out"
-flood_wait_some 30 || fail "after unlock the flood did not get out"
+flood_wait_some 120 || fail "after unlock the flood did not get out"
 note "after unlock: $(flood_packets) datagrams of the flood at the router"
 [ ! -e "$RECORD" ] || fail "the lockdown record stays after unlock"
 assert_eq "$(blocked)" null "status after unlock"
-out=$(ctl up e2e-lock) || fail "up after unlock failed: $out"
+out=$(ctl up --timeout 600 e2e-lock) || fail "up after unlock failed: $out"
 ping_through "$E2E_TUN_SERVER" 120
 topo4_reset_counters
 sleep 3
@@ -90,14 +90,14 @@ assert_eq "$(flood_packets)" 0 "datagrams of the flood at the router with the li
 [ -f "$RECORD" ] || fail "up did not put the lockdown record back"
 
 # --- a change to the peer file ends the lockdown ------------------------------------------------
-peer_file e2e-lock "route-all yes" "kill-switch yes"
+peer_file e2e-lock "route-all yes" "kill-switch yes" "transport pty"
 ctl reload >/dev/null || fail "reload failed"
 wait_for 30 test ! -e "$RECORD" || fail "the lockdown record stays after the peer file dropped 'always'"
 daemon_wait_state e2e-lock up
 out=$(ctl down e2e-lock) || fail "down failed: $out"
 assert_match "$out" "down, everything it changed undone" "down without the lockdown"
 topo4_reset_counters
-flood_wait_some 30 || fail "after the lockdown ended and down, the flood did not get out"
+flood_wait_some 120 || fail "after the lockdown ended and down, the flood did not get out"
 flood_stop
 daemon_stop
 topo4_state >"$E2E_DIR/state-after"
