@@ -65,7 +65,7 @@ assert_match "$(blocked)" "traffic held" "status after the restart"
 ctl status e2e-ks | sed 's/^/    /'
 
 e2e_blackhole_off
-daemon_wait_state e2e-ks up
+daemon_wait_state e2e-ks up 400
 ping_through "$E2E_TUN_SERVER" 120
 assert_eq "$(blocked)" null "status once up again"
 grep -q 'e2e-ks: the kill switch taken over is replaced' "$DAEMON_LOG" ||
@@ -87,7 +87,7 @@ flood_stop
 daemon_stop
 assert_eq "$DAEMON_RC" 0 "the daemon's exit status"
 call_start e2e-ks
-call_wait_up
+call_wait_up 400
 topo4_reset_counters
 flood_start
 kill -KILL "$CALL_PID"
@@ -95,7 +95,7 @@ wait "$CALL_PID" 2>/dev/null
 for c in pppd ssh; do kill -KILL $(cli_pids "$c") 2>/dev/null; done
 wait_for 90 sh -c "[ -z \"\$(ip -n '$E2E_CLI' -o link show type ppp)\" ]" || fail "the ppp device stays"
 daemon_start
-daemon_wait_state e2e-ks blocked 60
+daemon_wait_state e2e-ks blocked 300
 assert_eq "$(blocked)" "the daemon restarted; 'sshdial up e2e-ks' or 'sshdial unlock e2e-ks'" \
 	"status of the dead call's peer"
 assert_match "$(ctl status e2e-ks)" "blocked: the daemon restarted; 'sshdial up e2e-ks' or 'sshdial unlock e2e-ks'" \

@@ -93,7 +93,7 @@ assert_eq "$(flood_packets)" 0 "datagrams of the flood at the router with the li
 peer_file e2e-lock "route-all yes" "kill-switch yes" "transport pty"
 ctl reload >/dev/null || fail "reload failed"
 wait_for 30 test ! -e "$RECORD" || fail "the lockdown record stays after the peer file dropped 'always'"
-daemon_wait_state e2e-lock up
+daemon_wait_state e2e-lock up 400
 out=$(ctl down e2e-lock) || fail "down failed: $out"
 assert_match "$out" "down, everything it changed undone" "down without the lockdown"
 topo4_reset_counters
