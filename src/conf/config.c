@@ -35,7 +35,7 @@ static const struct keyword keywords[PK_COUNT] = {
     [PK_ROUTE_ALL] = {"route-all", KW_BOOL, "route-all yes|no"},
     [PK_DNS] = {"dns", KW_BOOL, "dns yes|no"},
     [PK_ALLOW_LAN] = {"allow-lan", KW_BOOL, "allow-lan yes|no"},
-    [PK_KILL_SWITCH] = {"kill-switch", KW_BOOL, "kill-switch yes|no"},
+    [PK_KILL_SWITCH] = {"kill-switch", KW_NAME, "kill-switch yes|no|always"},
     [PK_IPV6] = {"ipv6", KW_BOOL, "ipv6 yes|no"},
     [PK_IPV6_PREFIX] = {"ipv6-prefix", KW_NETWORK, "ipv6-prefix ADDRESS/PREFIX"},
     [PK_COMPRESSION] = {"compression", KW_BOOL, "compression yes|no"},
@@ -275,6 +275,28 @@ static void set_jump(struct config_reader *r, int k, const struct kw_place *at,
 	config_add_jump(r->peer, at, v->text);
 }
 
+/* yes and no as any flag reads them; always: the lockdown (the block stays after down and
+ * across a reboot, until sshdial unlock). */
+static void set_kill_switch(struct config_reader *r, int k, const struct kw_place *at,
+                            const struct kw_value *v)
+{
+	static const char *const yes[] = {"yes", "true", "on"};
+	static const char *const no[] = {"no", "false", "off"};
+	if (strcasecmp(v->text, "always") == 0) {
+		r->peer->kill_switch = r->peer->lockdown = true;
+		return;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		if (strcasecmp(v->text, yes[i]) == 0 || strcasecmp(v->text, no[i]) == 0) {
+			r->peer->kill_switch = strcasecmp(v->text, yes[i]) == 0;
+			r->peer->lockdown = false;
+			return;
+		}
+	}
+	kw_error(at, "kill-switch: '%s' is not yes, no or always; write '%s'", v->text,
+	         keywords[k].usage);
+}
+
 /* The server's ipv6-prefix: this end's address is it with the link's IPv4 address as the
  * last 32 bits, as the server computes it (cidr_ipv6_host). */
 static void set_ipv6_prefix(struct config_reader *r, int k, const struct kw_place *at,
@@ -312,7 +334,7 @@ static const struct {
     [PK_ROUTE_ALL] = {set_flag, offsetof(struct peer, route_all)},
     [PK_DNS] = {set_flag, offsetof(struct peer, dns)},
     [PK_ALLOW_LAN] = {set_flag, offsetof(struct peer, allow_lan)},
-    [PK_KILL_SWITCH] = {set_flag, offsetof(struct peer, kill_switch)},
+    [PK_KILL_SWITCH] = {set_kill_switch},
     [PK_IPV6] = {set_flag, offsetof(struct peer, ipv6)},
     [PK_IPV6_PREFIX] = {set_ipv6_prefix},
     [PK_COMPRESSION] = {set_flag, offsetof(struct peer, compression)},

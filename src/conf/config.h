@@ -111,6 +111,9 @@ bool peer_allow_lan(const struct peer *p);
 bool peer_ipv6(const struct peer *p);
 const struct cidr *peer_ipv6_prefix(const struct peer *p);
 bool peer_kill_switch(const struct peer *p);
+/* kill-switch always (with route-all): the lockdown; the block stays after down, and the
+ * daemon puts it back at boot (lockdown.h), until sshdial unlock or a peer file without it. */
+bool peer_lockdown(const struct peer *p);
 bool peer_dns(const struct peer *p);
 bool peer_autostart(const struct peer *p); /* autostart yes: `sshdial daemon` dials it at start */
 bool peer_compression(const struct peer *p);

@@ -40,6 +40,7 @@ struct peer {
 	bool route_all;
 	bool allow_lan;
 	bool kill_switch; /* default yes; with route_all only */
+	bool lockdown;    /* kill-switch always */
 	bool ipv6;        /* IPV6CP, and an address from ipv6_prefix at ip-up */
 	struct cidr ipv6_prefix;
 	bool dns;

@@ -175,6 +175,11 @@ bool peer_kill_switch(const struct peer *p)
 	return p->kill_switch;
 }
 
+bool peer_lockdown(const struct peer *p)
+{
+	return p->route_all && p->lockdown;
+}
+
 bool peer_dns(const struct peer *p)
 {
 	return p->dns;

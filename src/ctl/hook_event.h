@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* HOOK_UNLOCK is not pppd's: `sshdial unlock PEER` asks a running call to lift route-all's
- * kill switch.  It names only the peer; every other field is empty. */
+/* HOOK_UNLOCK is not pppd's: `sshdial unlock PEER` asks a running call or the daemon to lift
+ * route-all's kill switch.  It names only the peer; every other field is empty. */
 enum hook_kind { HOOK_IP_UP, HOOK_IP_DOWN, HOOK_UNLOCK, HOOK_KIND_COUNT /* keep last */ };
 
 #define HOOK_ADDR_LEN 46 /* INET6_ADDRSTRLEN */

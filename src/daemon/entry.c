@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ctl/control.h"
+#include "ctl/lockdown.h"
 #include "ctl/rundir.h"
 #include "lib/log.h"
 #include "lib/textbuf.h"
@@ -41,6 +42,12 @@ struct entry {
 	struct link *link;
 	bool stopping; /* link_stop was called */
 	bool redial;   /* dial again once the link has ended (restart, changed file) */
+	/* A kill switch in force with no link: the lock, socket and journal held (taken over
+	 * after the daemon restarted); hold_why says so in status. */
+	bool held;
+	char hold_why[200];
+	char held_text[200]; /* a running link's kill switch holding traffic, for status */
+	bool up_record;      /* the daemon's: RUNDIR/PEER.up while the peer is wanted up */
 	enum failure_class ended_as;
 	/* when not running, what the last run ended as */
 	const char *last_state;
@@ -79,7 +86,37 @@ struct entry *entry_new(struct event_loop *loop, struct dial_queue *dq, struct p
 	                    .lock = -1,
 	                    .last_state = "idle"};
 	read_file(peer_file(p), &e->file);
+	snprintf(e->held_text, sizeof(e->held_text),
+	         "link down, traffic held until it is up; 'sshdial unlock %s' lets it out",
+	         peer_name(p));
 	return e;
+}
+
+void entry_record_up(struct entry *e)
+{
+	e->up_record = true;
+}
+
+/* RUNDIR/PEER.up while the peer is wanted up: what a restarted daemon dials again. */
+static void mark_up(struct entry *e, bool up)
+{
+	if (!e->up_record)
+		return;
+	char path[108];
+	rundir_path(path, sizeof(path), peer_name(e->peer), "up");
+	if (!up) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			log_warn("%s: cannot remove %s: %s", peer_name(e->peer), path,
+			         strerror(errno));
+		return;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		log_warn("%s: cannot create %s: %s; a restart of the daemon will not dial it "
+		         "again",
+		         peer_name(e->peer), path, strerror(errno));
+	else
+		close(fd);
 }
 
 static void answer(struct entry *e, enum want want, enum ctl_status st, const char *text)
@@ -119,6 +156,14 @@ void entry_free(struct entry *e)
 		/* Only at exit with links still up (a second signal): undo all the same. */
 		link_free(e->link);
 		netconf_close(e->nc);
+		control_close(e->ctl);
+		rundir_unlock(peer_name(e->peer), e->lock);
+	} else if (e->held) {
+		/* A lockdown stays in force, journaled, for the next start to take over. */
+		if (peer_lockdown(e->peer))
+			netconf_release(e->nc);
+		else
+			netconf_close(e->nc);
 		control_close(e->ctl);
 		rundir_unlock(peer_name(e->peer), e->lock);
 	}
@@ -203,6 +248,19 @@ static bool on_gate(void *arg)
 	return false;
 }
 
+static void release(struct entry *e);
+
+/* The held kill switch is a lockdown's: status says so. */
+static void hold_as_lockdown(struct entry *e)
+{
+	const char *name = peer_name(e->peer);
+	e->held = true;
+	e->last_state = "blocked";
+	snprintf(e->hold_why, sizeof(e->hold_why),
+	         "kill-switch always; 'sshdial up %s' or 'sshdial unlock %s'", name, name);
+	log_warn("%s: blocked: %s", name, e->hold_why);
+}
+
 /* After the link's done callback has returned (link.c may still be on the stack): free
  * the link, undo the journal, give up the socket and the lock; then answer, and dial
  * again when asked to. */
@@ -211,7 +269,6 @@ static void teardown(void *arg)
 	struct entry *e = arg;
 	struct link_info li;
 	link_get_info(e->link, &li);
-	const char *name = peer_name(e->peer);
 	e->attempts = li.attempts;
 	e->last_state = e->ended_as == FAILURE_NONE ? "stopped" : "failed";
 	if (li.last_failure && li.last_failure[0]) {
@@ -222,25 +279,44 @@ static void teardown(void *arg)
 	link_free(e->link);
 	e->link = NULL;
 	e->stopping = false;
-	netconf_close(e->nc); /* undoes what is left and removes the journal */
-	e->nc = NULL;
-	control_close(e->ctl);
-	e->ctl = NULL;
-	rundir_unlock(name, e->lock);
-	e->lock = -1;
+	/* kill-switch always: the link left its kill switch in force (link_keeps_block); it is
+	 * held, for the next up to take over, unless the peer's file no longer asks for it. */
+	const struct peer *next = e->next_peer ? e->next_peer : e->peer;
+	bool lockdown = peer_lockdown(e->peer) && !e->removed && peer_lockdown(next);
+	bool hold = lockdown && netconf_applied(e->nc) > 0;
+	if (hold) {
+		netconf_adopt_own(e->nc);
+		e->held = true;
+	} else {
+		release(e); /* undoes what is left and removes the journal */
+		if (peer_lockdown(e->peer) && !lockdown)
+			lockdown_clear(peer_name(e->peer));
+	}
 
 	char text[800];
-	snprintf(text, sizeof(text), "%s: down, everything it changed undone", name);
+	if (hold)
+		snprintf(
+		    text, sizeof(text),
+		    "%s: down; kill-switch always keeps its traffic blocked ('sshdial unlock %s' "
+		    "lifts it)",
+		    peer_name(e->peer), peer_name(e->peer));
+	else
+		snprintf(text, sizeof(text), "%s: down, everything it changed undone",
+		         peer_name(e->peer));
 	answer(e, WANT_DOWN, CTL_OK, text);
 	if (e->next_peer) {
 		peer_free(e->peer);
 		e->peer = e->next_peer;
 		e->next_peer = NULL;
 	}
+	const char *name = peer_name(e->peer);
 	if (e->redial && !e->removed) {
 		e->redial = false;
 		start(e);
 	} else {
+		mark_up(e, false);
+		if (hold)
+			hold_as_lockdown(e);
 		if (e->ended_as == FAILURE_NONE)
 			snprintf(text, sizeof(text), "%s: taken down before it came up", name);
 		else
@@ -275,22 +351,49 @@ static void on_state(void *arg, enum link_state s)
 	answer(e, WANT_UP, CTL_OK, text);
 }
 
+/* After the unlock's answer: the socket that carried it may go now. */
+static void release_unlocked(void *arg)
+{
+	struct entry *e = arg;
+	if (e->held && !e->link)
+		release(e);
+}
+
 static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *reply, size_t len)
 {
 	struct entry *e = arg;
+	if (!e->link && e->held && ev->kind == HOOK_UNLOCK &&
+	    strcmp(ev->peer, peer_name(e->peer)) == 0) {
+		/* Lifted before the answer; the socket, lock and journal go from the loop. */
+		int failed = netconf_undo_all(e->nc);
+		if (!failed)
+			lockdown_clear(peer_name(e->peer));
+		log_warn("%s: unlocked: the kill switch is off%s, traffic takes the underlying "
+		         "network until 'sshdial up %s'",
+		         peer_name(e->peer), failed ? " (not all of it, see above)" : "",
+		         peer_name(e->peer));
+		event_timer_set(e->loop, 0, release_unlocked, e);
+		snprintf(reply, len,
+		         failed ? "some of the kill switch could not be removed" : "unlocked");
+		return failed ? -1 : 0;
+	}
 	if (!e->link) {
 		snprintf(reply, len, "no link running");
 		return -1;
 	}
-	return link_hook_event(e->link, ev, sender, reply, len);
+	int rc = link_hook_event(e->link, ev, sender, reply, len);
+	if (rc == 0 && ev->kind == HOOK_UNLOCK)
+		lockdown_clear(peer_name(e->peer)); /* until the next up */
+	return rc;
 }
 
 /* The order of `sshdial call`: the peer's lock first, then its socket, its journal (a
- * dead run's is undone here), then the link. */
-static void start(struct entry *e)
+ * dead run's changes are undone here, its kill switch taken over: netconf_open_adopting).
+ * 0, or -1 with e->ended_as and text set, nothing held. */
+static int acquire(struct entry *e, enum ctl_status *st, char *text, size_t len)
 {
 	const char *name = peer_name(e->peer);
-	char sock[108], journal[108], text[300];
+	char sock[108], journal[108];
 	pid_t holder;
 	e->ended_as = FAILURE_NONE;
 	e->lock = rundir_lock(name, &holder);
@@ -302,45 +405,82 @@ static void start(struct entry *e)
 		rundir_path(pidfile, sizeof(pidfile), name, "pid");
 		if (err == EWOULDBLOCK && holder > 0)
 			snprintf(
-			    text, sizeof(text),
+			    text, len,
 			    "%s: already being dialed by sshdial pid %d (it holds %s); stop that "
 			    "one first ('kill %d')",
 			    name, (int)holder, pidfile, (int)holder);
 		else if (err == EWOULDBLOCK)
-			snprintf(text, sizeof(text),
+			snprintf(text, len,
 			         "%s: already being dialed by another sshdial (it holds %s); stop "
 			         "that one first",
 			         name, pidfile);
 		else
-			snprintf(text, sizeof(text), "%s: cannot lock %s: %s", name, pidfile,
-			         strerror(err));
-		log_error("%s", text);
+			snprintf(text, len, "%s: cannot lock %s: %s", name, pidfile, strerror(err));
 		e->ended_as = err == EWOULDBLOCK ? FAILURE_CONFIG : FAILURE_SYSTEM;
-		answer(e, WANT_UP, err == EWOULDBLOCK ? CTL_CONFIG : CTL_SYSTEM, text);
-		e->idle(e->idle_arg, e);
-		return;
+		*st = err == EWOULDBLOCK ? CTL_CONFIG : CTL_SYSTEM;
+		return -1;
 	}
 	rundir_path(sock, sizeof(sock), name, "sock");
 	rundir_path(journal, sizeof(journal), name, "journal");
 	e->ctl = control_open(e->loop, sock, name, on_hook, e);
 	/* A socket that cannot be bound is another process's or a bad path: status 1. */
 	e->ended_as = e->ctl ? FAILURE_NONE : FAILURE_CONFIG;
-	e->nc = e->ctl ? netconf_open(name, journal) : NULL;
-	e->link = e->nc ? link_new(e->loop, e->peer, e->nc, on_link_done, e) : NULL;
-	if (!e->link) {
+	e->nc = e->ctl ? netconf_open_adopting(name, journal) : NULL;
+	if (!e->nc) {
 		if (e->ctl)
 			e->ended_as = FAILURE_SYSTEM;
-		netconf_close(e->nc);
-		e->nc = NULL;
 		control_close(e->ctl);
 		e->ctl = NULL;
 		rundir_unlock(name, e->lock);
 		e->lock = -1;
-		snprintf(text, sizeof(text), "%s: cannot start (see the daemon's log)", name);
-		answer(e, WANT_UP, CTL_SYSTEM, text);
+		snprintf(text, len, "%s: cannot start (see the daemon's log)", name);
+		*st = CTL_SYSTEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Gives up what acquire took, undoing every change left (the kill switch held included). */
+static void release(struct entry *e)
+{
+	netconf_close(e->nc);
+	e->nc = NULL;
+	control_close(e->ctl);
+	e->ctl = NULL;
+	rundir_unlock(peer_name(e->peer), e->lock);
+	e->lock = -1;
+	if (e->held) {
+		e->held = false;
+		e->last_state = "idle";
+	}
+}
+
+static void start(struct entry *e)
+{
+	const char *name = peer_name(e->peer);
+	char text[300];
+	enum ctl_status st;
+	if (!e->held && acquire(e, &st, text, sizeof(text)) < 0) {
+		log_error("%s", text);
+		answer(e, WANT_UP, st, text);
+		mark_up(e, false);
 		e->idle(e->idle_arg, e);
 		return;
 	}
+	e->held = false;
+	e->ended_as = FAILURE_NONE;
+	e->link = link_new(e->loop, e->peer, e->nc, on_link_done, e);
+	if (!e->link) {
+		e->ended_as = FAILURE_SYSTEM;
+		release(e);
+		snprintf(text, sizeof(text), "%s: cannot start (see the daemon's log)", name);
+		answer(e, WANT_UP, CTL_SYSTEM, text);
+		mark_up(e, false);
+		e->idle(e->idle_arg, e);
+		return;
+	}
+	if (peer_lockdown(e->peer))
+		lockdown_mark(name); /* before the block: a crash in between still blocks at boot */
 	link_set_observer(e->link, on_state, e);
 	if (e->dq)
 		link_set_gate(e->link, on_gate, e);
@@ -357,10 +497,58 @@ void entry_up(struct entry *e, manager_reply_fn fn, void *arg)
 		return;
 	}
 	wait_for(e, WANT_UP, fn, arg);
+	mark_up(e, true);
 	if (!e->link)
 		start(e);
 	else if (e->stopping)
 		e->redial = true;
+}
+
+void entry_hold(struct entry *e, const char *why)
+{
+	const char *name = peer_name(e->peer);
+	char text[300];
+	enum ctl_status st;
+	if (e->link || e->held)
+		return;
+	if (acquire(e, &st, text, sizeof(text)) < 0) {
+		log_error("%s", text);
+		return;
+	}
+	if (!netconf_applied(e->nc) && peer_lockdown(e->peer)) {
+		lockdown_mark(name);
+		if (link_block_alone(e->loop, e->peer, e->nc) < 0)
+			log_error("%s: kill-switch always: cannot put the block in (see above)",
+			          name);
+	}
+	if (!netconf_applied(e->nc)) {
+		release(e);
+		return;
+	}
+	if (peer_lockdown(e->peer)) {
+		hold_as_lockdown(e);
+		return;
+	}
+	e->held = true;
+	e->last_state = "blocked";
+	snprintf(e->hold_why, sizeof(e->hold_why), "%s; 'sshdial up %s' or 'sshdial unlock %s'",
+	         why, name, name);
+	log_warn("%s: blocked: %s", name, e->hold_why);
+}
+
+bool entry_held(const struct entry *e)
+{
+	return e->held;
+}
+
+bool entry_lockdown(const struct entry *e)
+{
+	return peer_lockdown(e->peer);
+}
+
+bool entry_autostart(const struct entry *e)
+{
+	return peer_autostart(e->peer);
 }
 
 static void stop(struct entry *e)
@@ -374,6 +562,26 @@ static void stop(struct entry *e)
 void entry_down(struct entry *e, manager_reply_fn fn, void *arg)
 {
 	e->redial = false;
+	mark_up(e, false);
+	if (!e->link && e->held && peer_lockdown(e->peer)) {
+		char text[200];
+		snprintf(text, sizeof(text),
+		         "%s: down; kill-switch always keeps its traffic blocked ('sshdial unlock "
+		         "%s' lifts it)",
+		         peer_name(e->peer), peer_name(e->peer));
+		if (fn)
+			fn(arg, CTL_OK, text);
+		return;
+	}
+	if (!e->link && e->held) {
+		char text[160];
+		release(e);
+		snprintf(text, sizeof(text), "%s: down, its kill switch lifted",
+		         peer_name(e->peer));
+		if (fn)
+			fn(arg, CTL_OK, text);
+		return;
+	}
 	if (!e->link) {
 		char text[100];
 		snprintf(text, sizeof(text), "%s: not up", peer_name(e->peer));
@@ -400,6 +608,11 @@ void entry_remove(struct entry *e)
 {
 	e->removed = true;
 	e->redial = false;
+	mark_up(e, false);
+	if (peer_lockdown(e->peer))
+		lockdown_clear(peer_name(e->peer)); /* its file is gone */
+	if (e->held)
+		release(e);
 	if (e->link)
 		stop(e);
 	else
@@ -424,8 +637,19 @@ bool entry_replace(struct entry *e, struct peer *p)
 		e->redial = true;
 		stop(e);
 	} else {
+		bool was_lockdown = peer_lockdown(e->peer);
 		peer_free(e->peer);
 		e->peer = p;
+		if (was_lockdown && !peer_lockdown(p))
+			lockdown_clear(peer_name(p));
+		if (e->held && (was_lockdown ? !peer_lockdown(p)
+		                             : !peer_route_all(p) || !peer_kill_switch(p))) {
+			log_info(
+			    "%s: its file changed and asks for no %s now: the kill switch held "
+			    "is lifted",
+			    peer_name(p), was_lockdown ? "lockdown" : "kill switch");
+			release(e);
+		}
 	}
 	return true;
 }
@@ -441,12 +665,16 @@ void entry_status(const struct entry *e, struct status_row *row)
 		if (row->info.ifname[0] &&
 		    status_link_bytes(row->info.ifname, &row->rx_bytes, &row->tx_bytes) == 0)
 			row->have_bytes = true;
+		if (link_blocked(e->link))
+			row->blocked = e->held_text;
 	} else {
 		row->state = e->last_state;
 		row->info = (struct link_info){.attempts = e->attempts,
 		                               .last_failure = e->last_failure,
 		                               .last_failure_at = e->last_failure_at,
 		                               .rtt_us = -1};
+		if (e->held)
+			row->blocked = e->hold_why;
 	}
 }
 

@@ -24,6 +24,20 @@ typedef void (*entry_idle_fn)(void *arg, struct entry *e);
 struct entry *entry_new(struct event_loop *loop, struct dial_queue *dq, struct peer *p, bool listed,
                         entry_idle_fn idle, void *arg);
 void entry_free(struct entry *e);
+/* The daemon's entries keep RUNDIR/PEER.up while the peer is wanted up (from up until
+ * down, removal or a permanent failure): what a restarted daemon dials again. */
+void entry_record_up(struct entry *e);
+/* After a restart: a kill switch left in force by the dead run (its journal's session
+ * scope) is taken over and held without a link, traffic blocked, status "blocked" saying
+ * why (why) and that up or unlock ends it.  Nothing when the entry runs, or when there is no
+ * such kill switch.  unlock (the peer's socket), down and removal lift it; up replaces it
+ * add-before-delete.  A peer with kill-switch always gets its block put in when none is
+ * left (at boot), and down does not lift it. */
+void entry_hold(struct entry *e, const char *why);
+bool entry_held(const struct entry *e);
+/* The peer's kill-switch always (peer_lockdown); autostart yes. */
+bool entry_lockdown(const struct entry *e);
+bool entry_autostart(const struct entry *e);
 const char *entry_name(const struct entry *e);
 bool entry_running(const struct entry *e);
 bool entry_listed(const struct entry *e);

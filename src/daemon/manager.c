@@ -11,6 +11,7 @@
 
 #include "conf/config.h"
 #include "ctl/control.h"
+#include "ctl/lockdown.h"
 #include "ctl/rundir.h"
 #include "daemon/entry.h"
 #include "daemon/orphans.h"
@@ -105,39 +106,75 @@ void manager_free(struct manager *m)
 	free(m);
 }
 
-/* A journal, socket or lock in RUNDIR whose peer no process holds is a dead run's: undo
- * the journal (netconf_open replays it), then remove the rest. */
-static void recover_one(const char *name)
+/* A peer a dead run left: wanted up (its RUNDIR/PEER.up), or with its kill switch in force. */
+struct recovered {
+	char name[SAFE_NAME_MAX + 1];
+	bool was_up, kill_switch;
+	struct recovered *next;
+};
+
+static struct recovered *recovered_add(struct recovered **list, const char *name)
+{
+	for (struct recovered *r = *list; r; r = r->next)
+		if (strcmp(r->name, name) == 0)
+			return r;
+	struct recovered *r = xcalloc(1, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->next = *list;
+	*list = r;
+	return r;
+}
+
+/* A journal, socket or lock in RUNDIR whose peer no process holds is a dead run's: the
+ * journal's changes are undone but its kill switch, which is taken over
+ * (netconf_open_adopting) and left in force for the peer's entry; the rest is removed. */
+static void recover_one(const char *name, struct recovered **list)
 {
 	pid_t holder;
 	int lock = rundir_lock(name, &holder);
 	if (lock < 0)
 		return; /* a live call (or another daemon) holds it: its files are its own */
 	orphans_end(name);
-	char journal[108], sock[108];
+	char journal[108], sock[108], up[108];
 	rundir_path(journal, sizeof(journal), name, "journal");
 	rundir_path(sock, sizeof(sock), name, "sock");
+	rundir_path(up, sizeof(up), name, "up");
+	bool kill_switch = false;
 	if (access(journal, F_OK) == 0) {
-		log_info("%s: undoing what a run that ended without cleaning up left (%s)", name,
-		         journal);
-		struct netconf *nc = netconf_open(name, journal);
-		netconf_close(nc);
+		log_info("%s: undoing what a run that ended without cleaning up left (%s), but its "
+		         "kill switch",
+		         name, journal);
+		struct netconf *nc = netconf_open_adopting(name, journal);
+		kill_switch = nc && netconf_adopted(nc) > 0;
+		if (kill_switch)
+			netconf_release(nc); /* in force, and in the journal, for the entry */
+		else
+			netconf_close(nc);
+	}
+	bool was_up = access(up, F_OK) == 0;
+	unlink(up); /* entry_up writes it again for a peer dialed again */
+	if (was_up || kill_switch) {
+		struct recovered *r = recovered_add(list, name);
+		r->was_up |= was_up;
+		r->kill_switch |= kill_switch;
 	}
 	unlink(sock);
 	rundir_unlock(name, lock);
 }
 
-static void recover(void)
+static struct recovered *recover(void)
 {
+	struct recovered *list = NULL;
 	DIR *d = opendir(RUNDIR);
 	if (!d)
-		return;
+		return NULL;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		const char *dot = strrchr(de->d_name, '.');
 		if (!dot || dot == de->d_name)
 			continue;
-		if (strcmp(dot, ".journal") && strcmp(dot, ".sock") && strcmp(dot, ".pid"))
+		if (strcmp(dot, ".journal") && strcmp(dot, ".sock") && strcmp(dot, ".pid") &&
+		    strcmp(dot, ".up"))
 			continue;
 		char name[SAFE_NAME_MAX + 1];
 		size_t n = (size_t)(dot - de->d_name);
@@ -146,20 +183,123 @@ static void recover(void)
 		memcpy(name, de->d_name, n);
 		name[n] = 0;
 		if (safe_name_valid(name))
-			recover_one(name);
+			recover_one(name, &list);
 	}
 	closedir(d);
+	return list;
+}
+
+static struct peer *load(struct manager *m, const char *name, struct textbuf *out);
+static bool peer_lockdown_of(struct entry *e);
+static bool in_dir(struct manager *m, const char *name);
+static struct entry *add_entry(struct manager *m, struct peer *p, bool listed);
+
+/* The peer's kill switch, left by a dead run, is lifted: its file cannot be loaded. */
+static void drop_recovered(const struct recovered *r)
+{
+	char up[108], journal[108];
+	pid_t holder;
+	rundir_path(up, sizeof(up), r->name, "up");
+	unlink(up);
+	int lock = rundir_lock(r->name, &holder);
+	if (lock < 0)
+		return;
+	rundir_path(journal, sizeof(journal), r->name, "journal");
+	netconf_close(netconf_open(r->name, journal));
+	rundir_unlock(r->name, lock);
+}
+
+/* A peer the dead daemon had up with its kill switch in force is dialed again, blocked until
+ * it is up by the kill switch taken over; one whose kill switch was left by a run that was
+ * not the daemon's up (a dead call's) stays blocked, and status says so.  A peer without a
+ * kill switch comes back as before: with autostart only (its traffic was never held). */
+static void resume(struct manager *m, const struct recovered *r)
+{
+	struct entry *e = find(m, r->name);
+	if (!e) {
+		struct textbuf msgs = {0};
+		struct peer *p = load(m, r->name, &msgs);
+		if (!p) {
+			log_error(
+			    "%s: a run that ended without cleaning up left it %s, but its peer "
+			    "file cannot be loaded (%s): %s",
+			    r->name, r->kill_switch ? "blocked" : "up",
+			    msgs.data ? msgs.data : "no such file",
+			    r->kill_switch ? "its kill switch is lifted" : "it is not dialed");
+			textbuf_free(&msgs);
+			drop_recovered(r);
+			return;
+		}
+		textbuf_free(&msgs);
+		e = add_entry(m, p, in_dir(m, r->name));
+	}
+	if (entry_running(e))
+		return; /* autostart: dialing, the kill switch taken over */
+	if (r->was_up && r->kill_switch) {
+		log_info("%s: was up when the daemon ended: dialing it again, its kill switch kept "
+		         "in force meanwhile",
+		         r->name);
+		entry_up(e, NULL, NULL);
+	} else if (r->kill_switch) {
+		entry_hold(e, "the daemon restarted");
+	}
+}
+
+static void collect_lockdown(void *arg, const char *peer)
+{
+	recovered_add(arg, peer);
+}
+
+/* kill-switch always: each peer with a lockdown record gets its block back (taking over one
+ * still in force) before anything is dialed; a record whose peer file no longer asks for
+ * it is removed. */
+static void lockdown_start(struct manager *m)
+{
+	struct recovered *list = NULL;
+	lockdown_each(collect_lockdown, &list);
+	while (list) {
+		struct recovered *r = list;
+		list = r->next;
+		struct entry *e = find(m, r->name);
+		struct textbuf msgs = {0};
+		struct peer *p = e ? NULL : load(m, r->name, &msgs);
+		if (!e && p)
+			e = add_entry(m, p, in_dir(m, r->name));
+		if (!e || !peer_lockdown_of(e)) {
+			log_warn("%s: a lockdown record (%s/%s) whose peer file %s: removed",
+			         r->name, LOCKDOWN_DIR, r->name,
+			         e ? "no longer says 'kill-switch always'" : "cannot be loaded");
+			lockdown_clear(r->name);
+		} else {
+			log_info("%s: kill-switch always: blocked before anything is dialed",
+			         r->name);
+			entry_hold(e, "kill-switch always");
+		}
+		textbuf_free(&msgs);
+		free(r);
+	}
 }
 
 int manager_start(struct manager *m)
 {
-	recover();
+	struct recovered *list = recover();
+	lockdown_start(m);
 	struct textbuf out = {0};
 	manager_reload(m, &out);
 	char *save, *line = strtok_r(out.data, "\n", &save);
 	for (; line; line = strtok_r(NULL, "\n", &save))
 		log_info("start: %s", line);
 	textbuf_free(&out);
+	while (list) {
+		struct recovered *r = list;
+		list = r->next;
+		resume(m, r);
+		free(r);
+	}
+	/* Held at start by a lockdown, and autostart: dialed now, the block taken over. */
+	for (struct node *n = m->nodes; n; n = n->next)
+		if (entry_held(n->e) && entry_autostart(n->e))
+			entry_up(n->e, NULL, NULL);
 	return 0;
 }
 
@@ -174,6 +314,11 @@ static struct peer *load(struct manager *m, const char *name, struct textbuf *ou
 	return p;
 }
 
+static bool peer_lockdown_of(struct entry *e)
+{
+	return entry_lockdown(e);
+}
+
 static bool in_dir(struct manager *m, const char *name)
 {
 	char path[4096];
@@ -186,6 +331,7 @@ static struct entry *add_entry(struct manager *m, struct peer *p, bool listed)
 {
 	struct node *n = xcalloc(1, sizeof(*n));
 	n->e = entry_new(m->loop, m->dq, p, listed, on_entry_idle, m);
+	entry_record_up(n->e);
 	struct node **pp = &m->nodes;
 	while (*pp && strcmp(entry_name((*pp)->e), entry_name(n->e)) < 0)
 		pp = &(*pp)->next;

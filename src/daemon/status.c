@@ -55,6 +55,8 @@ void status_render_text(struct textbuf *out, const struct status_row *rows, size
 			textbuf_printf(out, "  probe round trip %.1f ms\n", li->rtt_us / 1000.0);
 		if (li->path[0])
 			textbuf_printf(out, "  path to the server: %s\n", li->path);
+		if (r->blocked)
+			textbuf_printf(out, "  blocked: %s\n", r->blocked);
 		if (li->last_failure && li->last_failure[0]) {
 			char at[32];
 			when(at, sizeof(at), li->last_failure_at);
@@ -127,6 +129,7 @@ void status_render_json(struct textbuf *out, const struct status_row *rows, size
 			inet_ntop(gw->family, &gw->u, via, sizeof(via));
 		str_or_null(out, "path_dev", li->route.family ? li->route.ifname : "");
 		str_or_null(out, "path_via", via);
+		str_or_null(out, "blocked", r->blocked);
 		textbuf_printf(out, "}");
 	}
 	textbuf_printf(out, "]\n");

@@ -13,7 +13,8 @@
 
 struct status_row {
 	const char *name;
-	const char *state; /* the link state's name as the log shows it */
+	const char *state;   /* the link state's name as the log shows it */
+	const char *blocked; /* why traffic is held with no link up, and what lifts it; or NULL */
 	bool autostart;
 	struct link_info info;
 	bool have_bytes;

@@ -246,7 +246,8 @@ static void link_redial_new_path(struct link *l, const char *why)
 static void attempt_ended(struct link *l)
 {
 	attempt_release(l);
-	link_undo_network(l, l->stopping || l->failure.cls > FAILURE_TRANSIENT);
+	link_undo_network(l, (l->stopping || l->failure.cls > FAILURE_TRANSIENT) &&
+	                         !link_keeps_block(l));
 	l->ifname[0] = 0;
 	if (l->failure.cls && !l->redial_pty) {
 		err_set(&l->last_error, peer_name(l->peer), NULL, "%s", l->failure.reason);
@@ -646,6 +647,9 @@ void link_start(struct link *l)
 		l->done(l->arg, FAILURE_CONFIG);
 		return;
 	}
+	/* A dead run's kill switch taken over (netconf_open_adopting) gives way only now that
+	 * this run's is in: what it asked for again was kept, the rest goes. */
+	(void)netconf_adopt_finish(l->nc);
 	link_dial(l);
 }
 
@@ -656,7 +660,7 @@ void link_stop(struct link *l)
 	l->stopping = true;
 	if (!l->dial) {
 		event_timer_cancel_all(l->loop, l);
-		link_undo_network(l, true);
+		link_undo_network(l, !link_keeps_block(l));
 		link_set_state(l, LINK_STOPPED);
 		l->done(l->arg, FAILURE_NONE);
 		return;

@@ -73,6 +73,12 @@ void link_set_observer(struct link *l, link_state_fn fn, void *arg);
 void link_log_status(const struct link *l);
 /* route-all's kill switch holds traffic: the link is down and its rules are in. */
 bool link_blocked(const struct link *l);
+/* kill-switch always (peer_lockdown), not unlocked: stopping or failing for good leaves the
+ * kill switch in force (the session's changes stay applied in nc, for the caller to hold). */
+bool link_keeps_block(const struct link *l);
+/* Puts route-all's kill switch of p in nc, in the session's scope, as a link's start does,
+ * with nothing dialed (the daemon's lockdown at boot).  0, or -1 after logging. */
+int link_block_alone(struct event_loop *loop, const struct peer *p, struct netconf *nc);
 const char *link_state_name(enum link_state s);
 /* Asked before each dial: false holds the link in LINK_QUEUED until link_dial_now. */
 typedef bool (*link_gate_fn)(void *arg);

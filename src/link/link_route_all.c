@@ -105,6 +105,28 @@ int link_unlock(struct link *l, char *reply, size_t len)
 	return 0;
 }
 
+bool link_keeps_block(const struct link *l)
+{
+	return peer_lockdown(l->peer) && l->blocked && !l->unlocked;
+}
+
+static void block_alone_done(void *arg, enum failure_class cls)
+{
+	(void)arg;
+	(void)cls;
+}
+
+int link_block_alone(struct event_loop *loop, const struct peer *p, struct netconf *nc)
+{
+	/* The kill switch exactly as a link's start puts it in, with nothing dialed. */
+	struct link *l = link_new(loop, p, nc, block_alone_done, NULL);
+	if (!l)
+		return -1;
+	int rc = peer_route_all(p) && peer_kill_switch(p) ? link_route_all_start(l) : -1;
+	link_free(l);
+	return rc;
+}
+
 bool link_blocked(const struct link *l)
 {
 	return l->blocked && l->state != LINK_UP;

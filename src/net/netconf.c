@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/adopt.h"
 #include "net/journal.h"
 #include "lib/err.h"
 #include "lib/log.h"
@@ -16,8 +17,21 @@ struct netconf {
 	struct journal *journal;
 	struct journal_entry *applied; /* oldest first, each also a line of the journal */
 	size_t n, cap;
+	/* A dead run's kill switch taken over (adopt.h): still in force and in the journal;
+	 * each entry claimed moves to applied, the rest go at netconf_adopt_finish. */
+	struct journal_entry *old;
+	bool *claimed;
+	size_t nold;
 	struct err last; /* the last failure, for netconf_last_error */
 };
+
+static size_t unclaimed(const struct netconf *nc)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < nc->nold; i++)
+		k += !nc->claimed[i];
+	return k;
+}
 
 static struct change_env env_of(struct netconf *nc)
 {
@@ -47,8 +61,26 @@ static int reserve(struct netconf *nc, size_t more)
  * whose change is gone finds nothing. */
 static void sync_journal(struct netconf *nc)
 {
-	int rc = nc->n == 0 ? journal_clear(nc->journal)
-	                    : journal_rewrite(nc->journal, nc->applied, nc->n);
+	size_t left = unclaimed(nc);
+	struct journal_entry *all = nc->applied;
+	if (left) {
+		all = malloc((left + nc->n) * sizeof(*all));
+		if (!all) {
+			log_warn("%s: out of memory updating journal %s", nc->label,
+			         journal_path(nc->journal));
+			return;
+		}
+		size_t k = 0;
+		for (size_t i = 0; i < nc->nold; i++)
+			if (!nc->claimed[i])
+				all[k++] = nc->old[i];
+		if (nc->n)
+			memcpy(all + k, nc->applied, nc->n * sizeof(*all));
+	}
+	int rc = nc->n + left == 0 ? journal_clear(nc->journal)
+	                           : journal_rewrite(nc->journal, all, nc->n + left);
+	if (all != nc->applied)
+		free(all);
 	if (rc < 0)
 		err_log_warn(err_errno(&nc->last, errno, nc->label, NULL,
 		                       "cannot update journal %s", journal_path(nc->journal)));
@@ -83,7 +115,33 @@ static int undo_entries(struct netconf *nc, enum journal_scope upto, bool stale)
 	return failed;
 }
 
-static int open_journal(struct netconf *nc, const char *path)
+/* Moves the stale entries the next run takes over (adopt_keeps) from applied to old. */
+static void take_over(struct netconf *nc)
+{
+	size_t k = 0, kept = 0;
+	for (size_t i = 0; i < nc->n; i++)
+		kept += adopt_keeps(&nc->applied[i]);
+	if (!kept)
+		return;
+	nc->old = calloc(kept, sizeof(*nc->old));
+	nc->claimed = calloc(kept, sizeof(*nc->claimed));
+	if (!nc->old || !nc->claimed) {
+		free(nc->old);
+		free(nc->claimed);
+		nc->old = NULL;
+		nc->claimed = NULL;
+		return; /* undone instead, as before there was adoption */
+	}
+	for (size_t i = 0; i < nc->n; i++) {
+		if (adopt_keeps(&nc->applied[i]))
+			nc->old[nc->nold++] = nc->applied[i];
+		else
+			nc->applied[k++] = nc->applied[i];
+	}
+	nc->n = k;
+}
+
+static int open_journal(struct netconf *nc, const char *path, bool adopt)
 {
 	struct journal_entry *stale;
 	size_t nstale;
@@ -103,9 +161,20 @@ static int open_journal(struct netconf *nc, const char *path)
 		return 0;
 	nc->applied = stale;
 	nc->n = nc->cap = nstale;
-	log_info("%s: undoing %zu change%s left in %s by an earlier run", nc->label, nstale,
-	         nstale == 1 ? "" : "s", path);
-	/* After a crash nothing is still in use: every scope goes. */
+	if (adopt)
+		take_over(nc);
+	if (nc->nold)
+		log_info("%s: taking over %zu change%s left in %s by an earlier run (its kill "
+		         "switch): kept in force until this run's replaces %s",
+		         nc->label, nc->nold, nc->nold == 1 ? "" : "s", path,
+		         nc->nold == 1 ? "it" : "them");
+	if (nc->n == 0) {
+		sync_journal(nc);
+		return 0;
+	}
+	log_info("%s: undoing %zu change%s left in %s by an earlier run", nc->label, nc->n,
+	         nc->n == 1 ? "" : "s", path);
+	/* After a crash nothing is still in use: every scope goes, but what was taken over. */
 	int failed = undo_entries(nc, JOURNAL_SESSION, true);
 	if (failed)
 		log_warn("%s: %d change%s left by an earlier run could not be undone; will retry "
@@ -114,7 +183,7 @@ static int open_journal(struct netconf *nc, const char *path)
 	return 0;
 }
 
-struct netconf *netconf_open(const char *label, const char *journal_path)
+static struct netconf *open_nc(const char *label, const char *journal_path, bool adopt)
 {
 	struct netconf *nc = calloc(1, sizeof(*nc));
 
@@ -124,15 +193,43 @@ struct netconf *netconf_open(const char *label, const char *journal_path)
 		return NULL;
 	}
 	nc->nl = nlreq_open(label);
-	if (!nc->nl || open_journal(nc, journal_path) < 0) {
+	if (!nc->nl || open_journal(nc, journal_path, adopt) < 0) {
 		journal_close(nc->journal, false);
 		nlreq_close(nc->nl);
 		free(nc->applied);
+		free(nc->old);
+		free(nc->claimed);
 		free(nc->label);
 		free(nc);
 		return NULL;
 	}
 	return nc;
+}
+
+struct netconf *netconf_open(const char *label, const char *journal_path)
+{
+	return open_nc(label, journal_path, false);
+}
+
+struct netconf *netconf_open_adopting(const char *label, const char *journal_path)
+{
+	return open_nc(label, journal_path, true);
+}
+
+/* e is a change of the dead run's kill switch, still in force: claimed, not applied again. */
+static bool claim(struct netconf *nc, const struct journal_entry *e)
+{
+	long i = nc->nold ? adopt_find(nc->old, nc->claimed, nc->nold, e) : -1;
+	if (i < 0 || reserve(nc, 1) < 0)
+		return false;
+	nc->claimed[i] = true;
+	nc->applied[nc->n++] = *e;
+	if (nc->old[i].scope != e->scope)
+		sync_journal(nc);
+	char what[JOURNAL_LINE_MAX];
+	change_kind_of(e->kind)->describe(e, what, sizeof(what));
+	log_debug("%s: %s: in force already (taken over), kept", nc->label, what);
+	return true;
 }
 
 /* Journals e, then applies it: the order that lets a crash at any point be undone. */
@@ -142,10 +239,17 @@ static int apply(struct netconf *nc, struct journal_entry *e, const char *data, 
 	struct change_env env = env_of(nc);
 	char what[JOURNAL_LINE_MAX];
 
+	if (claim(nc, e))
+		return 0;
+
 	env.data = data;
 	env.data_len = len;
 	if (k->prepare && k->prepare(&env, e) < 0)
 		return -1;
+	/* A kind whose line prepare completes (an interface's index) and that leaves nothing
+	 * to take back is compared again: taken over when it is the same. */
+	if (k->prepare && !k->discard && nc->nold && claim(nc, e))
+		return 0;
 	k->describe(e, what, sizeof(what));
 	if (reserve(nc, 1) < 0 || journal_append(nc->journal, e) < 0) {
 		err_log(err_errno(&nc->last, errno, nc->label, NULL,
@@ -327,6 +431,90 @@ int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struc
 	return apply(nc, &e, NULL, 0);
 }
 
+/* Undoes the entries taken over that nobody claimed, newest first; replaced: after a new
+ * kill switch went in (else it is lifted: unlock, stop). */
+static int drop_old(struct netconf *nc, bool replaced)
+{
+	if (!nc->nold)
+		return 0;
+	struct change_env env = env_of(nc);
+	size_t kept = 0, removed = 0;
+	int failed = 0;
+	for (size_t i = nc->nold; i-- > 0;) {
+		if (nc->claimed[i]) {
+			kept++;
+			continue;
+		}
+		const struct journal_entry *e = &nc->old[i];
+		const struct change_kind *k = change_kind_of(e->kind);
+		enum undo_result res = k->undo(&env, e);
+		if (res == UNDO_FAILED && reserve(nc, 1) == 0) {
+			failed++;
+			nc->applied[nc->n++] = *e; /* still applied: undone on close, or retried */
+			continue;
+		}
+		if (res == UNDO_REMOVED) {
+			char what[JOURNAL_LINE_MAX];
+			k->describe(e, what, sizeof(what));
+			log_debug("%s: %s %s of the kill switch taken over", nc->label,
+			          k->undo_verb, what);
+		}
+		removed++;
+	}
+	free(nc->old);
+	free(nc->claimed);
+	nc->old = NULL;
+	nc->claimed = NULL;
+	nc->nold = 0;
+	sync_journal(nc);
+	if (replaced)
+		log_info("%s: the kill switch taken over is replaced: %zu change%s kept, %zu "
+		         "removed after the new ones were in",
+		         nc->label, kept, kept == 1 ? "" : "s", removed);
+	else if (removed)
+		log_info("%s: removed %zu change%s of the kill switch taken over", nc->label,
+		         removed, removed == 1 ? "" : "s");
+	return failed;
+}
+
+int netconf_adopt_finish(struct netconf *nc)
+{
+	return drop_old(nc, true);
+}
+
+void netconf_adopt_own(struct netconf *nc)
+{
+	if (!nc->n)
+		return;
+	/* Whatever was taken over and not claimed yet stays, before this run's own. */
+	size_t total = nc->nold + nc->n, k = 0;
+	struct journal_entry *old = malloc(total * sizeof(*old));
+	bool *claimed = calloc(total, sizeof(*claimed));
+	if (!old || !claimed) {
+		free(old);
+		free(claimed);
+		log_warn("%s: out of memory: the kill switch held will be applied again, not kept",
+		         nc->label);
+		return;
+	}
+	for (size_t i = 0; i < nc->nold; i++)
+		if (!nc->claimed[i])
+			old[k++] = nc->old[i];
+	memcpy(old + k, nc->applied, nc->n * sizeof(*old));
+	k += nc->n;
+	free(nc->old);
+	free(nc->claimed);
+	nc->old = old;
+	nc->claimed = claimed;
+	nc->nold = k;
+	nc->n = 0;
+}
+
+unsigned netconf_adopted(const struct netconf *nc)
+{
+	return (unsigned)unclaimed(nc);
+}
+
 int netconf_undo_attempt(struct netconf *nc)
 {
 	return undo_entries(nc, JOURNAL_ATTEMPT, false);
@@ -334,12 +522,13 @@ int netconf_undo_attempt(struct netconf *nc)
 
 int netconf_undo_all(struct netconf *nc)
 {
-	return undo_entries(nc, JOURNAL_SESSION, false);
+	int failed = drop_old(nc, false);
+	return failed + undo_entries(nc, JOURNAL_SESSION, false);
 }
 
 unsigned netconf_applied(const struct netconf *nc)
 {
-	return (unsigned)nc->n;
+	return (unsigned)(nc->n + unclaimed(nc));
 }
 
 unsigned netconf_applied_in(const struct netconf *nc, enum journal_scope scope)
@@ -348,6 +537,8 @@ unsigned netconf_applied_in(const struct netconf *nc, enum journal_scope scope)
 
 	for (size_t i = 0; i < nc->n; i++)
 		n += nc->applied[i].scope == scope;
+	for (size_t i = 0; i < nc->nold; i++)
+		n += !nc->claimed[i] && nc->old[i].scope == scope;
 	return n;
 }
 
@@ -358,6 +549,8 @@ void netconf_release(struct netconf *nc)
 	journal_close(nc->journal, false);
 	nlreq_close(nc->nl);
 	free(nc->applied);
+	free(nc->old);
+	free(nc->claimed);
 	free(nc->label);
 	free(nc);
 }

@@ -21,6 +21,25 @@ struct netconf;
  * NULL on failure, after logging why. */
 struct netconf *netconf_open(const char *label, const char *journal_path);
 
+/* The same, but a dead run's kill switch (what its journal lists in the session's scope,
+ * adopt.h) is taken over, not undone: it stays in force, and each change this run asks for
+ * that it holds already is claimed as it is, without a system call.  What it holds that
+ * nobody claims is removed by netconf_adopt_finish, once the new kill switch is whole:
+ * add-before-delete, never delete-then-add. */
+struct netconf *netconf_open_adopting(const char *label, const char *journal_path);
+
+/* Removes the changes taken over that this run did not ask for again (newest first).  Call
+ * it once the run's own kill switch is in (or once it is known there is none).  Returns the
+ * number that could not be undone (each logged; kept for close). */
+int netconf_adopt_finish(struct netconf *nc);
+
+/* Treats this run's applied changes as taken over: the next link run on nc (after a
+ * lockdown's down) claims them, or netconf_adopt_finish removes them, as for a dead run's. */
+void netconf_adopt_own(struct netconf *nc);
+
+/* Changes taken over and not claimed yet (0 once netconf_adopt_finish has run). */
+unsigned netconf_adopted(const struct netconf *nc);
+
 /* Adds a route to dst through interface ifname (the ppp device, no gateway), in the
  * attempt's scope.  0 on success; -1 after logging "label: route DST dev IF: reason". */
 int netconf_route_add(struct netconf *nc, const char *ifname, const struct cidr *dst);
@@ -81,11 +100,12 @@ int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struc
  * lists only those).  Returns the number that could not be undone (each logged). */
 int netconf_undo_attempt(struct netconf *nc);
 
-/* Removes everything applied since open, newest first, and empties the journal.
+/* Removes everything applied since open (and what was taken over), newest first, and
+ * empties the journal.
  * Returns the number of changes that could not be undone (each logged). */
 int netconf_undo_all(struct netconf *nc);
 
-/* Number of changes currently applied; of one scope. */
+/* Number of changes currently applied (those taken over included); of one scope. */
 unsigned netconf_applied(const struct netconf *nc);
 unsigned netconf_applied_in(const struct netconf *nc, enum journal_scope scope);
 

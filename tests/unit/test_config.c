@@ -369,8 +369,23 @@ static void test_routes(void **state)
 	p = parse(BASE "route-all yes\nkill-switch no", d);
 	assert_non_null(p);
 	assert_false(peer_kill_switch(p));
+	assert_false(peer_lockdown(p));
+	peer_free(p);
+	p = parse(BASE "route-all yes", d);
+	assert_non_null(p);
+	assert_false(peer_lockdown(p)); /* yes is no lockdown */
+	peer_free(p);
+	p = parse(BASE "route-all yes\nkill-switch always", d);
+	assert_non_null(p);
+	assert_true(peer_kill_switch(p));
+	assert_true(peer_lockdown(p));
 	peer_free(p);
 	diag_free(d);
+	assert_error(BASE "route-all yes\nkill-switch sometimes",
+	             "office:4: kill-switch: 'sometimes' is not yes, no or always; write "
+	             "'kill-switch yes|no|always'");
+	assert_error(BASE "kill-switch always",
+	             "office:3: kill-switch: only has a meaning with 'route-all yes'");
 	assert_error(BASE "route 10.0.0.0/8\nroute 10.0.0.0/8",
 	             "office:4: route: '10.0.0.0/8' given twice (first at line 3)");
 }
