@@ -99,7 +99,7 @@ struct frame_relay {
 	void *arg;
 	bool ended;
 	struct frame_relay_stats stats;
-	bool confirming; /* a batch was not proven ours: the counters are read again */
+	bool confirming;  /* a batch was not proven ours: the counters are read again */
 	int foreign_seen; /* times they said another session sent, in a row */
 
 	/* Toward the stream */
@@ -279,7 +279,8 @@ static int tx_verdict(struct frame_relay *r, uint64_t *sure)
 		if (rc == 0 && t != s1)
 			rc = l2tp_link_tx_packets(r->link, false, &s2);
 		if (rc < 0) {
-			end_errno(r, -rc, "cannot read the L2TP tunnel's counters (PPPIOCGL2TPSTATS)");
+			end_errno(r, -rc,
+			          "cannot read the L2TP tunnel's counters (PPPIOCGL2TPSTATS)");
 			return -1;
 		}
 		v = l2tp_tx_verdict(s1, t, s2);
@@ -346,7 +347,8 @@ static bool batch_ours(struct frame_relay *r, int n)
 	if (!r->confirming) {
 		r->confirming = event_timer_set(r->loop, CONFIRM_MS, on_confirm, r) == 0;
 		if (!r->confirming)
-			end_errno(r, errno, "cannot set a timer to read the L2TP tunnel's counters again");
+			end_errno(r, errno,
+			          "cannot set a timer to read the L2TP tunnel's counters again");
 	}
 	return false;
 }

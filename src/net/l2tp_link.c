@@ -8,6 +8,7 @@
 #include <linux/ppp-ioctl.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -44,6 +45,18 @@ struct l2tp_link {
 };
 
 static const char load_fix[] = "load the l2tp_ppp kernel module (modprobe l2tp_ppp)";
+static const char filtered_fix[] =
+    "the kernel has l2tp_ppp loaded, so a filter refuses AF_PPPOX sockets to this process: "
+    "under systemd, add AF_PPPOX to RestrictAddressFamilies= in the unit (the units "
+    "sshdial installs have it), or set 'transport pty'";
+static const char load_or_filtered_fix[] =
+    "load the l2tp_ppp kernel module (modprobe l2tp_ppp); if it is loaded, this process's "
+    "seccomp filter refuses AF_PPPOX sockets: under systemd, add AF_PPPOX to "
+    "RestrictAddressFamilies= in the unit";
+static const char refused_fix[] =
+    "a security policy refuses L2TP sockets to this process (under systemd: "
+    "SystemCallFilter= or RestrictAddressFamilies= in the unit; an LSM): allow them, or set "
+    "'transport pty'";
 
 static uint16_t random_id(void)
 {
@@ -108,9 +121,40 @@ static int pppol2tp_connect(int udp, const struct sockaddr_in *peer, uint16_t ti
 	return fd;
 }
 
-static bool no_l2tp(int errnum)
+/* Whether this process runs under a seccomp filter (systemd's RestrictAddressFamilies=
+ * and SystemCallFilter= are such filters). */
+static bool seccomp_filtered(void)
 {
-	return errnum == EAFNOSUPPORT || errnum == EPROTONOSUPPORT;
+	FILE *f = fopen("/proc/self/status", "re");
+	if (!f)
+		return false;
+	char line[256];
+	bool filtered = false;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "Seccomp:", 8) == 0)
+			filtered = atoi(line + 8) == 2;
+	fclose(f);
+	return filtered;
+}
+
+const char *l2tp_socket_fix(int errnum, bool module_loaded, bool filtered)
+{
+	if (errnum == EPERM || errnum == EACCES)
+		return refused_fix;
+	if (errnum != EAFNOSUPPORT && errnum != EPROTONOSUPPORT)
+		return NULL;
+	/* A filter answers as a kernel without the family does (EAFNOSUPPORT); a kernel
+	 * with l2tp_ppp loaded does not. */
+	if (module_loaded)
+		return filtered_fix;
+	return filtered ? load_or_filtered_fix : load_fix;
+}
+
+static const char *fix_for(int errnum)
+{
+	bool loaded =
+	    access("/sys/module/l2tp_ppp", F_OK) == 0 || access("/proc/net/pppol2tp", F_OK) == 0;
+	return l2tp_socket_fix(errnum, loaded, seccomp_filtered());
 }
 
 enum l2tp_owner l2tp_carrier_owner(int udp, int *errnum)
@@ -139,7 +183,7 @@ static int make_tunnel(struct l2tp_link *l, const struct sockaddr_in *peer, cons
 		fd = pppol2tp_connect(l->udp, peer, l->tunnel_id, 0);
 	}
 	if (fd < 0) {
-		err_errno(e, -fd, where, no_l2tp(-fd) ? load_fix : NULL,
+		err_errno(e, -fd, where, fix_for(-fd),
 		          "cannot make an L2TP tunnel for the frame transport");
 		return -1;
 	}
@@ -166,7 +210,7 @@ static int make_tunnel(struct l2tp_link *l, const struct sockaddr_in *peer, cons
 		fd = pppol2tp_connect(l->udp, peer, l->tunnel_id, l->session_id);
 	}
 	if (fd < 0) {
-		err_errno(e, -fd, where, no_l2tp(-fd) ? load_fix : NULL,
+		err_errno(e, -fd, where, fix_for(-fd),
 		          "cannot make an L2TP session in tunnel %u for the frame transport",
 		          (unsigned)l->tunnel_id);
 		return -1;
@@ -224,11 +268,11 @@ static int open_once(struct l2tp_link *l, const char *where, struct err *e)
 static void close_all(struct l2tp_link *l)
 {
 	/* The session before its tunnel, the tunnel before its carrier. */
-	int *fds[] = {&l->session, &l->counted, &l->tunnel, &l->udp, &l->relay};
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
+	int *ends[] = {&l->session, &l->counted, &l->tunnel, &l->udp, &l->relay};
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		if (*ends[i] >= 0)
+			close(*ends[i]);
+		*ends[i] = -1;
 	}
 }
 

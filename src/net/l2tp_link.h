@@ -31,6 +31,11 @@ struct l2tp_link;
  * instead of failing: the tunnel is proven ours (l2tp_carrier_owner) or everything is
  * closed, a warning logged, and another ID drawn, up to a few times before failing. */
 struct l2tp_link *l2tp_link_open(const char *where, struct err *e);
+/* The fix for a refused L2TP socket: errnum from socket()/connect(), whether the kernel
+ * has l2tp_ppp loaded (/sys/module/l2tp_ppp), whether this process runs under a seccomp
+ * filter.  A unit's RestrictAddressFamilies= answers EAFNOSUPPORT as a kernel without the
+ * module does; with the module loaded, it can only be a filter.  NULL: no advice. */
+const char *l2tp_socket_fix(int errnum, bool module_loaded, bool filtered);
 /* For pppd: "pppol2tp FD". */
 int l2tp_link_session_fd(const struct l2tp_link *l);
 /* The relay's end: non-blocking, connected to the kernel's tunnel socket. */
