@@ -270,8 +270,9 @@ static void close_all(struct l2tp_link *l)
 	/* The session before its tunnel, the tunnel before its carrier. */
 	int *ends[] = {&l->session, &l->counted, &l->tunnel, &l->udp, &l->relay};
 	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
-		if (*ends[i] >= 0)
-			close(*ends[i]);
+		int fd = *ends[i];
+		if (fd >= 0)
+			close(fd);
 		*ends[i] = -1;
 	}
 }

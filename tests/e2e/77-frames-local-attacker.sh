@@ -27,12 +27,9 @@ done
 A=$E2E_DIR/attack
 install -d -m 755 "$A" && install -m 755 build/tests/l2tp_attacker build/tests/draw_ids.so "$A/" ||
 	fail "cannot copy the attacker to $A"
-# as_nobody NS CMD...: CMD as nobody in network namespace NS.
-as_nobody() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
-}
+# ip netns exec NS "${NOBODY[@]}" CMD...: CMD as nobody in network namespace NS (not in a
+# function: $! of a background job is then CMD itself).
+NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 # tunnel_id NS: the ID of the one L2TP tunnel with a session in NS.
 tunnel_id() {
 	ip netns exec "$1" cat /proc/net/pppol2tp | sed -n "s/^TUNNEL 'tunl \([0-9]*\)'.*/\1/p" | tail -n1
@@ -44,7 +41,7 @@ serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$alice.pub" --name alice)"
 # (a) Three held IDs, drawn first; the fourth is free.
 HOLD_LOG=$E2E_DIR/log/attacker-hold.log
 e2e_log "$HOLD_LOG"
-as_nobody "$E2E_CLI" "$A/l2tp_attacker" hold 4101 4102 4103 >"$HOLD_LOG" 2>&1 &
+ip netns exec "$E2E_CLI" "${NOBODY[@]}" "$A/l2tp_attacker" hold 4101 4102 4103 >"$HOLD_LOG" 2>&1 &
 hold_pid=$!
 wait_for 30 grep -q '^holding 3$' "$HOLD_LOG" || fail "the attacker does not hold its tunnels: $(cat "$HOLD_LOG")"
 note "nobody holds tunnels: $(tunnels "$E2E_CLI" | tr -s ' \n' ' ')"
@@ -72,6 +69,8 @@ assert_eq "$(tunnel_id "$E2E_CLI")" 4104 "the tunnel the client's link runs in"
 ping_through "$E2E_TUN_SERVER"
 kill "$hold_pid" && wait "$hold_pid" 2>/dev/null
 grep '^got ' "$HOLD_LOG" && fail "the attacker's tunnels carried sshdial's frames"
+wait_for 30 eval '[ "$(tunnels "$E2E_CLI" | grep -c "^TUNNEL")" = 1 ]' ||
+	fail "the attacker's tunnels outlived it: $(tunnels "$E2E_CLI")"
 
 # Load through the counter check: a download one way, pings the other.
 mkdir -p "$E2E_DIR/www" && head -c 4194304 /dev/urandom >"$E2E_DIR/www/blob" || fail "cannot make the file"
@@ -93,7 +92,7 @@ inject() {
 	local from=$1 to=$2 src=$3 dst=$4 port=$5 what=$6 log=$7 tid listen_log listen_pid
 	listen_log=$E2E_DIR/log/listen-$port.log
 	e2e_log "$listen_log"
-	as_nobody "$to" "$A/l2tp_attacker" listen "$port" >"$listen_log" 2>&1 &
+	ip netns exec "$to" "${NOBODY[@]}" "$A/l2tp_attacker" listen "$port" >"$listen_log" 2>&1 &
 	listen_pid=$!
 	wait_for 30 grep -q '^listening$' "$listen_log" || fail "the listener did not start: $(cat "$listen_log")"
 	# The listener hears a packet sent in the link.
@@ -103,7 +102,7 @@ inject() {
 	tid=$(tunnel_id "$from")
 	[ -n "$tid" ] || fail "no L2TP tunnel in $from"
 	note "nobody in $from attaches a session to tunnel $tid and sends $src -> $dst:$port"
-	as_nobody "$from" "$A/l2tp_attacker" inject "$tid" "$src" "$dst" "$port" 10 ||
+	ip netns exec "$from" "${NOBODY[@]}" "$A/l2tp_attacker" inject "$tid" "$src" "$dst" "$port" 10 ||
 		fail "the attacker could not attach to tunnel $tid"
 	_told_or_heard() { grep -q 'another local process attached' "$log" || grep -q '^received 16 bytes' "$listen_log"; }
 	wait_for 60 _told_or_heard
