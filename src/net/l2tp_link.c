@@ -219,6 +219,8 @@ static int make_tunnel(struct l2tp_link *l, const struct sockaddr_in *peer, cons
 	return 0;
 }
 
+static int tx_packets(int fd, uint64_t *out);
+
 /* Whatever another local process sent to a socket before it was connected. */
 static void drain(int fd)
 {
@@ -254,6 +256,19 @@ static int open_once(struct l2tp_link *l, const char *where, struct err *e)
 	l->counted = fcntl(l->session, F_DUPFD_CLOEXEC, 3);
 	if (l->counted < 0) {
 		err_errno(e, errno, where, NULL, "cannot keep the L2TP session's socket");
+		return -1;
+	}
+	/* Without the counters, the relay could not keep another local user's frames out:
+	 * no frame transport (transport auto dials the pty). */
+	uint64_t tx;
+	int rc2 = tx_packets(l->tunnel, &tx);
+	if (rc2 == 0)
+		rc2 = tx_packets(l->counted, &tx);
+	if (rc2 < 0) {
+		err_errno(
+		    e, -rc2, where, "set 'transport pty' for this peer",
+		    "this kernel does not give the L2TP tunnel's counters (PPPIOCGL2TPSTATS), "
+		    "which the frame relay needs to keep other local users' frames out");
 		return -1;
 	}
 	/* pppd inherits the session's socket; the rest stays here. */
