@@ -225,8 +225,11 @@ static int tx_packets(int fd, uint64_t *out);
 static void drain(int fd)
 {
 	char b[1];
-	while (recv(fd, b, sizeof(b), MSG_DONTWAIT | MSG_TRUNC) >= 0 || errno == EINTR)
-		;
+	/* (A pending ICMP error is reported once, before the datagrams behind it.) */
+	for (int i = 0; i < 4096; i++)
+		if (recv(fd, b, sizeof(b), MSG_DONTWAIT | MSG_TRUNC) < 0 && errno != EINTR &&
+		    errno != ECONNREFUSED)
+			break;
 }
 
 /* One try: 0, -1 (e set) or 1 (the tunnel ID was another process's; l is closed). */
