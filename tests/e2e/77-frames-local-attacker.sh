@@ -54,7 +54,7 @@ ip netns exec "$E2E_CLI" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LD_PRELOAD="$
 CALL_PID=$!
 CALL_STARTED=$(now)
 _up_or_stolen() { grep -q ': up after ' "$CALL_LOG" || grep -q '^got ' "$HOLD_LOG"; }
-wait_for 150 _up_or_stolen
+wait_for 300 _up_or_stolen
 if grep -q '^got ' "$HOLD_LOG"; then
 	fail "the attacker's tunnel carried sshdial's frames: $(grep '^got ' "$HOLD_LOG" | sort | uniq -c | tr -s ' \n' ' ')"
 fi
