@@ -71,6 +71,17 @@ examples: $(B)/sshdial
 $(B)/tests:
 	$(Q)mkdir -p $@
 
+# A local user's attacks on the frame transport, and an LD_PRELOAD shim that forces the
+# tunnel IDs sshdial draws (tests/attack; e2e scenario 77): test build only, never installed.
+.PHONY: attack
+attack: $(B)/tests/l2tp_attacker $(B)/tests/draw_ids.so
+
+$(B)/tests/l2tp_attacker: tests/attack/l2tp_attacker.c | $(B)/tests
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
+$(B)/tests/draw_ids.so: tests/attack/draw_ids.c | $(B)/tests
+	$(Q)$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 # libFuzzer harnesses, one per parser of outside input (tests/fuzz): clang, with the
 # library compiled again for them in an object directory of their own.
 FUZZ_CC      ?= clang
@@ -109,7 +120,7 @@ deps:
 unit: $(UNIT_BINS)
 	scripts/run-unit $(UNIT_BINS)
 
-e2e: $(B)/sshdial
+e2e: $(B)/sshdial attack
 	tests/e2e/run
 
 # The test command of the README: installs what it needs, then runs every test.

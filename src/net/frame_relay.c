@@ -74,12 +74,23 @@
 #define RECV_SLOT (FRAME_MAX + 64)
 #define SEND_BATCH 64
 #define IN_BUF (64 * 1024)
+/* A batch is carried only when the kernel's counters show that every frame sent in the
+ * tunnel was our session's (l2tp_tx_verdict): read again this many times while a frame
+ * of ours is sent between the reads.  Otherwise the batch is dropped, and the counters
+ * are read again CONFIRM_MS later, CONFIRMS times, before the link ends: a count under
+ * way on another CPU (a virtual one may stop anywhere for a while) is not taken for
+ * another session's frame. */
+#define VERIFY_READS 4
+#define CONFIRM_MS 20
+#define CONFIRMS 3
+
 /* Reads of the stream per wake-up: enough to batch, few enough to let the other
  * direction run. */
 #define IN_READS_PER_TURN 4
 
 struct frame_relay {
 	struct event_loop *loop;
+	struct l2tp_link *link; /* NULL: no counters to check (frame_relay_new_fd) */
 	int udp, in, out;
 	uint8_t header[L2TP_DATA_HEADER_LEN];
 	enum frame_relay_role role;
@@ -88,6 +99,8 @@ struct frame_relay {
 	void *arg;
 	bool ended;
 	struct frame_relay_stats stats;
+	bool confirming;  /* a batch was not proven ours: the counters are read again */
+	int foreign_seen; /* times they said another session sent, in a row */
 
 	/* Toward the stream */
 	struct frame_queue *q;
@@ -252,6 +265,94 @@ static void flush_out(struct frame_relay *r)
 	}
 }
 
+/* The kernel's counters: whether every frame sent in the tunnel was our session's.  *sure
+ * gets the frames that were another session's at least; -1 after ending the relay. */
+static int tx_verdict(struct frame_relay *r, uint64_t *sure)
+{
+	enum l2tp_tx_verdict v = L2TP_TX_UNSURE;
+	for (int i = 0; i < VERIFY_READS && v == L2TP_TX_UNSURE; i++) {
+		uint64_t s1, t, s2;
+		int rc = l2tp_link_tx_packets(r->link, false, &s1);
+		if (rc == 0)
+			rc = l2tp_link_tx_packets(r->link, true, &t);
+		s2 = s1;
+		if (rc == 0 && t != s1)
+			rc = l2tp_link_tx_packets(r->link, false, &s2);
+		if (rc < 0) {
+			end_errno(r, -rc,
+			          "cannot read the L2TP tunnel's counters (PPPIOCGL2TPSTATS)");
+			return -1;
+		}
+		v = l2tp_tx_verdict(s1, t, s2);
+		*sure = v == L2TP_TX_FOREIGN ? t - s2 : 0;
+	}
+	return (int)v;
+}
+
+static void foreign_session(struct frame_relay *r, uint64_t frames)
+{
+	r->stats.foreign_sessions++;
+	struct err e;
+	err_set(&e, r->where,
+	        "find the local process that holds another session of that tunnel (the SESSION "
+	        "lines under its TUNNEL line in /proc/net/pppol2tp; ss -uap) and its user, or set "
+	        "'transport pty'",
+	        "another local process attached a session to the frame transport's L2TP tunnel "
+	        "%u and sent %llu frames into it: they were dropped (%llu datagrams in all, none "
+	        "carried) and the link ends",
+	        (unsigned)(r->header[2] << 8 | r->header[3]), (unsigned long long)frames,
+	        (unsigned long long)r->stats.dropped_foreign);
+	log_warn("%s: %s", e.where, e.what);
+	end(r, &e);
+}
+
+static void on_confirm(void *arg)
+{
+	struct frame_relay *r = arg;
+	r->confirming = false;
+	uint64_t sure;
+	int v = tx_verdict(r, &sure);
+	if (v < 0)
+		return;
+	if (v == L2TP_TX_OURS) {
+		r->foreign_seen = 0;
+		return;
+	}
+	if (v == L2TP_TX_FOREIGN && ++r->foreign_seen >= CONFIRMS) {
+		foreign_session(r, sure);
+		return;
+	}
+	r->confirming = event_timer_set(r->loop, CONFIRM_MS, on_confirm, r) == 0;
+	if (!r->confirming)
+		end_errno(r, errno, "cannot set a timer to read the L2TP tunnel's counters again");
+}
+
+/* Whether the n datagrams just read may be carried: they may not unless the counters
+ * prove that no other session sent in the tunnel; then they are dropped, counted, and the
+ * counters read again soon.  false after ending the relay too. */
+static bool batch_ours(struct frame_relay *r, int n)
+{
+	if (!r->link)
+		return true;
+	uint64_t sure;
+	int v = tx_verdict(r, &sure);
+	if (v < 0)
+		return false;
+	if (v == L2TP_TX_OURS) {
+		/* No other session ever sent: what looked like one was a count under way. */
+		r->foreign_seen = 0;
+		return true;
+	}
+	r->stats.dropped_foreign += (uint64_t)n;
+	if (!r->confirming) {
+		r->confirming = event_timer_set(r->loop, CONFIRM_MS, on_confirm, r) == 0;
+		if (!r->confirming)
+			end_errno(r, errno,
+			          "cannot set a timer to read the L2TP tunnel's counters again");
+	}
+	return false;
+}
+
 /* The kernel's datagrams, many per wake-up, queued as frames. */
 static void on_udp(void *arg, int fd, uint32_t events)
 {
@@ -276,6 +377,8 @@ static void on_udp(void *arg, int fd, uint32_t events)
 			end_errno(r, errno, "cannot read the L2TP tunnel's datagrams");
 		return;
 	}
+	if (!batch_ours(r, n))
+		return;
 	uint64_t t = now_ns(r);
 	struct timespec real = {0};
 	if (r->stamped)
@@ -526,8 +629,11 @@ struct frame_relay *frame_relay_new(struct event_loop *loop, struct l2tp_link *l
 {
 	uint8_t header[L2TP_DATA_HEADER_LEN];
 	l2tp_link_header(l, header);
-	return frame_relay_new_fd(loop, l2tp_link_relay_fd(l), header, in, out, role, where, ops,
-	                          arg, e);
+	struct frame_relay *r = frame_relay_new_fd(loop, l2tp_link_relay_fd(l), header, in, out,
+	                                           role, where, ops, arg, e);
+	if (r)
+		r->link = l;
+	return r;
 }
 
 void frame_relay_stats_text(const struct frame_relay *r, const char *to, char *buf, size_t len)
@@ -535,12 +641,14 @@ void frame_relay_stats_text(const struct frame_relay *r, const char *to, char *b
 	const struct frame_relay_stats *s = &r->stats;
 	snprintf(buf, len,
 	         "%llu frames (%llu bytes) to %s, %llu frames (%llu bytes) from it; dropped: %llu "
-	         "late (CoDel), %llu on a full queue, %llu not taken by the kernel, %llu not data",
+	         "late (CoDel), %llu on a full queue, %llu not taken by the kernel, %llu not data, "
+	         "%llu not proven our session's; %llu foreign sessions",
 	         (unsigned long long)s->frames_to_stream, (unsigned long long)s->bytes_to_stream,
 	         to, (unsigned long long)s->frames_from_stream,
 	         (unsigned long long)s->bytes_from_stream, (unsigned long long)s->dropped_late,
 	         (unsigned long long)s->dropped_full, (unsigned long long)s->dropped_udp,
-	         (unsigned long long)s->dropped_bad);
+	         (unsigned long long)s->dropped_bad, (unsigned long long)s->dropped_foreign,
+	         (unsigned long long)s->foreign_sessions);
 }
 
 void frame_relay_free(struct frame_relay *r)

@@ -50,9 +50,19 @@ struct frame_relay_stats {
 	uint64_t dropped_full; /* the relay's queue was full (within one batch) */
 	uint64_t dropped_bad;  /* datagrams from the kernel that were no data message */
 	uint64_t dropped_udp;  /* frames from the stream the kernel's socket did not take */
+	/* datagrams from the kernel not carried because its counters did not prove every
+	 * frame in the tunnel our session's (l2tp_tx_verdict), and the links ended because
+	 * another session sent in it */
+	uint64_t dropped_foreign, foreign_sessions;
 };
 
-/* in: bytes from the other end (ssh's stdout / sshd's stdin, via the caller's pipe);
+/* Another local user's session in the tunnel (l2tp_link.h, l2tp_tx_verdict): a batch of
+ * the kernel's datagrams goes into the stream only when the kernel's counters prove that
+ * every frame sent in the tunnel was our session's; otherwise it is dropped and, when the
+ * counters still say so after a moment, the relay ends with a message saying that another
+ * local process attached to the tunnel.
+ *
+ * in: bytes from the other end (ssh's stdout / sshd's stdin, via the caller's pipe);
  * out: bytes to it.  Both made non-blocking.  The relay does not own l, in or out (the
  * caller closes them after frame_relay_free).  where names the link in messages. */
 struct frame_relay *frame_relay_new(struct event_loop *loop, struct l2tp_link *l, int in, int out,

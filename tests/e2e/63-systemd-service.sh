@@ -9,7 +9,10 @@
 # changed peer with its new route, and `systemctl stop sshdial` leaves the routes and
 # rules as they were before, with no pppd or ssh left. Then `systemctl start
 # sshdial@PEER` brings the same peer up as `sshdial call`, and stop takes it down cleanly.
-# All of it under the units' hardening, unchanged.
+# All of it under the units' hardening, unchanged: (issue 20) address families with
+# AF_PPPOX, a capability bounding set, @system-service system calls and DevicePolicy=closed
+# with /dev/ppp and the ptys; both links run on the frame transport (transport auto):
+# status says "frames" and the root namespace's /proc/net/pppol2tp has the session.
 #
 # The services run where systemd runs them: the guest's root mount and network
 # namespaces, not the test bed's private ones. So the server stays in its namespace,
@@ -48,6 +51,18 @@ root_pids() {
 sd_status() { sys "$SBIN" status --json; }
 sd_field() { sd_status | jq -r --arg n "$PEER" ".[] | select(.name == \$n) | .$1"; }
 _sd_up() { [ "$(sd_field state)" = up ]; }
+l2tp_session() { grep -q '^  SESSION ' /proc/net/pppol2tp; }
+# unit_hardened UNIT: the issue-20 settings are in force.
+unit_hardened() {
+	local v
+	v=$(sys systemctl show -P RestrictAddressFamilies "$1")
+	case " $v " in *" AF_PPPOX "*) ;; *) fail "$1: RestrictAddressFamilies has no AF_PPPOX: $v" ;; esac
+	assert_eq "$(sys systemctl show -P DevicePolicy "$1")" closed "$1: DevicePolicy"
+	v=$(sys systemctl show -P CapabilityBoundingSet "$1")
+	case " $v " in *" cap_net_admin "*) ;; *) fail "$1: CapabilityBoundingSet: $v" ;; esac
+	case " $v " in *" cap_sys_admin "* | *" cap_sys_module "*) fail "$1: CapabilityBoundingSet is too wide: $v" ;; esac
+	[ -n "$(sys systemctl show -P SystemCallFilter "$1")" ] || fail "$1: no SystemCallFilter"
+}
 route_via_ppp() { ip route show "$1" | grep -qE " dev ppp[0-9]+( |$)"; }
 
 JOURNAL=$E2E_DIR/log/journal.txt
@@ -105,8 +120,13 @@ out=$(sys systemctl start sshdial.service 2>&1) || fail "systemctl start sshdial
 note "systemctl start sshdial returned after $(since "$t0")s"
 assert_eq "$(unit_state sshdial.service)" active "sshdial.service after start"
 assert_eq "$(sys systemctl show -P Type sshdial.service)" notify "the unit's Type"
+unit_hardened sshdial.service
 wait_for 150 _sd_up || fail "$PEER is not up within 150s: $(sys "$SBIN" status 2>&1)"
 note "$PEER up after $(since "$t0")s"
+# State and transport from one status (a loaded machine's link may flap between two).
+_sd_up_frames() { sd_status | jq -e --arg n "$PEER" '.[] | select(.name == $n and .state == "up" and .transport == "frames")'; }
+wait_for 150 _sd_up_frames || fail "$PEER is not up on the frame transport under sshdial.service: $(sys "$SBIN" status 2>&1)"
+l2tp_session || fail "no L2TP session in the root namespace: $(cat /proc/net/pppol2tp)"
 assert_match "$(sd_field ifname)" '^ppp[0-9]+$' "$PEER ifname"
 assert_eq "$(sd_field local)" 192.168.77.10 "$PEER local address"
 assert_eq "$(sd_field server)" "$E2E_SERVER_IP" "$PEER server"
@@ -133,6 +153,8 @@ t0=$(now)
 out=$(sys systemctl start "sshdial@$PEER.service" 2>&1) || fail "systemctl start sshdial@$PEER failed: $out"
 wait_for 150 route_via_ppp 10.99.2.0/24 || fail "sshdial@$PEER: no route within 150s: $(ip route)"
 note "sshdial@$PEER up after $(since "$t0")s"
+unit_hardened "sshdial@$PEER.service"
+wait_for 30 l2tp_session || fail "sshdial@$PEER: no L2TP session in the root namespace: $(cat /proc/net/pppol2tp)"
 assert_eq "$(unit_state "sshdial@$PEER.service")" active "sshdial@$PEER.service"
 sys systemctl show -P ExecStart "sshdial@$PEER.service" | grep -q "argv\[\]=$SBIN call $PEER " ||
 	fail "sshdial@$PEER does not run '$SBIN call $PEER': $(sys systemctl show -P ExecStart "sshdial@$PEER.service")"
