@@ -287,10 +287,23 @@ static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *r
 
 /* The order of `sshdial call`: the peer's lock first, then its socket, its journal (a
  * dead run's is undone here), then the link. */
+struct netconf *entry_netconf_open(const char *name)
+{
+	char journal[108], dns[108];
+	rundir_path(journal, sizeof(journal), name, "journal");
+	statedir_path(dns, sizeof(dns), name, "journal");
+	struct netconf *nc = netconf_open(name, journal);
+	if (nc && (statedir_prepare() < 0 || netconf_keep_dns_in(nc, dns) < 0))
+		log_warn("%s: the resolver file's backup stays in %s: after a reboot with the "
+		         "link up, /etc/resolv.conf would keep the link's DNS servers",
+		         name, RUNDIR);
+	return nc;
+}
+
 static void start(struct entry *e)
 {
 	const char *name = peer_name(e->peer);
-	char sock[108], journal[108], text[300];
+	char sock[108], text[300];
 	pid_t holder;
 	e->ended_as = FAILURE_NONE;
 	e->lock = rundir_lock(name, &holder);
@@ -321,11 +334,10 @@ static void start(struct entry *e)
 		return;
 	}
 	rundir_path(sock, sizeof(sock), name, "sock");
-	rundir_path(journal, sizeof(journal), name, "journal");
 	e->ctl = control_open(e->loop, sock, name, on_hook, e);
 	/* A socket that cannot be bound is another process's or a bad path: status 1. */
 	e->ended_as = e->ctl ? FAILURE_NONE : FAILURE_CONFIG;
-	e->nc = e->ctl ? netconf_open(name, journal) : NULL;
+	e->nc = e->ctl ? entry_netconf_open(name) : NULL;
 	e->link = e->nc ? link_new(e->loop, e->peer, e->nc, on_link_done, e) : NULL;
 	if (!e->link) {
 		if (e->ctl)

@@ -49,6 +49,9 @@ void entry_status(const struct entry *e, struct status_row *row);
 enum failure_class entry_ended_as(const struct entry *e);
 /* The running link's status line into the log (SIGUSR1); nothing when not running. */
 void entry_log_status(const struct entry *e);
+/* The peer's netconf (its lock held): the journal in RUNDIR, the resolver file's in
+ * STATEDIR, each undone first when an earlier run left it.  NULL after logging. */
+struct netconf *entry_netconf_open(const char *name);
 /* Drops the answers owed to arg. */
 void entry_forget(struct entry *e, const void *arg);
 

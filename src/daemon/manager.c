@@ -114,22 +114,24 @@ static void recover_one(const char *name)
 	if (lock < 0)
 		return; /* a live call (or another daemon) holds it: its files are its own */
 	orphans_end(name);
-	char journal[108], sock[108];
+	char journal[108], dns[108], sock[108];
 	rundir_path(journal, sizeof(journal), name, "journal");
+	statedir_path(dns, sizeof(dns), name, "journal");
 	rundir_path(sock, sizeof(sock), name, "sock");
-	if (access(journal, F_OK) == 0) {
+	/* The resolver file's journal outlives a reboot, which empties RUNDIR. */
+	bool left = access(journal, F_OK) == 0, dns_left = access(dns, F_OK) == 0;
+	if (left || dns_left) {
 		log_info("%s: undoing what a run that ended without cleaning up left (%s)", name,
-		         journal);
-		struct netconf *nc = netconf_open(name, journal);
-		netconf_close(nc);
+		         left ? journal : dns);
+		netconf_close(entry_netconf_open(name));
 	}
 	unlink(sock);
 	rundir_unlock(name, lock);
 }
 
-static void recover(void)
+static void recover_dir(const char *dir)
 {
-	DIR *d = opendir(RUNDIR);
+	DIR *d = opendir(dir);
 	if (!d)
 		return;
 	struct dirent *de;
@@ -149,6 +151,13 @@ static void recover(void)
 			recover_one(name);
 	}
 	closedir(d);
+}
+
+/* RUNDIR after a crash; STATEDIR also after a reboot (a power loss with a link up). */
+static void recover(void)
+{
+	recover_dir(RUNDIR);
+	recover_dir(STATEDIR);
 }
 
 int manager_start(struct manager *m)

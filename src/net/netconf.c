@@ -14,6 +14,9 @@ struct netconf {
 	char *label;
 	struct nlreq *nl;
 	struct journal *journal;
+	/* The resolver file's lines, when kept apart (netconf_keep_dns_in): in /var/lib, which
+	 * a reboot keeps, with the backups named after it. */
+	struct journal *dns_journal;
 	struct journal_entry *applied; /* oldest first, each also a line of the journal */
 	size_t n, cap;
 	struct err last; /* the last failure, for netconf_last_error */
@@ -42,27 +45,54 @@ static int reserve(struct netconf *nc, size_t more)
 	return 0;
 }
 
+static bool in_dns_journal(const struct netconf *nc, const struct journal_entry *e)
+{
+	return nc->dns_journal && e->kind == JOURNAL_RESOLV;
+}
+
+static struct journal *journal_of(const struct netconf *nc, const struct journal_entry *e)
+{
+	return in_dns_journal(nc, e) ? nc->dns_journal : nc->journal;
+}
+
+/* Rewrites j with the applied entries that belong in it (dns: the resolver file's). */
+static int sync_one(struct netconf *nc, struct journal *j, bool dns)
+{
+	struct journal_entry *v = malloc((nc->n ? nc->n : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < nc->n; i++)
+		if (in_dns_journal(nc, &nc->applied[i]) == dns)
+			v[n++] = nc->applied[i];
+	int rc = n == 0 ? journal_clear(j) : journal_rewrite(j, v, n);
+	free(v);
+	return rc;
+}
+
 /* The journal after an undo lists what is still applied: nothing (emptied), or the rest
  * (rewritten whole).  If that fails it stays a superset, which is harmless: undoing a line
  * whose change is gone finds nothing. */
 static void sync_journal(struct netconf *nc)
 {
-	int rc = nc->n == 0 ? journal_clear(nc->journal)
-	                    : journal_rewrite(nc->journal, nc->applied, nc->n);
-	if (rc < 0)
-		err_log_warn(err_errno(&nc->last, errno, nc->label, NULL,
-		                       "cannot update journal %s", journal_path(nc->journal)));
+	struct journal *j[2] = {nc->journal, nc->dns_journal};
+
+	for (int i = 0; i < 2; i++)
+		if (j[i] && sync_one(nc, j[i], i == 1) < 0)
+			err_log_warn(err_errno(&nc->last, errno, nc->label, NULL,
+			                       "cannot update journal %s", journal_path(j[i])));
 }
 
 /* Undoes the applied entries of scope up to upto, newest first; keeps, in order, the others
  * and those that could not be undone. */
-static int undo_entries(struct netconf *nc, enum journal_scope upto, bool stale)
+static int undo_entries(struct netconf *nc, enum journal_scope upto, bool stale, size_t from)
 {
 	struct change_env env = env_of(nc);
 	size_t keep = nc->n, before = nc->n;
 	int failed = 0;
 
-	for (size_t i = nc->n; i-- > 0;) {
+	for (size_t i = nc->n; i-- > from;) {
 		const struct journal_entry *e = &nc->applied[i];
 		const struct change_kind *k = change_kind_of(e->kind);
 		enum undo_result res = e->scope > upto ? UNDO_FAILED : k->undo(&env, e);
@@ -76,8 +106,8 @@ static int undo_entries(struct netconf *nc, enum journal_scope upto, bool stale)
 			nc->applied[--keep] = *e; /* keep > i: never overwrites an entry not seen */
 		}
 	}
-	memmove(nc->applied, nc->applied + keep, (before - keep) * sizeof(*nc->applied));
-	nc->n = before - keep;
+	memmove(nc->applied + from, nc->applied + keep, (before - keep) * sizeof(*nc->applied));
+	nc->n = from + before - keep;
 	if (nc->n != before || nc->n == 0)
 		sync_journal(nc);
 	return failed;
@@ -106,11 +136,47 @@ static int open_journal(struct netconf *nc, const char *path)
 	log_info("%s: undoing %zu change%s left in %s by an earlier run", nc->label, nstale,
 	         nstale == 1 ? "" : "s", path);
 	/* After a crash nothing is still in use: every scope goes. */
-	int failed = undo_entries(nc, JOURNAL_SESSION, true);
+	int failed = undo_entries(nc, JOURNAL_SESSION, true, 0);
 	if (failed)
 		log_warn("%s: %d change%s left by an earlier run could not be undone; will retry "
 		         "on close",
 		         nc->label, failed, failed == 1 ? "" : "s");
+	return 0;
+}
+
+int netconf_keep_dns_in(struct netconf *nc, const char *path)
+{
+	struct journal_entry *stale;
+	size_t nstale;
+	struct journal *j = journal_open(path, &stale, &nstale);
+
+	if (!j) {
+		log_warn("%s: cannot open journal %s: %s", nc->label, path,
+		         errno == EWOULDBLOCK ? "another sshdial holds it" : strerror(errno));
+		return -1;
+	}
+	nc->dns_journal = j;
+	if (nstale == 0)
+		return 0;
+	if (reserve(nc, nstale) < 0) {
+		free(stale);
+		log_error("%s: out of memory reading %s; its changes stay for the next start",
+		          nc->label, path);
+		journal_close(j, false);
+		nc->dns_journal = NULL;
+		return -1;
+	}
+	size_t from = nc->n;
+	memcpy(nc->applied + from, stale, nstale * sizeof(*stale));
+	nc->n += nstale;
+	free(stale);
+	log_info("%s: undoing %zu change%s left in %s by an earlier run", nc->label, nstale,
+	         nstale == 1 ? "" : "s", path);
+	int failed = undo_entries(nc, JOURNAL_SESSION, true, from);
+	if (failed)
+		log_warn("%s: %d change%s left in %s by an earlier run could not be undone; will "
+		         "retry on close",
+		         nc->label, failed, failed == 1 ? "" : "s", path);
 	return 0;
 }
 
@@ -142,21 +208,23 @@ static int apply(struct netconf *nc, struct journal_entry *e, const char *data, 
 	struct change_env env = env_of(nc);
 	char what[JOURNAL_LINE_MAX];
 
+	struct journal *j = journal_of(nc, e);
+
 	env.data = data;
 	env.data_len = len;
+	env.journal_path = journal_path(j);
 	if (k->prepare && k->prepare(&env, e) < 0)
 		return -1;
 	k->describe(e, what, sizeof(what));
-	if (reserve(nc, 1) < 0 || journal_append(nc->journal, e) < 0) {
+	if (reserve(nc, 1) < 0 || journal_append(j, e) < 0) {
 		err_log(err_errno(&nc->last, errno, nc->label, NULL,
-		                  "%s: cannot record it in journal %s", what,
-		                  journal_path(nc->journal)));
+		                  "%s: cannot record it in journal %s", what, journal_path(j)));
 		goto discard;
 	}
 	if (k->apply(&env, e) < 0) {
-		if (journal_retract(nc->journal) < 0)
+		if (journal_retract(j) < 0)
 			log_debug("%s: journal %s keeps a line for %s, not applied: %s", nc->label,
-			          journal_path(nc->journal), what, strerror(errno));
+			          journal_path(j), what, strerror(errno));
 		goto discard;
 	}
 	nc->applied[nc->n++] = *e;
@@ -329,12 +397,12 @@ int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struc
 
 int netconf_undo_attempt(struct netconf *nc)
 {
-	return undo_entries(nc, JOURNAL_ATTEMPT, false);
+	return undo_entries(nc, JOURNAL_ATTEMPT, false, 0);
 }
 
 int netconf_undo_all(struct netconf *nc)
 {
-	return undo_entries(nc, JOURNAL_SESSION, false);
+	return undo_entries(nc, JOURNAL_SESSION, false, 0);
 }
 
 unsigned netconf_applied(const struct netconf *nc)
@@ -356,6 +424,7 @@ void netconf_release(struct netconf *nc)
 	if (!nc)
 		return;
 	journal_close(nc->journal, false);
+	journal_close(nc->dns_journal, false);
 	nlreq_close(nc->nl);
 	free(nc->applied);
 	free(nc->label);
@@ -370,7 +439,11 @@ void netconf_close(struct netconf *nc)
 	if (failed)
 		log_error("%s: %d change%s could not be undone; %s keeps them for the next start",
 		          nc->label, failed, failed == 1 ? "" : "s", journal_path(nc->journal));
-	journal_close(nc->journal, failed == 0);
+	size_t dns_left = 0;
+	for (size_t i = 0; i < nc->n; i++)
+		dns_left += in_dns_journal(nc, &nc->applied[i]);
+	journal_close(nc->journal, nc->n == dns_left);
+	journal_close(nc->dns_journal, dns_left == 0);
 	nlreq_close(nc->nl);
 	free(nc->applied);
 	free(nc->label);
