@@ -195,6 +195,8 @@ static int backup(const struct change_env *env, struct change_resolv *r, const s
 		if (from >= 0)
 			close(from);
 	}
+	/* On the disk before the journal line that names it (netconf syncs that one). */
+	err = err || fsync(fd) < 0;
 	int e = errno;
 	close(fd);
 	if (err) {

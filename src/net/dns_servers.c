@@ -177,18 +177,22 @@ static size_t from_file(const char *path, struct dns_target *out, size_t max)
 	return dns_targets_resolv(text, out, max);
 }
 
-size_t dns_targets_system(struct dns_target *out, size_t max, char *source, size_t len)
+/* resolved's targets from resolvectl; -1 when it does not answer. */
+static int from_resolvectl(struct dns_target *out, size_t max)
 {
 	char dns[600], domain[600], route[600];
 
+	if (!resolvectl("dns", dns, sizeof(dns)) || !resolvectl("domain", domain, sizeof(domain)))
+		return -1;
+	if (!resolvectl("default-route", route, sizeof(route)))
+		route[0] = '\0'; /* every link then counts as a default route */
+	return dns_targets_resolved(dns, domain, route, out, max);
+}
+
+size_t dns_targets_system(struct dns_target *out, size_t max, char *source, size_t len)
+{
 	if (dns_backend_detect(DNS_RESOLV_CONF, NULL) == DNS_BACKEND_RESOLVED) {
-		int n = -1;
-		if (resolvectl("dns", dns, sizeof(dns)) &&
-		    resolvectl("domain", domain, sizeof(domain)))
-			n = dns_targets_resolved(
-			    dns, domain,
-			    resolvectl("default-route", route, sizeof(route)) ? route : "", out,
-			    max);
+		int n = from_resolvectl(out, max);
 		if (n >= 0) {
 			snprintf(source, len, "systemd-resolved (resolvectl)");
 			return (size_t)n;

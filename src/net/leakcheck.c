@@ -99,7 +99,7 @@ static int probe_bound(const struct dns_target *d, FILE *out)
 /* The DNS probes: each server the resolver uses; none is no leak. */
 static int probe_dns(const struct leakcheck_input *in, uint32_t uid, FILE *out)
 {
-	int leaks = 0, r;
+	int leaks = 0;
 
 	if (in->ndns == 0)
 		fprintf(out, "DNS: %s names no server: no query leaves\n",
@@ -111,7 +111,7 @@ static int probe_dns(const struct leakcheck_input *in, uint32_t uid, FILE *out)
 		                   .uid = uid,
 		                   .ipproto = IPPROTO_UDP,
 		                   .dport = 53};
-		r = d->ifindex > 0 ? probe_bound(d, out) : probe("DNS query", &q, false, out);
+		int r = d->ifindex > 0 ? probe_bound(d, out) : probe("DNS query", &q, false, out);
 		if (r < 0)
 			return -1;
 		leaks += r;

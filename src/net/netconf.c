@@ -216,7 +216,10 @@ static int apply(struct netconf *nc, struct journal_entry *e, const char *data, 
 	if (k->prepare && k->prepare(&env, e) < 0)
 		return -1;
 	k->describe(e, what, sizeof(what));
-	if (reserve(nc, 1) < 0 || journal_append(j, e) < 0) {
+	/* A power loss must not lose the line that names the backup: the file it undoes is on a
+	 * disk too. */
+	if (reserve(nc, 1) < 0 || journal_append(j, e) < 0 ||
+	    (j == nc->dns_journal && journal_sync(j) < 0)) {
 		err_log(err_errno(&nc->last, errno, nc->label, NULL,
 		                  "%s: cannot record it in journal %s", what, journal_path(j)));
 		goto discard;
