@@ -22,9 +22,9 @@ check_leaks() {
 	printf '%s\n' "$LEAKS_OUT" | sed 's/^/    | /'
 }
 
-peer_file e2e-leaks "route-all yes" "dns yes" "health-timeout 30"
+peer_file e2e-leaks "route-all yes" "dns yes" "health-timeout 30" "transport pty"
 call_start e2e-leaks
-call_wait_up
+call_wait_up 300
 ifc=$(grep -oE "DNS: systemd-resolved .* through ppp[0-9]+" "$CALL_LOG" | grep -oE 'ppp[0-9]+$')
 [ -n "$ifc" ] || fail "sshdial did not give systemd-resolved the link's DNS server"
 check_leaks e2e-leaks
@@ -39,7 +39,7 @@ note "link up: no leak, the link's server probed"
 call_stop
 assert_eq "$CALL_RC" 0
 # The link down, no kill switch: names go to the café's server, out of e2e0.
-peer_file e2e-leaks "route-all yes" "kill-switch no" "dns yes"
+peer_file e2e-leaks "route-all yes" "kill-switch no" "dns yes" "transport pty"
 check_leaks e2e-leaks
 assert_eq "$LEAKS_RC" 2 "check --leaks's exit status with the link down and no kill switch"
 assert_match "$LEAKS_OUT" "DNS query to $CAFE_DNS: sent bound to e2e0 by systemd-resolved: LEAK" \

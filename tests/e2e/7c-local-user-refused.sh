@@ -22,7 +22,7 @@ grep -q "e2e-nobody: route-all: local-user 'nobody' (uid 65534) is nobody" "$CAL
 	fail "call did not say why it refused nobody"
 note "nobody refused by check and call"
 
-peer_file e2e-busy "route-all yes"
+peer_file e2e-busy "route-all yes" "transport pty"
 out=$(in_cli "$SSHDIAL" check --peers-dir "$E2E_PEERS" e2e-busy 2>&1) ||
 	fail "check of $E2E_LOCAL_USER with nothing running refused: $out"
 in_cli setpriv --reuid="$E2E_LOCAL_USER" --regid="$E2E_LOCAL_USER" --clear-groups sleep 600 &
@@ -45,7 +45,7 @@ note "a busy account refused by check and call"
 
 # Nothing else running: accepted, and ssh under sshdial is sshdial's own.
 call_start e2e-busy
-call_wait_up
+call_wait_up 300
 out=$(in_cli "$SSHDIAL" check --peers-dir "$E2E_PEERS" e2e-busy 2>&1) ||
 	fail "check refused $E2E_LOCAL_USER while only sshdial's ssh runs as it: $out"
 call_stop
