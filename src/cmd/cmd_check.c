@@ -53,7 +53,7 @@ static int check_leaks(const struct peer *p)
 	const struct passwd *pw = peer_local_user(p) ? getpwnam(peer_local_user(p)) : NULL;
 	struct leakcheck_input in = {.ssh_port = (uint16_t)(peer_port(p) ? peer_port(p) : 22)};
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-	char source[200];
+	char source[400];
 
 	if (!pw) {
 		fprintf(stderr,

@@ -1,6 +1,7 @@
 #include "net/dns_servers.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -151,14 +152,22 @@ size_t dns_targets_resolv(const char *text, struct dns_target *out, size_t max)
 	return n;
 }
 
-static bool resolvectl(const char *what, char *buf, size_t len)
+/* resolvectl WHAT's output into buf; false with why (for the report) when it gives none. */
+static bool resolvectl(const char *what, char *buf, size_t len, char *why, size_t wlen)
 {
 	const char *argv[] = {"resolvectl", "--no-pager", what, NULL};
 	struct run_result r;
 
-	if (run_bounded(DNS_RESOLVECTL_PATH, argv, NULL, 0, RESOLVECTL_TIMEOUT_MS, &r) < 0 ||
-	    r.timed_out || !WIFEXITED(r.wstatus) || WEXITSTATUS(r.wstatus) != 0)
+	if (run_bounded(DNS_RESOLVECTL_PATH, argv, NULL, 0, DNS_CMD_TIMEOUT_MS, &r) < 0) {
+		snprintf(why, wlen, "resolvectl %s could not be started: %s", what,
+		         strerror(errno));
 		return false;
+	}
+	if (r.timed_out || !WIFEXITED(r.wstatus) || WEXITSTATUS(r.wstatus) != 0) {
+		snprintf(why, wlen, "resolvectl %s %s: %s", what,
+		         r.timed_out ? "did not answer within 15 s" : "failed", run_first_line(&r));
+		return false;
+	}
 	snprintf(buf, len, "%s", r.out);
 	return true;
 }
@@ -177,30 +186,35 @@ static size_t from_file(const char *path, struct dns_target *out, size_t max)
 	return dns_targets_resolv(text, out, max);
 }
 
-/* resolved's targets from resolvectl; -1 when it does not answer. */
-static int from_resolvectl(struct dns_target *out, size_t max)
+/* resolved's targets from resolvectl; -1, with why, when it does not answer. */
+static int from_resolvectl(struct dns_target *out, size_t max, char *why, size_t wlen)
 {
-	char dns[600], domain[600], route[600];
+	char dns[600], domain[600], route[600], ignored[200];
 
-	if (!resolvectl("dns", dns, sizeof(dns)) || !resolvectl("domain", domain, sizeof(domain)))
+	if (!resolvectl("dns", dns, sizeof(dns), why, wlen) ||
+	    !resolvectl("domain", domain, sizeof(domain), why, wlen))
 		return -1;
-	if (!resolvectl("default-route", route, sizeof(route)))
+	if (!resolvectl("default-route", route, sizeof(route), ignored, sizeof(ignored)))
 		route[0] = '\0'; /* every link then counts as a default route */
-	return dns_targets_resolved(dns, domain, route, out, max);
+	int n = dns_targets_resolved(dns, domain, route, out, max);
+	if (n < 0)
+		snprintf(why, wlen, "resolvectl dns printed no \"Global:\" or \"Link\" line");
+	return n;
 }
 
 size_t dns_targets_system(struct dns_target *out, size_t max, char *source, size_t len)
 {
 	if (dns_backend_detect(DNS_RESOLV_CONF, NULL) == DNS_BACKEND_RESOLVED) {
-		int n = from_resolvectl(out, max);
+		char why[200] = "";
+		int n = from_resolvectl(out, max, why, sizeof(why));
 		if (n >= 0) {
 			snprintf(source, len, "systemd-resolved (resolvectl)");
 			return (size_t)n;
 		}
 		snprintf(source, len,
-		         "systemd-resolved's servers in %s (resolvectl did not answer: which "
-		         "link each goes through is not known)",
-		         RESOLVED_UPSTREAM);
+		         "systemd-resolved's servers in %s, as routed (%s: which link each goes "
+		         "through is not known)",
+		         RESOLVED_UPSTREAM, why);
 		return from_file(RESOLVED_UPSTREAM, out, max);
 	}
 	snprintf(source, len, "%s", DNS_RESOLV_CONF);
