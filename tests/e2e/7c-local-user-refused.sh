@@ -25,7 +25,9 @@ note "nobody refused by check and call"
 peer_file e2e-busy "route-all yes" "transport pty"
 out=$(in_cli "$SSHDIAL" check --peers-dir "$E2E_PEERS" e2e-busy 2>&1) ||
 	fail "check of $E2E_LOCAL_USER with nothing running refused: $out"
-in_cli setpriv --reuid="$E2E_LOCAL_USER" --regid="$E2E_LOCAL_USER" --clear-groups sleep 600 &
+# Not through in_cli: a function put in the background is a subshell, and $! would be its pid.
+ip netns exec "$E2E_CLI" setpriv --reuid="$E2E_LOCAL_USER" --regid="$E2E_LOCAL_USER" --clear-groups \
+	sleep 600 &
 busy=$!
 wait_for 30 pgrep -u "$E2E_LOCAL_USER" -x sleep >/dev/null || fail "the sleep as $E2E_LOCAL_USER did not start"
 out=$(in_cli "$SSHDIAL" check --peers-dir "$E2E_PEERS" e2e-busy 2>&1)
