@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "conf/config.h"
+#include "lib/account_use.h"
 #include "lib/diag.h"
 #include "conf/secret.h"
 #include "net/leakcheck.h"
@@ -25,11 +26,19 @@ static void check_usage(FILE *f)
 static void check_system(const struct peer *p, struct diag *d)
 {
 	const char *user = peer_local_user(p);
-	if (user && !getpwnam(user))
+	const struct passwd *pw = user ? getpwnam(user) : NULL;
+	if (user && !pw)
 		diag_add(d, peer_file(p), 0,
 		         "local-user: there is no account '%s' on this system; name an existing "
 		         "one",
 		         user);
+	if (pw && peer_route_all(p)) {
+		struct account_use use;
+		char why[400];
+		account_use_scan((uint32_t)pw->pw_uid, &use);
+		if (account_refusal(user, (uint32_t)pw->pw_uid, &use, why, sizeof(why)))
+			diag_add(d, peer_file(p), 0, "%s", why);
+	}
 	const char *path = peer_secret_path(p);
 	if (peer_secret_source(p) == SECRET_NONE || !path || access(path, R_OK) != 0)
 		return;
@@ -38,40 +47,13 @@ static void check_system(const struct peer *p, struct diag *d)
 	explicit_bzero(secret, sizeof(secret));
 }
 
-/* The system's first resolver, from /etc/resolv.conf; family 0 when there is none. */
-static struct net_addr first_resolver(void)
-{
-	struct net_addr a = {0};
-	char line[256], ns[64];
-	FILE *f = fopen("/etc/resolv.conf", "re");
-
-	while (f && !a.family && fgets(line, sizeof(line), f))
-		if (sscanf(line, " nameserver %63s", ns) == 1) {
-			struct addrinfo hints = {.ai_flags = AI_NUMERICHOST}, *res;
-			if (getaddrinfo(ns, NULL, &hints, &res) == 0) {
-				const void *bytes =
-				    res->ai_family == AF_INET
-				        ? (const void *)&((struct sockaddr_in *)res->ai_addr)
-				              ->sin_addr
-				        : (const void *)&((struct sockaddr_in6 *)res->ai_addr)
-				              ->sin6_addr;
-				net_addr_set(&a, res->ai_family, bytes,
-				             res->ai_family == AF_INET ? 4 : 16);
-				freeaddrinfo(res);
-			}
-		}
-	if (f)
-		fclose(f);
-	return a;
-}
-
 /* check --leaks: a command line tool, so resolving the server's name may block. */
 static int check_leaks(const struct peer *p)
 {
 	const struct passwd *pw = peer_local_user(p) ? getpwnam(peer_local_user(p)) : NULL;
-	struct leakcheck_input in = {.ssh_port = (uint16_t)(peer_port(p) ? peer_port(p) : 22),
-	                             .resolver = first_resolver()};
+	struct leakcheck_input in = {.ssh_port = (uint16_t)(peer_port(p) ? peer_port(p) : 22)};
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	char source[400];
 
 	if (!pw) {
 		fprintf(stderr,
@@ -80,6 +62,8 @@ static int check_leaks(const struct peer *p)
 		return EXIT_CONFIG;
 	}
 	in.ssh_uid = (uint32_t)pw->pw_uid;
+	in.ndns = dns_targets_system(in.dns, DNS_TARGETS_MAX, source, sizeof(source));
+	in.dns_source = source;
 	int err = peer_host(p) ? getaddrinfo(peer_host(p), NULL, &hints, &res) : EAI_NONAME;
 	if (err == 0) {
 		const void *bytes =

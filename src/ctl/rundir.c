@@ -40,6 +40,33 @@ void rundir_path(char *buf, size_t len, const char *peer, const char *suffix)
 	snprintf(buf, len, "%s/%s.%s", RUNDIR, peer, suffix);
 }
 
+void statedir_path(char *buf, size_t len, const char *peer, const char *suffix)
+{
+	snprintf(buf, len, "%s/%s.%s", STATEDIR, peer, suffix);
+}
+
+/* dir must be a directory of root's that only root may write to. */
+static int check_dir(const char *dir)
+{
+	struct stat st;
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		log_error("%s must be a directory owned by root and writable only by it; "
+		          "remove it and start again",
+		          dir);
+		return -1;
+	}
+	return 0;
+}
+
+int statedir_prepare(void)
+{
+	if (mkdir(STATEDIR, 0700) < 0 && errno != EEXIST) {
+		err_log_errno(errno, "cannot create %s", STATEDIR);
+		return -1;
+	}
+	return check_dir(STATEDIR);
+}
+
 /* Replaces the link atomically: another sshdial may be running hooks through it. */
 static int link_hook(const char *exe, enum hook_kind kind)
 {
@@ -56,14 +83,8 @@ int rundir_prepare(void)
 		err_log_errno(errno, "cannot create %s", RUNDIR);
 		return -1;
 	}
-	struct stat st;
-	if (lstat(RUNDIR, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & 022)) {
-		log_error("%s must be a directory owned by root and writable only by it; "
-		          "remove it and start again",
-		          RUNDIR);
+	if (check_dir(RUNDIR) < 0)
 		return -1;
-	}
 	char exe[PATH_MAX];
 	if (self_exe(exe, sizeof(exe)) < 0) {
 		err_log_errno(errno, "cannot find the sshdial binary (/proc/self/exe)");

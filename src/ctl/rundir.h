@@ -1,5 +1,6 @@
 /* sshdial's runtime directory, /run/sshdial: per-peer control sockets and journals, and
- * the hook links that pppd runs as its ip-up and ip-down scripts. */
+ * the hook links that pppd runs as its ip-up and ip-down scripts; and its state directory,
+ * /var/lib/sshdial, for the little that must outlive a reboot. */
 #ifndef SSHDIAL_RUNDIR_H
 #define SSHDIAL_RUNDIR_H
 
@@ -9,10 +10,18 @@
 #include "ctl/hook_event.h"
 
 #define RUNDIR "/run/sshdial"
+/* What must outlive a reboot: the resolver file's journal and backup (PEER.journal and
+ * PEER.journal.XXXXXX), so that the start after a power loss puts /etc/resolv.conf back. */
+#define STATEDIR "/var/lib/sshdial"
 
 /* Creates the directory (root only, mode 0700) and points the hook links at the running
  * binary.  -1 after logging why. */
 int rundir_prepare(void);
+/* Creates STATEDIR (root only, mode 0700) unless it is there, and checks that it is a
+ * directory owned by root that no one else may write.  -1 after logging why. */
+int statedir_prepare(void);
+/* STATEDIR/PEER.SUFFIX, e.g. the resolver file's journal "office.journal". */
+void statedir_path(char *buf, size_t len, const char *peer, const char *suffix);
 /* RUNDIR/PEER.SUFFIX, e.g. the control socket "office.sock". */
 void rundir_path(char *buf, size_t len, const char *peer, const char *suffix);
 /* Takes the lock of peer's runtime files: RUNDIR/PEER.pid, locked (flock) and holding this

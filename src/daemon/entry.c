@@ -389,11 +389,26 @@ static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *r
 
 /* The order of `sshdial call`: the peer's lock first, then its socket, its journal (a
  * dead run's changes are undone here, its kill switch taken over: netconf_open_adopting).
- * 0, or -1 with e->ended_as and text set, nothing held. */
+ * The resolver file's part of the journal lives in STATEDIR, which a reboot keeps. */
+struct netconf *entry_netconf_open(const char *name, bool adopt)
+{
+	char journal[108], dns[108];
+	rundir_path(journal, sizeof(journal), name, "journal");
+	statedir_path(dns, sizeof(dns), name, "journal");
+	struct netconf *nc =
+	    adopt ? netconf_open_adopting(name, journal) : netconf_open(name, journal);
+	if (nc && (statedir_prepare() < 0 || netconf_keep_dns_in(nc, dns) < 0))
+		log_warn("%s: the resolver file's backup stays in %s: after a reboot with the "
+		         "link up, /etc/resolv.conf would keep the link's DNS servers",
+		         name, RUNDIR);
+	return nc;
+}
+
+/* 0, or -1 with e->ended_as and text set, nothing held. */
 static int acquire(struct entry *e, enum ctl_status *st, char *text, size_t len)
 {
 	const char *name = peer_name(e->peer);
-	char sock[108], journal[108];
+	char sock[108];
 	pid_t holder;
 	e->ended_as = FAILURE_NONE;
 	e->lock = rundir_lock(name, &holder);
@@ -421,11 +436,10 @@ static int acquire(struct entry *e, enum ctl_status *st, char *text, size_t len)
 		return -1;
 	}
 	rundir_path(sock, sizeof(sock), name, "sock");
-	rundir_path(journal, sizeof(journal), name, "journal");
 	e->ctl = control_open(e->loop, sock, name, on_hook, e);
 	/* A socket that cannot be bound is another process's or a bad path: status 1. */
 	e->ended_as = e->ctl ? FAILURE_NONE : FAILURE_CONFIG;
-	e->nc = e->ctl ? netconf_open_adopting(name, journal) : NULL;
+	e->nc = e->ctl ? entry_netconf_open(name, true) : NULL;
 	if (!e->nc) {
 		if (e->ctl)
 			e->ended_as = FAILURE_SYSTEM;

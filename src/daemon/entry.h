@@ -63,6 +63,10 @@ void entry_status(const struct entry *e, struct status_row *row);
 enum failure_class entry_ended_as(const struct entry *e);
 /* The running link's status line into the log (SIGUSR1); nothing when not running. */
 void entry_log_status(const struct entry *e);
+/* The peer's netconf (its lock held): the journal in RUNDIR, the resolver file's in
+ * STATEDIR, each undone first when an earlier run left it, but with adopt a dead run's kill
+ * switch, which is taken over (netconf_open_adopting).  NULL after logging. */
+struct netconf *entry_netconf_open(const char *name, bool adopt);
 /* Drops the answers owed to arg. */
 void entry_forget(struct entry *e, const void *arg);
 

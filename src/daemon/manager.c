@@ -135,16 +135,19 @@ static void recover_one(const char *name, struct recovered **list)
 	if (lock < 0)
 		return; /* a live call (or another daemon) holds it: its files are its own */
 	orphans_end(name);
-	char journal[108], sock[108], up[108];
+	char journal[108], dns[108], sock[108], up[108];
 	rundir_path(journal, sizeof(journal), name, "journal");
+	statedir_path(dns, sizeof(dns), name, "journal");
 	rundir_path(sock, sizeof(sock), name, "sock");
 	rundir_path(up, sizeof(up), name, "up");
 	bool kill_switch = false;
-	if (access(journal, F_OK) == 0) {
+	/* The resolver file's journal outlives a reboot, which empties RUNDIR. */
+	bool left = access(journal, F_OK) == 0, dns_left = access(dns, F_OK) == 0;
+	if (left || dns_left) {
 		log_info("%s: undoing what a run that ended without cleaning up left (%s), but its "
 		         "kill switch",
-		         name, journal);
-		struct netconf *nc = netconf_open_adopting(name, journal);
+		         name, left ? journal : dns);
+		struct netconf *nc = entry_netconf_open(name, true);
 		kill_switch = nc && netconf_adopted(nc) > 0;
 		if (kill_switch)
 			netconf_release(nc); /* in force, and in the journal, for the entry */
@@ -162,12 +165,11 @@ static void recover_one(const char *name, struct recovered **list)
 	rundir_unlock(name, lock);
 }
 
-static struct recovered *recover(void)
+static void recover_dir(const char *dir, struct recovered **list)
 {
-	struct recovered *list = NULL;
-	DIR *d = opendir(RUNDIR);
+	DIR *d = opendir(dir);
 	if (!d)
-		return NULL;
+		return;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		const char *dot = strrchr(de->d_name, '.');
@@ -183,10 +185,9 @@ static struct recovered *recover(void)
 		memcpy(name, de->d_name, n);
 		name[n] = 0;
 		if (safe_name_valid(name))
-			recover_one(name, &list);
+			recover_one(name, list);
 	}
 	closedir(d);
-	return list;
 }
 
 static struct peer *load(struct manager *m, const char *name, struct textbuf *out);
@@ -278,6 +279,15 @@ static void lockdown_start(struct manager *m)
 		textbuf_free(&msgs);
 		free(r);
 	}
+}
+
+/* RUNDIR after a crash; STATEDIR also after a reboot (a power loss with a link up). */
+static struct recovered *recover(void)
+{
+	struct recovered *list = NULL;
+	recover_dir(RUNDIR, &list);
+	recover_dir(STATEDIR, &list);
+	return list;
 }
 
 int manager_start(struct manager *m)

@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <stdio.h>
 
+#include "lib/account_use.h"
 #include "lib/log.h"
 #include "net/netconf.h"
 #include "net/nlmon.h"
@@ -60,6 +61,15 @@ int link_route_all_start(struct link *l)
 		log_error("%s: route-all: local-user '%s' is no account of this system; create it "
 		          "or name another",
 		          peer_name(l->peer), peer_local_user(l->peer));
+		return -1;
+	}
+	struct account_use use;
+	char why[400];
+	account_use_scan((uint32_t)pw->pw_uid, &use);
+	if (account_refusal(peer_local_user(l->peer), (uint32_t)pw->pw_uid, &use, why,
+	                    sizeof(why))) {
+		failure_set(&l->failure, FAILURE_CONFIG, "%s", why);
+		log_error("%s: route-all: %s", peer_name(l->peer), why);
 		return -1;
 	}
 	l->policy = (struct policy_spec){.label = peer_name(l->peer),

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "lib/cidr.h"
+#include "net/resolv_mark.h"
 
 /* The protocol number sshdial's routes and rules carry ("proto 83" in ip route and ip rule):
  * what a person looks for after a crash, and what keeps our deletes off other people's
@@ -76,6 +77,10 @@ struct change_resolv {
 	enum resolv_was was;
 	char path[CHANGE_PATH_MAX];   /* the file replaced, absolute */
 	char backup[CHANGE_PATH_MAX]; /* its old content (or link target); "" when absent */
+	/* What sshdial wrote (a line from before marks has none): undo restores only over a
+	 * file that still holds it. */
+	bool has_mark;
+	struct resolv_mark mark;
 };
 
 /* Longest line journal_format writes, newline and NUL included: the longest kind is the

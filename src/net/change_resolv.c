@@ -4,9 +4,15 @@
  * Both replace and restore go through a new file renamed over the old: a reader never sees
  * half a file.
  *
- * Line: "WAS PATH [BACKUP]", WAS "file", "link" or "absent" (then no BACKUP), paths absolute
- * and %XX-escaped.  The backup is written before the line and the line before the change: a
- * crash between them leaves a backup no line names, which is harmless. */
+ * Line: "WAS PATH [BACKUP] [wrote=LEN,SUM]", WAS "file", "link" or "absent" (then no
+ * BACKUP), paths absolute and %XX-escaped, the last field what sshdial wrote (resolv_mark.h;
+ * a line from before marks has none).  The backup is written before the line and the line
+ * before the change: a crash between them leaves a backup no line names, which is harmless.
+ *
+ * Undo puts the old file back only over the file sshdial wrote: one rewritten since (by
+ * NetworkManager, dhclient, a person) is left as it is, and the log says so and where the
+ * old one is kept.  The journal that names the backup may live in /var/lib/sshdial
+ * (netconf_keep_dns_in), so that the start after a power loss still restores it. */
 #include "net/change.h"
 
 #include <errno.h>
@@ -47,7 +53,7 @@ static bool path_valid(const char *p)
 static int format(const struct journal_entry *e, char *buf, size_t len)
 {
 	const struct change_resolv *r = &e->u.resolv;
-	char p[3 * CHANGE_PATH_MAX], b[3 * CHANGE_PATH_MAX] = "";
+	char p[3 * CHANGE_PATH_MAX], b[3 * CHANGE_PATH_MAX] = "", m[RESOLV_MARK_STRLEN + 1] = "";
 	bool absent = r->was == RESOLV_WAS_ABSENT;
 
 	if ((r->was != RESOLV_WAS_FILE && r->was != RESOLV_WAS_LINK && !absent) ||
@@ -55,7 +61,9 @@ static int format(const struct journal_entry *e, char *buf, size_t len)
 	    (absent ? r->backup[0] != '\0'
 	            : !path_valid(r->backup) || change_escape(r->backup, b, sizeof(b)) < 0))
 		return -1;
-	int n = snprintf(buf, len, "%s %s%s%s", was_names[r->was], p, absent ? "" : " ", b);
+	if (r->has_mark && (m[0] = ' ', resolv_mark_format(&r->mark, m + 1, sizeof(m) - 1) < 0))
+		return -1;
+	int n = snprintf(buf, len, "%s %s%s%s%s", was_names[r->was], p, absent ? "" : " ", b, m);
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
@@ -63,8 +71,14 @@ static const char *parse(char **field, size_t n, struct journal_entry *out)
 {
 	struct change_resolv *r = &out->u.resolv;
 
+	if (n >= 3 && strncmp(field[n - 1], RESOLV_MARK_PREFIX, strlen(RESOLV_MARK_PREFIX)) == 0) {
+		if (!resolv_mark_parse(field[n - 1], &r->mark))
+			return "bad mark of what was written";
+		r->has_mark = true;
+		n--;
+	}
 	if (n < 2)
-		return "want WAS PATH [BACKUP]";
+		return "want WAS PATH [BACKUP] [wrote=LEN,SUM]";
 	for (int w = RESOLV_WAS_FILE; w <= RESOLV_WAS_ABSENT; w++)
 		if (strcmp(field[0], was_names[w]) == 0)
 			r->was = (enum resolv_was)w;
@@ -183,6 +197,8 @@ static int backup(const struct change_env *env, struct change_resolv *r, const s
 		if (from >= 0)
 			close(from);
 	}
+	/* On the disk before the journal line that names it (netconf syncs that one). */
+	err = err || fsync(fd) < 0;
 	int e = errno;
 	close(fd);
 	if (err) {
@@ -204,6 +220,9 @@ static int prepare(const struct change_env *env, struct journal_entry *e)
 		return -1;
 	}
 	r->backup[0] = '\0';
+	r->has_mark = env->data != NULL;
+	if (env->data)
+		resolv_mark_of(env->data, env->data_len, &r->mark);
 	bool absent = lstat(r->path, &st) < 0;
 	if (absent && errno != ENOENT) {
 		err_log(err_errno(env->err, errno, env->label, NULL, "resolver file %s", r->path));
@@ -279,10 +298,39 @@ static enum undo_result restore(const struct change_env *env, const struct chang
 	return UNDO_REMOVED;
 }
 
+/* True when r->path no longer holds what sshdial wrote (logged, with where the old one is). */
+static bool changed_since(const struct change_env *env, const struct change_resolv *r)
+{
+	enum resolv_now now = r->has_mark ? resolv_mark_check(&r->mark, r->path) : RESOLV_NOW_OURS;
+
+	if (now == RESOLV_NOW_OURS)
+		return false;
+	if (r->was == RESOLV_WAS_ABSENT && now == RESOLV_NOW_GONE)
+		log_debug("%s: resolver file %s: removed already", env->label, r->path);
+	else if (r->was == RESOLV_WAS_ABSENT)
+		log_warn("%s: resolver file %s changed since sshdial wrote it (another program or "
+		         "a person rewrote it); left as it is, not removed (there was none before "
+		         "the link)",
+		         env->label, r->path);
+	else
+		log_warn("%s: resolver file %s changed since sshdial wrote it (another program or "
+		         "a person rewrote or removed it); not restored over it: the file as it "
+		         "was before "
+		         "the link is kept in %s, put it back by hand if it is the one you want",
+		         env->label, r->path, r->backup);
+	return true;
+}
+
 static enum undo_result undo(const struct change_env *env, const struct journal_entry *e)
 {
 	const struct change_resolv *r = &e->u.resolv;
 
+	if (r->was != RESOLV_WAS_ABSENT && access(r->backup, F_OK) < 0 && errno == ENOENT) {
+		log_debug("%s: resolver file %s: restored already", env->label, r->path);
+		return UNDO_GONE;
+	}
+	if (changed_since(env, r))
+		return UNDO_GONE;
 	if (r->was != RESOLV_WAS_ABSENT)
 		return restore(env, r);
 	if (unlink(r->path) == 0 || errno == ENOENT)

@@ -396,6 +396,25 @@ int journal_clear(struct journal *j)
 	return 0;
 }
 
+int journal_sync(struct journal *j)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(j->path, '/');
+
+	if (fsync(j->fd) < 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "%.*s", slash && slash != j->path ? (int)(slash - j->path) : 1,
+	         slash ? j->path : ".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 const char *journal_path(const struct journal *j)
 {
 	return j->path;

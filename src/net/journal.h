@@ -102,6 +102,10 @@ int journal_rewrite(struct journal *j, const struct journal_entry *entries, size
 /* Empties the file: everything it listed has been undone.  0, or -1 with errno set. */
 int journal_clear(struct journal *j);
 
+/* Puts the file and its directory entry on the disk (fsync of both): for a journal that a
+ * power loss must not lose, one in /var/lib.  0, or -1 with errno set. */
+int journal_sync(struct journal *j);
+
 const char *journal_path(const struct journal *j);
 
 /* Closes the file, releasing the lock; with remove, deletes it first (a failure to is

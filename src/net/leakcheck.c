@@ -77,15 +77,53 @@ static int probe(const char *what, const struct routeq *q, bool want_outside, FI
 	return want_outside == link;
 }
 
+uint32_t leakcheck_probe_uid(uint32_t ssh_uid)
+{
+	return ssh_uid == NOBODY_UID ? NOBODY_UID - 1 : NOBODY_UID;
+}
+
+/* A query sent bound to an interface (IP_UNICAST_IF): it leaves there, routed or not. */
+static int probe_bound(const struct dns_target *d, FILE *out)
+{
+	char dst[INET6_ADDRSTRLEN];
+	struct net_path p = {.ifindex = d->ifindex};
+
+	snprintf(p.ifname, sizeof(p.ifname), "%s", d->ifname);
+	format_addr(&d->addr, dst, sizeof(dst));
+	bool link = is_ppp(&p);
+	fprintf(out, "DNS query to %s: sent bound to %s by systemd-resolved: %s\n", dst, d->ifname,
+	        link ? "ok, through the link" : "LEAK: outside the link, whatever the routes say");
+	return !link;
+}
+
+/* The DNS probes: each server the resolver uses; none is no leak. */
+static int probe_dns(const struct leakcheck_input *in, uint32_t uid, FILE *out)
+{
+	int leaks = 0;
+
+	if (in->ndns == 0)
+		fprintf(out, "DNS: %s names no server: no query leaves\n",
+		        in->dns_source ? in->dns_source : "the resolver");
+	for (size_t i = 0; i < in->ndns; i++) {
+		const struct dns_target *d = &in->dns[i];
+		struct routeq q = {.dst = d->addr,
+		                   .has_uid = true,
+		                   .uid = uid,
+		                   .ipproto = IPPROTO_UDP,
+		                   .dport = 53};
+		int r = d->ifindex > 0 ? probe_bound(d, out) : probe("DNS query", &q, false, out);
+		if (r < 0)
+			return -1;
+		leaks += r;
+	}
+	return leaks;
+}
+
 int leakcheck_run(const struct leakcheck_input *in, FILE *out)
 {
-	struct routeq ordinary = {.dst = addr_of(ORDINARY_V4), .has_uid = true, .uid = NOBODY_UID};
-	struct routeq dns = {.dst = in->resolver.family ? in->resolver : addr_of("192.0.2.53"),
-	                     .has_uid = true,
-	                     .uid = NOBODY_UID,
-	                     .ipproto = IPPROTO_UDP,
-	                     .dport = 53};
-	struct routeq v6 = {.dst = addr_of(ORDINARY_V6), .has_uid = true, .uid = NOBODY_UID};
+	uint32_t uid = leakcheck_probe_uid(in->ssh_uid);
+	struct routeq ordinary = {.dst = addr_of(ORDINARY_V4), .has_uid = true, .uid = uid};
+	struct routeq v6 = {.dst = addr_of(ORDINARY_V6), .has_uid = true, .uid = uid};
 	struct routeq ssh = {.dst = in->server,
 	                     .has_uid = true,
 	                     .uid = in->ssh_uid,
@@ -93,10 +131,14 @@ int leakcheck_run(const struct leakcheck_input *in, FILE *out)
 	                     .dport = in->ssh_port};
 	int leaks = 0, r;
 
+	fprintf(out, "probing as uid %u (neither root nor local-user's uid %u)\n", uid,
+	        in->ssh_uid);
 	if ((r = probe("ordinary packet", &ordinary, false, out)) < 0)
 		return -1;
 	leaks += r;
-	if ((r = probe("DNS query", &dns, false, out)) < 0)
+	if (in->dns_source)
+		fprintf(out, "DNS servers from %s\n", in->dns_source);
+	if ((r = probe_dns(in, uid, out)) < 0)
 		return -1;
 	leaks += r;
 	if ((r = probe("IPv6 packet", &v6, false, out)) < 0)

@@ -15,6 +15,9 @@ struct netconf {
 	char *label;
 	struct nlreq *nl;
 	struct journal *journal;
+	/* The resolver file's lines, when kept apart (netconf_keep_dns_in): in /var/lib, which
+	 * a reboot keeps, with the backups named after it. */
+	struct journal *dns_journal;
 	struct journal_entry *applied; /* oldest first, each also a line of the journal */
 	size_t n, cap;
 	/* A dead run's kill switch taken over (adopt.h): still in force and in the journal;
@@ -56,45 +59,72 @@ static int reserve(struct netconf *nc, size_t more)
 	return 0;
 }
 
+static bool in_dns_journal(const struct netconf *nc, const struct journal_entry *e)
+{
+	return nc->dns_journal && e->kind == JOURNAL_RESOLV;
+}
+
+static struct journal *journal_of(const struct netconf *nc, const struct journal_entry *e)
+{
+	return in_dns_journal(nc, e) ? nc->dns_journal : nc->journal;
+}
+
+/* Rewrites the resolver file's own journal with the applied entries that belong in it. */
+static int sync_dns(struct netconf *nc)
+{
+	struct journal_entry *v = malloc((nc->n ? nc->n : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < nc->n; i++)
+		if (in_dns_journal(nc, &nc->applied[i]))
+			v[n++] = nc->applied[i];
+	int rc = n == 0 ? journal_clear(nc->dns_journal) : journal_rewrite(nc->dns_journal, v, n);
+	free(v);
+	return rc;
+}
+
 /* The journal after an undo lists what is still applied: nothing (emptied), or the rest
  * (rewritten whole).  If that fails it stays a superset, which is harmless: undoing a line
  * whose change is gone finds nothing. */
 static void sync_journal(struct netconf *nc)
 {
+	/* The main journal: the dead run's kill switch not claimed yet, then what this run
+	 * applied but the resolver file's lines that have a journal of their own. */
 	size_t left = unclaimed(nc);
-	struct journal_entry *all = nc->applied;
-	if (left) {
-		all = malloc((left + nc->n) * sizeof(*all));
-		if (!all) {
-			log_warn("%s: out of memory updating journal %s", nc->label,
-			         journal_path(nc->journal));
-			return;
-		}
-		size_t k = 0;
-		for (size_t i = 0; i < nc->nold; i++)
-			if (!nc->claimed[i])
-				all[k++] = nc->old[i];
-		if (nc->n)
-			memcpy(all + k, nc->applied, nc->n * sizeof(*all));
+	struct journal_entry *v = malloc((left + nc->n ? left + nc->n : 1) * sizeof(*v));
+	if (!v) {
+		log_warn("%s: out of memory updating journal %s", nc->label,
+		         journal_path(nc->journal));
+		return;
 	}
-	int rc = nc->n + left == 0 ? journal_clear(nc->journal)
-	                           : journal_rewrite(nc->journal, all, nc->n + left);
-	if (all != nc->applied)
-		free(all);
+	size_t k = 0;
+	for (size_t i = 0; i < nc->nold; i++)
+		if (!nc->claimed[i])
+			v[k++] = nc->old[i];
+	for (size_t i = 0; i < nc->n; i++)
+		if (!in_dns_journal(nc, &nc->applied[i]))
+			v[k++] = nc->applied[i];
+	int rc = k == 0 ? journal_clear(nc->journal) : journal_rewrite(nc->journal, v, k);
+	free(v);
 	if (rc < 0)
 		err_log_warn(err_errno(&nc->last, errno, nc->label, NULL,
 		                       "cannot update journal %s", journal_path(nc->journal)));
+	if (nc->dns_journal && sync_dns(nc) < 0)
+		err_log_warn(err_errno(&nc->last, errno, nc->label, NULL,
+		                       "cannot update journal %s", journal_path(nc->dns_journal)));
 }
 
 /* Undoes the applied entries of scope up to upto, newest first; keeps, in order, the others
  * and those that could not be undone. */
-static int undo_entries(struct netconf *nc, enum journal_scope upto, bool stale)
+static int undo_entries(struct netconf *nc, enum journal_scope upto, bool stale, size_t from)
 {
 	struct change_env env = env_of(nc);
 	size_t keep = nc->n, before = nc->n;
 	int failed = 0;
 
-	for (size_t i = nc->n; i-- > 0;) {
+	for (size_t i = nc->n; i-- > from;) {
 		const struct journal_entry *e = &nc->applied[i];
 		const struct change_kind *k = change_kind_of(e->kind);
 		enum undo_result res = e->scope > upto ? UNDO_FAILED : k->undo(&env, e);
@@ -108,8 +138,8 @@ static int undo_entries(struct netconf *nc, enum journal_scope upto, bool stale)
 			nc->applied[--keep] = *e; /* keep > i: never overwrites an entry not seen */
 		}
 	}
-	memmove(nc->applied, nc->applied + keep, (before - keep) * sizeof(*nc->applied));
-	nc->n = before - keep;
+	memmove(nc->applied + from, nc->applied + keep, (before - keep) * sizeof(*nc->applied));
+	nc->n = from + before - keep;
 	if (nc->n != before || nc->n == 0)
 		sync_journal(nc);
 	return failed;
@@ -175,11 +205,47 @@ static int open_journal(struct netconf *nc, const char *path, bool adopt)
 	log_info("%s: undoing %zu change%s left in %s by an earlier run", nc->label, nc->n,
 	         nc->n == 1 ? "" : "s", path);
 	/* After a crash nothing is still in use: every scope goes, but what was taken over. */
-	int failed = undo_entries(nc, JOURNAL_SESSION, true);
+	int failed = undo_entries(nc, JOURNAL_SESSION, true, 0);
 	if (failed)
 		log_warn("%s: %d change%s left by an earlier run could not be undone; will retry "
 		         "on close",
 		         nc->label, failed, failed == 1 ? "" : "s");
+	return 0;
+}
+
+int netconf_keep_dns_in(struct netconf *nc, const char *path)
+{
+	struct journal_entry *stale;
+	size_t nstale;
+	struct journal *j = journal_open(path, &stale, &nstale);
+
+	if (!j) {
+		log_warn("%s: cannot open journal %s: %s", nc->label, path,
+		         errno == EWOULDBLOCK ? "another sshdial holds it" : strerror(errno));
+		return -1;
+	}
+	nc->dns_journal = j;
+	if (nstale == 0)
+		return 0;
+	if (reserve(nc, nstale) < 0) {
+		free(stale);
+		log_error("%s: out of memory reading %s; its changes stay for the next start",
+		          nc->label, path);
+		journal_close(j, false);
+		nc->dns_journal = NULL;
+		return -1;
+	}
+	size_t from = nc->n;
+	memcpy(nc->applied + from, stale, nstale * sizeof(*stale));
+	nc->n += nstale;
+	free(stale);
+	log_info("%s: undoing %zu change%s left in %s by an earlier run", nc->label, nstale,
+	         nstale == 1 ? "" : "s", path);
+	int failed = undo_entries(nc, JOURNAL_SESSION, true, from);
+	if (failed)
+		log_warn("%s: %d change%s left in %s by an earlier run could not be undone; will "
+		         "retry on close",
+		         nc->label, failed, failed == 1 ? "" : "s", path);
 	return 0;
 }
 
@@ -242,8 +308,11 @@ static int apply(struct netconf *nc, struct journal_entry *e, const char *data, 
 	if (claim(nc, e))
 		return 0;
 
+	struct journal *j = journal_of(nc, e);
+
 	env.data = data;
 	env.data_len = len;
+	env.journal_path = journal_path(j);
 	if (k->prepare && k->prepare(&env, e) < 0)
 		return -1;
 	/* A kind whose line prepare completes (an interface's index) and that leaves nothing
@@ -251,16 +320,18 @@ static int apply(struct netconf *nc, struct journal_entry *e, const char *data, 
 	if (k->prepare && !k->discard && nc->nold && claim(nc, e))
 		return 0;
 	k->describe(e, what, sizeof(what));
-	if (reserve(nc, 1) < 0 || journal_append(nc->journal, e) < 0) {
+	/* A power loss must not lose the line that names the backup: the file it undoes is on a
+	 * disk too. */
+	if (reserve(nc, 1) < 0 || journal_append(j, e) < 0 ||
+	    (j == nc->dns_journal && journal_sync(j) < 0)) {
 		err_log(err_errno(&nc->last, errno, nc->label, NULL,
-		                  "%s: cannot record it in journal %s", what,
-		                  journal_path(nc->journal)));
+		                  "%s: cannot record it in journal %s", what, journal_path(j)));
 		goto discard;
 	}
 	if (k->apply(&env, e) < 0) {
-		if (journal_retract(nc->journal) < 0)
+		if (journal_retract(j) < 0)
 			log_debug("%s: journal %s keeps a line for %s, not applied: %s", nc->label,
-			          journal_path(nc->journal), what, strerror(errno));
+			          journal_path(j), what, strerror(errno));
 		goto discard;
 	}
 	nc->applied[nc->n++] = *e;
@@ -517,13 +588,13 @@ unsigned netconf_adopted(const struct netconf *nc)
 
 int netconf_undo_attempt(struct netconf *nc)
 {
-	return undo_entries(nc, JOURNAL_ATTEMPT, false);
+	return undo_entries(nc, JOURNAL_ATTEMPT, false, 0);
 }
 
 int netconf_undo_all(struct netconf *nc)
 {
 	int failed = drop_old(nc, false);
-	return failed + undo_entries(nc, JOURNAL_SESSION, false);
+	return failed + undo_entries(nc, JOURNAL_SESSION, false, 0);
 }
 
 unsigned netconf_applied(const struct netconf *nc)
@@ -547,6 +618,7 @@ void netconf_release(struct netconf *nc)
 	if (!nc)
 		return;
 	journal_close(nc->journal, false);
+	journal_close(nc->dns_journal, false);
 	nlreq_close(nc->nl);
 	free(nc->applied);
 	free(nc->old);
@@ -563,7 +635,11 @@ void netconf_close(struct netconf *nc)
 	if (failed)
 		log_error("%s: %d change%s could not be undone; %s keeps them for the next start",
 		          nc->label, failed, failed == 1 ? "" : "s", journal_path(nc->journal));
-	journal_close(nc->journal, failed == 0);
+	size_t dns_left = 0;
+	for (size_t i = 0; i < nc->n; i++)
+		dns_left += in_dns_journal(nc, &nc->applied[i]);
+	journal_close(nc->journal, nc->n == dns_left);
+	journal_close(nc->dns_journal, dns_left == 0);
 	nlreq_close(nc->nl);
 	free(nc->applied);
 	free(nc->label);

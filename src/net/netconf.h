@@ -40,6 +40,13 @@ void netconf_adopt_own(struct netconf *nc);
 /* Changes taken over and not claimed yet (0 once netconf_adopt_finish has run). */
 unsigned netconf_adopted(const struct netconf *nc);
 
+/* Keeps the resolver file's lines (netconf_resolv_replace) and their backups in a journal of
+ * their own at path, from now on: one in /var/lib that a reboot keeps, so that the start
+ * after a power loss still restores the file.  A journal left there by an earlier run is
+ * undone first, as netconf_open does.  0, or -1 after a warning (they stay in the journal
+ * given to netconf_open). */
+int netconf_keep_dns_in(struct netconf *nc, const char *path);
+
 /* Adds a route to dst through interface ifname (the ppp device, no gateway), in the
  * attempt's scope.  0 on success; -1 after logging "label: route DST dev IF: reason". */
 int netconf_route_add(struct netconf *nc, const char *ifname, const struct cidr *dst);

@@ -12,7 +12,8 @@
 # scenario does before calling it happens twice. In that namespace it builds a world
 # that vanishes with the script and leaves the machine as it was:
 #   - tmpfs over /run (pid files, /run/netns, /run/sshd, /run/sshdial, pppd's tdb; it also
-#     hides nscd, so the edited account files below are what NSS reads);
+#     hides nscd, so the edited account files below are what NSS reads), and over
+#     /var/lib/sshdial (mode 0700, as sshdial makes it);
 #   - private copies of /etc/ppp (pap-secrets gains "pppuser * SECRET *"; the ip-up.d
 #     style hook directories keep only Debian's 0000usepeerdns, so no host service is
 #     restarted), /etc/passwd, /etc/group, /etc/shadow (plus two accounts) and
@@ -318,6 +319,9 @@ _e2e_run_and_resolv() {
 	mkdir -p -m 1777 /run/lock && mkdir -p -m 0755 /run/sshd /run/netns /run/sshdial ||
 		fail "cannot populate /run"
 	chmod 1777 /run/lock
+	# sshdial's state directory (what outlives a reboot) is the scenario's own too.
+	mkdir -p -m 0700 /var/lib/sshdial || fail "cannot make /var/lib/sshdial"
+	_e2e_mount -t tmpfs -o mode=0700 e2e-state /var/lib/sshdial
 	case $target in
 	/run/*)
 		mkdir -p "$(dirname "$target")" && printf '%s\n' "$resolv" >"$target" ||

@@ -227,6 +227,21 @@ static void test_resolv_lines(void **state)
 	e = round_trip("attempt resolv absent /etc/resolv.conf");
 	assert_int_equal(e.u.resolv.was, RESOLV_WAS_ABSENT);
 	assert_string_equal(e.u.resolv.backup, "");
+	assert_false(e.u.resolv.has_mark);
+	/* What sshdial wrote, after the paths: what undo compares the file with. */
+	e = round_trip("attempt resolv file /etc/resolv.conf /var/lib/sshdial/o.journal.Ab12Cd "
+	               "wrote=45,00ff00ff00ff00ff");
+	assert_true(e.u.resolv.has_mark);
+	assert_int_equal(e.u.resolv.mark.len, 45);
+	assert_true(e.u.resolv.mark.sum == 0x00ff00ff00ff00ffull);
+	assert_string_equal(e.u.resolv.backup, "/var/lib/sshdial/o.journal.Ab12Cd");
+	e = round_trip("attempt resolv absent /etc/resolv.conf wrote=1,0000000000000000");
+	assert_int_equal(e.u.resolv.was, RESOLV_WAS_ABSENT);
+	assert_true(e.u.resolv.has_mark);
+	assert_refused("attempt resolv file /etc/resolv.conf /run/b wrote=45,00ff",
+	               "bad mark of what was written");
+	assert_refused("attempt resolv file /etc/resolv.conf wrote=45,00ff00ff00ff00ff",
+	               "no backup named");
 
 	assert_refused("session resolv gone /etc/resolv.conf /run/b",
 	               "WAS is file, link or absent");

@@ -1,0 +1,104 @@
+#include "lib/account_use.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Deeper than any real chain of parents: a loop of bad reads ends here. */
+#define ANCESTORS_MAX 128
+
+/* The parent and name of pid from /proc/PID/stat ("PID (COMM) S PPID ..."; COMM may hold
+ * spaces and parentheses, so it ends at the last ')').  False when pid is gone. */
+static bool stat_of(pid_t pid, pid_t *ppid, char *comm, size_t len)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char *open_paren = strchr(buf, '('), *close_paren = strrchr(buf, ')');
+	int parent;
+	if (!open_paren || !close_paren || close_paren < open_paren ||
+	    sscanf(close_paren + 1, " %*c %d", &parent) != 1)
+		return false;
+	snprintf(comm, len, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+	*ppid = (pid_t)parent;
+	return true;
+}
+
+static bool sshdials_own(pid_t pid, char *comm, size_t len)
+{
+	char name[64];
+	pid_t ppid;
+
+	for (int depth = 0; pid > 0 && depth < ANCESTORS_MAX; depth++) {
+		if (!stat_of(pid, &ppid, name, sizeof(name)))
+			return false;
+		if (depth == 0)
+			snprintf(comm, len, "%.15s", name);
+		if (strcmp(name, "sshdial") == 0)
+			return true;
+		pid = ppid;
+	}
+	return false;
+}
+
+void account_use_scan(uint32_t uid, struct account_use *use)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	memset(use, 0, sizeof(*use));
+	while (d && (de = readdir(d))) {
+		char *end, path[64], comm[sizeof(use->comm)] = "";
+		long pid = strtol(de->d_name, &end, 10);
+		struct stat st;
+		if (*end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld", pid);
+		if (stat(path, &st) < 0 || st.st_uid != uid ||
+		    sshdials_own((pid_t)pid, comm, sizeof(comm)))
+			continue;
+		if (!comm[0])
+			continue; /* gone meanwhile */
+		if (use->foreign++ == 0) {
+			use->example = (pid_t)pid;
+			snprintf(use->comm, sizeof(use->comm), "%s", comm);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+const char *account_refusal(const char *name, uint32_t uid, const struct account_use *use,
+                            char *buf, size_t len)
+{
+	if (uid == ACCOUNT_NOBODY_UID || strcmp(name, "nobody") == 0) {
+		snprintf(buf, len,
+		         "local-user '%s' (uid %u) is nobody, the account that daemons share: "
+		         "route-all would let all their traffic bypass the link; give ssh an "
+		         "account of its own (e.g. 'useradd --system sshdial-ssh')",
+		         name, uid);
+		return buf;
+	}
+	if (use && use->foreign) {
+		snprintf(buf, len,
+		         "local-user '%s' (uid %u) runs %u process%s that %s not sshdial's (pid "
+		         "%d, %s): route-all would let their traffic bypass the link as ssh's "
+		         "does; give ssh an account of its own that nothing else runs as",
+		         name, uid, use->foreign, use->foreign == 1 ? "" : "es",
+		         use->foreign == 1 ? "is" : "are", (int)use->example, use->comm);
+		return buf;
+	}
+	return NULL;
+}
