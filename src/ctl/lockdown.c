@@ -17,9 +17,9 @@ static void path_of(char *buf, size_t len, const char *peer)
 	snprintf(buf, len, "%s/%s", LOCKDOWN_DIR, peer);
 }
 
-static int make_dir(const char *dir)
+static int make_dir(const char *dir, mode_t mode)
 {
-	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+	if (mkdir(dir, mode) == 0 || errno == EEXIST)
 		return 0;
 	log_error("lockdown: cannot create %s: %s", dir, strerror(errno));
 	return -1;
@@ -28,7 +28,7 @@ static int make_dir(const char *dir)
 int lockdown_mark(const char *peer)
 {
 	char path[256], text[256];
-	if (make_dir("/var/lib/sshdial") < 0 || make_dir(LOCKDOWN_DIR) < 0)
+	if (make_dir("/var/lib/sshdial", 0755) < 0 || make_dir(LOCKDOWN_DIR, 0700) < 0)
 		return -1;
 	path_of(path, sizeof(path), peer);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);

@@ -60,7 +60,9 @@ static int check_dir(const char *dir)
 
 int statedir_prepare(void)
 {
-	if (mkdir(STATEDIR, 0700) < 0 && errno != EEXIST) {
+	/* 0755 like the rest of /var/lib: the server's lease directory lives below it, and what
+	 * sshdial keeps here is no secret (resolver backups, lockdown records). */
+	if (mkdir(STATEDIR, 0755) < 0 && errno != EEXIST) {
 		err_log_errno(errno, "cannot create %s", STATEDIR);
 		return -1;
 	}

@@ -46,5 +46,5 @@ flood_stop() {
 
 flood_varlib() {
 	mkdir -p /var/lib/sshdial || fail "cannot create /var/lib/sshdial"
-	_e2e_mount -t tmpfs -o mode=0700 e2e-varlib /var/lib/sshdial
+	_e2e_mount -t tmpfs -o mode=0755 e2e-varlib /var/lib/sshdial
 }

@@ -13,7 +13,7 @@
 # that vanishes with the script and leaves the machine as it was:
 #   - tmpfs over /run (pid files, /run/netns, /run/sshd, /run/sshdial, pppd's tdb; it also
 #     hides nscd, so the edited account files below are what NSS reads), and over
-#     /var/lib/sshdial (mode 0700, as sshdial makes it);
+#     /var/lib/sshdial (mode 0755, as sshdial makes it);
 #   - private copies of /etc/ppp (pap-secrets gains "pppuser * SECRET *"; the ip-up.d
 #     style hook directories keep only Debian's 0000usepeerdns, so no host service is
 #     restarted), /etc/passwd, /etc/group, /etc/shadow (plus two accounts) and
@@ -320,8 +320,8 @@ _e2e_run_and_resolv() {
 		fail "cannot populate /run"
 	chmod 1777 /run/lock
 	# sshdial's state directory (what outlives a reboot) is the scenario's own too.
-	mkdir -p -m 0700 /var/lib/sshdial || fail "cannot make /var/lib/sshdial"
-	_e2e_mount -t tmpfs -o mode=0700 e2e-state /var/lib/sshdial
+	mkdir -p -m 0755 /var/lib/sshdial || fail "cannot make /var/lib/sshdial"
+	_e2e_mount -t tmpfs -o mode=0755 e2e-state /var/lib/sshdial
 	case $target in
 	/run/*)
 		mkdir -p "$(dirname "$target")" && printf '%s\n' "$resolv" >"$target" ||
