@@ -9,10 +9,17 @@
 #include "ctl/hook_event.h"
 
 #define RUNDIR "/run/sshdial"
+/* The directories of ssh's control sockets (forwards): ssh makes its socket there as the
+ * peer's local-user, who cannot enter RUNDIR (0700, or 0710 for the status group).  So
+ * beside it: root's, 0711 (no one may list it or add to it), and in it one directory per
+ * peer, PEER, the local-user's, 0700. */
+#define RUNDIR_SSH "/run/sshdial-ssh"
 
 /* Creates the directory (root only, mode 0700) and points the hook links at the running
  * binary.  -1 after logging why. */
 int rundir_prepare(void);
+/* Creates RUNDIR_SSH (root only, mode 0711) or checks it.  -1 after logging why. */
+int rundir_ssh_prepare(void);
 /* RUNDIR/PEER.SUFFIX, e.g. the control socket "office.sock". */
 void rundir_path(char *buf, size_t len, const char *peer, const char *suffix);
 /* Takes the lock of peer's runtime files: RUNDIR/PEER.pid, locked (flock) and holding this
