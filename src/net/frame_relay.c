@@ -358,7 +358,8 @@ static void take_refusal(struct frame_relay *r, const uint8_t *buf, size_t len)
 			return;
 		}
 		if (r->refusal_len < REFUSAL_MAX - 1)
-			r->refusal[r->refusal_len++] = buf[i] < 0x20 || buf[i] == 0x7f ? '?' : (char)buf[i];
+			r->refusal[r->refusal_len++] =
+			    buf[i] < 0x20 || buf[i] == 0x7f ? '?' : (char)buf[i];
 		r->refusal[r->refusal_len] = '\0';
 	}
 }
