@@ -5,8 +5,8 @@
 # instead of the frame transport's greeting, and the client's verdict quotes it: exit
 # status 2 after exactly one attempt, nothing left behind; under the daemon, the peer is
 # not dialed again and its status says why.  Then, with the directory fixed, a stream that
-# ends after the link was up (the server's relay killed) is named as that, and dialed
-# again.
+# ends after the link was up (the server's sshd session killed) is named as that, and
+# dialed again.
 . tests/e2e/lib.sh
 e2e_setup "$@"
 . tests/e2e/call.sh
@@ -44,14 +44,16 @@ assert_eq "$(grep -cE 'alice: dialing .*\(attempt [0-9]+\)$' "$DAEMON_LOG")" 1 "
 assert_eq "$(field alice state)" failed "alice's state 40 s later"
 daemon_stop
 
-# Fixed: the link comes up; then the server's relay dies: named as a stream that ended
+# Fixed: the link comes up; then its ssh connection ends: named as a stream that ended
 # after the link was up, and dialed again.
 chmod 2770 "$SERVE_LEASES" || fail "cannot chmod $SERVE_LEASES"
 call_start alice
 call_wait_up 120
-relay=$(pgrep -u pppuser -x sshdial | head -n1)
-[ -n "$relay" ] || fail "no frame relay (sshdial) of pppuser on the server"
-kill -KILL "$relay"
+# The server's end of the ssh connection (sshd's session process) killed: the stream
+# of frames ends with the connection.
+sess=$(pgrep -f '^sshd: pppuser@notty' | head -n1)
+[ -n "$sess" ] || fail "no sshd session process of pppuser on the server"
+kill -KILL "$sess"
 wait_for 120 grep -q "the ssh connection closed after the link was up" "$CALL_LOG" ||
 	fail "the ended stream was not named as such: $(grep -E 'down|closed' "$CALL_LOG" | tail -n 3)"
 call_wait_up_n 2 150
