@@ -24,6 +24,7 @@
 #include "lib/log.h"
 #include "link/pppd_argv.h"
 #include "lib/proc_ids.h"
+#include "net/frame_relay.h"
 #include "net/l2tp_link.h"
 #include "server/serve_pppd.h"
 #include "server/serve_request.h"
@@ -43,6 +44,11 @@ struct serve {
 
 static void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The client asked for the frame transport and nothing has been written on the channel
+ * yet: a refusal is also said there, as FRAME_REFUSED's line, where the client reads it
+ * instead of the greeting (net/frame_relay.h), so that its verdict is the server's. */
+static bool refuse_on_stream;
+
 /* To syslog, and to the client, who otherwise sees only that the link did not come up. */
 static void refuse(const char *fmt, ...)
 {
@@ -55,6 +61,14 @@ static void refuse(const char *fmt, ...)
 	char line[1100];
 	snprintf(line, sizeof(line), "sshdial serve: %s", msg);
 	log_print_line(stderr, line); /* escaped: msg quotes the request and the files */
+	if (refuse_on_stream) {
+		/* One line, the first refusal only: the reason, not what followed from it. */
+		refuse_on_stream = false;
+		char escaped[4 * sizeof(line)];
+		log_escape(escaped, sizeof(escaped), line);
+		fprintf(stdout, "%s%s\n", FRAME_REFUSED, escaped);
+		fflush(stdout);
+	}
 }
 
 static void refuse_diag(const char *key, struct diag *d)
@@ -286,6 +300,7 @@ static struct l2tp_link *start_frames(struct serve *s)
 		l2tp_link_close(link);
 		return NULL;
 	}
+	refuse_on_stream = false; /* the relay has the channel now */
 	return link;
 }
 
@@ -353,6 +368,8 @@ int cmd_serve(int argc, char **argv)
 		}
 	}
 	log_open("sshdial-serve", true);
+	refuse_on_stream =
+	    serve_request_classify(getenv("SSH_ORIGINAL_COMMAND")) == SERVE_REQUEST_FRAMES;
 	struct serve s = {0};
 	struct diag *d = diag_new();
 	int status = EXIT_CONFIG;

@@ -97,6 +97,27 @@ int rundir_prepare(void)
 	return 0;
 }
 
+int rundir_ssh_prepare(void)
+{
+	if (mkdir(RUNDIR_SSH, 0711) < 0 && errno != EEXIST) {
+		err_log_errno(errno, "cannot create %s", RUNDIR_SSH);
+		return -1;
+	}
+	int fd = open(RUNDIR_SSH, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022) ||
+	    fchmod(fd, 0711) < 0) {
+		log_error("%s must be a directory owned by root and writable only by it; "
+		          "remove it and start again",
+		          RUNDIR_SSH);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* The PID written in a lock file, 0 when it holds none (yet). */
 static pid_t read_holder(int fd)
 {

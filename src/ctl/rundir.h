@@ -13,15 +13,22 @@
 /* What must outlive a reboot: the resolver file's journal and backup (PEER.journal and
  * PEER.journal.XXXXXX), so that the start after a power loss puts /etc/resolv.conf back. */
 #define STATEDIR "/var/lib/sshdial"
+/* The directories of ssh's control sockets (forwards): ssh makes its socket there as the
+ * peer's local-user, who cannot enter RUNDIR (0700, or 0710 for the status group).  So
+ * beside it: root's, 0711 (no one may list it or add to it), and in it one directory per
+ * peer, PEER, the local-user's, 0700. */
+#define RUNDIR_SSH "/run/sshdial-ssh"
 
 /* Creates the directory (root only, mode 0700) and points the hook links at the running
  * binary.  -1 after logging why. */
 int rundir_prepare(void);
-/* Creates STATEDIR (root only, mode 0700) unless it is there, and checks that it is a
+/* Creates STATEDIR (root only, mode 0755) unless it is there, and checks that it is a
  * directory owned by root that no one else may write.  -1 after logging why. */
 int statedir_prepare(void);
 /* STATEDIR/PEER.SUFFIX, e.g. the resolver file's journal "office.journal". */
 void statedir_path(char *buf, size_t len, const char *peer, const char *suffix);
+/* Creates RUNDIR_SSH (root only, mode 0711) or checks it.  -1 after logging why. */
+int rundir_ssh_prepare(void);
 /* RUNDIR/PEER.SUFFIX, e.g. the control socket "office.sock". */
 void rundir_path(char *buf, size_t len, const char *peer, const char *suffix);
 /* Takes the lock of peer's runtime files: RUNDIR/PEER.pid, locked (flock) and holding this

@@ -289,7 +289,10 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 			failure_set(f, FAILURE_TRANSIENT,
 			            "the server stopped answering ssh's keepalives (ssh: %s)",
 			            f->ssh.last);
-		failure_set(f, FAILURE_TRANSIENT, "ssh exited with status %d", code);
+		failure_set(f, FAILURE_TRANSIENT,
+		            "the ssh connection closed after the link was up (ssh exited with "
+		            "status %d)",
+		            code);
 	} else if (code == 255) {
 		if (how & FAILURE_SSH_SIGNALLED)
 			failure_set(f, FAILURE_TRANSIENT, "ssh ended when told to (status 255)");

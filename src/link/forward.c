@@ -19,6 +19,7 @@
 #include "lib/str_prefix.h"
 #include "lib/xalloc.h"
 #include "link/dial.h"
+#include "ctl/rundir.h"
 #include "link/exec_report.h"
 #include "link/ssh_argv.h"
 
@@ -137,14 +138,16 @@ int forwards_prepare(struct forwards *fw)
 		          peer_local_user(p), peer_file(p));
 		return -1;
 	}
+	if (rundir_ssh_prepare() < 0)
+		return -1;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		log_error("%s: cannot create %s: %s", peer_name(p), dir, strerror(errno));
 		return -1;
 	}
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || fchown(fd, pw->pw_uid, pw->pw_gid) < 0 ||
-	    fchmod(fd, 0700) < 0) {
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    fchown(fd, pw->pw_uid, pw->pw_gid) < 0 || fchmod(fd, 0700) < 0) {
 		log_error("%s: cannot prepare %s for the local user: %s; remove it", peer_name(p),
 		          dir, strerror(errno));
 		if (fd >= 0)

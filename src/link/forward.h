@@ -17,7 +17,7 @@ typedef void (*forwards_ready_fn)(void *arg);
 struct forwards *forwards_new(struct event_loop *loop, const struct peer *peer,
                               forwards_ready_fn ready, void *arg);
 void forwards_free(struct forwards *fw);
-/* Before each dial: the control socket's directory, RUNDIR/PEER.fwd, mode 0700 and owned
+/* Before each dial: the control socket's directory, RUNDIR_SSH/PEER, mode 0700 and owned
  * by the local user ssh runs as, with no stale socket in it.  -1 after logging why. */
 int forwards_prepare(struct forwards *fw);
 /* The connection is up (or about to be: a master not listening yet is asked again). */

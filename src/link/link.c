@@ -25,6 +25,7 @@
 #include "net/nlmon.h"
 #include "net/policy.h"
 #include "net/dns.h"
+#include "net/frame_relay.h"
 #include "net/resolve.h"
 #include "ctl/rundir.h"
 
@@ -386,11 +387,24 @@ static void on_relay_ended(void *arg, const struct err *e, bool stream_ended)
 	struct link *l = arg;
 	if (l->stopping)
 		return; /* link_hang_up already told pppd, and ssh follows it */
+	if (e->code == FRAME_RELAY_REFUSED) {
+		/* sshdial serve's own refusal, said on the stream: its setup, not the network. */
+		failure_set(&l->failure, FAILURE_PERMANENT,
+		            "%s refused the link: '%s'; fix this on the server (its log says the "
+		            "same)",
+		            link_server(l) ? link_server(l) : "the server", e->cause);
+		link_hang_up_now(l);
+		return;
+	}
 	if (stream_ended) {
 		err_log_debug(e);
 		l->relay_down = true;
 		failure_set(&l->failure, FAILURE_TRANSIENT,
-		            "the ssh connection closed (the stream of frames ended)");
+		            l->came_up ? "the ssh connection closed after the link was up (the "
+		                         "stream of frames ended)"
+		                       : "the ssh connection closed before the link came up (the "
+		                         "stream of frames ended without a refusal from the "
+		                         "server)");
 		link_dial_driver()->signal(l->dial, DIAL_PPPD, SIGTERM);
 		event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 		return;

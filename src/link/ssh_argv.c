@@ -31,7 +31,7 @@ static const char *const ssh_forwards_only[] = {
 
 void ssh_control_dir(const struct peer *p, char *buf, size_t len)
 {
-	rundir_path(buf, len, peer_name(p), "fwd");
+	snprintf(buf, len, "%s/%s", RUNDIR_SSH, peer_name(p));
 }
 
 void ssh_control_path(const struct peer *p, char *buf, size_t len)

@@ -122,6 +122,9 @@ struct frame_relay {
 	size_t magic_have; /* client: bytes of FRAME_MAGIC matched so far */
 	uint8_t seen[32];  /* client: the first bytes, for the message on a mismatch */
 	size_t seen_len;
+	char *refusal;       /* client: FRAME_REFUSED's reason so far, once its start matched */
+	size_t refusal_len;  /* bytes of the reason in refusal */
+	size_t refusal_mark; /* bytes of FRAME_REFUSED seen */
 };
 
 static uint64_t now_ns(const struct frame_relay *r)
@@ -431,6 +434,39 @@ static void send_batch(struct frame_relay *r, struct mmsghdr *m, struct iovec (*
 	*n = 0;
 }
 
+#define REFUSAL_MAX 1024
+
+/* Client: ends the relay with the server's refusal (its line so far, at the stream's end). */
+static void refused(struct frame_relay *r)
+{
+	struct err e;
+	err_set(&e, r->where, NULL, "the server refused the link");
+	err_cause(&e, FRAME_RELAY_REFUSED, r->refusal_len ? r->refusal : "(it gave no reason)");
+	end(r, &e);
+}
+
+/* Client: FRAME_REFUSED's line, from where its marker stopped matching FRAME_MAGIC; the
+ * relay ends at its newline.  Control characters (none from sshdial serve, which escapes
+ * them) become '?'. */
+static void take_refusal(struct frame_relay *r, const uint8_t *buf, size_t len)
+{
+	const size_t mark = sizeof(FRAME_REFUSED) - 1;
+	for (size_t i = 0; i < len && !r->ended; i++) {
+		if (r->refusal_mark < mark) {
+			r->refusal_mark++; /* its start matched: the rest is taken as it comes */
+			continue;
+		}
+		if (buf[i] == '\n') {
+			refused(r);
+			return;
+		}
+		if (r->refusal_len < REFUSAL_MAX - 1)
+			r->refusal[r->refusal_len++] =
+			    buf[i] < 0x20 || buf[i] == 0x7f ? '?' : (char)buf[i];
+		r->refusal[r->refusal_len] = '\0';
+	}
+}
+
 /* Client: the server's first bytes must be FRAME_MAGIC; returns how many of buf it took,
  * or -1 after ending the relay. */
 static long check_magic(struct frame_relay *r, const uint8_t *buf, size_t len)
@@ -440,6 +476,14 @@ static long check_magic(struct frame_relay *r, const uint8_t *buf, size_t len)
 	for (; i < len && r->magic_have < want; i++) {
 		if (r->seen_len < sizeof(r->seen))
 			r->seen[r->seen_len++] = buf[i];
+		if (buf[i] != (uint8_t)FRAME_MAGIC[r->magic_have] &&
+		    strncmp(FRAME_MAGIC, FRAME_REFUSED, r->magic_have) == 0 &&
+		    buf[i] == (uint8_t)FRAME_REFUSED[r->magic_have]) {
+			r->refusal = xcalloc(1, REFUSAL_MAX);
+			r->refusal_mark = r->magic_have;
+			take_refusal(r, buf + i, len - i);
+			return -1;
+		}
 		if (buf[i] != (uint8_t)FRAME_MAGIC[r->magic_have]) {
 			/* The rest of this read too: the message quotes what the server said. */
 			for (size_t j = i + 1; j < len && r->seen_len < sizeof(r->seen); j++)
@@ -527,6 +571,10 @@ static void read_stream(struct frame_relay *r)
 			end_errno(r, errno, "cannot read the ssh channel");
 			return;
 		}
+		if (n == 0 && r->refusal) {
+			refused(r);
+			return;
+		}
 		if (n == 0) {
 			struct err e;
 			err_set(&e, r->where, NULL,
@@ -536,6 +584,10 @@ static void read_stream(struct frame_relay *r)
 			              "greeting"
 			            : "the ssh channel ended");
 			end(r, &e);
+			return;
+		}
+		if (r->refusal) {
+			take_refusal(r, r->inbuf, (size_t)n);
 			return;
 		}
 		long at = 0;
@@ -663,6 +715,7 @@ void frame_relay_free(struct frame_relay *r)
 			event_fd_del(r->loop, r->out);
 	}
 	frame_stream_free(r->stream);
+	free(r->refusal);
 	codel_free(r->codel);
 	free(r->inbuf);
 	free(r->slots);

@@ -28,6 +28,11 @@
 
 /* The server's first bytes on the stream in the frame transport. */
 #define FRAME_MAGIC "SSHDIAL-FRAMES/1\n"
+/* Instead of FRAME_MAGIC, when the server refuses the link: this, its reason (escaped: no
+ * control characters), a newline, and the end of the stream.  The client's relay then
+ * ends with an error whose code is FRAME_RELAY_REFUSED and whose cause is the reason. */
+#define FRAME_REFUSED "SSHDIAL-REFUSED/1 "
+#define FRAME_RELAY_REFUSED (-0x5245)
 
 struct l2tp_link;
 struct frame_relay;

@@ -1,6 +1,7 @@
 #include "server/lease.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -229,5 +230,64 @@ pid_t lease_holder_pid(const char *dir, struct in_addr addr, char *key, size_t l
 	char *locks = read_locks();
 	pid_t pid = locks ? lease_locks_holder(locks, st.st_dev, st.st_ino) : 0;
 	free(locks);
-	return pid;
+	if (pid > 0)
+		return pid;
+	/* /proc/locks names a file by its superblock's device, which is not always what stat
+	 * says (overlayfs, btrfs subvolumes): then the pid the file names is asked instead,
+	 * and counts only if the kernel shows it holding the lock itself. */
+	const char *space = strchr(holder, ' ');
+	char *end;
+	long claimed = space ? strtol(space + 1, &end, 10) : 0;
+	if (claimed > 0 && claimed <= INT_MAX && end != space + 1 && *end == '\0' &&
+	    lease_pid_holds_lock((pid_t)claimed, &st))
+		return (pid_t)claimed;
+	return 0;
+}
+
+/* Whether the fdinfo text of a descriptor shows an exclusive flock() on its file. */
+static bool fdinfo_flock_write(const char *text)
+{
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
+		if (strncmp(line, "lock:", 5) != 0)
+			continue;
+		const char *eol = strchr(line, '\n');
+		size_t n = eol ? (size_t)(eol - line) : strlen(line);
+		char l[256];
+		snprintf(l, sizeof(l), "%.*s", (int)n, line);
+		/* "lock:\t1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"; a waiter has "->" */
+		if (!strstr(l, "->") && strstr(l, " FLOCK ") && strstr(l, " WRITE "))
+			return true;
+	}
+	return false;
+}
+
+bool lease_pid_holds_lock(pid_t pid, const struct stat *file)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return false;
+	bool holds = false;
+	struct dirent *de;
+	while (!holds && (de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		char fdpath[300], info[300], text[4096];
+		struct stat st;
+		/* stat through the descriptor: the same file system's view as the caller's. */
+		snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%s", (int)pid, de->d_name);
+		if (stat(fdpath, &st) < 0 || st.st_dev != file->st_dev || st.st_ino != file->st_ino)
+			continue;
+		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%s", (int)pid, de->d_name);
+		int fd = open(info, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		text[n > 0 ? n : 0] = '\0';
+		holds = fdinfo_flock_write(text);
+	}
+	closedir(d);
+	return holds;
 }

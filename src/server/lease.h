@@ -48,9 +48,17 @@ void lease_release(struct lease *l);
 bool lease_held(const char *dir, struct in_addr addr, char *key, size_t len);
 
 /* The process holding addr's lease now, from the kernel's lock table (the process that
- * took the lock, which exec does not change), whatever the file says; 0 if none.  key, if
+ * took the lock, which exec does not change), whatever the file says; 0 if none.  Where
+ * the lock table names the file otherwise than stat does (overlayfs, btrfs), the pid the
+ * file names, when lease_pid_holds_lock shows it holding the lock.  key, if
  * not NULL, gets the key the file names (only a claim: check it against the holder). */
 pid_t lease_holder_pid(const char *dir, struct in_addr addr, char *key, size_t len);
+
+/* Whether process pid holds file's lease lock: one of its descriptors is that file (by
+ * stat through /proc/PID/fd) and /proc/PID/fdinfo shows an exclusive flock() on it.  Needs
+ * the right to look at pid's descriptors (root, or the same account without setuid). */
+struct stat;
+bool lease_pid_holds_lock(pid_t pid, const struct stat *file);
 
 /* The pid of the flock() holder of the file at dev/ino in text of the /proc/locks
  * format; 0 if none (waiters, "->" lines, are not holders). */

@@ -28,8 +28,8 @@ note "up and forwarding ${CALL_UP_AFTER}s after start"
 [ -z "$(cli_pids pppd)" ] || fail "a forward-only peer started pppd"
 mail=$(fwd_pop_fetch 1110) || fail "curl could not fetch through the forward"
 assert_match "$mail" 'Subject: sshdial-e2e-pop' "the message fetched"
-[ -S "/run/sshdial/e2e-pop.fwd/ctl" ] || fail "no control socket in /run/sshdial/e2e-pop.fwd"
-assert_eq "$(stat -c '%U %a' /run/sshdial/e2e-pop.fwd)" "$E2E_LOCAL_USER 700" "the control directory"
+[ -S "/run/sshdial-ssh/e2e-pop/ctl" ] || fail "no control socket in /run/sshdial-ssh/e2e-pop"
+assert_eq "$(stat -c '%U %a' /run/sshdial-ssh/e2e-pop)" "$E2E_LOCAL_USER 700" "the control directory"
 
 e2e_blackhole_on
 t_off=$(now)
@@ -52,4 +52,4 @@ call_wait_count 1 ': status: forward local 1110 -> 127.0.0.1:110: up$' 10 ||
 call_stop
 assert_eq "$CALL_RC" 0
 assert_nothing_left e2e-pop
-[ ! -e /run/sshdial/e2e-pop.fwd ] || fail "/run/sshdial/e2e-pop.fwd is left over"
+[ ! -e /run/sshdial-ssh/e2e-pop ] || fail "/run/sshdial-ssh/e2e-pop is left over"

@@ -316,7 +316,7 @@ _e2e_run_and_resolv() {
 	target=$(readlink -f /etc/resolv.conf 2>/dev/null)
 	[ -f /etc/resolv.conf ] && resolv=$(cat /etc/resolv.conf)
 	_e2e_mount -t tmpfs -o mode=0755 e2e-run /run
-	mkdir -p -m 1777 /run/lock && mkdir -p -m 0755 /run/sshd /run/netns /run/sshdial ||
+	mkdir -p -m 1777 /run/lock && mkdir -p -m 0755 /run/sshd /run/netns ||
 		fail "cannot populate /run"
 	chmod 1777 /run/lock
 	# sshdial's state directory (what outlives a reboot) is the scenario's own too.

@@ -6,6 +6,9 @@
 # 192.168.77.0/24, the server's end $E2E_TUN_SERVER, LCP echo every second, leases in
 # $SERVE_LEASES, a log-file $SERVE_LOG that pppuser can write, then the lines given), and
 # `sshdial authorize --install` (writes into the test bed's private /etc/ppp).
+# SERVE_DEFAULT_LEASE_DIR=yes before serve_setup: no lease-dir line, the leases in
+# sshdial's default /var/lib/sshdial/leases as the README's set-up has them (in the VM,
+# on its root file system, an overlay; elsewhere a private directory bound there).
 # serve_key NAME: a new key for dialer ($E2E_DIALER_HOME/.ssh/NAME), path in SERVE_KEY.
 # serve_authorize LINE...: pppuser's authorized_keys becomes these lines.
 # serve_peer NAME KEYFILE [LINES...]: a peer file like peer_file's, with that identity.
@@ -24,7 +27,7 @@ _serve_conf_base() {
 		local-address $E2E_TUN_SERVER
 		lcp-echo-interval 1
 		lcp-echo-failure 3
-		lease-dir $SERVE_LEASES
+		${SERVE_LEASES_LINE-lease-dir $SERVE_LEASES}
 		log-file $SERVE_LOG
 	EOF2
 }
@@ -38,6 +41,16 @@ serve_conf() {
 
 serve_setup() {
 	SERVE_LEASES=$E2E_DIR/leases
+	if [ "${SERVE_DEFAULT_LEASE_DIR:-}" = yes ]; then
+		SERVE_LEASES=/var/lib/sshdial/leases
+		SERVE_LEASES_LINE="# lease-dir: the default, $SERVE_LEASES"
+		if [ "${E2E_IN_VM:-}" != 1 ]; then
+			mkdir -p /var/lib/sshdial "$E2E_DIR/varlib" || fail "cannot create /var/lib/sshdial"
+			_e2e_mount --bind "$E2E_DIR/varlib" /var/lib/sshdial
+			nsenter -t "$_e2e_sshd_pid" -m -r -w mount --bind "$E2E_DIR/varlib" /var/lib/sshdial ||
+				fail "cannot bind /var/lib/sshdial in sshd's mount namespace"
+		fi
+	fi
 	SERVE_LOG=$E2E_DIR/log/serve.log
 	install -o pppuser -g pppuser -m 644 /dev/null "$SERVE_LOG" || fail "cannot create $SERVE_LOG"
 	e2e_log "$SERVE_LOG"

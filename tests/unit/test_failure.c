@@ -102,6 +102,8 @@ static void remote_lines_are_not_ssh_verdicts(void **state)
 	assert_int_equal(f.cls, FAILURE_TRANSIENT);
 	ssh_said(&f, hostkey, exited(255), FAILURE_SSH_WAS_UP);
 	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	assert_non_null(
+	    strstr(f.reason, "closed after the link was up (ssh exited with status 255)"));
 	/* nor a verdict-like line that ssh's last words followed */
 	ssh_said(&f,
 	         (const char *[]){"Host key verification failed.",

@@ -156,7 +156,7 @@ static void command_lines(void **state)
 	struct strv *v = ssh_argv_build(p);
 	const char *s = joined(v);
 	assert_non_null(
-	    strstr(s, "-o ControlMaster=yes -o ControlPath=/run/sshdial/office.fwd/ctl"));
+	    strstr(s, "-o ControlMaster=yes -o ControlPath=/run/sshdial-ssh/office/ctl"));
 	assert_non_null(strstr(s, "-o ServerAliveInterval=1 -o ServerAliveCountMax=3"));
 	assert_non_null(strstr(s, " -N -- gw"));
 	/* the last hop is j2, reached through j1: its command has %% for the inner level */
@@ -168,7 +168,7 @@ static void command_lines(void **state)
 	strv_free(v);
 	v = ssh_argv_forward(p, peer_forward(p, 0));
 	assert_string_equal(joined(v),
-	                    "/usr/bin/ssh -o BatchMode=yes -S /run/sshdial/office.fwd/ctl "
+	                    "/usr/bin/ssh -o BatchMode=yes -S /run/sshdial-ssh/office/ctl "
 	                    "-O forward -L 1110:127.0.0.1:110 -- gw");
 	strv_free(v);
 

@@ -32,6 +32,7 @@ static const uint8_t hdr_b[L2TP_DATA_HEADER_LEN] = {0, 2, 0x33, 0x33, 0x44, 0x44
 struct end_seen {
 	struct event_loop *loop;
 	int ended;
+	int code;
 	char msg[ERR_LINE_MAX];
 };
 
@@ -39,6 +40,7 @@ static void on_ended(void *arg, const struct err *e)
 {
 	struct end_seen *s = arg;
 	s->ended++;
+	s->code = e->code;
 	err_format(e, s->msg, sizeof(s->msg));
 	event_loop_exit(s->loop, 0);
 }
@@ -190,7 +192,7 @@ static void test_frames_cross_both_relays(void **state)
 
 /* Client: a server that answers with plain PPP (pppd notty's first bytes) ends the
  * relay with a message that says what to set; so does a shell's banner. */
-static void expect_end(const char *answer, size_t len, const char *words, const char *fix)
+static int expect_end(const char *answer, size_t len, const char *words, const char *fix)
 {
 	struct event_loop *loop = event_loop_new();
 	int k[2], in[2], out[2];
@@ -217,6 +219,7 @@ static void expect_end(const char *answer, size_t len, const char *words, const 
 	}
 	close(in[0]);
 	event_loop_free(loop);
+	return es.code;
 }
 
 static void test_client_requires_the_magic(void **state)
@@ -232,6 +235,35 @@ static void test_client_requires_the_magic(void **state)
 	/* The magic passed, then a zero length: the stream is broken. */
 	expect_end(FRAME_MAGIC "\x00\x00", sizeof(FRAME_MAGIC) + 1,
 	           "office: the ssh channel's frame stream is broken", "same frame transport");
+	/* None of these is a refusal. */
+	assert_int_not_equal(expect_end("SSHDIAL-FRAMES/2\n", 17, "it sent", fix),
+	                     FRAME_RELAY_REFUSED);
+	assert_int_not_equal(expect_end("SSHDIAL-", 8, "ended before", ""), FRAME_RELAY_REFUSED);
+}
+
+/* Client: the server's refusal instead of the magic ends the relay with its reason,
+ * whole or cut by the channel's end, control characters made harmless. */
+static void test_client_takes_a_refusal(void **state)
+{
+	(void)state;
+	const char line[] = FRAME_REFUSED "sshdial serve: key alice: cannot open lease file "
+	                                  "/x/192.168.77.10: Permission denied\n";
+	assert_int_equal(expect_end(line, sizeof(line) - 1,
+	                            "office: the server refused the link: sshdial serve: key "
+	                            "alice: cannot open lease file /x/192.168.77.10: Permission "
+	                            "denied",
+	                            ""),
+	                 FRAME_RELAY_REFUSED);
+	/* Cut short by the end of the stream: what came is the reason. */
+	assert_int_equal(expect_end(FRAME_REFUSED "no lease", sizeof(FRAME_REFUSED) + 7,
+	                            "the server refused the link: no lease", ""),
+	                 FRAME_RELAY_REFUSED);
+	/* No reason at all. */
+	assert_int_equal(expect_end("SSHDIAL-REF", 11, "refused the link: (it gave no reason)", ""),
+	                 FRAME_RELAY_REFUSED);
+	assert_int_equal(expect_end(FRAME_REFUSED "a\x1b[31mb\n", sizeof(FRAME_REFUSED) + 9,
+	                            "refused the link: a?[31mb", ""),
+	                 FRAME_RELAY_REFUSED);
 }
 
 /* 200 frames of protocol proto through a channel nobody reads for 200 ms, then drained
@@ -433,6 +465,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_frames_cross_both_relays),
 	    cmocka_unit_test(test_client_requires_the_magic),
+	    cmocka_unit_test(test_client_takes_a_refusal),
 	    cmocka_unit_test(test_late_frames_dropped_never_control),
 	    cmocka_unit_test(test_hold_until_a_full_packet),
 	    cmocka_unit_test(test_hold_until_the_deadline),

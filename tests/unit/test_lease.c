@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 
@@ -218,6 +219,31 @@ static void test_holder_from_lock(void **state)
 	tmpdir_remove(dir);
 }
 
+/* What a process holds, from its own descriptors and their fdinfo (where /proc/locks
+ * names the file by another device than stat: overlayfs, btrfs). */
+static void test_pid_holds_lock(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	char *path = tmpdir_file(dir, "10.9.0.4", "office 1\n", 0664);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_false(lease_pid_holds_lock(getpid(), &st));
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_false(lease_pid_holds_lock(getpid(), &st)); /* open, not locked */
+	assert_int_equal(flock(fd, LOCK_SH), 0);
+	assert_false(lease_pid_holds_lock(getpid(), &st)); /* shared: no lease */
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	assert_true(lease_pid_holds_lock(getpid(), &st));
+	assert_false(lease_pid_holds_lock(getppid(), &st));
+	assert_int_equal(flock(fd, LOCK_UN), 0);
+	assert_false(lease_pid_holds_lock(getpid(), &st));
+	close(fd);
+	free(path);
+	tmpdir_remove(dir);
+}
+
 static void test_locks_text(void **state)
 {
 	(void)state;
@@ -244,6 +270,7 @@ int main(void)
 	    cmocka_unit_test(test_pool_skips_bad_files),
 	    cmocka_unit_test(test_holder_from_lock),
 	    cmocka_unit_test(test_locks_text),
+	    cmocka_unit_test(test_pid_holds_lock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
