@@ -93,7 +93,7 @@ static void sync_journal(struct netconf *nc)
 	/* The main journal: the dead run's kill switch not claimed yet, then what this run
 	 * applied but the resolver file's lines that have a journal of their own. */
 	size_t left = unclaimed(nc);
-	struct journal_entry *v = malloc((left + nc->n ? left + nc->n : 1) * sizeof(*v));
+	struct journal_entry *v = malloc(((left + nc->n) ? left + nc->n : 1) * sizeof(*v));
 	if (!v) {
 		log_warn("%s: out of memory updating journal %s", nc->label,
 		         journal_path(nc->journal));

@@ -164,12 +164,13 @@ static void run_for(unsigned ms)
 	assert_int_equal(event_loop_run(loop), 0);
 }
 
-/* A peer file NAME in scratch with the lines given, loaded. */
+/* A peer file NAME in scratch with the lines given, loaded.  local-user is sys: an account
+ * that runs nothing (route-all refuses nobody and accounts that run processes). */
 static struct peer *peer_text(const char *name, const char *extra)
 {
 	char text[512];
 	snprintf(text, sizeof(text),
-	         "host 192.0.2.1\nssh-user pppuser\nlocal-user nobody\nhealth no\n%s", extra);
+	         "host 192.0.2.1\nssh-user pppuser\nlocal-user sys\nhealth no\n%s", extra);
 	char *path = tmpdir_file(scratch, name, text, 0600);
 	struct diag *d = diag_new();
 	struct peer *p = config_load_file(name, path, d);
