@@ -234,6 +234,7 @@ int netconf_reassert(struct netconf *nc)
 	for (size_t i = 0; i < nc->n; i++) {
 		const struct journal_entry *e = &nc->applied[i];
 		if (e->kind != JOURNAL_RULE && e->kind != JOURNAL_UNREACH &&
+		    e->kind != JOURNAL_GUARD && e->kind != JOURNAL_GUARD_LINK &&
 		    !(e->kind == JOURNAL_ROUTE && e->u.route.table))
 			continue;
 		if (e->kind == JOURNAL_ROUTE && !change_iface_same(&env, e))
@@ -324,6 +325,28 @@ int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struc
 		return -1;
 	}
 	snprintf(e.ifname, sizeof(e.ifname), "%s", oifname);
+	return apply(nc, &e, NULL, 0);
+}
+
+int netconf_guard(struct netconf *nc, enum journal_scope scope, const struct guard_spec *g)
+{
+	struct journal_entry e = {.kind = JOURNAL_GUARD, .scope = scope, .u.guard = *g};
+
+	return apply(nc, &e, NULL, 0);
+}
+
+int netconf_guard_link(struct netconf *nc, enum journal_scope scope, const char *table,
+                       const char *ifname)
+{
+	struct journal_entry e = {.kind = JOURNAL_GUARD_LINK, .scope = scope};
+
+	if (!guard_table_valid(table) || !change_ifname_valid(ifname)) {
+		log_error("%s: guard: \"%.48s\" or \"%.16s\" is not a valid name", nc->label, table,
+		          ifname);
+		return -1;
+	}
+	snprintf(e.u.guard.table, sizeof(e.u.guard.table), "%s", table);
+	snprintf(e.ifname, sizeof(e.ifname), "%s", ifname);
 	return apply(nc, &e, NULL, 0);
 }
 

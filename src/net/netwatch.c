@@ -77,8 +77,9 @@ static void on_settled(void *arg)
  * events (NLMON_LOST) are covered by the same lookup. */
 static void on_change(void *arg, unsigned what)
 {
-	(void)what;
 	struct netwatch *w = arg;
+	if (what == NLMON_NFT)
+		return; /* a firewall's change moves no route */
 	event_timer_set(w->loop, NETWATCH_SETTLE_MS, on_settled, w);
 }
 
