@@ -58,8 +58,8 @@ struct guard_server {
 struct guard_spec {
 	char table[GUARD_TABLE_MAX];
 	uint32_t uid; /* local-user's */
-	/* all: local-user's traffic is let through whole, as the rules let it: a pty command,
-	 * whose way sshdial cannot know, or more servers than fit. */
+	/* all: local-user's traffic is let through whole, as the rules let it: more servers
+	 * than fit, or none known (route-all refuses pty, whose way sshdial cannot know). */
 	bool all;
 	unsigned nservers;
 	struct guard_server servers[GUARD_SERVERS_MAX];
