@@ -72,6 +72,11 @@ void link_set_observer(struct link *l, link_state_fn fn, void *arg);
 void link_log_status(const struct link *l);
 /* route-all's kill switch holds traffic: the link is down and its rules are in. */
 bool link_blocked(const struct link *l);
+/* The netfilter guard of p's kill switch (net/guard.h) for local-user uid: its table,
+ * local-user's way to every server and jump host (malloc'ed; the caller frees).  NULL
+ * after logging.  policy_block applies it with the rules (policy_spec.guard). */
+struct guard_spec;
+struct guard_spec *link_guard_spec(const struct peer *p, uint32_t uid);
 const char *link_state_name(enum link_state s);
 /* Asked before each dial: false holds the link in LINK_QUEUED until link_dial_now. */
 typedef bool (*link_gate_fn)(void *arg);

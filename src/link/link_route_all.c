@@ -57,9 +57,8 @@ static int link_block(struct link *l, enum journal_scope scope)
 
 /* The guard of the kill switch: local-user's way to every server and jump host (the
  * link may fail over to any of them), by address where the peer file gives one. */
-static struct guard_spec *guard_new(const struct link *l)
+struct guard_spec *link_guard_spec(const struct peer *p, uint32_t uid)
 {
-	const struct peer *p = l->peer;
 	struct guard_spec *g = calloc(1, sizeof(*g));
 
 	if (!g || guard_table_name(g->table, sizeof(g->table), peer_name(p)) < 0) {
@@ -69,7 +68,7 @@ static struct guard_spec *guard_new(const struct link *l)
 		free(g);
 		return NULL;
 	}
-	g->uid = l->policy.uid;
+	g->uid = uid;
 	g->all = peer_server_count(p) == 0; /* a pty command: its way is not known */
 	for (size_t i = 0; i < peer_server_count(p); i++)
 		guard_add_server(g, peer_server_host(p, i), peer_server_port(p, i));
@@ -94,7 +93,7 @@ int link_route_all_start(struct link *l)
 	                                 .allow_lan = peer_allow_lan(l->peer)};
 	if (!peer_kill_switch(l->peer))
 		return 0;
-	if (!l->guard && !(l->guard = guard_new(l)))
+	if (!l->guard && !(l->guard = link_guard_spec(l->peer, l->policy.uid)))
 		return -1;
 	l->policy.guard = l->guard;
 	if (link_block(l, JOURNAL_SESSION) < 0) {

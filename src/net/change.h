@@ -116,6 +116,10 @@ struct change_kind {
 	enum undo_result (*undo)(const struct change_env *env, const struct journal_entry *e);
 	/* "route 10.1.0.0/16 dev ppp0", for messages. */
 	void (*describe)(const struct journal_entry *e, char *buf, size_t len);
+	/* Optional: true when applying now replaced what old made, in place (the guard's table
+	 * of the same name), so that old, a stale journal's, must not be undone after now is
+	 * applied: it would take now's change with it.  Kinds without it make distinct things. */
+	bool (*replaces)(const struct journal_entry *now, const struct journal_entry *old);
 };
 
 extern const struct change_kind change_route, change_rule, change_addr, change_sysctl,

@@ -225,6 +225,12 @@ static enum undo_result undo(const struct change_env *env, const struct journal_
 	return rc == 0 ? UNDO_REMOVED : rc == 1 ? UNDO_GONE : UNDO_FAILED;
 }
 
+/* One table per peer: a new guard replaces an old one whole, whatever each lets through. */
+static bool replaces(const struct journal_entry *now, const struct journal_entry *old)
+{
+	return now->kind == old->kind && strcmp(now->u.guard.table, old->u.guard.table) == 0;
+}
+
 const struct change_kind change_guard = {
     .name = "guard",
     .undo_verb = "removed",
@@ -233,6 +239,7 @@ const struct change_kind change_guard = {
     .apply = apply,
     .undo = undo,
     .describe = describe,
+    .replaces = replaces,
 };
 
 /* --- guardlink: the link's interface in the table's set -------------------------------- */
@@ -299,6 +306,12 @@ static enum undo_result link_undo(const struct change_env *env, const struct jou
 	return rc == 0 ? UNDO_REMOVED : rc == 1 ? UNDO_GONE : UNDO_FAILED;
 }
 
+/* Adding an element that is there already is no error, and no second element. */
+static bool link_replaces(const struct journal_entry *now, const struct journal_entry *old)
+{
+	return replaces(now, old) && strcmp(now->ifname, old->ifname) == 0;
+}
+
 const struct change_kind change_guard_link = {
     .name = "guardlink",
     .undo_verb = "removed",
@@ -307,4 +320,5 @@ const struct change_kind change_guard_link = {
     .apply = link_apply,
     .undo = link_undo,
     .describe = link_describe,
+    .replaces = link_replaces,
 };

@@ -205,6 +205,29 @@ static void test_journal_lines(void **state)
 	assert_true(guard_script(&big.u.guard, script, sizeof(script)) > 0);
 }
 
+/* A new guard of the same table replaces a stale one whatever each lets through (a stale
+ * journal's must then not be undone); the link's interface, only the same interface. */
+static void test_replaces(void **state)
+{
+	(void)state;
+	struct journal_entry a, b, c, l1, l2, l3;
+	assert_true(journal_parse("session guard sshdial_guard_work 1001 10.0.0.1:22 nodns -", &a));
+	assert_true(journal_parse("session guard sshdial_guard_work 1001 10.0.0.2:22 nodns -", &b));
+	assert_true(journal_parse("session guard sshdial_guard_other 1001 10.0.0.2:22 nodns -", &c));
+	assert_true(journal_parse("attempt guardlink sshdial_guard_work ppp0", &l1));
+	assert_true(journal_parse("attempt guardlink sshdial_guard_work ppp1", &l2));
+	assert_true(journal_parse("attempt guardlink sshdial_guard_work ppp0", &l3));
+	const struct change_kind *g = change_kind_of(JOURNAL_GUARD);
+	const struct change_kind *l = change_kind_of(JOURNAL_GUARD_LINK);
+	assert_non_null(g->replaces);
+	assert_true(g->replaces(&b, &a));
+	assert_false(g->replaces(&c, &a));
+	assert_false(g->replaces(&l1, &a));
+	assert_true(l->replaces(&l3, &l1));
+	assert_false(l->replaces(&l2, &l1));
+	assert_null(change_kind_of(JOURNAL_RULE)->replaces);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +238,7 @@ int main(void)
 	    cmocka_unit_test(test_too_many_servers_widen),
 	    cmocka_unit_test(test_names_refused),
 	    cmocka_unit_test(test_journal_lines),
+	    cmocka_unit_test(test_replaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
