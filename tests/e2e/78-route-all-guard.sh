@@ -116,7 +116,7 @@ send_bound "without sshdial"
 
 peer_file "$PEER" "route-all yes"
 call_start "$PEER"
-call_wait_up
+call_wait_up 300
 ping_through "$E2E_TUN_SERVER" 120
 
 e2e_blackhole_on
