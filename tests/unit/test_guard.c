@@ -213,7 +213,8 @@ static void test_replaces(void **state)
 	struct journal_entry a, b, c, l1, l2, l3;
 	assert_true(journal_parse("session guard sshdial_guard_work 1001 10.0.0.1:22 nodns -", &a));
 	assert_true(journal_parse("session guard sshdial_guard_work 1001 10.0.0.2:22 nodns -", &b));
-	assert_true(journal_parse("session guard sshdial_guard_other 1001 10.0.0.2:22 nodns -", &c));
+	assert_true(
+	    journal_parse("session guard sshdial_guard_other 1001 10.0.0.2:22 nodns -", &c));
 	assert_true(journal_parse("attempt guardlink sshdial_guard_work ppp0", &l1));
 	assert_true(journal_parse("attempt guardlink sshdial_guard_work ppp1", &l2));
 	assert_true(journal_parse("attempt guardlink sshdial_guard_work ppp0", &l3));
