@@ -79,6 +79,11 @@ bool link_keeps_block(const struct link *l);
 /* Puts route-all's kill switch of p in nc, in the session's scope, as a link's start does,
  * with nothing dialed (the daemon's lockdown at boot).  0, or -1 after logging. */
 int link_block_alone(struct event_loop *loop, const struct peer *p, struct netconf *nc);
+/* The netfilter guard of p's kill switch (net/guard.h) for local-user uid: its table,
+ * local-user's way to every server and jump host (malloc'ed; the caller frees).  NULL
+ * after logging.  policy_block applies it with the rules (policy_spec.guard). */
+struct guard_spec;
+struct guard_spec *link_guard_spec(const struct peer *p, uint32_t uid);
 const char *link_state_name(enum link_state s);
 /* Asked before each dial: false holds the link in LINK_QUEUED until link_dial_now. */
 typedef bool (*link_gate_fn)(void *arg);

@@ -23,6 +23,7 @@ struct health;
 struct netwatch;
 struct resolve;
 struct forwards;
+struct guard_spec;
 struct nlmon_sub;
 
 struct link {
@@ -68,8 +69,9 @@ struct link {
 	void *gate_arg;
 	/* route-all (policy.h) */
 	struct policy_spec policy;
-	bool blocked;  /* the kill switch's rules are in, the session's */
-	bool unlocked; /* sshdial unlock: no kill switch for the rest of the session */
+	struct guard_spec *guard; /* the kill switch's netfilter guard (guard.h); NULL: none */
+	bool blocked;             /* the kill switch's rules are in, the session's */
+	bool unlocked;            /* sshdial unlock: no kill switch for the rest of the session */
 	struct nlmon_sub *heal;
 	bool heal_pending; /* a reassert is due: events that come meanwhile do not delay it */
 	struct timespec started;

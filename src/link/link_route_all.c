@@ -4,9 +4,12 @@
 
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "conf/jump_spec.h"
 #include "lib/account_use.h"
 #include "lib/log.h"
+#include "net/guard.h"
 #include "net/netconf.h"
 #include "net/nlmon.h"
 
@@ -26,8 +29,9 @@ static void on_reassert(void *arg)
 		          peer_name(l->peer));
 }
 
-/* Something changed rules or routes: perhaps ours were deleted (networkd, NetworkManager,
- * a script).  Our own additions come back here too, and find everything in place. */
+/* Something changed rules, routes or nftables: perhaps ours were deleted (networkd,
+ * NetworkManager, a firewall's reload, a script).  Our own additions come back here too,
+ * and find everything in place. */
 static void on_rules_changed(void *arg, unsigned what)
 {
 	struct link *l = arg;
@@ -52,8 +56,30 @@ static int link_block(struct link *l, enum journal_scope scope)
 	return 0;
 }
 
+/* The guard of the kill switch: local-user's way to every server and jump host (the
+ * link may fail over to any of them), by address where the peer file gives one. */
+struct guard_spec *link_guard_spec(const struct peer *p, uint32_t uid)
+{
+	struct guard_spec *g = calloc(1, sizeof(*g));
+
+	if (!g || guard_table_name(g->table, sizeof(g->table), peer_name(p)) < 0) {
+		log_error("%s: route-all: cannot make the kill switch's guard (out of memory or "
+		          "a peer name nftables cannot take)",
+		          peer_name(p));
+		free(g);
+		return NULL;
+	}
+	g->uid = uid;
+	g->all = peer_server_count(p) == 0; /* a pty command: its way is not known */
+	for (size_t i = 0; i < peer_server_count(p); i++)
+		guard_add_server(g, peer_server_host(p, i), peer_server_port(p, i));
+	for (size_t i = 0; i < peer_jump_count(p); i++)
+		guard_add_server(g, peer_jump(p, i)->host, peer_jump(p, i)->port);
+	return g;
+}
+
 /* route-all: the uid whose traffic stays outside, and with the kill switch the rules at
- * once, before the first dial: nothing leaks while it runs. */
+ * once, before the first dial, and the guard behind them: nothing leaks while it runs. */
 int link_route_all_start(struct link *l)
 {
 	const struct passwd *pw = getpwnam(peer_local_user(l->peer));
@@ -77,6 +103,9 @@ int link_route_all_start(struct link *l)
 	                                 .allow_lan = peer_allow_lan(l->peer)};
 	if (!peer_kill_switch(l->peer))
 		return 0;
+	if (!l->guard && !(l->guard = link_guard_spec(l->peer, l->policy.uid)))
+		return -1;
+	l->policy.guard = l->guard;
 	if (link_block(l, JOURNAL_SESSION) < 0) {
 		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
 		link_undo_network(l, true);
@@ -142,9 +171,15 @@ bool link_blocked(const struct link *l)
 	return l->blocked && l->state != LINK_UP;
 }
 
+/* The link's interface through the guard, then its routes: the guard holds no traffic the
+ * routes send into the link. */
 int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t len)
 {
+	/* Without the kill switch (off, or unlocked) the rules are the attempt's, unguarded. */
+	l->policy.guard = NULL;
 	if ((!l->blocked && link_block(l, JOURNAL_ATTEMPT) < 0) ||
+	    (l->blocked &&
+	     netconf_guard_link(l->nc, JOURNAL_ATTEMPT, l->guard->table, ifname) < 0) ||
 	    policy_link_up(l->nc, ifname, peer_ipv6(l->peer)) < 0) {
 		if (!l->failure.cls)
 			failure_set(&l->failure, FAILURE_CONFIG,
@@ -159,6 +194,8 @@ int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t le
 
 void link_route_all_free(struct link *l)
 {
+	free(l->guard);
+	l->guard = NULL;
 	event_timer_cancel_all(l->loop, &l->heal_pending);
 	nlmon_unsubscribe(l->heal);
 	l->heal = NULL;

@@ -14,11 +14,17 @@ static const struct {
 	enum journal_kind kind;
 	const struct change_kind *ops;
 } kinds[] = {
-    {JOURNAL_ROUTE, &change_route},       {JOURNAL_RULE, &change_rule},
-    {JOURNAL_ADDR, &change_addr},         {JOURNAL_SYSCTL, &change_sysctl},
-    {JOURNAL_RESOLV, &change_resolv},     {JOURNAL_UNREACH, &change_unreach},
-    {JOURNAL_MASQ, &change_masq},         {JOURNAL_RESOLVCONF, &change_resolvconf},
+    {JOURNAL_ROUTE, &change_route},
+    {JOURNAL_RULE, &change_rule},
+    {JOURNAL_ADDR, &change_addr},
+    {JOURNAL_SYSCTL, &change_sysctl},
+    {JOURNAL_RESOLV, &change_resolv},
+    {JOURNAL_UNREACH, &change_unreach},
+    {JOURNAL_MASQ, &change_masq},
+    {JOURNAL_RESOLVCONF, &change_resolvconf},
     {JOURNAL_RESOLVED, &change_resolved},
+    {JOURNAL_GUARD, &change_guard},
+    {JOURNAL_GUARD_LINK, &change_guard_link},
 };
 
 const struct change_kind *change_kind_of(enum journal_kind kind)

@@ -1,8 +1,8 @@
 /* The kinds of system change that netconf applies and the journal records.  Each kind lives in
  * a file of its own (change_route.c, change_rule.c, change_addr.c, change_sysctl.c,
- * change_resolv.c, change_masq.c, change_resolvconf.c, change_resolved.c) holding everything about
- * it: how it is applied, how it is undone, and its journal line.  This header is the table that
- * ties them together. */
+ * change_resolv.c, change_masq.c, change_resolvconf.c, change_resolved.c, change_guard.c)
+ * holding everything about it: how it is applied, how it is undone, and its journal line.  This
+ * header is the table that ties them together. */
 #ifndef SSHDIAL_CHANGE_H
 #define SSHDIAL_CHANGE_H
 
@@ -29,6 +29,8 @@ enum journal_kind {
 	JOURNAL_MASQ,       /* the server's masquerade of a client address (dst) out of ifname */
 	JOURNAL_RESOLVCONF, /* a resolvconf record for interface ifname */
 	JOURNAL_RESOLVED,   /* systemd-resolved's per-link DNS on interface ifindex */
+	JOURNAL_GUARD,      /* route-all's nftables guard table (guard.h) */
+	JOURNAL_GUARD_LINK, /* the link's interface ifname in the guard's set */
 };
 
 /* How long a change lives.  Ending an attempt (ip-down, redial) undoes only the attempt's;
@@ -84,8 +86,9 @@ struct change_resolv {
 };
 
 /* Longest line journal_format writes, newline and NUL included: the longest kind is the
- * sysctl's, each byte of its fields escaped as %XX at worst. */
-#define JOURNAL_LINE_MAX (32 + 3 * (CHANGE_SYSCTL_KEY_MAX + 2 * CHANGE_SYSCTL_VALUE_MAX))
+ * guard's (guard.h: 24 servers "[IPV6]:PORT", 32 IPv6 networks, about 2.4 kB); the
+ * sysctl's, each byte of its fields escaped as %XX at worst, is 1.4 kB. */
+#define JOURNAL_LINE_MAX 4096
 
 struct err;
 struct journal_entry;
@@ -124,10 +127,15 @@ struct change_kind {
 	enum undo_result (*undo)(const struct change_env *env, const struct journal_entry *e);
 	/* "route 10.1.0.0/16 dev ppp0", for messages. */
 	void (*describe)(const struct journal_entry *e, char *buf, size_t len);
+	/* Optional: true when applying now replaced what old made, in place (the guard's table
+	 * of the same name), so that old, a stale journal's, must not be undone after now is
+	 * applied: it would take now's change with it.  Kinds without it make distinct things. */
+	bool (*replaces)(const struct journal_entry *now, const struct journal_entry *old);
 };
 
 extern const struct change_kind change_route, change_rule, change_addr, change_sysctl,
-    change_resolv, change_unreach, change_masq, change_resolvconf, change_resolved;
+    change_resolv, change_unreach, change_masq, change_resolvconf, change_resolved, change_guard,
+    change_guard_link;
 
 /* The kind of e, or NULL for a kind not in the table. */
 const struct change_kind *change_kind_of(enum journal_kind kind);

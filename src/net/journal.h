@@ -19,6 +19,8 @@
  *     attempt masq 192.168.77.10 eth0                   (ADDRESS OIFNAME)
  *     attempt resolvconf ppp0                           (IFNAME: its record, dns_cmd.h)
  *     attempt resolved 4 ppp0                           (IFINDEX IFNAME)
+ *     session guard sshdial_guard_work 1001 10.0.0.5:22 nodns -   (guard.h, change_guard.c)
+ *     attempt guardlink sshdial_guard_work ppp0         (TABLE IFNAME)
  *
  * A line "route IFINDEX IFNAME CIDR" without a scope is one written by sshdial before
  * scopes: an attempt's route of protocol static.  IFINDEX tells the interface that carried a
@@ -38,6 +40,7 @@
 #include <stdint.h>
 
 #include "net/change.h"
+#include "net/guard.h"
 #include "lib/cidr.h"
 
 struct journal_entry {
@@ -57,6 +60,7 @@ struct journal_entry {
 		struct change_rule rule;
 		struct change_sysctl sysctl;
 		struct change_resolv resolv;
+		struct guard_spec guard; /* the guard kinds (guardlink: the table only) */
 	} u;
 };
 

@@ -409,6 +409,7 @@ int netconf_reassert(struct netconf *nc)
 	for (size_t i = 0; i < nc->n; i++) {
 		const struct journal_entry *e = &nc->applied[i];
 		if (e->kind != JOURNAL_RULE && e->kind != JOURNAL_UNREACH &&
+		    e->kind != JOURNAL_GUARD && e->kind != JOURNAL_GUARD_LINK &&
 		    !(e->kind == JOURNAL_ROUTE && e->u.route.table))
 			continue;
 		if (e->kind == JOURNAL_ROUTE && !change_iface_same(&env, e))
@@ -502,6 +503,18 @@ int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struc
 	return apply(nc, &e, NULL, 0);
 }
 
+/* Whether a change this run applied replaced old in place (change_kind.replaces). */
+static bool replaced_by_new(const struct netconf *nc, const struct journal_entry *old)
+{
+	const struct change_kind *k = change_kind_of(old->kind);
+	if (!k->replaces)
+		return false;
+	for (size_t i = 0; i < nc->n; i++)
+		if (nc->applied[i].kind == old->kind && k->replaces(&nc->applied[i], old))
+			return true;
+	return false;
+}
+
 /* Undoes the entries taken over that nobody claimed, newest first; replaced: after a new
  * kill switch went in (else it is lifted: unlock, stop). */
 static int drop_old(struct netconf *nc, bool replaced)
@@ -518,6 +531,11 @@ static int drop_old(struct netconf *nc, bool replaced)
 		}
 		const struct journal_entry *e = &nc->old[i];
 		const struct change_kind *k = change_kind_of(e->kind);
+		if (replaced_by_new(nc, e)) {
+			removed++; /* replaced in place (the guard's table): undoing it would undo
+			              that */
+			continue;
+		}
 		enum undo_result res = k->undo(&env, e);
 		if (res == UNDO_FAILED && reserve(nc, 1) == 0) {
 			failed++;
@@ -584,6 +602,28 @@ void netconf_adopt_own(struct netconf *nc)
 unsigned netconf_adopted(const struct netconf *nc)
 {
 	return (unsigned)unclaimed(nc);
+}
+
+int netconf_guard(struct netconf *nc, enum journal_scope scope, const struct guard_spec *g)
+{
+	struct journal_entry e = {.kind = JOURNAL_GUARD, .scope = scope, .u.guard = *g};
+
+	return apply(nc, &e, NULL, 0);
+}
+
+int netconf_guard_link(struct netconf *nc, enum journal_scope scope, const char *table,
+                       const char *ifname)
+{
+	struct journal_entry e = {.kind = JOURNAL_GUARD_LINK, .scope = scope};
+
+	if (!guard_table_valid(table) || !change_ifname_valid(ifname)) {
+		log_error("%s: guard: \"%.48s\" or \"%.16s\" is not a valid name", nc->label, table,
+		          ifname);
+		return -1;
+	}
+	snprintf(e.u.guard.table, sizeof(e.u.guard.table), "%s", table);
+	snprintf(e.ifname, sizeof(e.ifname), "%s", ifname);
+	return apply(nc, &e, NULL, 0);
 }
 
 int netconf_undo_attempt(struct netconf *nc)

@@ -62,8 +62,9 @@ int netconf_table_route_add(struct netconf *nc, enum journal_scope scope, const 
 int netconf_unreachable_add(struct netconf *nc, enum journal_scope scope, const struct cidr *dst,
                             uint32_t table, uint32_t metric);
 
-/* Puts back every applied rule, unreachable route and route in a table of sshdial's that
- * someone deleted (NetworkManager, networkd, a script), logging each.  Returns how many were
+/* Puts back every applied rule, unreachable route, route in a table of sshdial's and guard
+ * (its table, its chain's drop policy, the link's interface in its set) that someone deleted
+ * (NetworkManager, networkd, a script, nft flush ruleset), logging each.  Returns how many were
  * put back, or -1 if one could not be. */
 int netconf_reassert(struct netconf *nc);
 
@@ -102,6 +103,15 @@ int netconf_resolved_set(struct netconf *nc, enum journal_scope scope, const cha
  * after logging. */
 int netconf_masquerade(struct netconf *nc, enum journal_scope scope, const struct cidr *addr,
                        const char *oifname);
+
+/* route-all's netfilter guard (guard.h): makes g's table, or replaces it whole in one nft
+ * transaction when it is there (never a gap).  0, or -1 after logging. */
+struct guard_spec;
+int netconf_guard(struct netconf *nc, enum journal_scope scope, const struct guard_spec *g);
+/* The link's interface ifname let through the guard table's output chain.  0, or -1 after
+ * logging. */
+int netconf_guard_link(struct netconf *nc, enum journal_scope scope, const char *table,
+                       const char *ifname);
 
 /* Removes the attempt's changes, newest first, and leaves the session's (the journal then
  * lists only those).  Returns the number that could not be undone (each logged). */

@@ -82,8 +82,9 @@ static void on_settled(void *arg)
  * events (NLMON_LOST) are covered by the same lookup. */
 static void on_change(void *arg, unsigned what)
 {
-	(void)what;
 	struct netwatch *w = arg;
+	if (what == NLMON_NFT)
+		return; /* a firewall's change moves no route */
 	if (w->settling)
 		return; /* the lookup due sees this change too */
 	w->settling = true;

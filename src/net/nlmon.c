@@ -1,5 +1,6 @@
 #include "net/nlmon.h"
 
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
 #include <netlink/handlers.h>
 #include <netlink/msg.h>
@@ -26,6 +27,7 @@ struct nlmon_sub {
 static struct {
 	struct event_loop *loop;
 	struct nl_sock *mon;
+	struct nl_sock *nft; /* nftables' events (NLMON_NFT); NULL where the kernel has none */
 	struct nl_sock *req;
 	struct nlmon_sub *subs;
 	unsigned requesters; /* live subscriptions */
@@ -61,14 +63,29 @@ static int note_message(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* Every message of the nftables group is a change of some table. */
+static int note_nft(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	the.seen |= NLMON_NFT;
+	return NL_OK;
+}
+
+static void close_socket(struct nl_sock **sk)
+{
+	if (!*sk)
+		return;
+	if (nl_socket_get_fd(*sk) >= 0)
+		event_fd_del(the.loop, nl_socket_get_fd(*sk));
+	nl_socket_free(*sk);
+	*sk = NULL;
+}
+
 static void close_monitor(void)
 {
-	if (!the.mon)
-		return;
-	if (nl_socket_get_fd(the.mon) >= 0)
-		event_fd_del(the.loop, nl_socket_get_fd(the.mon));
-	nl_socket_free(the.mon);
-	the.mon = NULL;
+	close_socket(&the.mon);
+	close_socket(&the.nft);
 }
 
 /* Frees what no live subscription needs any more; never while subscribers are called. */
@@ -107,16 +124,16 @@ static void dispatch(unsigned what)
 
 static void on_readable(void *arg, int fd, uint32_t events)
 {
-	(void)arg;
+	struct nl_sock *sk = *(struct nl_sock **)arg;
 	(void)fd;
 	(void)events;
 	/* nl_recvmsgs_default says 0 both for "read some" and for "nothing left" on a
 	 * non-blocking socket; the report form counts the messages, so the burst ends when
 	 * a read finds none. */
-	struct nl_cb *cb = nl_socket_get_cb(the.mon);
+	struct nl_cb *cb = nl_socket_get_cb(sk);
 	the.seen = 0;
 	for (int i = 0; i < NLMON_READS_PER_TURN; i++) {
-		int n = nl_recvmsgs_report(the.mon, cb);
+		int n = nl_recvmsgs_report(sk, cb);
 		if (n == -NLE_NOMEM) {
 			the.seen |= NLMON_LOST; /* ENOBUFS: events were dropped */
 			continue;
@@ -129,6 +146,32 @@ static void on_readable(void *arg, int fd, uint32_t events)
 	nl_cb_put(cb);
 	if (the.seen)
 		dispatch(the.seen);
+}
+
+/* nftables' events (route-all's guard is put back when someone deletes it): a kernel
+ * without nf_tables has none to send, which is no error, only logged. */
+static void open_nft_monitor(const char *label)
+{
+	int err;
+	the.nft = nl_socket_alloc();
+	if (!the.nft)
+		return;
+	nl_socket_disable_seq_check(the.nft);
+	nl_socket_modify_cb(the.nft, NL_CB_VALID, NL_CB_CUSTOM, note_nft, NULL);
+	if ((err = nl_connect(the.nft, NETLINK_NETFILTER)) < 0 ||
+	    (err = nl_socket_add_memberships(the.nft, NFNLGRP_NFTABLES, 0)) < 0 ||
+	    (err = nl_socket_set_buffer_size(the.nft, 1 << 18, 0)) < 0 ||
+	    (err = nl_socket_set_nonblocking(the.nft)) < 0 ||
+	    (err = event_fd_add(the.loop, nl_socket_get_fd(the.nft), EPOLLIN, on_readable,
+	                        &the.nft) < 0
+	               ? -NLE_FAILURE
+	               : 0) < 0) {
+		log_debug("%s: no nftables events (%s): a deleted guard is put back at the next "
+		          "rule or route event",
+		          label, nl_geterror(err));
+		nl_socket_free(the.nft);
+		the.nft = NULL;
+	}
 }
 
 /* As design.md says of libnl: no sequence checks (events are unsolicited), a separate
@@ -154,10 +197,11 @@ static int open_monitor(const char *label)
 		close_monitor();
 		return -1;
 	}
-	if (event_fd_add(the.loop, nl_socket_get_fd(the.mon), EPOLLIN, on_readable, NULL) < 0) {
+	if (event_fd_add(the.loop, nl_socket_get_fd(the.mon), EPOLLIN, on_readable, &the.mon) < 0) {
 		close_monitor();
 		return -1;
 	}
+	open_nft_monitor(label);
 	return 0;
 }
 

@@ -20,6 +20,7 @@ enum {
 	NLMON_ROUTE = 1 << 2,
 	NLMON_LOST = 1 << 3,
 	NLMON_RULE = 1 << 4,
+	NLMON_NFT = 1 << 5, /* an nftables table, chain, rule or set changed */
 };
 
 /* Called once per burst of messages read, with the kinds seen. */

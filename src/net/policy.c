@@ -18,6 +18,7 @@
 #include <netlink/route/route.h>
 
 #include "lib/log.h"
+#include "net/guard.h"
 
 #define LAN_MAX 32
 
@@ -207,6 +208,27 @@ static int block_family(struct netconf *nc, enum journal_scope scope, int family
 	return 0;
 }
 
+/* The guard lets through what the rules send to main: allow-lan's networks, IPv6
+ * link-local with them (the rules' fe80::/10 is for neighbour discovery, which the guard
+ * lets through by its ICMPv6 types). */
+static int guard(struct netconf *nc, enum journal_scope scope, const struct policy_spec *s,
+                 const struct lan_list *lans)
+{
+	struct guard_spec g = *s->guard;
+	struct cidr linklocal;
+
+	g.nlans = 0;
+	for (size_t i = 0; s->allow_lan && i < lans->n && g.nlans < GUARD_LANS_MAX; i++)
+		g.lans[g.nlans++] = lans->net[i];
+	if (s->allow_lan && g.nlans < GUARD_LANS_MAX && cidr_parse("fe80::/10", &linklocal))
+		g.lans[g.nlans++] = linklocal;
+	if (s->allow_lan && lans->n >= GUARD_LANS_MAX)
+		log_warn("%s: allow-lan: more than %d networks: the guard lets through only the "
+		         "first",
+		         s->label, GUARD_LANS_MAX - 1);
+	return netconf_guard(nc, scope, &g);
+}
+
 int policy_block(struct netconf *nc, enum journal_scope scope, const struct policy_spec *s)
 {
 	struct lan_list lans = {.n = 0};
@@ -221,7 +243,7 @@ int policy_block(struct netconf *nc, enum journal_scope scope, const struct poli
 	if (block_family(nc, scope, AF_INET, s, &lans) < 0 ||
 	    block_family(nc, scope, AF_INET6, s, &lans) < 0)
 		return -1;
-	return 0;
+	return s->guard ? guard(nc, scope, s, &lans) : 0;
 }
 
 int policy_link_up(struct netconf *nc, const char *ifname, bool ipv6)

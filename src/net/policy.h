@@ -12,7 +12,9 @@
  *     8340                           unreachable   should the table's entries be deleted
  *
  * The link's default routes are the attempt's; the rest is the session's when the kill switch
- * is on (kept while redialing), the attempt's when it is off. */
+ * is on (kept while redialing), the attempt's when it is off.  With the kill switch, a
+ * netfilter guard (guard.h) stands behind the rules, for the sockets that name their
+ * interface and so pass by the rules. */
 #ifndef SSHDIAL_POLICY_H
 #define SSHDIAL_POLICY_H
 
@@ -30,14 +32,19 @@
 #define POLICY_METRIC_LINK 100
 #define POLICY_METRIC_UNREACHABLE 4278190080u /* what ip(8) gives its own unreachables */
 
+struct guard_spec;
+
 struct policy_spec {
 	const char *label; /* the peer's name, for messages */
 	uint32_t uid;      /* local-user's: its traffic stays on the underlying network */
 	bool allow_lan;    /* the directly connected private networks bypass the link */
+	/* The kill switch's netfilter guard (guard.h), its table, servers and uid; NULL: none.
+	 * policy_block gives it the same allow-lan networks as the rules. */
+	const struct guard_spec *guard;
 };
 
-/* The rules and the table's unreachable routes, in scope.  0, or -1 after logging (what was
- * applied stays journaled, for the caller to undo). */
+/* The rules and the table's unreachable routes, in scope, then the guard if s has one.  0,
+ * or -1 after logging (what was applied stays journaled, for the caller to undo). */
 int policy_block(struct netconf *nc, enum journal_scope scope, const struct policy_spec *s);
 
 /* The link's default routes in the table (IPv4; IPv6 too when ipv6), the attempt's. */
