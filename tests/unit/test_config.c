@@ -391,6 +391,20 @@ static void test_values(void **state)
 	assert_error("local-user alice\nhost -oProxyCommand=x",
 	             "office:2: host: '-oProxyCommand=x' starts with '-', which ssh would take for "
 	             "an option");
+	/* Shell metacharacters: a name has none (the jump-host rule). */
+	assert_error("local-user alice\nhost db$(id).internal",
+	             "office:2: host: 'db$(id).internal' is not a host name or an "
+	             "address (a name has only letters, digits, '.', '-' and '_'; it would reach a "
+	             "shell through 'jump'); write the server's DNS name or address");
+	assert_error("local-user alice\nhost 'a;b'",
+	             "office:2: host: 'a;b' is not a host name or an "
+	             "address (a name has only letters, digits, '.', '-' and '_'; it would reach a "
+	             "shell through 'jump'); write the server's DNS name or address");
+	assert_error("local-user alice\nhost .a",
+	             "office:2: host: '.a' is not a host name or an "
+	             "address (a name has only letters, digits, '.', '-' and '_'; it would reach a "
+	             "shell through 'jump'); write the server's DNS name or address");
+	peer_free(parse_ok("local-user alice\nhost 2001:db8::7 2222\nhost gw_1.example-2.org"));
 	/* A DNS name has at most 253 bytes. */
 	char host[300] = "local-user alice\nhost ";
 	size_t at = strlen(host);
