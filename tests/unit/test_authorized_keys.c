@@ -123,9 +123,10 @@ static void test_forward_line(void **state)
 	struct strv *none = strv_new();
 	s.permit_open = none;
 	line = authorized_keys_line(&s, ED25519, why, sizeof(why));
-	assert_string_equal(line, "restrict,port-forwarding,permitopen=\"sshdial-no-open.invalid:1\","
-	                          "permitlisten=\"8022\","
-	                          "command=\"/usr/sbin/sshdial serve --key mail\" " ED25519);
+	assert_string_equal(line,
+	                    "restrict,port-forwarding,permitopen=\"sshdial-no-open.invalid:1\","
+	                    "permitlisten=\"8022\","
+	                    "command=\"/usr/sbin/sshdial serve --key mail\" " ED25519);
 	free(line);
 	strv_free(none);
 	s.permit_open = open;
