@@ -522,6 +522,11 @@ static void test_pty_conflicts(void **state)
 	                  "office:3: port: not used with 'pty' (line 2), which runs instead of "
 	                  "ssh; remove one of them",
 	                  NULL});
+	/* local-user is the account the command runs as: the safer set-up than uid 0. */
+	struct peer *p = parse_ok("pty 'ssh x'\nlocal-user alice");
+	assert_string_equal(peer_local_user(p), "alice");
+	assert_non_null(peer_pty_command(p));
+	peer_free(p);
 }
 
 static void test_collects_all_errors(void **state)
