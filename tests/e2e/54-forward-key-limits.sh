@@ -31,7 +31,7 @@ out=$E2E_DIR/ssh.out
 as_client() {
 	local key=$1 addr=$2
 	shift 2
-	timeout 150 ip netns exec "$E2E_CLI" ssh -F /dev/null -i "$key" -o BatchMode=yes \
+	timeout 300 ip netns exec "$E2E_CLI" ssh -F /dev/null -i "$key" -o BatchMode=yes \
 		-o UserKnownHostsFile="$E2E_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
 		-o ConnectTimeout=60 "$@" pppuser@"$addr" </dev/null >"$out" 2>&1
 }
@@ -60,7 +60,7 @@ for key in "$office_key" "$mail_key"; do
 		-o UserKnownHostsFile="$E2E_KNOWN_HOSTS" -o ExitOnForwardFailure=yes -N \
 		-R "$sock:127.0.0.1:110" pppuser@"$E2E_SERVER_IP" </dev/null >"$out" 2>&1 &
 	rpid=$!
-	wait_for 60 test -S "$sock" || fail "key $name: without the drop-in, ssh -R $sock did not listen: $(head -3 "$out")"
+	wait_for 300 test -S "$sock" || fail "key $name: without the drop-in, ssh -R $sock did not listen: $(head -3 "$out")"
 	kill "$rpid"
 	wait "$rpid" 2>/dev/null
 done
