@@ -14,6 +14,7 @@
 #include "lib/account_use.h"
 #include "lib/diag.h"
 #include "conf/secret.h"
+#include "lib/str_prefix.h"
 #include "net/leakcheck.h"
 
 static void check_usage(FILE *f)
@@ -45,6 +46,22 @@ static void check_system(const struct peer *p, struct diag *d)
 	char secret[SECRET_MAX];
 	(void)secret_read_diag(p, secret, sizeof(secret), d);
 	explicit_bzero(secret, sizeof(secret));
+}
+
+/* A pty command without local-user runs as uid 0: said plainly, with the way out. */
+static void pty_as_root_warning(const struct peer *p, const char *peers_dir)
+{
+	const char *dir = peers_dir ? peers_dir : SSHDIAL_PEERS_DIR;
+	bool pppd_file = str_has_prefix(peer_file(p), PPPD_PEERS_DIR "/");
+	printf("%s: warning: the pty command runs as uid 0, without capabilities but owning "
+	       "root's files: whoever controls that command or the ssh it runs controls root. "
+	       "Run it as an unprivileged account: %s%s%s%s%s\n",
+	       peer_name(p),
+	       pppd_file ? "write an sshdial peer file " : "add 'local-user NAME' to ",
+	       pppd_file ? dir : peer_file(p), pppd_file ? "/" : "", pppd_file ? peer_name(p) : "",
+	       pppd_file ? " with the same pty command, 'local-user NAME' and the PAP settings "
+	                   "(it takes the place of the pppd peer file)"
+	                 : " (that account's keys and known_hosts then serve the command)");
 }
 
 /* check --leaks: a command line tool, so resolving the server's name may block. */
@@ -123,6 +140,8 @@ int cmd_check(int argc, char **argv)
 	int status = diag_count(d) ? EXIT_CONFIG : EXIT_OK;
 	if (status == EXIT_OK)
 		printf("%s: configuration OK\n", peer_name(p));
+	if (status == EXIT_OK && peer_pty_command(p) && !peer_local_user(p))
+		pty_as_root_warning(p, peers_dir);
 	if (status == EXIT_OK && leaks)
 		status = check_leaks(p);
 	else if (status != EXIT_OK)

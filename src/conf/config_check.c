@@ -13,13 +13,14 @@ static const char *name(int k)
 	return config_keywords()->keywords[k].name;
 }
 
-/* With pty, pppd runs that command instead of ssh: ssh settings would be ignored. */
+/* With pty, pppd runs that command instead of ssh: ssh settings would be ignored.
+ * local-user is not one of them: the command runs as that account. */
 static void check_pty_conflicts(struct config_reader *r)
 {
 	static const enum peer_keyword ssh_only[] = {
-	    PK_HOST,        PK_PORT,       PK_HOST_ORDER,     PK_SSH_USER,   PK_IDENTITY,
-	    PK_KNOWN_HOSTS, PK_SSH_OPTION, PK_REMOTE_COMMAND, PK_LOCAL_USER, PK_FORWARD,
-	    PK_LINK,        PK_JUMP,       PK_TRANSPORT};
+	    PK_HOST,     PK_PORT,        PK_HOST_ORDER, PK_SSH_USER,
+	    PK_IDENTITY, PK_KNOWN_HOSTS, PK_SSH_OPTION, PK_REMOTE_COMMAND,
+	    PK_FORWARD,  PK_LINK,        PK_JUMP,       PK_TRANSPORT};
 	for (size_t i = 0; i < sizeof(ssh_only) / sizeof(ssh_only[0]); i++) {
 		enum peer_keyword k = ssh_only[i];
 		const struct kw_place at = config_place(r, r->first_line[k]);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/jump_spec.h"
 #include "conf/keyword.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
@@ -39,6 +40,14 @@ static bool host_name_ok(const struct kw_place *at, const char *name)
 	else if (at_sign)
 		kw_error(at, "host: '%s' contains '@'; write 'ssh-user %.*s' and 'host %s'", name,
 		         (int)(at_sign - name), name, at_sign + 1);
+	else if (!jump_spec_host_valid(name))
+		/* The rule of jump hosts: the name reaches ssh, and through 'jump' a
+		 * ProxyCommand that a shell runs. */
+		kw_error(at,
+		         "host: '%s' is not a host name or an address (a name has only letters, "
+		         "digits, '.', '-' and '_'; it would reach a shell through 'jump'); write "
+		         "the server's DNS name or address",
+		         name);
 	else
 		return true;
 	return false;

@@ -10,7 +10,7 @@
 static const char host_chars[] =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_";
 
-static bool host_valid(const char *h)
+bool jump_spec_host_valid(const char *h)
 {
 	struct in6_addr a6;
 	if (inet_pton(AF_INET6, h, &a6) == 1)
@@ -51,7 +51,7 @@ static bool host_port(const char *s, struct jump_spec *out)
 		return false;
 	memcpy(out->host, s, hlen);
 	out->host[hlen] = 0;
-	return host_valid(out->host) && (!port || port_valid(port, &out->port));
+	return jump_spec_host_valid(out->host) && (!port || port_valid(port, &out->port));
 }
 
 bool jump_spec_parse(const char *text, struct jump_spec *out, char *err, size_t len)

@@ -12,6 +12,11 @@ struct jump_spec {
 	unsigned port; /* 0 for ssh's default */
 };
 
+/* A host name as ssh may be given one on a command line or in a ProxyCommand: letters,
+ * digits, '.', '-' and '_', not starting with '-' or '.', or an IPv6 address.  What a
+ * shell would act on ($, `, ;, |, quotes, spaces) is none of these. */
+bool jump_spec_host_valid(const char *h);
+
 /* False with a message in err (what is wrong and what to write). */
 bool jump_spec_parse(const char *text, struct jump_spec *out, char *err, size_t len);
 

@@ -81,16 +81,41 @@ static void flush(struct client *c)
 	client_free(c);
 }
 
-static void reply(struct client *c, enum ctl_status st, const char *text)
+/* Appends text line by line, each escaped as log_escape does: a text reply ends up on a
+ * terminal, and it quotes what the server and pppd said (a failure's reason). */
+static void append_escaped(struct textbuf *out, const char *text)
+{
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		char *line = xstrndup(text, n);
+		size_t cap = 4 * n + 8; /* \xNN for every byte at worst */
+		char *esc = xmalloc(cap);
+		log_escape(esc, cap, line);
+		textbuf_printf(out, "%s\n", esc);
+		free(esc);
+		free(line);
+		text += n + (text[n] == '\n');
+	}
+}
+
+/* json: text is JSON, whose strings are escaped already; any other reply is escaped here. */
+static void reply_as(struct client *c, enum ctl_status st, const char *text, bool json)
 {
 	if (c->waiting)
 		manager_forget(c->s->m, c); /* no answer may reach c once it is freed */
 	c->waiting = false;
 	event_timer_cancel_all(c->s->loop, c);
 	textbuf_printf(&c->out, "status %s\n", ctl_status_name(st));
-	if (text && text[0])
+	if (text && text[0] && json)
 		textbuf_printf(&c->out, "%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
+	else if (text)
+		append_escaped(&c->out, text);
 	flush(c);
+}
+
+static void reply(struct client *c, enum ctl_status st, const char *text)
+{
+	reply_as(c, st, text, false);
 }
 
 static void on_answer(void *arg, enum ctl_status st, const char *text)
@@ -120,7 +145,7 @@ static void handle(struct client *c, const char *line, size_t len)
 	switch (rq.verb) {
 	case CTL_STATUS:
 		st = manager_status(c->s->m, rq.peer, rq.json, &out);
-		reply(c, st, out.data);
+		reply_as(c, st, out.data, rq.json && st == CTL_OK);
 		break;
 	case CTL_RELOAD:
 		log_info("reload asked for");

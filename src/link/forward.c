@@ -380,7 +380,13 @@ static void on_client_exit(void *arg, const struct child *c, int wstatus)
 		f->telling = true;
 		event_timer_set(fw->loop, MASTER_WORDS_MS, on_failure_told, f);
 	}
-	if (!not_ready && !fw->answered) {
+	/* Only the master's own answer proves that it is there: the forward set up, or the
+	 * refusal it passed on from the server.  Any other failure of the client (a
+	 * verdict ssh did not print, LogLevel QUIET in the local user's config) says
+	 * nothing about the connection, which stays not up until the master answers or
+	 * ssh ends the attempt with its reason. */
+	bool master_answered = WIFEXITED(wstatus) && (WEXITSTATUS(wstatus) == 0 || f->refusal[0]);
+	if (master_answered && !fw->answered) {
 		fw->answered = true;
 		fw->ready(fw->arg);
 	}

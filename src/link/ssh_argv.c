@@ -16,10 +16,10 @@ static const char *const ssh_fixed[] = {
 
 /* Set after the peer's ssh-options: defaults the peer may override. */
 static const char *const ssh_defaults[] = {
-    "ServerAliveInterval=10",
-    "ServerAliveCountMax=3",
-    "TCPKeepAlive=yes",
-    "ExitOnForwardFailure=yes",
+    /* ssh's verdicts are read from its stderr: a LogLevel QUIET in the local user's
+     * config would leave a failure without its reason (an ssh-option still wins). */
+    "LogLevel=INFO",    "ServerAliveInterval=10",   "ServerAliveCountMax=3",
+    "TCPKeepAlive=yes", "ExitOnForwardFailure=yes",
 };
 
 /* A forwards-only peer has no health probe through a link: ssh's own keepalives, one a
@@ -223,6 +223,8 @@ static struct strv *control_client(const struct peer *p)
 	strv_push(v, SSH_PATH);
 	strv_push(v, "-o");
 	strv_push(v, "BatchMode=yes");
+	strv_push(v, "-o");
+	strv_push(v, "LogLevel=INFO"); /* its verdict is its last line */
 	strv_push(v, "-S");
 	strv_push(v, path);
 	return v;

@@ -130,7 +130,8 @@ static bool plain_word(const char *w)
 }
 
 /* ",port-forwarding,permitopen=\"H:P\",...,permitlisten=\"...\"": exactly the forwards
- * named, and no listener at all when none is; "" without forwards. */
+ * named, no local forward at all when no permitopen is named and no listener at all when
+ * no permitlisten is; "" without forwards. */
 static char *forward_permits(const struct authorize_spec *s, char *why, size_t len)
 {
 	size_t opens = s->permit_open ? strv_len(s->permit_open) : 0;
@@ -144,13 +145,15 @@ static char *forward_permits(const struct authorize_spec *s, char *why, size_t l
 		return NULL;
 	}
 	char *out = xstrdup(",port-forwarding");
-	for (size_t i = 0; i < opens + listens + (listens == 0); i++) {
-		const char *what = i < opens ? "permitopen" : "permitlisten";
-		const char *v = i < opens ? strv_get(s->permit_open, i)
-		                : listens ? strv_get(s->permit_listen, i - opens)
-		                          : PERMIT_LISTEN_NOTHING;
-		bool ok =
-		    i < opens ? permit_open_valid(v, why, len) : permit_listen_valid(v, why, len);
+	/* An empty list becomes the one entry that matches nothing. */
+	size_t n_open = opens ? opens : 1, n_listen = listens ? listens : 1;
+	for (size_t i = 0; i < n_open + n_listen; i++) {
+		bool open = i < n_open;
+		const char *what = open ? "permitopen" : "permitlisten";
+		const char *v = open ? (opens ? strv_get(s->permit_open, i) : PERMIT_OPEN_NOTHING)
+		                     : (listens ? strv_get(s->permit_listen, i - n_open)
+		                                : PERMIT_LISTEN_NOTHING);
+		bool ok = open ? permit_open_valid(v, why, len) : permit_listen_valid(v, why, len);
 		if (!ok) {
 			free(out);
 			return NULL;

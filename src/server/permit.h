@@ -17,5 +17,9 @@ bool permit_listen_valid(const char *v, char *why, size_t len);
  * the reserved .invalid domain (RFC 2606) and port 1 is privileged: nothing any
  * non-root login can listen on. */
 #define PERMIT_LISTEN_NOTHING "sshdial-no-listen.invalid:1"
+/* The same for local forwards: a key with --permit-listen but no --permit-open gets this
+ * as its only open permission, since without any permitopen port-forwarding would let
+ * it reach every TCP port (-L, -W, -D).  The name never resolves. */
+#define PERMIT_OPEN_NOTHING "sshdial-no-open.invalid:1"
 
 #endif

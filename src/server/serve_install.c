@@ -15,6 +15,7 @@
 #include "lib/self_exe.h"
 #include "lib/symlink_replace.h"
 #include "server/serve_pppd.h"
+#include "server/sshd_dropin.h"
 
 #define GROUPADD_PATH "/usr/sbin/groupadd"
 
@@ -139,7 +140,7 @@ int serve_install(const char *lease_dir)
 	if (make_link(exe, SERVE_HOOK_IP_UP) < 0 || make_link(exe, SERVE_HOOK_IP_DOWN) < 0 ||
 	    write_options(false, false) < 0 || write_options(true, false) < 0 ||
 	    write_options(false, true) < 0 || write_options(true, true) < 0 ||
-	    make_lease_dir(lease_dir) < 0)
+	    make_lease_dir(lease_dir) < 0 || sshd_dropin_install(LEASE_GROUP) < 0)
 		return -1;
 	return 0;
 }

@@ -5,7 +5,8 @@
 # README's "Set up a server" does: a private /etc/sshdial (tmpfs) with server.conf (pool
 # 192.168.77.0/24, the server's end $E2E_TUN_SERVER, LCP echo every second, leases in
 # $SERVE_LEASES, a log-file $SERVE_LOG that pppuser can write, then the lines given), and
-# `sshdial authorize --install` (writes into the test bed's private /etc/ppp).
+# `sshdial authorize --install` (writes into the test bed's private /etc/ppp, and its sshd
+# drop-in into a private copy of /etc/ssh; the test bed's sshd does not include it).
 # SERVE_DEFAULT_LEASE_DIR=yes before serve_setup: no lease-dir line, the leases in
 # sshdial's default /var/lib/sshdial/leases as the README's set-up has them (in the VM,
 # on its root file system, an overlay; elsewhere a private directory bound there).
@@ -61,6 +62,12 @@ serve_setup() {
 	_e2e_mount --bind "$E2E_DIR/etc/sshdial" /etc/sshdial
 	nsenter -t "$_e2e_sshd_pid" -m -r -w mount --bind "$E2E_DIR/etc/sshdial" /etc/sshdial ||
 		fail "cannot bind /etc/sshdial in sshd's mount namespace"
+	# A private /etc/ssh too, in both: install writes its sshd drop-in there (and checks
+	# it with the machine's own sshd_config, which includes it on Debian).
+	cp -a /etc/ssh "$E2E_DIR/etc/ssh" || fail "cannot copy /etc/ssh"
+	_e2e_mount --bind "$E2E_DIR/etc/ssh" /etc/ssh
+	nsenter -t "$_e2e_sshd_pid" -m -r -w mount --bind "$E2E_DIR/etc/ssh" /etc/ssh ||
+		fail "cannot bind /etc/ssh in sshd's mount namespace"
 	serve_conf "$@"
 	# The serve accounts' group, as the administrator makes it (groupadd, which install
 	# would run, cannot rename over the test bed's bind-mounted /etc/group).

@@ -67,7 +67,8 @@ static void ssh_full(void **state)
 	    "/usr/bin/ssh -e none -T -o BatchMode=yes -o StrictHostKeyChecking=yes "
 	    "-o UserKnownHostsFile=/etc/sshdial/known_hosts -i /home/alice/.ssh/id_ed25519 "
 	    "-o IdentitiesOnly=yes -o ProxyJump=jump.example.net -o ConnectTimeout=5 "
-	    "-o ConnectTimeout=15 -o ServerAliveInterval=10 -o ServerAliveCountMax=3 "
+	    "-o ConnectTimeout=15 -o LogLevel=INFO -o ServerAliveInterval=10 -o "
+	    "ServerAliveCountMax=3 "
 	    "-o TCPKeepAlive=yes -o ExitOnForwardFailure=yes -p 2222 -l pppuser -- "
 	    "vpn.example.net");
 	/* ssh keeps the first value: the peer's ConnectTimeout must precede the default. */

@@ -92,7 +92,8 @@ static void test_line(void **state)
 	strv_free(serve);
 }
 
-/* A key given forwards gets exactly those, and no listener when none is named. */
+/* A key given forwards gets exactly those, no listener when none is named and no local
+ * forward when none is named. */
 static void test_forward_line(void **state)
 {
 	(void)state;
@@ -118,6 +119,17 @@ static void test_forward_line(void **state)
 	                          "permitopen=\"[fd00::5]:80\",permitlisten=\"8022\","
 	                          "command=\"/usr/sbin/sshdial serve --key mail\" " ED25519);
 	free(line);
+	/* Listeners only: no local forward reaches anything (no permitopen would allow all). */
+	struct strv *none = strv_new();
+	s.permit_open = none;
+	line = authorized_keys_line(&s, ED25519, why, sizeof(why));
+	assert_string_equal(line,
+	                    "restrict,port-forwarding,permitopen=\"sshdial-no-open.invalid:1\","
+	                    "permitlisten=\"8022\","
+	                    "command=\"/usr/sbin/sshdial serve --key mail\" " ED25519);
+	free(line);
+	strv_free(none);
+	s.permit_open = open;
 	strv_push(open, "host\",command=\"sh");
 	assert_null(authorized_keys_line(&s, ED25519, why, sizeof(why)));
 	assert_non_null(strstr(why, "--permit-open 'host\",command=\"sh': not HOST:PORT"));

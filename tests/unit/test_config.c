@@ -406,6 +406,20 @@ static void test_values(void **state)
 	assert_error("local-user alice\nhost -oProxyCommand=x",
 	             "office:2: host: '-oProxyCommand=x' starts with '-', which ssh would take for "
 	             "an option");
+	/* Shell metacharacters: a name has none (the jump-host rule). */
+	assert_error("local-user alice\nhost db$(id).internal",
+	             "office:2: host: 'db$(id).internal' is not a host name or an "
+	             "address (a name has only letters, digits, '.', '-' and '_'; it would reach a "
+	             "shell through 'jump'); write the server's DNS name or address");
+	assert_error("local-user alice\nhost 'a;b'",
+	             "office:2: host: 'a;b' is not a host name or an "
+	             "address (a name has only letters, digits, '.', '-' and '_'; it would reach a "
+	             "shell through 'jump'); write the server's DNS name or address");
+	assert_error("local-user alice\nhost .a",
+	             "office:2: host: '.a' is not a host name or an "
+	             "address (a name has only letters, digits, '.', '-' and '_'; it would reach a "
+	             "shell through 'jump'); write the server's DNS name or address");
+	peer_free(parse_ok("local-user alice\nhost 2001:db8::7 2222\nhost gw_1.example-2.org"));
 	/* A DNS name has at most 253 bytes. */
 	char host[300] = "local-user alice\nhost ";
 	size_t at = strlen(host);
@@ -523,6 +537,11 @@ static void test_pty_conflicts(void **state)
 	                  "office:3: port: not used with 'pty' (line 2), which runs instead of "
 	                  "ssh; remove one of them",
 	                  NULL});
+	/* local-user is the account the command runs as: the safer set-up than uid 0. */
+	struct peer *p = parse_ok("pty 'ssh x'\nlocal-user alice");
+	assert_string_equal(peer_local_user(p), "alice");
+	assert_non_null(peer_pty_command(p));
+	peer_free(p);
 }
 
 static void test_collects_all_errors(void **state)

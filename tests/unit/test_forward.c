@@ -167,9 +167,10 @@ static void command_lines(void **state)
 	assert_non_null(strstr(s, "-p 2222 -l ops"));
 	strv_free(v);
 	v = ssh_argv_forward(p, peer_forward(p, 0));
-	assert_string_equal(joined(v),
-	                    "/usr/bin/ssh -o BatchMode=yes -S /run/sshdial-ssh/office/ctl "
-	                    "-O forward -L 1110:127.0.0.1:110 -- gw");
+	assert_string_equal(
+	    joined(v),
+	    "/usr/bin/ssh -o BatchMode=yes -o LogLevel=INFO -S /run/sshdial-ssh/office/ctl "
+	    "-O forward -L 1110:127.0.0.1:110 -- gw");
 	strv_free(v);
 
 	struct failure f;
