@@ -12,30 +12,12 @@
 
 #include "conf/config.h"
 #include "lib/diag.h"
-#include "conf/secret.h"
+#include "cmd/peer_checks.h"
 #include "net/leakcheck.h"
 
 static void check_usage(FILE *f)
 {
 	fputs("usage: sshdial check [--peers-dir DIR] [--leaks] PEER|FILE\n", f);
-}
-
-/* What only this machine can tell: the account exists, the secret can be found.  The
- * secret is looked up only where this user may read it (check need not run as root). */
-static void check_system(const struct peer *p, struct diag *d)
-{
-	const char *user = peer_local_user(p);
-	if (user && !getpwnam(user))
-		diag_add(d, peer_file(p), 0,
-		         "local-user: there is no account '%s' on this system; name an existing "
-		         "one",
-		         user);
-	const char *path = peer_secret_path(p);
-	if (peer_secret_source(p) == SECRET_NONE || !path || access(path, R_OK) != 0)
-		return;
-	char secret[SECRET_MAX];
-	(void)secret_read_diag(p, secret, sizeof(secret), d);
-	explicit_bzero(secret, sizeof(secret));
 }
 
 /* The system's first resolver, from /etc/resolv.conf; family 0 when there is none. */
@@ -133,9 +115,7 @@ int cmd_check(int argc, char **argv)
 	if (peers_dir && !*peers_dir)
 		peers_dir = NULL;
 	struct diag *d = diag_new();
-	struct peer *p = peer_load(argv[optind], peers_dir, NULL, NULL, d);
-	if (p)
-		check_system(p, d);
+	struct peer *p = peer_check_load(argv[optind], peers_dir, d, stderr);
 	int status = diag_count(d) ? EXIT_CONFIG : EXIT_OK;
 	if (status == EXIT_OK)
 		printf("%s: configuration OK\n", peer_name(p));
