@@ -49,7 +49,7 @@ static void show_usage(FILE *f)
 	fprintf(f, "usage: sshdial COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!commands[i].hidden)
-			fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].description);
+			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].description);
 	fprintf(f, "\n'sshdial help COMMAND' for its options; see sshdial(8) and "
 	           "sshdial-peer(5)\n");
 }

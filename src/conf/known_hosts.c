@@ -40,7 +40,7 @@ static bool scan_line_ok(const char *l, size_t n)
 		while (at < n && (l[at] == ' ' || l[at] == '\t'))
 			at++;
 		f[k] = l + at;
-		while (at < n && l[at] != ' ' && l[at] != '\t')
+		while (at < n && l[at] != ' ' && l[at] != '\t' && l[at] != '\r')
 			at++;
 		flen[k] = (size_t)(l + at - f[k]);
 		if (!flen[k])
