@@ -31,24 +31,30 @@ static bool is_base64(const char *s, size_t n)
 	return n > 0;
 }
 
-/* "NAME TYPE BASE64" and nothing more, separated by single spaces or tabs. */
-static bool scan_line_ok(const char *l, size_t n)
+/* "NAME TYPE BASE64" and nothing more, separated by blanks; written to out with single
+ * spaces (false when it is not such a line or does not fit). */
+static bool scan_line(const char *l, size_t n, char *out, size_t len)
 {
 	const char *f[3];
-	size_t flen[3], at = 0;
+	int flen[3];
+	size_t at = 0;
 	for (int k = 0; k < 3; k++) {
 		while (at < n && (l[at] == ' ' || l[at] == '\t'))
 			at++;
 		f[k] = l + at;
 		while (at < n && l[at] != ' ' && l[at] != '\t' && l[at] != '\r')
 			at++;
-		flen[k] = (size_t)(l + at - f[k]);
+		flen[k] = (int)(l + at - f[k]);
 		if (!flen[k])
 			return false;
 	}
 	while (at < n && (l[at] == ' ' || l[at] == '\t' || l[at] == '\r'))
 		at++;
-	return at == n && f[0][0] != '#' && is_key_type(f[1], flen[1]) && is_base64(f[2], flen[2]);
+	if (at != n || f[0][0] == '#' || !is_key_type(f[1], (size_t)flen[1]) ||
+	    !is_base64(f[2], (size_t)flen[2]))
+		return false;
+	int w = snprintf(out, len, "%.*s %.*s %.*s", flen[0], f[0], flen[1], f[1], flen[2], f[2]);
+	return w > 0 && (size_t)w < len;
 }
 
 struct strv *known_hosts_scan_lines(const char *scan_output)
@@ -56,14 +62,12 @@ struct strv *known_hosts_scan_lines(const char *scan_output)
 	struct strv *v = strv_new();
 	for (const char *l = scan_output; *l;) {
 		size_t n = strcspn(l, "\n");
-		if (scan_line_ok(l, n)) {
-			char line[8192];
-			snprintf(line, sizeof(line), "%.*s", (int)n, l);
-			line[strcspn(line, "\r")] = '\0';
+		char line[8192];
+		if (scan_line(l, n, line, sizeof(line))) {
 			bool seen = false;
 			for (size_t i = 0; i < strv_len(v) && !seen; i++)
 				seen = strcmp(strv_get(v, i), line) == 0;
-			if (!seen && n < sizeof(line))
+			if (!seen)
 				strv_push(v, line);
 		}
 		l += n + (l[n] == '\n');
@@ -78,7 +82,7 @@ bool known_hosts_fingerprint(const char *keygen_line, char *fp, size_t len)
 		return false;
 	s++;
 	size_t n = strcspn(s, " \t\n");
-	if (n <= strlen("SHA256:") || n >= len)
+	if (n <= strlen("SHA256:") || n >= len || s[7] == '=' || !is_base64(s + 7, n - 7))
 		return false;
 	memcpy(fp, s, n);
 	fp[n] = '\0';
