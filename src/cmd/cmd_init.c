@@ -484,13 +484,26 @@ static int write_file(const char *path, const char *text, mode_t mode)
 	return 0;
 }
 
+/* dir and the directories above it that are missing, root's, mode 0755 (mkdir -p). */
 static int make_dir(const char *dir)
 {
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		log_error("init: cannot make %s: %s", dir, strerror(errno));
-		return -1;
+	char path[PATH_LEN];
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *slash = path + 1;; slash++) {
+		bool last = !*slash;
+		if (*slash != '/' && !last)
+			continue;
+		*slash = '\0';
+		/* chmod: a umask must not keep local-user out of its key's directory. */
+		bool made = mkdir(path, 0755) == 0;
+		if (made ? chmod(path, 0755) < 0 : errno != EEXIST) {
+			log_error("init: cannot make %s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (last)
+			return 0;
+		*slash = '/';
 	}
-	return 0;
 }
 
 /* A new ed25519 key owned by the local account, placed at in->key and in->pub. */
@@ -557,7 +570,7 @@ static bool public_key(const struct init *in, char *buf, size_t len)
 
 static int write_all_files(const struct init *in, const struct strv *keys, const char *text)
 {
-	if (make_dir(in->keys_dir) < 0)
+	if (make_dir(in->peers_dir) < 0 || make_dir(in->keys_dir) < 0)
 		return -1;
 	if (!in->identity && !(in->force && access(in->key, F_OK) == 0) && make_key(in) < 0)
 		return -1;
