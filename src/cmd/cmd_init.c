@@ -29,7 +29,9 @@
 #define SSHDIAL_KEYS_DIR "/etc/sshdial/keys"
 #define SSH_KEYSCAN_PATH "/usr/bin/ssh-keyscan"
 #define SSH_KEYGEN_PATH "/usr/bin/ssh-keygen"
-#define KEYSCAN_TIMEOUT_MS 30000
+/* Generous: a slow or loaded server (or an emulated one) may take long over its key
+ * exchange; ssh-keyscan's own -T bounds each wait inside it. */
+#define KEYSCAN_TIMEOUT_MS 120000
 #define KEYGEN_TIMEOUT_MS 20000
 #define PATH_LEN 4096
 
@@ -314,7 +316,7 @@ static struct strv *scan_host(const struct init *in)
 	if (strv_len(lines) == 0) {
 		r.out[strcspn(r.out, "\n")] = '\0';
 		log_error("init %s: no host key from %s port %s%s%s%s; is sshd listening there?",
-		          in->peer, in->host, port, r.timed_out ? " within 30 s" : "",
+		          in->peer, in->host, port, r.timed_out ? " within 120 s" : "",
 		          r.out[0] ? ": " : "", r.out);
 		strv_free(lines);
 		return NULL;

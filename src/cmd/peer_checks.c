@@ -20,7 +20,7 @@
 #include "lib/run_bounded.h"
 
 #define SSH_KEYGEN_PATH "/usr/bin/ssh-keygen"
-#define KEYGEN_TIMEOUT_MS 10000
+#define KEYGEN_TIMEOUT_MS 30000
 
 /* ssh's defaults when the peer names no file (ssh_config(5): IdentityFile,
  * UserKnownHostsFile, GlobalKnownHostsFile). */
