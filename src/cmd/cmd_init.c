@@ -304,7 +304,7 @@ static struct strv *scan_host(const struct init *in)
 {
 	char port[16];
 	snprintf(port, sizeof(port), "%u", in->port ? in->port : 22);
-	const char *argv[] = {"ssh-keyscan",       "-T", "20",     "-p", port, "-t",
+	const char *argv[] = {"ssh-keyscan",       "-T", "90",     "-p", port, "-t",
 	                      "ed25519,ecdsa,rsa", "--", in->host, NULL};
 	struct run_result r;
 	if (run_bounded(SSH_KEYSCAN_PATH, argv, NULL, 0, KEYSCAN_TIMEOUT_MS, &r) < 0) {
