@@ -7,6 +7,7 @@ EXAMPLESDIR ?= $(PREFIX)/share/doc/sshdial/examples
 EXAMPLES  := peers/README peers/office peers/two-servers peers/classic peers/server.conf
 SYSCONFDIR ?= /etc
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC        ?= cc
 PKGS      := libnl-route-3.0 libcap-ng
@@ -198,6 +199,8 @@ install: $(B)/sshdial
 	install -m 0644 docs/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-peer.5
 	install -m 0644 docs/sshdial-server.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5
 	install -m 0644 $(EXAMPLES) $(DESTDIR)$(EXAMPLESDIR)
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 scripts/completion/sshdial $(DESTDIR)$(BASHCOMPDIR)/sshdial
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
 	for u in sshdial.service sshdial@.service; do \
 		sed 's|@SBINDIR@|$(SBINDIR)|g' scripts/systemd/$$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
@@ -207,7 +210,8 @@ install: $(B)/sshdial
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sshdial $(DESTDIR)$(MANDIR)/man8/sshdial.8 \
 		$(DESTDIR)$(MANDIR)/man5/sshdial-peer.5 $(DESTDIR)$(MANDIR)/man5/sshdial-server.5 \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/sshdial.service $(DESTDIR)$(SYSTEMDUNITDIR)/sshdial@.service
+		$(DESTDIR)$(SYSTEMDUNITDIR)/sshdial.service $(DESTDIR)$(SYSTEMDUNITDIR)/sshdial@.service \
+		$(DESTDIR)$(BASHCOMPDIR)/sshdial
 	rm -f $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(notdir $(EXAMPLES)))
 	-rmdir $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(PREFIX)/share/doc/sshdial 2>/dev/null
 

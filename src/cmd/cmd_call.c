@@ -15,6 +15,7 @@
 #include "lib/event.h"
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/sd_notify.h"
 #include "link/pppd_argv.h"
 #include "ctl/rundir.h"
 
@@ -42,6 +43,7 @@ static void on_stop_signal(void *arg, int signo)
 {
 	struct call *c = arg;
 	log_info("%s received: stopping", sigabbrev_np(signo));
+	sd_notify_send("STOPPING=1");
 	entry_down(c->entry, NULL, NULL);
 }
 
@@ -109,6 +111,9 @@ static int call_run(struct peer *p)
 	    event_signal_add(c.loop, SIGUSR1, on_status_signal, &c) < 0)
 		goto out;
 	entry_up(c.entry, NULL, NULL); /* on_idle ends the loop, at once when it cannot start */
+	/* Under sshdial@.service (Type=notify): started once the peer is loaded, locked and
+	 * dialing; a bad peer has failed the start before this. */
+	sd_notify_send("READY=1");
 	status = event_loop_run(c.loop);
 	if (status < 0)
 		status = EXIT_SYSTEM;

@@ -11,41 +11,14 @@
 #include <unistd.h>
 
 #include "conf/config.h"
-#include "lib/account_use.h"
 #include "lib/diag.h"
-#include "conf/secret.h"
+#include "cmd/peer_checks.h"
 #include "lib/str_prefix.h"
 #include "net/leakcheck.h"
 
 static void check_usage(FILE *f)
 {
 	fputs("usage: sshdial check [--peers-dir DIR] [--leaks] PEER|FILE\n", f);
-}
-
-/* What only this machine can tell: the account exists, the secret can be found.  The
- * secret is looked up only where this user may read it (check need not run as root). */
-static void check_system(const struct peer *p, struct diag *d)
-{
-	const char *user = peer_local_user(p);
-	const struct passwd *pw = user ? getpwnam(user) : NULL;
-	if (user && !pw)
-		diag_add(d, peer_file(p), 0,
-		         "local-user: there is no account '%s' on this system; name an existing "
-		         "one",
-		         user);
-	if (pw && peer_route_all(p)) {
-		struct account_use use;
-		char why[400];
-		account_use_scan((uint32_t)pw->pw_uid, &use);
-		if (account_refusal(user, (uint32_t)pw->pw_uid, &use, why, sizeof(why)))
-			diag_add(d, peer_file(p), 0, "%s", why);
-	}
-	const char *path = peer_secret_path(p);
-	if (peer_secret_source(p) == SECRET_NONE || !path || access(path, R_OK) != 0)
-		return;
-	char secret[SECRET_MAX];
-	(void)secret_read_diag(p, secret, sizeof(secret), d);
-	explicit_bzero(secret, sizeof(secret));
 }
 
 /* A pty command without local-user runs as uid 0: said plainly, with the way out. */
@@ -134,9 +107,7 @@ int cmd_check(int argc, char **argv)
 	if (peers_dir && !*peers_dir)
 		peers_dir = NULL;
 	struct diag *d = diag_new();
-	struct peer *p = peer_load(argv[optind], peers_dir, NULL, NULL, d);
-	if (p)
-		check_system(p, d);
+	struct peer *p = peer_check_load(argv[optind], peers_dir, d, stderr);
 	int status = diag_count(d) ? EXIT_CONFIG : EXIT_OK;
 	if (status == EXIT_OK)
 		printf("%s: configuration OK\n", peer_name(p));

@@ -18,6 +18,8 @@ int exit_status_of(enum failure_class cls);
 /* argv[0] is the subcommand's name; options follow. */
 int cmd_call(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+/* init PEER: a peer file, its key and known_hosts in one command (cmd_init.c). */
+int cmd_init(int argc, char **argv);
 /* The daemon, and its clients: up, down, restart, status, reload (argv[0] says which). */
 int cmd_daemon(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);

@@ -74,6 +74,20 @@ static size_t edit_distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
+const char *kw_closest_name(const char *const *names, size_t n, const char *name)
+{
+	const char *best = NULL;
+	size_t best_distance = 3; /* farther than 2 edits is a guess, not a typo */
+	for (size_t k = 0; k < n; k++) {
+		size_t dist = edit_distance(name, names[k]);
+		if (dist < best_distance) {
+			best_distance = dist;
+			best = names[k];
+		}
+	}
+	return best;
+}
+
 const char *kw_closest(const struct kw_table *t, const char *name)
 {
 	const char *best = NULL;

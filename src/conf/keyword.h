@@ -71,6 +71,8 @@ void kw_errno(const struct kw_place *at, int errnum, const char *fmt, ...)
 int kw_find(const struct kw_table *t, const char *name);
 /* The keyword of t that name is a typo of (at most two edits away), or NULL. */
 const char *kw_closest(const struct kw_table *t, const char *name);
+/* The same among names (lower case, n of them): for sshdial's own commands. */
+const char *kw_closest_name(const char *const *names, size_t n, const char *name);
 
 /* One line split into its keyword and value. */
 struct kw_line {

@@ -12,6 +12,7 @@
 #include "ctl/lockdown.h"
 #include "ctl/rundir.h"
 #include "lib/log.h"
+#include "lib/sd_notify.h"
 #include "lib/textbuf.h"
 #include "lib/xalloc.h"
 #include "link/link.h"
@@ -341,13 +342,20 @@ static void on_state(void *arg, enum link_state s)
 	/* The slot is held from the gate's yes until the attempt is up or has ended. */
 	if (s != LINK_DIALING && s != LINK_QUEUED)
 		release_slot(e);
-	if (s != LINK_UP)
+	char text[200], status[240];
+	if (s != LINK_UP) {
+		/* The latest change, for `systemctl status` (sd_notify's STATUS=). */
+		snprintf(status, sizeof(status), "STATUS=%s: %s", peer_name(e->peer),
+		         link_state_name(s));
+		sd_notify_send(status);
 		return;
+	}
 	struct link_info li;
 	link_get_info(e->link, &li);
-	char text[200];
 	snprintf(text, sizeof(text), "%s: up: %s %s peer %s", peer_name(e->peer), li.ifname,
 	         li.local, li.remote);
+	snprintf(status, sizeof(status), "STATUS=%s", text);
+	sd_notify_send(status);
 	answer(e, WANT_UP, CTL_OK, text);
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,13 +13,28 @@ static const char *log_ident = "sshdial";
 static bool log_syslog;
 static enum log_level log_max = LOG_LEVEL_INFO;
 static int log_extra_fd = -1;
+static bool log_journal; /* stderr is systemd's journal: lines carry their priority */
 
 /* The longest escaped message, in bytes; a longer one is cut and ends with "...". */
 #define LOG_LINE_MAX 4096
 
+/* systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it connects to stderr; a
+ * child that inherited the variable but writes elsewhere must not prefix (sd-daemon(3)). */
+static bool stderr_is_journal(void)
+{
+	const char *v = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	char end;
+	struct stat st;
+	if (!v || sscanf(v, "%llu:%llu%c", &dev, &ino, &end) != 2 || fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 void log_open(const char *ident, bool use_syslog)
 {
 	log_ident = ident;
+	log_journal = stderr_is_journal();
 	log_syslog = use_syslog;
 	if (use_syslog)
 		openlog(ident, LOG_PID, LOG_DAEMON);
@@ -161,7 +177,10 @@ static void log_v(enum log_level level, const char *fmt, va_list ap)
 	}
 	/* One write per line keeps lines whole when several processes share stderr. */
 	char line[LOG_LINE_MAX + 64];
-	int n = snprintf(line, sizeof(line), "%s: %s%s\n", log_ident, tag[level], msg);
+	char pri[4] = "";
+	if (log_journal)
+		snprintf(pri, sizeof(pri), "<%d>", prio[level]);
+	int n = snprintf(line, sizeof(line), "%s%s: %s%s\n", pri, log_ident, tag[level], msg);
 	if (n < 0)
 		return;
 	(void)!write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line));

@@ -14,7 +14,10 @@ enum log_level {
 	LOG_LEVEL_COUNT /* keep last */
 };
 
-/* ident prefixes every line ("sshdial"); with use_syslog, lines go to syslog instead. */
+/* ident prefixes every line ("sshdial"); with use_syslog, lines go to syslog instead.  When
+ * stderr is systemd's journal ($JOURNAL_STREAM names its device and inode, looked at here),
+ * each line starts with its syslog priority, "<3>" error, "<4>" warning, "<6>" info,
+ * "<7>" debug, which journald takes off and keeps (journalctl -p). */
 void log_open(const char *ident, bool use_syslog);
 void log_set_level(enum log_level max);
 /* Also appends every line, with the time and ident, to fd (the server's log-file, where no

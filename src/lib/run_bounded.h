@@ -9,9 +9,9 @@
 
 /* What became of the command. */
 struct run_result {
-	int wstatus;   /* its wait status (valid unless timed_out or not started) */
-	int timed_out; /* it outlasted the deadline and was killed */
-	char out[512]; /* its output (stdout and stderr), cut to fit, NUL terminated */
+	int wstatus;    /* its wait status (valid unless timed_out or not started) */
+	int timed_out;  /* it outlasted the deadline and was killed */
+	char out[4096]; /* its output (stdout and stderr), cut to fit, NUL terminated */
 };
 
 /* Runs path with argv (argv[0] is its name; NULL terminated) and a fixed PATH, in[0..inlen)

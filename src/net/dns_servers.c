@@ -189,7 +189,8 @@ static size_t from_file(const char *path, struct dns_target *out, size_t max)
 /* resolved's targets from resolvectl; -1, with why, when it does not answer. */
 static int from_resolvectl(struct dns_target *out, size_t max, char *why, size_t wlen)
 {
-	char dns[600], domain[600], route[600], ignored[200];
+	char dns[sizeof(((struct run_result *)0)->out)], domain[sizeof(dns)], route[sizeof(dns)];
+	char ignored[200];
 
 	if (!resolvectl("dns", dns, sizeof(dns), why, wlen) ||
 	    !resolvectl("domain", domain, sizeof(domain), why, wlen))

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,6 +295,46 @@ static void test_diag_print_is_escaped(void **state)
 	                         "two\\x0alines\n");
 }
 
+/* stderr is the journal when JOURNAL_STREAM names its device and inode. */
+static void log_levels_as_journal(void)
+{
+	struct stat st;
+	char v[64];
+	assert_true(fstat(2, &st) == 0);
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev,
+	         (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", v, 1);
+	log_open("sshdial", false);
+	log_set_level(LOG_LEVEL_DEBUG);
+	log_error("e %d", 1);
+	log_warn("w");
+	log_info("i");
+	log_debug("d");
+	/* Another stream (a child's stderr redirected): no prefix. */
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev,
+	         (unsigned long long)st.st_ino + 1);
+	setenv("JOURNAL_STREAM", v, 1);
+	log_open("sshdial", false);
+	log_info("plain");
+	setenv("JOURNAL_STREAM", "garbage", 1);
+	log_open("sshdial", false);
+	log_info("plain too");
+	unsetenv("JOURNAL_STREAM");
+	log_open("sshdial", false);
+	log_set_level(LOG_LEVEL_INFO);
+}
+
+static void test_journal_priority_prefix(void **state)
+{
+	(void)state;
+	assert_string_equal(capture_stderr(log_levels_as_journal), "<3>sshdial: error: e 1\n"
+	                                                           "<4>sshdial: warning: w\n"
+	                                                           "<6>sshdial: i\n"
+	                                                           "<7>sshdial: d\n"
+	                                                           "sshdial: plain\n"
+	                                                           "sshdial: plain too\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +347,7 @@ int main(void)
 	    cmocka_unit_test(test_output_is_safe),
 	    cmocka_unit_test(test_long_lines),
 	    cmocka_unit_test(test_log_lines_are_escaped),
+	    cmocka_unit_test(test_journal_priority_prefix),
 	    cmocka_unit_test(test_long_log_line_stays_one_line),
 	    cmocka_unit_test(test_extra_fd_is_escaped),
 	    cmocka_unit_test(test_diag_print_is_escaped),
