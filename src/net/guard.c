@@ -139,14 +139,21 @@ int guard_script(const struct guard_spec *g, char *buf, size_t len)
 		const struct guard_server *s = &g->servers[i];
 		char a[INET6_ADDRSTRLEN];
 		if (s->addr.family == 0) {
-			put(buf, len, &at, "\t\tmeta skuid %u tcp dport %u accept\n", g->uid,
-			    s->port);
+			put(buf, len, &at,
+			    "\t\tmeta skuid %u tcp dport %u accept\n"
+			    "\t\ttcp dport %u tcp flags & rst == rst accept\n",
+			    g->uid, s->port, s->port);
 			continue;
 		}
 		if ((s->addr.family != AF_INET && s->addr.family != AF_INET6) ||
 		    !inet_ntop(s->addr.family, s->addr.addr, a, sizeof(a)))
 			return -1;
 		put(buf, len, &at, "\t\tmeta skuid %u %s daddr %s tcp dport %u accept\n", g->uid,
+		    family_word(s->addr.family), a, s->port);
+		/* The kernel's reset for a connection of ssh's that is gone belongs to no socket
+		 * (no skuid): without it a server keeps a dead run's session, and its pppd the
+		 * tunnel's address, until its own timeouts. */
+		put(buf, len, &at, "\t\t%s daddr %s tcp dport %u tcp flags & rst == rst accept\n",
 		    family_word(s->addr.family), a, s->port);
 	}
 	if (g->dns && !g->all)

@@ -63,7 +63,9 @@ static void test_servers_by_address(void **state)
 	assert_false(g.dns);
 	expect_script(&g,
 	              "\t\tmeta skuid 1001 ip daddr 10.77.2.2 tcp dport 22 accept\n"
-	              "\t\tmeta skuid 1001 ip6 daddr 2001:db8::7 tcp dport 2222 accept\n",
+	              "\t\tip daddr 10.77.2.2 tcp dport 22 tcp flags & rst == rst accept\n"
+	              "\t\tmeta skuid 1001 ip6 daddr 2001:db8::7 tcp dport 2222 accept\n"
+	              "\t\tip6 daddr 2001:db8::7 tcp dport 2222 tcp flags & rst == rst accept\n",
 	              "");
 }
 
@@ -78,7 +80,9 @@ static void test_server_by_name_allows_port_and_dns(void **state)
 	assert_true(g.dns);
 	expect_script(&g,
 	              "\t\tmeta skuid 1001 tcp dport 443 accept\n"
+	              "\t\ttcp dport 443 tcp flags & rst == rst accept\n"
 	              "\t\tmeta skuid 1001 tcp dport 22 accept\n"
+	              "\t\ttcp dport 22 tcp flags & rst == rst accept\n"
 	              "\t\tmeta skuid 1001 meta l4proto { tcp, udp } th dport 53 accept\n",
 	              "");
 }
@@ -91,7 +95,9 @@ static void test_allow_lan_networks(void **state)
 	lan(&g, "10.77.1.0/24");
 	lan(&g, "fd00:cafe::/64");
 	lan(&g, "fe80::/10");
-	expect_script(&g, "\t\tmeta skuid 0 ip daddr 192.0.2.1 tcp dport 22 accept\n",
+	expect_script(&g,
+	              "\t\tmeta skuid 0 ip daddr 192.0.2.1 tcp dport 22 accept\n"
+	              "\t\tip daddr 192.0.2.1 tcp dport 22 tcp flags & rst == rst accept\n",
 	              "\t\tip daddr 10.77.1.0/24 accept\n"
 	              "\t\tip6 daddr fd00:cafe::/64 accept\n"
 	              "\t\tip6 daddr fe80::/10 accept\n");
