@@ -3,7 +3,7 @@
 # an address beyond the café's router; an nft counter in the router counts what reaches it.
 #   - `sshdial down` under the daemon leaves the block: 0 datagrams, status "blocked", and
 #     the lockdown record under /var/lib/sshdial/lockdown;
-#   - a simulated reboot (the daemon stopped, every process, sshdial's rules and routes and
+#   - a simulated reboot (the daemon stopped, every process, sshdial's rules, routes, guard and
 #     /run/sshdial gone, as after a power cycle; /var/lib kept): the flood gets out before
 #     the daemon starts, and the daemon's start puts the block back before it dials: 0;
 #   - `sshdial unlock` (a daemon-managed peer) lets the flood out; `up` brings the link up
@@ -53,6 +53,10 @@ for f in -4 -6; do
 		while in_cli ip "$f" rule del pref "$pref" 2>/dev/null; do :; done
 	done
 	in_cli ip "$f" route flush table 83 2>/dev/null
+done
+# A reboot also empties nf_tables: the kill switch's guard goes with the rules.
+for t in $(in_cli nft list tables inet | awk '$3 ~ /^sshdial_guard_/ { print $3 }'); do
+	in_cli nft delete table inet "$t" || fail "cannot delete nftables table $t"
 done
 rm -rf /run/sshdial/*
 topo4_state >"$E2E_DIR/state-rebooted"

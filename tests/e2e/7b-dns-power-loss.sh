@@ -48,7 +48,7 @@ wait_for 60 grep -q 'e2e-dns: restored resolver file /etc/resolv.conf left by an
 cmp /etc/resolv.conf "$E2E_DIR/resolv.before" ||
 	fail "/etc/resolv.conf is not the original byte for byte: $(cat /etc/resolv.conf)"
 assert_eq "$(stat -c '%a %u %g %F' /etc/resolv.conf)" "$stat_before" "its mode and owner"
-assert_eq "$(stat -c '%a %U' /var/lib/sshdial)" "700 root" "/var/lib/sshdial's mode and owner"
+assert_eq "$(stat -c '%a %U' /var/lib/sshdial)" "755 root" "/var/lib/sshdial's mode and owner"
 left=$(ls -A /var/lib/sshdial)
 [ -z "$left" ] || fail "/var/lib/sshdial keeps files after the restore: $left"
 daemon_stop
