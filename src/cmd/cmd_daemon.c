@@ -62,7 +62,7 @@ static void on_reload_signal(void *arg, int signo)
 	sd_notify_send("RELOADING=1");
 	struct textbuf out = {0};
 	manager_reload(d->m, &out);
-	char *save, *line = strtok_r(out.data, "\n", &save);
+	char *save = NULL, *line = out.data ? strtok_r(out.data, "\n", &save) : NULL;
 	for (; line; line = strtok_r(NULL, "\n", &save))
 		log_info("reload: %s", line);
 	textbuf_free(&out);

@@ -408,16 +408,25 @@ static struct strv *trusted_keys(const struct init *in, int *status)
 	return keep;
 }
 
+/* Writes into buf the hidden name beside path: DIR/.BASE.init-SUFFIX ("." when path
+ * names no directory). */
+static void beside_name(char *buf, size_t len, const char *path, const char *suffix)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	int dirlen = slash ? (int)(slash - path) : 1;
+	const char *dir = slash ? path : ".";
+	snprintf(buf, len, "%.*s/.%s.init-%s", dirlen, dir, base, suffix);
+}
+
 /* Moves tmp to path, keeping an existing path under a hidden name to put back. */
 static int place(const char *tmp, const char *path)
 {
 	struct placed *pl = &placed[nplaced];
-	char *slash = strrchr(path, '/');
 	snprintf(pl->path, sizeof(pl->path), "%s", path);
 	pl->old[0] = '\0';
 	if (access(path, F_OK) == 0) {
-		snprintf(pl->old, sizeof(pl->old), "%.*s/.%s.init-old", (int)(slash - path), path,
-		         slash + 1);
+		beside_name(pl->old, sizeof(pl->old), path, "old");
 		(void)unlink(pl->old);
 		if (link(path, pl->old) < 0) {
 			log_error("init: cannot keep %s while it is replaced: %s", path,
@@ -459,9 +468,9 @@ static void placed_keep(void)
 /* The name beside path that a file is written under before it is placed. */
 static void tmp_name(char *buf, size_t len, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	snprintf(buf, len, "%.*s/.%s.init-%ld", (int)(slash - path), path, slash + 1,
-	         (long)getpid());
+	char pid[24];
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	beside_name(buf, len, path, pid);
 }
 
 static int write_file(const char *path, const char *text, mode_t mode)

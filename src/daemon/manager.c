@@ -296,7 +296,8 @@ int manager_start(struct manager *m)
 	lockdown_start(m);
 	struct textbuf out = {0};
 	manager_reload(m, &out);
-	char *save, *line = strtok_r(out.data, "\n", &save);
+	/* out.data is NULL when reload had nothing to say (every peer already known). */
+	char *save = NULL, *line = out.data ? strtok_r(out.data, "\n", &save) : NULL;
 	for (; line; line = strtok_r(NULL, "\n", &save))
 		log_info("start: %s", line);
 	textbuf_free(&out);
@@ -416,7 +417,8 @@ void manager_log_status(struct manager *m)
 {
 	struct textbuf out = {0};
 	manager_status(m, "", false, &out);
-	char *save, *line = strtok_r(out.data, "\n", &save);
+	/* out.data is NULL when reload had nothing to say (every peer already known). */
+	char *save = NULL, *line = out.data ? strtok_r(out.data, "\n", &save) : NULL;
 	for (; line; line = strtok_r(NULL, "\n", &save))
 		log_info("status: %s", line);
 	textbuf_free(&out);

@@ -138,7 +138,9 @@ static int undo_entries(struct netconf *nc, enum journal_scope upto, bool stale,
 			nc->applied[--keep] = *e; /* keep > i: never overwrites an entry not seen */
 		}
 	}
-	memmove(nc->applied + from, nc->applied + keep, (before - keep) * sizeof(*nc->applied));
+	if (before > keep)
+		memmove(nc->applied + from, nc->applied + keep,
+		        (before - keep) * sizeof(*nc->applied));
 	nc->n = from + before - keep;
 	if (nc->n != before || nc->n == 0)
 		sync_journal(nc);

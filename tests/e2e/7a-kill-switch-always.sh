@@ -13,9 +13,6 @@
 E2E_TOPOLOGY=routed
 . tests/e2e/lib.sh
 e2e_setup "$@"
-# Open bug (issue 21): the daemon started after the simulated reboot below, with a lockdown
-# record in /var/lib/sshdial, crashed (SIGSEGV) in the merged tree; skipped, and counted so.
-e2e_skip "the daemon crashes at its start after a simulated reboot with a lockdown record (open bug, issue 21)"
 . tests/e2e/call.sh
 . tests/e2e/topo4.sh
 . tests/e2e/daemon.sh

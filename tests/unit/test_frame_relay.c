@@ -261,8 +261,8 @@ static void test_client_takes_a_refusal(void **state)
 	/* No reason at all. */
 	assert_int_equal(expect_end("SSHDIAL-REF", 11, "refused the link: (it gave no reason)", ""),
 	                 FRAME_RELAY_REFUSED);
-	assert_int_equal(expect_end(FRAME_REFUSED "a\x1b[31mb\n", sizeof(FRAME_REFUSED) + 9,
-	                            "refused the link: a?[31mb", ""),
+	const char esc[] = FRAME_REFUSED "a\x1b[31mb\n";
+	assert_int_equal(expect_end(esc, sizeof(esc) - 1, "refused the link: a?[31mb", ""),
 	                 FRAME_RELAY_REFUSED);
 }
 
