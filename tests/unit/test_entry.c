@@ -26,99 +26,13 @@
 #include "lib/event.h"
 #include "link/dial_driver.h"
 #include "skip.h"
+#include "fake_dial.h"
 #include "tmpdir.h"
-
-/* --- the fake driver (as test_link.c's) ----------------------------------------------- */
-
-struct fake_dial {
-	const struct dial_ops *ops;
-	void *arg;
-	bool running[2];
-	int signo[2];
-};
-
-static struct {
-	unsigned starts;
-	struct fake_dial *cur[4]; /* by start order, for two links at once */
-	unsigned live;
-} fk;
-
-static struct dial *fk_start(struct event_loop *loop, const struct peer *p,
-                             const struct dial_hooks *hooks, const struct dial_ops *ops, void *arg,
-                             enum failure_class *status, struct err *e)
-{
-	(void)loop;
-	(void)p;
-	(void)hooks;
-	(void)status;
-	(void)e;
-	struct fake_dial *d = calloc(1, sizeof(*d));
-	assert_non_null(d);
-	*d = (struct fake_dial){.ops = ops, .arg = arg};
-	d->running[DIAL_SSH] = d->running[DIAL_PPPD] = true;
-	fk.cur[fk.starts % 4] = d;
-	fk.starts++;
-	fk.live++;
-	return (struct dial *)d;
-}
-
-static pid_t fk_pid(const struct dial *d, enum dial_proc which)
-{
-	(void)d;
-	return which == DIAL_PPPD ? getppid() : -1;
-}
-
-static bool fk_running(const struct dial *d, enum dial_proc which)
-{
-	return d && ((const struct fake_dial *)d)->running[which];
-}
-
-static void fk_signal(struct dial *d, enum dial_proc which, int signo)
-{
-	struct fake_dial *f = (struct fake_dial *)d;
-	if (f && f->running[which])
-		f->signo[which] = signo;
-}
-
-static bool fk_signalled(const struct dial *d, enum dial_proc which)
-{
-	return d && ((const struct fake_dial *)d)->signo[which] != 0;
-}
-
-static bool fk_frames(const struct dial *d)
-{
-	(void)d;
-	return false;
-}
-
-static const struct err *fk_fell_back(const struct dial *d)
-{
-	(void)d;
-	return NULL;
-}
-
-static void fk_free(struct dial *d)
-{
-	for (unsigned i = 0; i < 4; i++)
-		if (fk.cur[i] == (struct fake_dial *)d)
-			fk.cur[i] = NULL;
-	fk.live--;
-	free(d);
-}
-
-static const struct dial_driver fake = {.start = fk_start,
-                                        .pid = fk_pid,
-                                        .running = fk_running,
-                                        .signal = fk_signal,
-                                        .signalled = fk_signalled,
-                                        .frames = fk_frames,
-                                        .fell_back = fk_fell_back,
-                                        .free = fk_free};
 
 /* The attempt of start number i ends: pppd, then ssh, with these statuses. */
 static void fk_end(unsigned i, int pppd_status, int ssh_status)
 {
-	struct fake_dial *d = fk.cur[i % 4];
+	struct fake_dial *d = fk.by_start[i % FK_RING];
 	assert_non_null(d);
 	d->running[DIAL_PPPD] = false;
 	d->ops->exited(d->arg, DIAL_PPPD, pppd_status);
@@ -275,7 +189,7 @@ static void down_during_a_dial(void **state)
 	struct entry *e = entry_new(loop, NULL, peer_text("office", ""), true, on_idle, NULL);
 	entry_up(e, NULL, NULL);
 	assert_string_equal(state_of(e), "dialing");
-	struct fake_dial *d = fk.cur[0];
+	struct fake_dial *d = fk.by_start[0];
 	entry_down(e, on_reply, NULL);
 	assert_string_equal(state_of(e), "closing");
 	assert_int_equal(d->signo[DIAL_PPPD], SIGTERM);
@@ -302,7 +216,7 @@ static void reload_while_dialing(void **state)
 	struct peer *same = peer_text("office", "");
 	assert_false(entry_replace(e, same));
 	peer_free(same);
-	assert_int_equal(fk.cur[0]->signo[DIAL_PPPD], 0);
+	assert_int_equal(fk.by_start[0]->signo[DIAL_PPPD], 0);
 	assert_true(entry_replace(e, peer_text("office", "autostart yes\n")));
 	assert_string_equal(state_of(e), "closing");
 	fk_end(0, SIGTERM, 255 << 8);
@@ -378,7 +292,7 @@ static void reload_while_queued(void **state)
 	entry_down(a, NULL, NULL);
 	entry_down(b, NULL, NULL);
 	for (unsigned i = 1; i < fk.starts; i++)
-		if (fk.cur[i % 4])
+		if (fk.by_start[i % FK_RING])
 			fk_end(i, SIGTERM, SIGTERM);
 	run_for(50);
 	entry_free(a);
