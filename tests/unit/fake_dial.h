@@ -23,10 +23,10 @@ struct fake_dial {
 
 static struct {
 	unsigned starts, live;
-	struct fake_dial *cur;             /* the attempt started last, while it lives */
+	struct fake_dial *cur;               /* the attempt started last, while it lives */
 	struct fake_dial *by_start[FK_RING]; /* start number % FK_RING, while it lives */
-	enum failure_class start_fails;    /* FAILURE_NONE: starts */
-	size_t servers[16];                /* the server of each start */
+	enum failure_class start_fails;      /* FAILURE_NONE: starts */
+	size_t servers[16];                  /* the server of each start */
 } fk;
 
 static struct dial *fk_start(struct event_loop *loop, const struct peer *p,
