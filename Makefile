@@ -174,6 +174,13 @@ bench-serve-scale: $(B)/sshdial
 bench-failover: $(B)/sshdial
 	bench/failover
 
+# A fault soak under the daemon (ssh, pppd, blackhole, sshd restart, a move, reload; in the
+# VM when the kernel has no PPP): SOAK_CYCLES (1000) cycles, then nothing may be left and
+# the daemon's descriptors and memory must be flat. Not part of bench: a day in the VM.
+.PHONY: soak
+soak: $(B)/sshdial
+	bench/soak
+
 # Port forwards: recovery after a dead path against autossh, throughput against ssh -L
 # (network namespaces here: forwards need no kernel PPP; a few minutes).
 .PHONY: bench-forwards

@@ -12,24 +12,7 @@ e2e_setup "$@"
 . tests/e2e/call.sh
 . tests/e2e/resolver.sh
 
-resolver_private_etc
-resolver_private_tree /usr
-resolver_unpack_debs systemd-resolved
-systemd-sysusers /usr/lib/sysusers.d/systemd-resolve.conf ||
-	fail "systemd-sysusers could not make the systemd-resolve user"
-mkdir -p /run/dbus /run/systemd/resolve
-chown systemd-resolve: /run/systemd/resolve
-dbus-daemon --system --fork --nopidfile || fail "dbus-daemon --system did not start"
-RESOLVED_LOG=$E2E_DIR/log/resolved.log
-e2e_log "$RESOLVED_LOG"
-# ip netns exec and env exec it: $! is resolved's own pid.
-ip netns exec "$E2E_CLI" env SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console \
-	/lib/systemd/systemd-resolved >"$RESOLVED_LOG" 2>&1 &
-RESOLVED_PID=$!
-wait_for 60 test -e /run/systemd/resolve/stub-resolv.conf ||
-	fail "systemd-resolved did not start (see $RESOLVED_LOG)"
-wait_for 90 in_cli resolvectl status >/dev/null 2>&1 || fail "resolvectl status does not answer"
-ln -nsf ../run/systemd/resolve/stub-resolv.conf /etc/resolv.conf
+resolver_resolved
 before=$(readlink /etc/resolv.conf; sha256sum </etc/resolv.conf)
 note "systemd-resolved runs; /etc/resolv.conf -> $(readlink /etc/resolv.conf)"
 resolver_dnsmasq "$E2E_TUN_SERVER" www.sshdial.test 10.66.0.80

@@ -13,31 +13,13 @@
 # AF_PPPOX, a capability bounding set, @system-service system calls and DevicePolicy=closed
 # with /dev/ppp and the ptys; both links run on the frame transport (transport auto):
 # status says "frames" and the root namespace's /proc/net/pppol2tp has the session.
-#
-# The services run where systemd runs them: the guest's root mount and network
-# namespaces, not the test bed's private ones. So the server stays in its namespace,
-# reached over a veth pair from the root namespace (10.78.0.1 <-> 10.78.0.2, plus a route
-# to the server's address), the client's key, known_hosts and PAP secret are copied into
-# the root namespace's /etc/sshdial, and every systemctl and sshdial command runs in PID
-# 1's mount namespace (sys). The guest's root is a throwaway overlay.
-if [ ! -d /run/systemd/system ] || [ "${E2E_IN_VM:-}" != 1 ]; then
-	echo "FAIL: this scenario installs sshdial and starts system services: run it as" \
-		"tests/e2e/run 63, which boots a VM with systemd (scripts/vm-run --systemd)"
-	exit 1
-fi
+# The set-up, and where the services run, is tests/e2e/systemd.sh's.
 . tests/e2e/lib.sh
 e2e_setup "$@"
 . tests/e2e/call.sh
 . tests/e2e/serve.sh
+. tests/e2e/systemd.sh
 
-PEER=e2e
-ETC=/etc/sshdial
-SBIN=/usr/local/sbin/sshdial
-
-# sys CMD...: CMD in PID 1's mount namespace (the real /run, /etc; the root network
-# namespace is the scenario's own).
-sys() { nsenter -t 1 -m -- "$@"; }
-unit_state() { sys systemctl is-active "$1" 2>/dev/null; }
 # net_state: the root namespace's routes and rules, both families.
 net_state() { ip route show table all; ip rule show; ip -6 route show table all; ip -6 rule show; }
 # root_pids COMM: pids of processes named COMM in the root network namespace.
@@ -63,53 +45,8 @@ unit_hardened() {
 	case " $v " in *" cap_sys_admin "* | *" cap_sys_module "*) fail "$1: CapabilityBoundingSet is too wide: $v" ;; esac
 	[ -n "$(sys systemctl show -P SystemCallFilter "$1")" ] || fail "$1: no SystemCallFilter"
 }
-route_via_ppp() { ip route show "$1" | grep -qE " dev ppp[0-9]+( |$)"; }
 
-JOURNAL=$E2E_DIR/log/journal.txt
-e2e_log "$JOURNAL"
-sys_cleanup() {
-	sys journalctl --no-pager -o short-monotonic -u sshdial.service -u "sshdial@$PEER.service" \
-		>"$JOURNAL" 2>&1
-	sys systemctl stop sshdial.service "sshdial@$PEER.service" 2>/dev/null
-}
-trap 'rc=$?; sys_cleanup; (exit $rc); e2e_teardown' EXIT
-
-# The server: an sshdial server in its namespace, one key for this peer.
-serve_setup "key $PEER" "address 192.168.77.10"
-serve_key "$PEER"
-serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name "$PEER")"
-ip link add sd-root type veth peer name sd-srv netns "$E2E_SRV" &&
-	ip addr add 10.78.0.1/24 dev sd-root && ip link set sd-root up &&
-	ip -n "$E2E_SRV" addr add 10.78.0.2/24 dev sd-srv && ip -n "$E2E_SRV" link set sd-srv up &&
-	ip route add "$E2E_SERVER_IP/32" via 10.78.0.2 ||
-	fail "cannot join the root namespace to the server's"
-wait_for 90 ping -c 1 -W 1 "$E2E_SERVER_IP" || fail "no ping from the root namespace to $E2E_SERVER_IP"
-
-# sudo make install, as the README says (PREFIX=/usr/local, units in
-# /usr/local/lib/systemd/system, peers in /etc/sshdial/peers).
-sys env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory -C "$E2E_TOP" \
-	-o build/sshdial install >"$E2E_DIR/log/install-root.log" 2>&1 ||
-	fail "make install failed: $(cat "$E2E_DIR/log/install-root.log")"
-for f in "$SBIN" /usr/local/lib/systemd/system/sshdial.service \
-	/usr/local/lib/systemd/system/sshdial@.service; do
-	sys test -f "$f" || fail "make install did not install $f"
-done
-sys install -m 600 "$SERVE_KEY" "$ETC/$PEER.key" &&
-	sys install -m 644 "$E2E_KNOWN_HOSTS" "$ETC/known_hosts" &&
-	sys install -m 600 "$E2E_PAP_FILE" "$ETC/$PEER.pap" || fail "cannot copy the client's files"
-write_peer() {
-	{
-		echo "# written by tests/e2e/63-systemd-service.sh"
-		echo "host $E2E_SERVER_IP"
-		echo "ssh-user pppuser"
-		echo "local-user root"
-		echo "identity $ETC/$PEER.key"
-		echo "known-hosts $ETC/known_hosts"
-		echo "pap-user $E2E_PAP_USER"
-		echo "pap-password-file $ETC/$PEER.pap"
-		printf '%s\n' "$@"
-	} | sys tee "$ETC/peers/$PEER" >/dev/null || fail "cannot write $ETC/peers/$PEER"
-}
+sysd_setup sshdial.service "sshdial@$PEER.service"
 write_peer "autostart yes" "route 10.99.1.0/24"
 out=$(sys "$SBIN" check "$PEER" 2>&1) || fail "sshdial check $PEER: $out"
 
