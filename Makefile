@@ -114,7 +114,8 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_B)/libsshdia
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
 
-# Installs the Debian packages the build, the tests and the demo need (root, apt-get).
+# Installs the Debian (or Ubuntu) packages the build and the tests need (root, apt-get;
+# no service is started: scripts/install-deps).
 deps:
 	scripts/install-deps
 
@@ -132,7 +133,9 @@ check: deps
 	$(MAKE) examples
 	$(MAKE) e2e
 
-demo: deps
+# Installs only what the demo uses (scripts/install-deps demo), builds, runs it.
+demo:
+	scripts/install-deps demo
 	$(MAKE) all
 	scripts/demo
 
