@@ -19,7 +19,7 @@ override CPPFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc
 override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 B         := build
 
-# src/SUBSYSTEM/NAME.c, one folder per subsystem (README, "Source layout").
+# src/SUBSYSTEM/NAME.c, one folder per subsystem (docs/architecture.md, "Source layout").
 SRCS      := $(sort $(wildcard src/*/*.c))
 HDRS      := $(wildcard src/*/*.h)
 MAIN      := src/cmd/main.c
@@ -183,7 +183,7 @@ bench-failover: $(B)/sshdial
 bench-forwards: $(B)/sshdial
 	bench/forwards
 
-# Dependencies between subsystems follow the README's order (scripts/check-layers).
+# Dependencies between subsystems follow the order of docs/architecture.md (scripts/check-layers).
 lint:
 	scripts/check-layers
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
