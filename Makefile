@@ -19,7 +19,7 @@ override CPPFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc
 override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 B         := build
 
-# src/SUBSYSTEM/NAME.c, one folder per subsystem (README, "Source layout").
+# src/SUBSYSTEM/NAME.c, one folder per subsystem (docs/architecture.md, "Source layout").
 SRCS      := $(sort $(wildcard src/*/*.c))
 HDRS      := $(wildcard src/*/*.h)
 MAIN      := src/cmd/main.c
@@ -114,7 +114,8 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_B)/libsshdia
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
 
-# Installs the Debian packages the build, the tests and the demo need (root, apt-get).
+# Installs the Debian (or Ubuntu) packages the build and the tests need (root, apt-get;
+# no service is started: scripts/install-deps).
 deps:
 	scripts/install-deps
 
@@ -132,7 +133,9 @@ check: deps
 	$(MAKE) examples
 	$(MAKE) e2e
 
-demo: deps
+# Installs only what the demo uses (scripts/install-deps demo), builds, runs it.
+demo:
+	scripts/install-deps demo
 	$(MAKE) all
 	scripts/demo
 
@@ -187,7 +190,7 @@ soak: $(B)/sshdial
 bench-forwards: $(B)/sshdial
 	bench/forwards
 
-# Dependencies between subsystems follow the README's order (scripts/check-layers).
+# Dependencies between subsystems follow the order of docs/architecture.md (scripts/check-layers).
 lint:
 	scripts/check-layers
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \

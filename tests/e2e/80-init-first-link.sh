@@ -1,7 +1,7 @@
 #!/bin/bash
 # (issue 24) From nothing to a first link with `sshdial init`: a client account with no key
 # and no known_hosts runs only `sshdial init` (non-interactive, --accept-new-host-key), the
-# server runs the command it printed (as the README's "Set up a server" installs a line),
+# server runs the command it printed (as step 5 of the README's "The server in five steps" installs a line),
 # and `sshdial call` fetches a page from the network behind the server.  Also: a wrong
 # --host-key-fingerprint exits 2 and writes nothing, no terminal and no answer exits 1 and
 # writes nothing, an existing peer is not replaced without --force, and `check` names a

@@ -2,7 +2,7 @@
 # Source after lib.sh, e2e_setup and call.sh.
 #
 # serve_setup [SERVER.CONF LINES...] makes the test bed's server an sshdial server, as the
-# README's "Set up a server" does: a private /etc/sshdial (tmpfs) with server.conf (pool
+# README's "The server in five steps" does: a private /etc/sshdial (tmpfs) with server.conf (pool
 # 192.168.77.0/24, the server's end $E2E_TUN_SERVER, LCP echo every second, leases in
 # $SERVE_LEASES, a log-file $SERVE_LOG that pppuser can write, then the lines given), and
 # `sshdial authorize --install` (writes into the test bed's private /etc/ppp, and its sshd
