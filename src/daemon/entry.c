@@ -338,12 +338,18 @@ static void teardown(void *arg)
 		set_held(e, true);
 	} else {
 		release(e); /* undoes what is left and removes the journal */
-		if (peer_lockdown(e->peer) && !lockdown)
-			lockdown_clear(peer_name(e->peer));
 	}
+	/* A file that dropped 'always' ends the lockdown, also when it keeps the kill switch. */
+	if (peer_lockdown(e->peer) && !lockdown)
+		lockdown_clear(peer_name(e->peer));
 
 	char text[800];
-	if (hold)
+	if (hold && !lockdown)
+		snprintf(text, sizeof(text),
+		         "%s: down; its kill switch stays in force for the next run, asked for "
+		         "meanwhile",
+		         peer_name(e->peer));
+	else if (hold)
 		snprintf(
 		    text, sizeof(text),
 		    "%s: down; kill-switch always keeps its traffic blocked ('sshdial unlock %s' "

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "conf/config.h"
+#include "ctl/lockdown.h"
 #include "daemon/dial_queue.h"
 #include "daemon/entry.h"
 #include "lib/diag.h"
@@ -503,6 +504,34 @@ static void held_kill_switch_is_put_back(void **state)
 	entry_free(e);
 }
 
+/* A changed file that drops 'always' but keeps the kill switch: the kill switch is handed
+ * over, and the lockdown ends (its record goes). */
+static void lockdown_dropped_kill_switch_kept(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct entry *e =
+	    entry_new(loop, NULL, peer_text("office", "route-all yes\nkill-switch always\n"), true,
+	              on_idle, NULL);
+	entry_up(e, NULL, NULL);
+	long h = table_handle("sshdial_guard_office");
+	if (h < 0)
+		skip_because("no nftables here (nft, nf_tables): the guard cannot be made");
+	assert_true(lockdown_marked("office"));
+	assert_true(entry_replace(e, peer_text("office", "route-all yes\n")));
+	fk_end(0, SIGTERM, 255 << 8);
+	run_for(50);
+	assert_string_equal(state_of(e), "dialing");
+	assert_false(lockdown_marked("office"));
+	assert_int_equal(table_handle("sshdial_guard_office"), h);
+	entry_down(e, on_reply, NULL);
+	fk_end(1, SIGTERM, SIGTERM);
+	run_for(50);
+	assert_string_equal(last_reply.text, "office: down, everything it changed undone");
+	assert_int_equal(table_handle("sshdial_guard_office"), -1);
+	entry_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +544,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(reload_toggles_route_all, setup, teardown),
 	    cmocka_unit_test_setup_teardown(restart_hands_the_kill_switch_over, setup, teardown),
 	    cmocka_unit_test_setup_teardown(held_kill_switch_is_put_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lockdown_dropped_kill_switch_kept, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
