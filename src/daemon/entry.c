@@ -17,6 +17,7 @@
 #include "lib/xalloc.h"
 #include "link/link.h"
 #include "net/netconf.h"
+#include "net/nlmon.h"
 
 enum want { WANT_UP, WANT_DOWN };
 
@@ -46,6 +47,8 @@ struct entry {
 	/* A kill switch in force with no link: the lock, socket and journal held (taken over
 	 * after the daemon restarted); hold_why says so in status. */
 	bool held;
+	struct nlmon_sub *held_watch; /* while held: what someone deletes is put back */
+	bool held_pending;            /* a reassert of the held kill switch is due */
 	char hold_why[200];
 	char held_text[200]; /* a running link's kill switch holding traffic, for status */
 	bool up_record;      /* the daemon's: RUNDIR/PEER.up while the peer is wanted up */
@@ -147,12 +150,52 @@ static void wait_for(struct entry *e, enum want want, manager_reply_fn fn, void 
 
 static void release_slot(struct entry *e);
 
+/* A held kill switch deleted behind our back (an nft flush, a script, a firewall's reload)
+ * is put back as a running link's is (link_route_all.c), this long after the first event. */
+#define HELD_REASSERT_MS 100
+
+static void on_held_reassert(void *arg)
+{
+	struct entry *e = arg;
+	e->held_pending = false;
+	if (e->held && !e->link && e->nc && netconf_reassert(e->nc) < 0)
+		log_error("%s: the kill switch held: could not put back a rule, route or its "
+		          "nftables guard (see above)",
+		          peer_name(e->peer));
+}
+
+static void on_held_changed(void *arg, unsigned what)
+{
+	struct entry *e = arg;
+	(void)what;
+	if (e->held && !e->link && !e->held_pending) {
+		e->held_pending = true;
+		event_timer_set(e->loop, HELD_REASSERT_MS, on_held_reassert, e);
+	}
+}
+
+/* e->held, and the watch that keeps what it holds in force. */
+static void set_held(struct entry *e, bool held)
+{
+	e->held = held;
+	if (held && !e->held_watch)
+		e->held_watch = nlmon_subscribe(e->loop, peer_name(e->peer), on_held_changed, e);
+	if (!held && e->held_watch) {
+		nlmon_unsubscribe(e->held_watch);
+		e->held_watch = NULL;
+		event_timer_cancel(e->loop, on_held_reassert, e);
+		e->held_pending = false;
+	}
+}
+
 void entry_free(struct entry *e)
 {
 	if (!e)
 		return;
 	release_slot(e);
 	event_timer_cancel_all(e->loop, e);
+	nlmon_unsubscribe(e->held_watch);
+	e->held_watch = NULL;
 	if (e->link) {
 		/* Only at exit with links still up (a second signal): undo all the same. */
 		link_free(e->link);
@@ -255,7 +298,7 @@ static void release(struct entry *e);
 static void hold_as_lockdown(struct entry *e)
 {
 	const char *name = peer_name(e->peer);
-	e->held = true;
+	set_held(e, true);
 	e->last_state = "blocked";
 	snprintf(e->hold_why, sizeof(e->hold_why),
 	         "kill-switch always; 'sshdial up %s' or 'sshdial unlock %s'", name, name);
@@ -277,25 +320,36 @@ static void teardown(void *arg)
 		e->last_failure_at = li.last_failure_at;
 	}
 	release_slot(e);
+	bool kept = link_keeps_block(e->link);
 	link_free(e->link);
 	e->link = NULL;
 	e->stopping = false;
 	/* kill-switch always: the link left its kill switch in force (link_keeps_block); it is
-	 * held, for the next up to take over, unless the peer's file no longer asks for it. */
+	 * held, for the next up to take over, unless the peer's file no longer asks for it.  A
+	 * restart, or a changed file that keeps the kill switch, hands it over to the next run
+	 * the same way (link_hand_over): never lifted in between. */
 	const struct peer *next = e->next_peer ? e->next_peer : e->peer;
 	bool lockdown = peer_lockdown(e->peer) && !e->removed && peer_lockdown(next);
-	bool hold = lockdown && netconf_applied(e->nc) > 0;
+	bool hand_over =
+	    kept && e->redial && !e->removed && peer_route_all(next) && peer_kill_switch(next);
+	bool hold = (lockdown || hand_over) && netconf_applied(e->nc) > 0;
 	if (hold) {
 		netconf_adopt_own(e->nc);
-		e->held = true;
+		set_held(e, true);
 	} else {
 		release(e); /* undoes what is left and removes the journal */
-		if (peer_lockdown(e->peer) && !lockdown)
-			lockdown_clear(peer_name(e->peer));
 	}
+	/* A file that dropped 'always' ends the lockdown, also when it keeps the kill switch. */
+	if (peer_lockdown(e->peer) && !lockdown)
+		lockdown_clear(peer_name(e->peer));
 
 	char text[800];
-	if (hold)
+	if (hold && !lockdown)
+		snprintf(text, sizeof(text),
+		         "%s: down; its kill switch stays in force for the next run, asked for "
+		         "meanwhile",
+		         peer_name(e->peer));
+	else if (hold)
 		snprintf(
 		    text, sizeof(text),
 		    "%s: down; kill-switch always keeps its traffic blocked ('sshdial unlock %s' "
@@ -472,7 +526,7 @@ static void release(struct entry *e)
 	rundir_unlock(peer_name(e->peer), e->lock);
 	e->lock = -1;
 	if (e->held) {
-		e->held = false;
+		set_held(e, false);
 		e->last_state = "idle";
 	}
 }
@@ -489,7 +543,7 @@ static void start(struct entry *e)
 		e->idle(e->idle_arg, e);
 		return;
 	}
-	e->held = false;
+	set_held(e, false);
 	e->ended_as = FAILURE_NONE;
 	e->link = link_new(e->loop, e->peer, e->nc, on_link_done, e);
 	if (!e->link) {
@@ -551,7 +605,7 @@ void entry_hold(struct entry *e, const char *why)
 		hold_as_lockdown(e);
 		return;
 	}
-	e->held = true;
+	set_held(e, true);
 	e->last_state = "blocked";
 	snprintf(e->hold_why, sizeof(e->hold_why), "%s; 'sshdial up %s' or 'sshdial unlock %s'",
 	         why, name, name);
@@ -615,6 +669,20 @@ void entry_down(struct entry *e, manager_reply_fn fn, void *arg)
 	stop(e);
 }
 
+/* The running link's kill switch stays in force for the next run (of peer file next) to
+ * take over, when that one has one too. */
+static void keep_for_next(struct entry *e, const struct peer *next)
+{
+	if (!peer_route_all(next) || !peer_kill_switch(next))
+		return;
+	link_hand_over(e->link);
+	if (link_keeps_block(e->link))
+		log_info(
+		    "%s: dialing again: its kill switch stays in force for the next run to take "
+		    "over",
+		    peer_name(e->peer));
+}
+
 void entry_restart(struct entry *e, manager_reply_fn fn, void *arg)
 {
 	if (!e->link) {
@@ -623,6 +691,7 @@ void entry_restart(struct entry *e, manager_reply_fn fn, void *arg)
 	}
 	wait_for(e, WANT_UP, fn, arg);
 	e->redial = true;
+	keep_for_next(e, e->peer);
 	stop(e);
 }
 
@@ -657,6 +726,7 @@ bool entry_replace(struct entry *e, struct peer *p)
 		peer_free(e->next_peer);
 		e->next_peer = p; /* the link borrows e->peer until it has ended */
 		e->redial = true;
+		keep_for_next(e, p);
 		stop(e);
 	} else {
 		bool was_lockdown = peer_lockdown(e->peer);

@@ -73,9 +73,13 @@ void link_set_observer(struct link *l, link_state_fn fn, void *arg);
 void link_log_status(const struct link *l);
 /* route-all's kill switch holds traffic: the link is down and its rules are in. */
 bool link_blocked(const struct link *l);
-/* kill-switch always (peer_lockdown), not unlocked: stopping or failing for good leaves the
- * kill switch in force (the session's changes stay applied in nc, for the caller to hold). */
+/* kill-switch always (peer_lockdown) or link_hand_over, not unlocked: stopping or failing
+ * for good leaves the kill switch in force (the session's changes stay applied in nc, for
+ * the caller to hold). */
 bool link_keeps_block(const struct link *l);
+/* The next run of the same peer takes the kill switch over (a restart, a changed file that
+ * keeps it): the stop leaves it in force, as link_keeps_block says, whatever the lockdown. */
+void link_hand_over(struct link *l);
 /* Puts route-all's kill switch of p in nc, in the session's scope, as a link's start does,
  * with nothing dialed (the daemon's lockdown at boot).  0, or -1 after logging. */
 int link_block_alone(struct event_loop *loop, const struct peer *p, struct netconf *nc);

@@ -72,6 +72,7 @@ struct link {
 	struct guard_spec *guard; /* the kill switch's netfilter guard (guard.h); NULL: none */
 	bool blocked;             /* the kill switch's rules are in, the session's */
 	bool unlocked;            /* sshdial unlock: no kill switch for the rest of the session */
+	bool hand_over;           /* link_hand_over: the stop leaves the kill switch in force */
 	struct nlmon_sub *heal;
 	bool heal_pending; /* a reassert is due: events that come meanwhile do not delay it */
 	struct timespec started;

@@ -146,7 +146,12 @@ int link_unlock(struct link *l, char *reply, size_t len)
 
 bool link_keeps_block(const struct link *l)
 {
-	return peer_lockdown(l->peer) && l->blocked && !l->unlocked;
+	return (peer_lockdown(l->peer) || l->hand_over) && l->blocked && !l->unlocked;
+}
+
+void link_hand_over(struct link *l)
+{
+	l->hand_over = true;
 }
 
 static void block_alone_done(void *arg, enum failure_class cls)

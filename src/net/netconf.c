@@ -402,31 +402,45 @@ int netconf_unreachable_add(struct netconf *nc, enum journal_scope scope, const 
 	return apply(nc, &e, NULL, 0);
 }
 
+/* One change put back if it was deleted: 1 when it was, 0 when in place or not of a kind
+ * that is put back, -1 on failure (logged). */
+static int reassert_one(struct netconf *nc, struct change_env *env, const struct journal_entry *e)
+{
+	if (e->kind != JOURNAL_RULE && e->kind != JOURNAL_UNREACH && e->kind != JOURNAL_GUARD &&
+	    e->kind != JOURNAL_GUARD_LINK && !(e->kind == JOURNAL_ROUTE && e->u.route.table))
+		return 0;
+	if (e->kind == JOURNAL_ROUTE && !change_iface_same(env, e))
+		return 0; /* its interface is gone, and the route with it: ip-down comes */
+	const struct change_kind *k = change_kind_of(e->kind);
+	int rc = k->apply(env, e);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return 0;
+	char what[JOURNAL_LINE_MAX];
+	k->describe(e, what, sizeof(what));
+	log_warn("%s: %s was deleted by someone else; put it back", nc->label, what);
+	return 1;
+}
+
 int netconf_reassert(struct netconf *nc)
 {
 	struct change_env env = env_of(nc);
 	int put_back = 0;
 
 	env.reassert = true;
-	for (size_t i = 0; i < nc->n; i++) {
-		const struct journal_entry *e = &nc->applied[i];
-		if (e->kind != JOURNAL_RULE && e->kind != JOURNAL_UNREACH &&
-		    e->kind != JOURNAL_GUARD && e->kind != JOURNAL_GUARD_LINK &&
-		    !(e->kind == JOURNAL_ROUTE && e->u.route.table))
-			continue;
-		if (e->kind == JOURNAL_ROUTE && !change_iface_same(&env, e))
-			continue; /* its interface is gone, and the route with it: ip-down comes */
-		const struct change_kind *k = change_kind_of(e->kind);
-		int rc = k->apply(&env, e);
+	/* A kill switch held (taken over, no link claiming it yet) is put back as well. */
+	for (size_t i = 0; i < nc->nold; i++) {
+		int rc = nc->claimed[i] ? 0 : reassert_one(nc, &env, &nc->old[i]);
 		if (rc < 0)
 			return -1;
-		if (rc == 0) {
-			char what[JOURNAL_LINE_MAX];
-			k->describe(e, what, sizeof(what));
-			log_warn("%s: %s was deleted by someone else; put it back", nc->label,
-			         what);
-			put_back++;
-		}
+		put_back += rc;
+	}
+	for (size_t i = 0; i < nc->n; i++) {
+		int rc = reassert_one(nc, &env, &nc->applied[i]);
+		if (rc < 0)
+			return -1;
+		put_back += rc;
 	}
 	return put_back;
 }

@@ -64,8 +64,9 @@ int netconf_unreachable_add(struct netconf *nc, enum journal_scope scope, const 
 
 /* Puts back every applied rule, unreachable route, route in a table of sshdial's and guard
  * (its table, its chain's drop policy, the link's interface in its set) that someone deleted
- * (NetworkManager, networkd, a script, nft flush ruleset), logging each.  Returns how many were
- * put back, or -1 if one could not be. */
+ * (NetworkManager, networkd, a script, nft flush ruleset), logging each; a kill switch taken
+ * over and not claimed yet (held with no link) too.  Returns how many were put back, or -1
+ * if one could not be. */
 int netconf_reassert(struct netconf *nc);
 
 /* Adds a policy routing rule (tagged with SSHDIAL_RTPROT; refused if an equal rule exists).

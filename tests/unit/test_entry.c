@@ -3,6 +3,7 @@
  * journal live on a tmpfs over /run in a mount and network namespace of the test's own
  * (root).  Reload while dialing, backing off, down or queued; a reload that toggles
  * route-all; `down` during a dial; and status naming each state. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include <cmocka.h>
 
 #include "conf/config.h"
+#include "ctl/lockdown.h"
 #include "daemon/dial_queue.h"
 #include "daemon/entry.h"
 #include "lib/diag.h"
@@ -127,8 +129,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Each test program once: its own /run (the entry's lock, socket and journal) and its
- * own network (route-all's rules), so that nothing of the machine's is touched. */
+/* Each test program once: its own /run (the entry's lock, socket and journal), its own
+ * /var/lib/sshdial (lockdown records, the resolver file's journal) and its own network (route-all's
+ * rules), so that nothing of the machine's is touched. */
 static bool private_world(void)
 {
 	static int done = -1;
@@ -136,7 +139,9 @@ static bool private_world(void)
 		done = unshare(CLONE_NEWNS | CLONE_NEWNET) == 0 &&
 		       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
 		       mount("tmpfs", "/run", "tmpfs", 0, "mode=755") == 0 &&
-		       mkdir("/run/sshdial", 0700) == 0;
+		       mkdir("/run/sshdial", 0700) == 0 &&
+		       (mkdir("/var/lib/sshdial", 0755) == 0 || errno == EEXIST) &&
+		       mount("tmpfs", "/var/lib/sshdial", "tmpfs", 0, "mode=755") == 0;
 	return done;
 }
 
@@ -330,6 +335,117 @@ static void reload_toggles_route_all(void **state)
 	entry_free(e);
 }
 
+/* The handle of nftables table inet NAME in this namespace (it changes when the table is
+ * deleted and made again), or -1 when there is none. */
+static long table_handle(const char *name)
+{
+	char cmd[200], line[300];
+	long h = -1;
+	snprintf(cmd, sizeof(cmd), "nft -a list table inet %s 2>/dev/null", name);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	if (fgets(line, sizeof(line), f)) {
+		const char *at = strstr(line, "# handle ");
+		if (at)
+			h = strtol(at + 9, NULL, 10);
+	}
+	pclose(f);
+	return h;
+}
+
+/* A restart, and a reload with a changed file that keeps the kill switch, hand the kill
+ * switch over to the next run: its guard table is the same table (never deleted and made
+ * again), the rules stay, and the next run dials. */
+static void restart_hands_the_kill_switch_over(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct entry *e =
+	    entry_new(loop, NULL, peer_text("office", "route-all yes\n"), true, on_idle, NULL);
+	entry_up(e, NULL, NULL);
+	long h = table_handle("sshdial_guard_office");
+	if (h < 0)
+		skip_because("no nftables here (nft, nf_tables): the guard cannot be made");
+	entry_restart(e, NULL, NULL);
+	fk_end(0, SIGTERM, 255 << 8);
+	run_for(50);
+	assert_string_equal(state_of(e), "dialing");
+	assert_int_equal(fk.starts, 2);
+	assert_int_equal(table_handle("sshdial_guard_office"), h);
+	assert_true(entry_replace(e, peer_text("office", "route-all yes\n# changed\n")));
+	fk_end(1, SIGTERM, 255 << 8);
+	run_for(50);
+	assert_string_equal(state_of(e), "dialing");
+	assert_int_equal(fk.starts, 3);
+	assert_int_equal(table_handle("sshdial_guard_office"), h);
+	assert_int_equal(system("ip rule show | grep -q 'proto 83'"), 0);
+	entry_down(e, on_reply, NULL);
+	fk_end(2, SIGTERM, SIGTERM);
+	run_for(50);
+	assert_string_equal(last_reply.text, "office: down, everything it changed undone");
+	assert_int_equal(table_handle("sshdial_guard_office"), -1);
+	assert_int_not_equal(system("ip rule show | grep -q 'proto 83'"), 0);
+	entry_free(e);
+}
+
+/* A kill switch held with no link (kill-switch always, after down) is put back when root
+ * deletes its guard table or its rules. */
+static void held_kill_switch_is_put_back(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct entry *e =
+	    entry_new(loop, NULL, peer_text("office", "route-all yes\nkill-switch always\n"), true,
+	              on_idle, NULL);
+	entry_up(e, NULL, NULL);
+	if (table_handle("sshdial_guard_office") < 0)
+		skip_because("no nftables here (nft, nf_tables): the guard cannot be made");
+	entry_down(e, on_reply, NULL);
+	fk_end(0, SIGTERM, SIGTERM);
+	run_for(50);
+	assert_string_equal(state_of(e), "blocked");
+	assert_true(entry_held(e));
+	assert_int_equal(system("nft delete table inet sshdial_guard_office"), 0);
+	assert_int_equal(system("ip rule del pref 8340"), 0);
+	run_for(1000);
+	assert_true(table_handle("sshdial_guard_office") >= 0);
+	assert_int_equal(system("ip rule show | grep -q '^8340:.*proto 83'"), 0);
+	/* a change to the file that drops the lockdown lifts it all */
+	assert_true(entry_replace(e, peer_text("office", "route-all yes\n")));
+	assert_false(entry_held(e));
+	assert_int_equal(table_handle("sshdial_guard_office"), -1);
+	assert_int_not_equal(system("ip rule show | grep -q 'proto 83'"), 0);
+	entry_free(e);
+}
+
+/* A changed file that drops 'always' but keeps the kill switch: the kill switch is handed
+ * over, and the lockdown ends (its record goes). */
+static void lockdown_dropped_kill_switch_kept(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	struct entry *e =
+	    entry_new(loop, NULL, peer_text("office", "route-all yes\nkill-switch always\n"), true,
+	              on_idle, NULL);
+	entry_up(e, NULL, NULL);
+	long h = table_handle("sshdial_guard_office");
+	if (h < 0)
+		skip_because("no nftables here (nft, nf_tables): the guard cannot be made");
+	assert_true(lockdown_marked("office"));
+	assert_true(entry_replace(e, peer_text("office", "route-all yes\n")));
+	fk_end(0, SIGTERM, 255 << 8);
+	run_for(50);
+	assert_string_equal(state_of(e), "dialing");
+	assert_false(lockdown_marked("office"));
+	assert_int_equal(table_handle("sshdial_guard_office"), h);
+	entry_down(e, on_reply, NULL);
+	fk_end(1, SIGTERM, SIGTERM);
+	run_for(50);
+	assert_string_equal(last_reply.text, "office: down, everything it changed undone");
+	assert_int_equal(table_handle("sshdial_guard_office"), -1);
+	entry_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +456,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(reload_while_down, setup, teardown),
 	    cmocka_unit_test_setup_teardown(reload_while_queued, setup, teardown),
 	    cmocka_unit_test_setup_teardown(reload_toggles_route_all, setup, teardown),
+	    cmocka_unit_test_setup_teardown(restart_hands_the_kill_switch_over, setup, teardown),
+	    cmocka_unit_test_setup_teardown(held_kill_switch_is_put_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lockdown_dropped_kill_switch_kept, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
