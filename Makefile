@@ -77,8 +77,8 @@ $(B)/tests:
 .PHONY: attack
 attack: $(B)/tests/l2tp_attacker $(B)/tests/draw_ids.so
 
-$(B)/tests/l2tp_attacker: tests/attack/l2tp_attacker.c | $(B)/tests
-	$(Q)$(CC) $(CFLAGS) -o $@ $<
+$(B)/tests/l2tp_attacker: tests/attack/l2tp_attacker.c src/net/pppol2tp.h | $(B)/tests
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
 $(B)/tests/draw_ids.so: tests/attack/draw_ids.c | $(B)/tests
 	$(Q)$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl

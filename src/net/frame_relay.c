@@ -83,6 +83,11 @@
 #define VERIFY_READS 4
 #define CONFIRM_MS 20
 #define CONFIRMS 3
+/* 0 only in a bench build (bench/README): every batch carried unread, as before the
+ * check, to measure what the check costs.  Never in an installed build. */
+#ifndef FRAME_RELAY_TX_CHECK
+#define FRAME_RELAY_TX_CHECK 1
+#endif
 
 /* Reads of the stream per wake-up: enough to batch, few enough to let the other
  * direction run. */
@@ -335,7 +340,7 @@ static void on_confirm(void *arg)
  * counters read again soon.  false after ending the relay too. */
 static bool batch_ours(struct frame_relay *r, int n)
 {
-	if (!r->link)
+	if (!r->link || !FRAME_RELAY_TX_CHECK)
 		return true;
 	uint64_t sure;
 	int v = tx_verdict(r, &sure);

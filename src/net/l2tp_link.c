@@ -19,6 +19,7 @@
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "net/pppol2tp.h"
 
 /* The bits of an L2TP header's first octet (RFC 2661, 3.1) and its version. */
 #define L2TP_T 0x80 /* control message */
@@ -92,31 +93,6 @@ static int loopback_udp(int flags, struct sockaddr_in *sa, const char *where, st
 		          "cannot bind a UDP socket on 127.0.0.1 for the frame transport");
 		close(fd);
 		return -1;
-	}
-	return fd;
-}
-
-/* A PPPoX socket connected to tunnel tid (session sid, 0 for the tunnel's own), carried
- * by the UDP socket udp whose peer is peer.  Returns the socket, or -errno. */
-static int pppol2tp_connect(int udp, const struct sockaddr_in *peer, uint16_t tid, uint16_t sid)
-{
-	int fd = socket(AF_PPPOX, SOCK_DGRAM | SOCK_CLOEXEC, PX_PROTO_OL2TP);
-	if (fd < 0)
-		return -errno;
-	struct sockaddr_pppol2tp sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_family = AF_PPPOX;
-	sa.sa_protocol = PX_PROTO_OL2TP;
-	sa.pppol2tp.fd = udp;
-	sa.pppol2tp.addr = *peer;
-	/* The peer's IDs are never seen by anyone: the relay strips the header the kernel
-	 * writes.  Giving ours keeps what a reader of 'ip l2tp show' sees simple. */
-	sa.pppol2tp.s_tunnel = sa.pppol2tp.d_tunnel = tid;
-	sa.pppol2tp.s_session = sa.pppol2tp.d_session = sid;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int saved = errno;
-		close(fd);
-		return -saved;
 	}
 	return fd;
 }

@@ -18,8 +18,6 @@
  * Exit status 0, or 1 with a message when the kernel refused what was asked. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/if_pppol2tp.h>
-#include <linux/if_pppox.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -29,6 +27,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "net/pppol2tp.h"
 
 #define MAX_HOLD 64
 
@@ -52,28 +52,6 @@ static int udp_on_lo(uint16_t port, struct sockaddr_in *sa)
 	return fd;
 }
 
-static int l2tp_connect(int udp, const struct sockaddr_in *peer, uint16_t tid, uint16_t sid)
-{
-	int fd = socket(AF_PPPOX, SOCK_DGRAM, PX_PROTO_OL2TP);
-	if (fd < 0)
-		return -1;
-	struct sockaddr_pppol2tp sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_family = AF_PPPOX;
-	sa.sa_protocol = PX_PROTO_OL2TP;
-	sa.pppol2tp.fd = udp;
-	sa.pppol2tp.addr = *peer;
-	sa.pppol2tp.s_tunnel = sa.pppol2tp.d_tunnel = tid;
-	sa.pppol2tp.s_session = sa.pppol2tp.d_session = sid;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
 static int hold(int argc, char **argv)
 {
 	struct sockaddr_in sink_sa, sa;
@@ -87,10 +65,10 @@ static int hold(int argc, char **argv)
 		int udp = udp_on_lo(0, &sa);
 		if (udp < 0 || connect(udp, (struct sockaddr *)&sink_sa, sizeof(sink_sa)) < 0)
 			return die("cannot open a UDP socket for a tunnel");
-		int t = l2tp_connect(udp, &sink_sa, tid, 0);
+		int t = pppol2tp_connect(udp, &sink_sa, tid, 0);
 		if (t < 0) {
 			fprintf(stderr, "l2tp_attacker: cannot make tunnel %u: %s\n", tid,
-			        strerror(errno));
+			        strerror(-t));
 			return 1;
 		}
 		/* Session 0 closed: the kernel then lets the next connect() of this ID join
@@ -144,10 +122,10 @@ static int inject(char **argv)
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	int s = -1;
 	for (int i = 0; i < 64 && s < 0; i++) {
-		s = l2tp_connect(udp, &sa, tid, (uint16_t)(1 + rand() % 65535));
-		if (s < 0 && errno != EEXIST) {
+		s = pppol2tp_connect(udp, &sa, tid, (uint16_t)(1 + rand() % 65535));
+		if (s < 0 && s != -EEXIST) {
 			fprintf(stderr, "l2tp_attacker: cannot attach a session to tunnel %u: %s\n",
-			        tid, strerror(errno));
+			        tid, strerror(-s));
 			return 1;
 		}
 	}
