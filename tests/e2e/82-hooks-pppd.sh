@@ -14,10 +14,13 @@ chmod 0644 /etc/resolv.conf
 
 out=$E2E_DIR/hook-out
 mkdir -m 755 "$out" || fail "cannot make $out"
-# /etc/ppp is the test bed's private copy: these go with it.
+# /etc/ppp is the test bed's private copy: these go with it.  The server's pppd (the
+# classic one, in the other namespace) runs them too, through Debian's /etc/ppp/ip-up,
+# with an empty ipparam: only the client's, with the peer's name, are kept.
 for ev in up down; do
 	cat >"/etc/ppp/ip-$ev.d/82-record" <<EOS
 #!/bin/sh
+[ "\$6" = e2e-classic ] || exit 0
 echo "\$@" >$out/ip-$ev.args
 env | sort >$out/ip-$ev.env
 EOS
@@ -64,6 +67,7 @@ assert_eq "$(grep '^nameserver' /etc/resolv.conf)" "nameserver $E2E_TUN_SERVER" 
 
 call_stop
 assert_eq "$CALL_RC" 0
+grep -q "e2e-classic: /etc/ppp/ip-down.d (run-parts) done" "$CALL_LOG" || fail "no line for ip-down.d"
 [ -e "$out/ip-down.args" ] || fail "ip-down.d did not run after down"
 assert_eq "$(cat "$out/ip-down.args")" "$args" "ip-down.d's arguments"
 env_has "PPP_IFACE=$dev" ip-down
