@@ -507,7 +507,7 @@ static void test_pppd_option_refusals(void **state)
 	                  NULL});
 	assert_error(BASE "pppd-option ip-up-script /x",
 	             "office:3: pppd-option: 'ip-up-script' is not allowed: sshdial runs its own "
-	             "hooks; use 'route', 'route-all' and 'dns'");
+	             "hook; use 'up-script' (a pppd peer file: /etc/ppp/ip-up.d)");
 	assert_error(BASE "pppd-option show-password",
 	             "office:3: pppd-option: 'show-password' is not allowed: pppd would write the "
 	             "PAP secret into its log, which sshdial relays; remove it");

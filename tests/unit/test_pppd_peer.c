@@ -212,7 +212,7 @@ static void test_refused_options(void **state)
 	        "peers/office:3: 'notty' cannot be used with sshdial: sshdial gives pppd its "
 	        "terminal",
 	        "peers/office:4: 'ip-up-script' cannot be used with sshdial: sshdial runs its "
-	        "own hooks; use 'route', 'route-all' and 'dns'",
+	        "own hook; use 'up-script' (a pppd peer file: /etc/ppp/ip-up.d)",
 	        NULL});
 }
 
