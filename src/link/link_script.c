@@ -104,6 +104,8 @@ static void start(struct link_scripts *sc, const char *what, const char *path, s
 		snprintf(slot->what, sizeof(slot->what), "%s", what);
 		slot->run = script_run_start(sc->l->loop, path, strv_argv(argv), strv_argv(env),
 		                             SCRIPT_TIMEOUT_MS, on_script_done, slot);
+		if (slot->run)
+			log_debug("%s: %s started", peer_name(sc->l->peer), what);
 	}
 	strv_free(argv);
 	strv_free(env);

@@ -46,6 +46,12 @@ call_start e2e-hooks
 call_wait_up
 wait_for 60 grep -q "e2e-hooks: up-script $hooks/up done" "$CALL_LOG" ||
 	fail "the up-script did not report done"
+# Started once the routes and DNS were in: what it saw below could also come from a script
+# that started early but ran late, so the order of sshdial's own lines decides.
+up_at=$(grep -n 'e2e-hooks: up after ' "$CALL_LOG" | head -n 1 | cut -d: -f1)
+started_at=$(grep -n "e2e-hooks: up-script $hooks/up started" "$CALL_LOG" | head -n 1 | cut -d: -f1)
+[ -n "$started_at" ] || fail "no line for the up-script's start"
+[ "$started_at" -gt "$up_at" ] || fail "the up-script started (line $started_at) before the link was up (line $up_at)"
 dev=$(ip -n "$E2E_CLI" -o -4 addr show | awk '$4 == "'"$E2E_TUN_CLIENT"'" { print $2 }')
 [ -n "$dev" ] || fail "no interface holds $E2E_TUN_CLIENT"
 peer=$(ip -n "$E2E_CLI" -o -4 addr show dev "$dev" | awk '{ for (i = 1; i < NF; i++) if ($i == "peer") print $(i + 1) }')
