@@ -12,6 +12,7 @@
 
 #include "conf/config.h"
 #include "lib/diag.h"
+#include "lib/log.h"
 #include "cmd/peer_checks.h"
 #include "lib/str_prefix.h"
 #include "net/leakcheck.h"
@@ -109,6 +110,10 @@ int cmd_check(int argc, char **argv)
 	struct diag *d = diag_new();
 	struct peer *p = peer_check_load(argv[optind], peers_dir, d, stderr);
 	int status = diag_count(d) ? EXIT_CONFIG : EXIT_OK;
+	/* A pppd peer file's options that sshdial does itself, and what does their job. */
+	const struct strv *notes = p ? peer_notes(p) : NULL;
+	for (size_t i = 0; status == EXIT_OK && notes && i < strv_len(notes); i++)
+		log_print_line(stdout, strv_get(notes, i));
 	if (status == EXIT_OK)
 		printf("%s: configuration OK\n", peer_name(p));
 	if (status == EXIT_OK && peer_pty_command(p) && !peer_local_user(p))

@@ -42,6 +42,8 @@ int cmd_hook(int argc, char **argv)
 	copy(ev.peer, sizeof(ev.peer), a.ipparam);
 	copy(ev.dns1, sizeof(ev.dns1), getenv("DNS1"));
 	copy(ev.dns2, sizeof(ev.dns2), getenv("DNS2"));
+	copy(ev.tty, sizeof(ev.tty), a.tty);
+	copy(ev.speed, sizeof(ev.speed), a.speed);
 	if (strchr(ev.peer, '/') || !ev.peer[0]) {
 		log_error("%s: ipparam '%s' is not an sshdial peer name", kind, a.ipparam);
 		return EXIT_CONFIG;

@@ -1,11 +1,13 @@
 #include "conf/config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf/config_host.h"
 #include "conf/config_peer.h"
@@ -13,6 +15,7 @@
 #include "conf/keyword.h"
 #include "conf/pppd_options.h"
 #include "lib/safe_name.h"
+#include "lib/trusted_file.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
 
@@ -52,6 +55,8 @@ static const struct keyword keywords[PK_COUNT] = {
                     KW_REPEATS | KW_REST_OF_LINE},
     [PK_LINK] = {"link", KW_BOOL, "link yes|no"},
     [PK_JUMP] = {"jump", KW_TEXT, "jump [USER@]HOST[:PORT]", KW_REPEATS},
+    [PK_UP_SCRIPT] = {"up-script", KW_PATH, "up-script PATH"},
+    [PK_DOWN_SCRIPT] = {"down-script", KW_PATH, "down-script PATH"},
 };
 
 static const struct kw_table table = {keywords, PK_COUNT, "quote a value that contains spaces"};
@@ -312,6 +317,26 @@ static void set_ipv6_prefix(struct config_reader *r, int k, const struct kw_plac
 		         v->text);
 }
 
+/* up-script and down-script run as root: root's file, in root's directories, that no one
+ * else can change (trusted_file.h), and executable. */
+static void set_script(struct config_reader *r, int k, const struct kw_place *at,
+                       const struct kw_value *v)
+{
+	struct diag *d = diag_new();
+	int fd = trusted_file_open(v->text, 0, d);
+	struct stat st;
+	for (size_t i = 0; i < diag_count(d); i++)
+		kw_error(at, "%s: %s (the script runs as root)", keywords[k].name, diag_get(d, i));
+	if (fd >= 0 && fstat(fd, &st) == 0 && !(st.st_mode & S_IXUSR))
+		kw_error(at, "%s: '%s' is not executable; run 'chmod 755 %s'", keywords[k].name,
+		         v->text, v->text);
+	else if (fd >= 0)
+		replace(field_of(r, k), v->text);
+	if (fd >= 0)
+		close(fd);
+	diag_free(d);
+}
+
 /* Indexed by enum peer_keyword, beside the table: what each keyword does with its value. */
 static const struct {
 	set_fn *set;
@@ -349,6 +374,8 @@ static const struct {
     [PK_FORWARD] = {set_forward},
     [PK_LINK] = {set_flag, offsetof(struct peer, link)},
     [PK_JUMP] = {set_jump},
+    [PK_UP_SCRIPT] = {set_script, offsetof(struct peer, up_script)},
+    [PK_DOWN_SCRIPT] = {set_script, offsetof(struct peer, down_script)},
 };
 
 static void *field_of(struct config_reader *r, int k)
@@ -366,6 +393,7 @@ struct config_reader *config_read_init(const char *peer_name, const char *file, 
 	p->file = xstrdup(file);
 	p->ssh_options = strv_new();
 	p->pppd_options = strv_new();
+	p->notes = strv_new();
 	p->health = true;
 	p->kill_switch = true;
 	p->link = true;
@@ -420,6 +448,21 @@ void config_read_keyword(struct config_reader *r, const char *key, const char *v
 		unknown_keyword(&at, key);
 	else
 		apply(r, k, &at, value);
+}
+
+void config_read_pppd_file(struct config_reader *r)
+{
+	r->peer->pppd_file = true;
+}
+
+void config_read_note(struct config_reader *r, unsigned lineno, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	strv_pushf(r->peer->notes, "%s:%u: %s", r->peer->file, lineno, msg);
+	free(msg);
 }
 
 void config_read_pppd_word(struct config_reader *r, const char *word, unsigned lineno)

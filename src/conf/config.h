@@ -28,6 +28,12 @@ struct peer *config_read_finish(struct config_reader *r);
 /* One pppd argv word, passed on unchecked: for the pppd importer, which vets its words
  * itself (it may pass 'call' and 'file', which pppd-option refuses). */
 void config_read_pppd_word(struct config_reader *r, const char *word, unsigned lineno);
+/* The peer comes from a pppd peer file: its links run /etc/ppp/ip-up.d and ip-down.d. */
+void config_read_pppd_file(struct config_reader *r);
+/* A note on the file that is no error (an option dropped, and what replaces it): kept as
+ * "FILE:LINE: message" for `check` (peer_notes). */
+void config_read_note(struct config_reader *r, unsigned lineno, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Frees the reader and the peer half read, adding no message: for a caller that found
  * the input unusable as a whole. */
 void config_read_abort(struct config_reader *r);
@@ -130,6 +136,13 @@ unsigned peer_health_timeout_ms(const struct peer *p);
 struct forward_spec;
 struct jump_spec;
 bool peer_link(const struct peer *p); /* false: 'link no', forwards only, no pppd */
+/* up-script and down-script (sshdial-peer(5)); NULL when not given. */
+const char *peer_up_script(const struct peer *p);
+const char *peer_down_script(const struct peer *p);
+/* Read from a pppd peer file (/etc/ppp/peers/NAME): pppd's ip-up.d and ip-down.d run. */
+bool peer_pppd_file(const struct peer *p);
+/* What `check` says beside "configuration OK": "FILE:LINE: message" each. */
+const struct strv *peer_notes(const struct peer *p);
 size_t peer_forward_count(const struct peer *p);
 const struct forward_spec *peer_forward(const struct peer *p, size_t i);
 size_t peer_jump_count(const struct peer *p); /* in the order ssh goes through them */

@@ -56,6 +56,10 @@ struct peer {
 	size_t forward_count;
 	struct jump_spec *jumps;
 	size_t jump_count;
+	char *up_script; /* NULL: none */
+	char *down_script;
+	bool pppd_file;     /* read from /etc/ppp/peers: /etc/ppp/ip-up.d and ip-down.d run */
+	struct strv *notes; /* "FILE:LINE: what was dropped and what replaces it", for check */
 };
 
 /* config_forward.c: the setters and checks of forward, jump and link. */

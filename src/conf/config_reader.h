@@ -38,6 +38,8 @@ enum peer_keyword {
 	PK_FORWARD,
 	PK_LINK,
 	PK_JUMP,
+	PK_UP_SCRIPT,
+	PK_DOWN_SCRIPT,
 	PK_COUNT
 };
 

@@ -8,10 +8,10 @@ void peer_free(struct peer *p)
 {
 	if (!p)
 		return;
-	char *strings[] = {p->name,      p->file,        p->host,           p->ssh_user,
-	                   p->identity,  p->known_hosts, p->remote_command, p->local_user,
-	                   p->pty,       p->pap_user,    p->secret_path,    p->linkname,
-	                   p->remotename};
+	char *strings[] = {p->name,       p->file,        p->host,           p->ssh_user,
+	                   p->identity,   p->known_hosts, p->remote_command, p->local_user,
+	                   p->pty,        p->pap_user,    p->secret_path,    p->linkname,
+	                   p->remotename, p->up_script,   p->down_script};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
 		free(strings[i]);
 	for (size_t i = 0; i < p->server_count; i++)
@@ -19,6 +19,7 @@ void peer_free(struct peer *p)
 	free(p->servers);
 	strv_free(p->ssh_options);
 	strv_free(p->pppd_options);
+	strv_free(p->notes);
 	kw_networks_free(&p->routes);
 	free(p->forwards);
 	free(p->forward_lines);
@@ -238,4 +239,24 @@ size_t peer_jump_count(const struct peer *p)
 const struct jump_spec *peer_jump(const struct peer *p, size_t i)
 {
 	return &p->jumps[i];
+}
+
+const char *peer_up_script(const struct peer *p)
+{
+	return p->up_script;
+}
+
+const char *peer_down_script(const struct peer *p)
+{
+	return p->down_script;
+}
+
+bool peer_pppd_file(const struct peer *p)
+{
+	return p->pppd_file;
+}
+
+const struct strv *peer_notes(const struct peer *p)
+{
+	return p->notes;
 }

@@ -221,6 +221,10 @@ struct refusal {
 	const char *why;
 };
 
+#define UP_HOOK "sshdial runs its own hook; use 'up-script' (a pppd peer file: /etc/ppp/ip-up.d)"
+#define DOWN_HOOK                                                                                  \
+	"sshdial runs its own hook; use 'down-script' (a pppd peer file: /etc/ppp/ip-down.d)"
+
 static const struct refusal refusals[] = {
     {"pty", "pty", "use the 'pty' keyword"},
     {"notty", NULL, "sshdial gives pppd its terminal"},
@@ -229,10 +233,10 @@ static const struct refusal refusals[] = {
     {"nodetach", NULL, "sshdial keeps pppd in the foreground to supervise it"},
     {"persist", NULL, "sshdial redials the link itself"},
     {"demand", NULL, "sshdial redials the link itself"},
-    {"ip-up-script", NULL, "sshdial runs its own hooks; use 'route', 'route-all' and 'dns'"},
-    {"ip-down-script", NULL, "sshdial runs its own hooks; use 'route', 'route-all' and 'dns'"},
-    {"ipv6-up-script", NULL, "sshdial runs its own hooks; use 'route', 'route-all' and 'dns'"},
-    {"ipv6-down-script", NULL, "sshdial runs its own hooks; use 'route', 'route-all' and 'dns'"},
+    {"ip-up-script", "up-script", UP_HOOK},
+    {"ip-down-script", "down-script", DOWN_HOOK},
+    {"ipv6-up-script", "up-script", UP_HOOK},
+    {"ipv6-down-script", "down-script", DOWN_HOOK},
     {"logfd", NULL, "sshdial reads pppd's log itself"},
     {"passwordfd", NULL,
      "sshdial hands pppd the PAP secret itself; use 'pap-password-file' or 'pap-secrets'"},

@@ -36,6 +36,7 @@ struct import {
 	const char *pap_secrets;
 	struct taken taken[TAKE_COUNT];
 	unsigned compression_line; /* where the file asks for compression, if it does */
+	unsigned usepeerdns_line;  /* the same for usepeerdns, which becomes 'dns yes' */
 };
 
 static struct kw_place place(const struct import *im, unsigned line)
@@ -58,18 +59,51 @@ static void take(struct taken *t, const char *value, unsigned line)
 	t->line = line;
 }
 
-/* Options sshdial does itself, whatever the file says: it runs pppd in the foreground on
- * its own terminal, redials, and tags the link. */
-static bool dropped(const char *word)
+/* Options sshdial does itself, whatever the file says, and what does their job: `check`
+ * names each one dropped (peer_notes). */
+static const char *const redial = "sshdial redials the link itself (call and the daemon "
+                                  "dial again after 1 to 30 s, until stopped)";
+static const char *const foreground = "sshdial runs pppd in the foreground and supervises it";
+static const struct {
+	const char *option;
+	const char *instead;
+} drops[] = {
+    {"nodetach", foreground},
+    {"updetach", foreground},
+    {"detach", foreground},
+    {"persist", redial},
+    {"nopersist", redial},
+    {"demand", redial},
+    {"maxfail", redial},
+    {"holdoff", redial},
+    {"defaultroute", "an sshdial peer file's 'route-all yes' sends all traffic through the "
+                     "link (the ssh connection kept outside it)"},
+    {"usepeerdns", "taken as 'dns yes': sshdial sets the server's DNS servers while the link "
+                   "is up and restores the resolver after; /etc/ppp/ip-up.d gets DNS1 and DNS2"},
+    {"ipparam", "sshdial passes the peer name as ipparam (PPP_IPPARAM in /etc/ppp/ip-up.d)"},
+};
+
+static const char *drop_reason(const char *option)
 {
-	static const char *const drop[] = {"nodetach", "updetach",  "detach",
-	                                   "persist",  "nopersist", "demand"};
-	if (strncmp(word, "/dev/", 5) == 0)
-		return true;
-	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
-		if (strcmp(word, drop[i]) == 0)
-			return true;
-	return false;
+	if (strncmp(option, "/dev/", 5) == 0)
+		return "sshdial gives pppd its own pseudo-terminal";
+	for (size_t i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
+		if (strcmp(option, drops[i].option) == 0)
+			return drops[i].instead;
+	return NULL;
+}
+
+/* True (after a note) when sshdial does the option's job itself. */
+static bool dropped(struct import *im, const char *option, const char *value, unsigned line)
+{
+	const char *instead = drop_reason(option);
+	if (!instead)
+		return false;
+	config_read_note(im->r, line, "'%s%s%s' dropped: %s", option, value ? " " : "",
+	                 value ? value : "", instead);
+	if (strcmp(option, "usepeerdns") == 0)
+		im->usepeerdns_line = line;
+	return true;
 }
 
 /* 'call' and 'file' name further privileged pppd files, which pppd reads as it would
@@ -91,7 +125,7 @@ static void pass(struct import *im, const char *word, unsigned line)
 
 static void import_plain(struct import *im, const char *word, unsigned line)
 {
-	if (dropped(word) || refused(im, word, line))
+	if (dropped(im, word, NULL, line) || refused(im, word, line))
 		return;
 	if (strcmp(word, "predictor1") == 0)
 		im->compression_line = line;
@@ -106,7 +140,7 @@ static void import_with_value(struct import *im, const char *option, const char 
 	int t = taken_option(option);
 	if (t >= 0) {
 		take(&im->taken[t], value, line);
-	} else if (strcmp(option, "ipparam") == 0) {
+	} else if (dropped(im, option, value, line)) {
 		return;
 	} else if (strcmp(option, "password") == 0) {
 		/* The value is a secret: it goes in no message. */
@@ -163,6 +197,9 @@ static struct peer *import_finish(struct import *im)
 	/* pppd compresses by default, sshdial does not: keep what the file asked for. */
 	if (im->compression_line)
 		config_read_keyword(im->r, "compression", "yes", im->compression_line);
+	if (im->usepeerdns_line)
+		config_read_keyword(im->r, "dns", "yes", im->usepeerdns_line);
+	config_read_pppd_file(im->r);
 	return config_read_finish(im->r);
 }
 

@@ -28,9 +28,10 @@ bool hook_kind_parse(const char *name, enum hook_kind *kind)
 size_t hook_event_format(const struct hook_event *ev, char *buf, size_t len)
 {
 	int n = snprintf(buf, len,
-	                 "event=%s\npeer=%s\nifname=%s\nlocal=%s\nremote=%s\ndns1=%s\ndns2=%s\n",
+	                 "event=%s\npeer=%s\nifname=%s\nlocal=%s\nremote=%s\ndns1=%s\ndns2=%s\n"
+	                 "tty=%s\nspeed=%s\n",
 	                 hook_kind_name(ev->kind), ev->peer, ev->ifname, ev->local, ev->remote,
-	                 ev->dns1, ev->dns2);
+	                 ev->dns1, ev->dns2, ev->tty, ev->speed);
 	return n > 0 && (size_t)n < len ? (size_t)n : 0;
 }
 
@@ -80,6 +81,7 @@ static bool parse_line(struct hook_event *ev, const char *line, size_t n, bool *
 	    {"peer", ev->peer, sizeof(ev->peer)},    {"ifname", ev->ifname, sizeof(ev->ifname)},
 	    {"local", ev->local, sizeof(ev->local)}, {"remote", ev->remote, sizeof(ev->remote)},
 	    {"dns1", ev->dns1, sizeof(ev->dns1)},    {"dns2", ev->dns2, sizeof(ev->dns2)},
+	    {"tty", ev->tty, sizeof(ev->tty)},       {"speed", ev->speed, sizeof(ev->speed)},
 	};
 	if (klen == 5 && memcmp(line, "event", 5) == 0) {
 		char name[16];
@@ -104,6 +106,21 @@ static bool parse_line(struct hook_event *ev, const char *line, size_t n, bool *
 	return false;
 }
 
+/* pppd's device ("/dev/pts/3") and speed ("38400"), each maybe empty. */
+static bool valid_tty(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '/' || *s == '.' || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+static bool valid_speed(const char *s)
+{
+	return strspn(s, "0123456789") == strlen(s);
+}
+
 bool hook_event_parse(const char *buf, size_t len, struct hook_event *ev, const char **why)
 {
 	bool have_kind = false;
@@ -122,7 +139,7 @@ bool hook_event_parse(const char *buf, size_t len, struct hook_event *ev, const 
 	}
 	if (have_kind && ev->kind == HOOK_UNLOCK) {
 		bool empty = !ev->ifname[0] && !ev->local[0] && !ev->remote[0] && !ev->dns1[0] &&
-		             !ev->dns2[0];
+		             !ev->dns2[0] && !ev->tty[0] && !ev->speed[0];
 		*why = "an unlock request names only a peer";
 		return valid_name(ev->peer, false) && empty;
 	}
@@ -133,6 +150,10 @@ bool hook_event_parse(const char *buf, size_t len, struct hook_event *ev, const 
 	if (!valid_addr(ev->local, false) || !valid_addr(ev->remote, false) ||
 	    !valid_addr(ev->dns1, true) || !valid_addr(ev->dns2, true)) {
 		*why = "an invalid address";
+		return false;
+	}
+	if (!valid_tty(ev->tty) || !valid_speed(ev->speed)) {
+		*why = "an invalid tty or speed";
 		return false;
 	}
 	return true;

@@ -21,6 +21,8 @@ struct hook_event {
 	char remote[HOOK_ADDR_LEN];
 	char dns1[HOOK_ADDR_LEN]; /* empty when the server supplied none */
 	char dns2[HOOK_ADDR_LEN];
+	char tty[64];   /* pppd's device argument ("" with the frame transport) */
+	char speed[16]; /* and its speed: passed on to /etc/ppp/ip-up.d */
 };
 
 const char *hook_kind_name(enum hook_kind kind);

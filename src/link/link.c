@@ -249,7 +249,9 @@ static void attempt_ended(struct link *l)
 	attempt_release(l);
 	link_undo_network(l, (l->stopping || l->failure.cls > FAILURE_TRANSIENT) &&
 	                         !link_keeps_block(l));
+	link_scripts_down(l);
 	l->ifname[0] = 0;
+	l->local6[0] = 0;
 	if (l->failure.cls && !l->redial_pty) {
 		err_set(&l->last_error, peer_name(l->peer), NULL, "%s", l->failure.reason);
 		l->last_failure_at = time(NULL);
@@ -257,7 +259,7 @@ static void attempt_ended(struct link *l)
 
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
-		l->done(l->arg, FAILURE_NONE);
+		link_scripts_done(l, FAILURE_NONE);
 		return;
 	}
 	if (l->redial_pty) { /* the same server, over the pty, at once: logged already */
@@ -274,7 +276,7 @@ static void attempt_ended(struct link *l)
 	if (l->failure.cls > FAILURE_TRANSIENT && !server_given_up) {
 		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
 		link_set_state(l, LINK_FAILED);
-		l->done(l->arg, l->failure.cls);
+		link_scripts_done(l, l->failure.cls);
 		return;
 	}
 	l->redial_now = false;
@@ -645,6 +647,7 @@ void link_free(struct link *l)
 	resolve_cancel(l->resolving);
 	netwatch_free(l->watch);
 	link_route_all_free(l);
+	link_scripts_free(l);
 	link_dial_driver()->free(l->dial);
 	free(l->order);
 	free(l->permanent);
@@ -676,7 +679,7 @@ void link_stop(struct link *l)
 		event_timer_cancel_all(l->loop, l);
 		link_undo_network(l, !link_keeps_block(l));
 		link_set_state(l, LINK_STOPPED);
-		l->done(l->arg, FAILURE_NONE);
+		link_scripts_done(l, FAILURE_NONE);
 		return;
 	}
 	log_info("%s: stopping", peer_name(l->peer));

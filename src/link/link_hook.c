@@ -115,6 +115,7 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
 	if (l->fw) /* on the same ssh connection, beside the link */
 		forwards_start(l->fw);
+	link_scripts_up(l, ev);
 	return 0;
 }
 
@@ -146,6 +147,7 @@ int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, c
 	health_stop(l->health);
 	l->health = NULL;
 	link_undo_network(l, false);
+	link_scripts_down(l);
 	if (l->state == LINK_UP)
 		link_set_state(l, LINK_CLOSING);
 	return 0;

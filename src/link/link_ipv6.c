@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/log.h"
 #include "net/netconf.h"
@@ -35,5 +36,6 @@ int link_ipv6_up(struct link *l, const char *ifname, const char *local, char *re
 		return -1;
 	}
 	log_info("%s: IPv6 %s on %s", peer_name(l->peer), text, ifname);
+	snprintf(l->local6, sizeof(l->local6), "%.*s", (int)strcspn(text, "/"), text);
 	return 0;
 }

@@ -25,6 +25,8 @@ struct resolve;
 struct forwards;
 struct guard_spec;
 struct nlmon_sub;
+struct link_scripts;
+struct hook_event;
 
 struct link {
 	struct event_loop *loop;
@@ -82,6 +84,9 @@ struct link {
 	bool *frames_refused;          /* by the peer's server index; NULL: none refused yet */
 	bool redial_pty;               /* the server refused frames: dial again at once */
 	bool transport_noted;          /* the line saying why auto took the pty, once */
+	/* up-script, down-script, ip-up.d (link_script.c) */
+	struct link_scripts *scripts; /* NULL until the first runs */
+	char local6[46];              /* ipv6 yes: the address put on the link, for them */
 };
 
 /* Undoes the attempt's changes, or all of them (the session's too: stop, unlock). */
@@ -123,6 +128,15 @@ bool link_give_up_server(struct link *l);
 enum dial_transport link_transport_choose(struct link *l);
 void link_transport_dialed(struct link *l);
 bool link_transport_refused(struct link *l);
+
+/* The scripts (link_script.c): the up ones once ip-up's changes are in; the down ones
+ * once the attempt's changes are undone (only after up ones ran, once); the link's end
+ * told to its owner (l->done) once no script runs any more, so that a down-script is not
+ * killed by the exit of `call`; and freeing, which kills what still runs. */
+void link_scripts_up(struct link *l, const struct hook_event *ev);
+void link_scripts_down(struct link *l);
+void link_scripts_done(struct link *l, enum failure_class status);
+void link_scripts_free(struct link *l);
 
 /* Seconds from t0 (CLOCK_MONOTONIC) to now. */
 double link_seconds_since(const struct timespec *t0);

@@ -507,7 +507,7 @@ static void test_pppd_option_refusals(void **state)
 	                  NULL});
 	assert_error(BASE "pppd-option ip-up-script /x",
 	             "office:3: pppd-option: 'ip-up-script' is not allowed: sshdial runs its own "
-	             "hooks; use 'route', 'route-all' and 'dns'");
+	             "hook; use 'up-script' (a pppd peer file: /etc/ppp/ip-up.d)");
 	assert_error(BASE "pppd-option show-password",
 	             "office:3: pppd-option: 'show-password' is not allowed: pppd would write the "
 	             "PAP secret into its log, which sshdial relays; remove it");
@@ -608,6 +608,61 @@ static void test_password_file(void **state)
 	tmpdir_remove(dir);
 }
 
+/* The one message text is refused with. */
+static char *only_error(const char *text)
+{
+	struct diag *d = diag_new();
+	struct peer *p = parse(text, d);
+	assert_null(p);
+	assert_int_equal(diag_count(d), 1);
+	char *msg = strdup(diag_get(d, 0));
+	diag_free(d);
+	return msg;
+}
+
+/* up-script and down-script run as root: root's executable file that only root can change,
+ * refused at its line otherwise. */
+static void test_scripts(void **state)
+{
+	(void)state;
+	struct peer *p = parse_ok(BASE "up-script /bin/true\ndown-script /bin/false");
+	assert_string_equal(peer_up_script(p), "/bin/true");
+	assert_string_equal(peer_down_script(p), "/bin/false");
+	assert_false(peer_pppd_file(p));
+	peer_free(p);
+	p = parse_ok(BASE);
+	assert_null(peer_up_script(p));
+	assert_null(peer_down_script(p));
+	peer_free(p);
+
+	char *dir = tmpdir_new();
+	char *open_file = tmpdir_file(dir, "up", "#!/bin/sh\n", 0777);
+	char text[1024];
+	snprintf(text, sizeof(text), BASE "up-script %s", open_file);
+	char *msg = only_error(text);
+	/* Whoever runs the test: not root's, or writable by others (trusted_file.c says). */
+	assert_true(strncmp(msg, "office:3: up-script: ", 21) == 0);
+	assert_non_null(strstr(msg, open_file));
+	assert_non_null(strstr(msg, "(the script runs as root)"));
+	free(msg);
+
+	msg = only_error(BASE "down-script /etc/passwd");
+	assert_string_equal(msg, "office:3: down-script: '/etc/passwd' is not executable; run "
+	                         "'chmod 755 /etc/passwd'");
+	free(msg);
+
+	snprintf(text, sizeof(text), BASE "up-script %s/missing", dir);
+	msg = only_error(text);
+	assert_true(strncmp(msg, "office:3: up-script: ", 21) == 0);
+	assert_non_null(strstr(msg, "No such file or directory"));
+	free(msg);
+
+	assert_error(BASE "up-script up.sh",
+	             "office:3: up-script: 'up.sh' is not an absolute path; write it from /");
+	free(open_file);
+	tmpdir_remove(dir);
+}
+
 static void test_pap_combinations(void **state)
 {
 	(void)state;
@@ -677,6 +732,7 @@ int main(void)
 	    cmocka_unit_test(test_pty_conflicts),
 	    cmocka_unit_test(test_collects_all_errors),
 	    cmocka_unit_test(test_password_file),
+	    cmocka_unit_test(test_scripts),
 	    cmocka_unit_test(test_pap_combinations),
 	    cmocka_unit_test(test_pap_user_alone_uses_pppd_secrets),
 	};

@@ -16,6 +16,8 @@ static struct hook_event sample(void)
 	strcpy(ev.local, "192.168.77.2");
 	strcpy(ev.remote, "192.168.77.1");
 	strcpy(ev.dns1, "10.0.0.53");
+	strcpy(ev.tty, "/dev/pts/3");
+	strcpy(ev.speed, "38400");
 	return ev;
 }
 
@@ -35,6 +37,8 @@ static void roundtrip(void **state)
 	assert_string_equal(out.remote, "192.168.77.1");
 	assert_string_equal(out.dns1, "10.0.0.53");
 	assert_string_equal(out.dns2, "");
+	assert_string_equal(out.tty, "/dev/pts/3"); /* for /etc/ppp/ip-up.d's arguments */
+	assert_string_equal(out.speed, "38400");
 }
 
 static void expect_rejected(const char *msg, const char *reason)
@@ -56,6 +60,14 @@ static void rejects_malformed(void **state)
 	                "a missing event, peer or interface name");
 	expect_rejected("event=ip-up\nshell=rm -rf /\n", "an unknown key");
 	expect_rejected("event=ip-up\nnoequals\n", "a line without '='");
+	expect_rejected("event=ip-up\npeer=o\nifname=ppp0\nlocal=1.2.3.4\nremote=1.2.3.5\n"
+	                "tty=/dev/pts/3;reboot\n",
+	                "an invalid tty or speed");
+	expect_rejected("event=ip-up\npeer=o\nifname=ppp0\nlocal=1.2.3.4\nremote=1.2.3.5\n"
+	                "speed=fast\n",
+	                "an invalid tty or speed");
+	expect_rejected("event=unlock\npeer=o\ntty=/dev/pts/3\n",
+	                "an unlock request names only a peer");
 	expect_rejected("event=ip-up\nifname=ppp0ppp0ppp0ppp0ppp0\n", "an overlong value");
 	char bin[] = "event=ip-up\0peer=x";
 	struct hook_event ev;

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "lib/lines.h"
 #include "conf/pppd_peer.h"
 #include "tmpdir.h"
@@ -97,7 +99,48 @@ static void test_classic_recipe(void **state)
 	assert_string_equal(peer_linkname(p), "pppoverssh");
 	assert_false(peer_compression(p));
 	assert_words(peer_pppd_options(p),
-	             (const char *const[]){"noauth", "defaultroute", "10.0.5.1:10.0.5.2", NULL});
+	             (const char *const[]){"noauth", "10.0.5.1:10.0.5.2", NULL});
+	assert_true(peer_pppd_file(p));
+	assert_false(peer_dns(p));
+	/* What check says about each option dropped, at its line, with what replaces it. */
+	const struct strv *notes = peer_notes(p);
+	assert_int_equal(strv_len(notes), 4);
+	assert_string_equal(strv_get(notes, 0),
+	                    "/etc/ppp/peers/pppoverssh:6: 'defaultroute' dropped: an sshdial peer "
+	                    "file's 'route-all yes' sends all traffic through the link (the ssh "
+	                    "connection kept outside it)");
+	assert_string_equal(strv_get(notes, 1),
+	                    "/etc/ppp/peers/pppoverssh:7: 'nodetach' dropped: sshdial runs pppd in "
+	                    "the foreground and supervises it");
+	assert_string_equal(strv_get(notes, 2),
+	                    "/etc/ppp/peers/pppoverssh:8: 'persist' dropped: sshdial redials the "
+	                    "link itself (call and the daemon dial again after 1 to 30 s, until "
+	                    "stopped)");
+	assert_string_equal(
+	    strv_get(notes, 3),
+	    "/etc/ppp/peers/pppoverssh:9: 'ipparam vpn' dropped: sshdial passes the "
+	    "peer name as ipparam (PPP_IPPARAM in /etc/ppp/ip-up.d)");
+	peer_free(p);
+}
+
+/* usepeerdns becomes dns yes; maxfail and holdoff go with persist; notes name them all. */
+static void test_dropped_options(void **state)
+{
+	struct fixture *f = *state;
+	struct peer *p =
+	    import_ok(f, "pty x\nusepeerdns maxfail 0\nholdoff 5 /dev/ttyS0 mtu 1400\n");
+	assert_true(peer_dns(p));
+	assert_words(peer_pppd_options(p), (const char *const[]){"mtu", "1400", NULL});
+	const struct strv *notes = peer_notes(p);
+	assert_int_equal(strv_len(notes), 4);
+	assert_string_equal(
+	    strv_get(notes, 0),
+	    "/etc/ppp/peers/pppoverssh:2: 'usepeerdns' dropped: taken as 'dns yes': "
+	    "sshdial sets the server's DNS servers while the link is up and restores "
+	    "the resolver after; /etc/ppp/ip-up.d gets DNS1 and DNS2");
+	assert_non_null(strstr(strv_get(notes, 1), ":2: 'maxfail 0' dropped: sshdial redials"));
+	assert_non_null(strstr(strv_get(notes, 2), ":3: 'holdoff 5' dropped: sshdial redials"));
+	assert_non_null(strstr(strv_get(notes, 3), ":3: '/dev/ttyS0' dropped: sshdial gives pppd"));
 	peer_free(p);
 }
 
@@ -169,7 +212,7 @@ static void test_refused_options(void **state)
 	        "peers/office:3: 'notty' cannot be used with sshdial: sshdial gives pppd its "
 	        "terminal",
 	        "peers/office:4: 'ip-up-script' cannot be used with sshdial: sshdial runs its "
-	        "own hooks; use 'route', 'route-all' and 'dns'",
+	        "own hook; use 'up-script' (a pppd peer file: /etc/ppp/ip-up.d)",
 	        NULL});
 }
 
@@ -308,6 +351,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_classic_recipe, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dropped_options, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_passthrough_order_and_values, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_last_one_wins, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_compression_kept, setup, teardown),
