@@ -118,10 +118,10 @@ static void progress_tick(struct progress *pg)
 	if (fd < 0)
 		return;
 	struct textbuf in = {0};
-	char buf[4096];
 	/* status is answered at once: a second is plenty, and up is not held up by it. */
 	if (write_all(fd, line, (size_t)n) == 0) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
+		char buf[4096];
 		ssize_t got;
 		while (poll(&p, 1, 1000) > 0 && (got = read(fd, buf, sizeof(buf))) > 0)
 			textbuf_printf(&in, "%.*s", (int)got, buf);
@@ -148,9 +148,10 @@ static void progress_tick(struct progress *pg)
 	else
 		snprintf(now, sizeof(now), "%s: %s", pg->peer, state);
 	/* A backoff's countdown is not a new state: one line per backoff.  Up is the answer's
-	 * line ("office: up: ppp0 ..."), printed once it comes. */
+	 * line ("office: up: ppp0 ..."), printed once it comes; idle is before the dial. */
 	size_t same = strcmp(state, "backoff") == 0 ? strlen(pg->peer) + 9 : sizeof(now);
-	if (state[0] && strcmp(state, "up") != 0 && strncmp(now, pg->last, same) != 0) {
+	bool shown = state[0] && strcmp(state, "up") != 0 && strcmp(state, "idle") != 0;
+	if (shown && strncmp(now, pg->last, same) != 0) {
 		printf("%s\n", now);
 		fflush(stdout);
 		snprintf(pg->last, sizeof(pg->last), "%s", now);

@@ -118,10 +118,10 @@ static void cells_of(const struct status_row *r, char cell[C_COUNT][CELL_MAX])
 		snprintf(cell[C_SERVER], CELL_MAX, "%s", li->server);
 	if (li->transport)
 		snprintf(cell[C_TRANSPORT], CELL_MAX, "%s", li->transport);
-	if (li->ifname[0])
+	if (li->ifname[0]) {
 		snprintf(cell[C_IFACE], CELL_MAX, "%s %s -> %s", li->ifname, li->local, li->remote);
-	if (li->ifname[0])
 		status_duration(cell[C_UPTIME], CELL_MAX, li->uptime_s);
+	}
 	if (r->have_bytes) {
 		status_bytes(cell[C_IN], CELL_MAX, r->rx_bytes);
 		status_bytes(cell[C_OUT], CELL_MAX, r->tx_bytes);
