@@ -469,7 +469,7 @@ enum ctl_status manager_status(struct manager *m, const char *peer, enum status_
 		status_render_text(out, rows, i);
 	}
 	/* status PEER: the answer says whether it is up (sshdial(8), EXIT STATUS). */
-	if (st == CTL_OK && peer[0] && strcmp(rows[0].state, "up") != 0)
+	if (st == CTL_OK && peer[0] && (!rows[0].state || strcmp(rows[0].state, "up") != 0))
 		st = CTL_NOT_UP;
 	for (size_t j = 0; j < i; j++)
 		free(rows[j].forwards);
