@@ -10,6 +10,7 @@ enum exit_status {
 	EXIT_CONFIG = 1,    /* bad configuration or usage */
 	EXIT_PERMANENT = 2, /* the link failed for good: authentication, host key */
 	EXIT_SYSTEM = 3,    /* the system lacks something: pppd, kernel PPP, root */
+	EXIT_NOT_UP = 4,    /* status PEER: the daemon knows the peer, and it is not up */
 };
 
 /* The exit status for the class of failure that ended a link (FAILURE_NONE: EXIT_OK). */

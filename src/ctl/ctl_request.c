@@ -14,6 +14,7 @@ _Static_assert(sizeof(verbs) / sizeof(verbs[0]) == CTL_VERB_COUNT, "a name for e
 static const char *const statuses[CTL_STATUS_COUNT] = {
     [CTL_OK] = "ok",         [CTL_CONFIG] = "config", [CTL_PERMANENT] = "permanent",
     [CTL_SYSTEM] = "system", [CTL_DENIED] = "denied", [CTL_REQUEST] = "request",
+    [CTL_NOT_UP] = "not-up",
 };
 _Static_assert(sizeof(statuses) / sizeof(statuses[0]) == CTL_STATUS_COUNT,
                "a name for each status");

@@ -39,6 +39,7 @@ enum ctl_status {
 	CTL_SYSTEM,    /* the system lacks something */
 	CTL_DENIED,    /* not allowed for this client */
 	CTL_REQUEST,   /* malformed or oversized request */
+	CTL_NOT_UP,    /* status PEER: the answer is all there, and the peer is not up */
 	CTL_STATUS_COUNT
 };
 

@@ -144,8 +144,8 @@ static void handle(struct client *c, const char *line, size_t len)
 	enum ctl_status st;
 	switch (rq.verb) {
 	case CTL_STATUS:
-		st = manager_status(c->s->m, rq.peer, rq.json, &out);
-		reply_as(c, st, out.data, rq.json && st == CTL_OK);
+		st = manager_status(c->s->m, rq.peer, rq.json ? STATUS_JSON : STATUS_TABLE, &out);
+		reply_as(c, st, out.data, rq.json && (st == CTL_OK || st == CTL_NOT_UP));
 		break;
 	case CTL_RELOAD:
 		log_info("reload asked for");

@@ -759,6 +759,12 @@ void entry_status(const struct entry *e, struct status_row *row)
 			row->have_bytes = true;
 		if (link_blocked(e->link))
 			row->blocked = e->held_text;
+		const struct forwards *fw = link_forwards(e->link);
+		row->nforwards = forwards_count(fw);
+		if (row->nforwards)
+			row->forwards = xcalloc(row->nforwards, sizeof(*row->forwards));
+		for (size_t i = 0; i < row->nforwards; i++)
+			forwards_get(fw, i, &row->forwards[i]);
 	} else {
 		row->state = e->last_state;
 		row->info = (struct link_info){.attempts = e->attempts,
@@ -767,6 +773,10 @@ void entry_status(const struct entry *e, struct status_row *row)
 		                               .rtt_us = -1};
 		if (e->held)
 			row->blocked = e->hold_why;
+		if (peer_route_all(e->peer) && peer_kill_switch(e->peer)) {
+			row->info.kill_switch = e->held ? "holding" : "off";
+			row->info.kill_switch_always = peer_lockdown(e->peer);
+		}
 	}
 }
 

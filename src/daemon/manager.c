@@ -27,8 +27,16 @@ struct node {
 	struct node *next;
 };
 
+/* A peer file the last reload refused: its name and first error, for status. */
+struct refused {
+	char *name;
+	char *error;
+	struct refused *next;
+};
+
 struct manager {
 	struct event_loop *loop;
+	struct refused *refused; /* in name order */
 	char *peers_dir;
 	struct node *nodes;
 	struct dial_queue *dq;
@@ -82,6 +90,39 @@ static void on_entry_idle(void *arg, struct entry *e)
 	check_all_down(m);
 }
 
+static void refused_clear(struct manager *m)
+{
+	while (m->refused) {
+		struct refused *r = m->refused;
+		m->refused = r->next;
+		free(r->name);
+		free(r->error);
+		free(r);
+	}
+}
+
+/* msgs: the loader's messages, one a line; the first is kept. */
+static void refused_add(struct manager *m, const char *name, const char *msgs)
+{
+	struct refused *r = xcalloc(1, sizeof(*r));
+	r->name = xstrdup(name);
+	const char *text = msgs && msgs[0] ? msgs : "cannot be loaded";
+	r->error = xstrndup(text, strcspn(text, "\n"));
+	struct refused **pp = &m->refused;
+	while (*pp && strcmp((*pp)->name, name) < 0)
+		pp = &(*pp)->next;
+	r->next = *pp;
+	*pp = r;
+}
+
+static const struct refused *refused_find(const struct manager *m, const char *name)
+{
+	for (const struct refused *r = m->refused; r; r = r->next)
+		if (strcmp(r->name, name) == 0)
+			return r;
+	return NULL;
+}
+
 struct manager *manager_new(struct event_loop *loop, const char *peers_dir, unsigned max_dialing)
 {
 	struct manager *m = xcalloc(1, sizeof(*m));
@@ -101,6 +142,7 @@ void manager_free(struct manager *m)
 		entry_free(n->e);
 		free(n);
 	}
+	refused_clear(m);
 	dial_queue_free(m->dq);
 	free(m->peers_dir);
 	free(m);
@@ -389,34 +431,57 @@ void manager_command(struct manager *m, const struct ctl_request *rq, manager_re
 	}
 }
 
-enum ctl_status manager_status(struct manager *m, const char *peer, bool json, struct textbuf *out)
+enum ctl_status manager_status(struct manager *m, const char *peer, enum status_form form,
+                               struct textbuf *out)
 {
-	size_t count = 0, i = 0;
+	size_t count = 0, i = 0, nref = 0, r = 0;
 	for (struct node *n = m->nodes; n; n = n->next)
 		count++;
+	for (const struct refused *f = m->refused; f; f = f->next)
+		nref++;
 	struct status_row *rows = xcalloc(count ? count : 1, sizeof(*rows));
+	struct status_refused *refused = xcalloc(nref ? nref : 1, sizeof(*refused));
 	for (struct node *n = m->nodes; n; n = n->next)
-		if (!peer[0] || strcmp(peer, entry_name(n->e)) == 0)
-			entry_status(n->e, &rows[i++]);
+		if (!peer[0] || strcmp(peer, entry_name(n->e)) == 0) {
+			const struct refused *f = refused_find(m, entry_name(n->e));
+			entry_status(n->e, &rows[i]);
+			rows[i++].refused = f ? f->error : NULL;
+		}
+	/* Refused files with no link of their name: listed apart. */
+	for (const struct refused *f = m->refused; f; f = f->next)
+		if ((!peer[0] || strcmp(peer, f->name) == 0) && !find(m, f->name))
+			refused[r++] = (struct status_refused){.name = f->name, .error = f->error};
 	enum ctl_status st = CTL_OK;
-	if (peer[0] && !i) {
+	if (peer[0] && !i && r) {
+		textbuf_printf(out, "%s: its file was refused: %s; fix it, then 'sshdial reload'\n",
+		               peer, refused[0].error);
+		st = CTL_CONFIG;
+	} else if (peer[0] && !i) {
 		textbuf_printf(out,
 		               "%s: no such peer in the daemon (sshdial up %s reads its file)\n",
 		               peer, peer);
 		st = CTL_CONFIG;
-	} else if (json) {
-		status_render_json(out, rows, i);
+	} else if (form == STATUS_JSON) {
+		status_render_json(out, rows, i, refused, r);
+	} else if (form == STATUS_TABLE && !peer[0]) {
+		status_render_table(out, rows, i, refused, r);
 	} else {
 		status_render_text(out, rows, i);
 	}
+	/* status PEER: the answer says whether it is up (sshdial(8), EXIT STATUS). */
+	if (st == CTL_OK && peer[0] && (!rows[0].state || strcmp(rows[0].state, "up") != 0))
+		st = CTL_NOT_UP;
+	for (size_t j = 0; j < i; j++)
+		free(rows[j].forwards);
 	free(rows);
+	free(refused);
 	return st;
 }
 
 void manager_log_status(struct manager *m)
 {
 	struct textbuf out = {0};
-	manager_status(m, "", false, &out);
+	manager_status(m, "", STATUS_LINES, &out);
 	/* out.data is NULL when reload had nothing to say (every peer already known). */
 	char *save = NULL, *line = out.data ? strtok_r(out.data, "\n", &save) : NULL;
 	for (; line; line = strtok_r(NULL, "\n", &save))
@@ -441,6 +506,7 @@ static void reload_one(struct manager *m, const char *name, struct textbuf *out,
 	struct textbuf msgs = {0};
 	struct peer *p = load(m, name, &msgs);
 	if (!p) {
+		refused_add(m, name, msgs.data);
 		textbuf_printf(out, "%s: refused%s:\n%s", name,
 		               e ? ", the link keeps running as it was" : "",
 		               msgs.data ? msgs.data : "");
@@ -472,6 +538,7 @@ enum ctl_status manager_reload(struct manager *m, struct textbuf *out)
 	}
 	for (struct node *n = m->nodes; n; n = n->next)
 		n->seen = false;
+	refused_clear(m); /* each file is read again */
 	bool bad = false;
 	struct dirent *de;
 	while ((de = readdir(d))) {

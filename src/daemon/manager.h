@@ -28,8 +28,12 @@ int manager_start(struct manager *m);
 /* up, down, restart: fn is called once, perhaps before this returns. */
 void manager_command(struct manager *m, const struct ctl_request *rq, manager_reply_fn fn,
                      void *arg);
-/* status, reload: answered at once. */
-enum ctl_status manager_status(struct manager *m, const char *peer, bool json, struct textbuf *out);
+/* status, reload: answered at once.  status: every link as a table (with the refused peer
+ * files), one a few lines (also the table's form with a peer), or JSON; CTL_NOT_UP when
+ * peer names a link that is not up, CTL_CONFIG when it names none. */
+enum status_form { STATUS_TABLE, STATUS_LINES, STATUS_JSON };
+enum ctl_status manager_status(struct manager *m, const char *peer, enum status_form form,
+                               struct textbuf *out);
 enum ctl_status manager_reload(struct manager *m, struct textbuf *out);
 /* The client behind arg went away: its commands get no answer. */
 void manager_forget(struct manager *m, const void *arg);

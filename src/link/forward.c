@@ -484,6 +484,21 @@ size_t forwards_up(const struct forwards *fw)
 	return n;
 }
 
+size_t forwards_count(const struct forwards *fw)
+{
+	return fw ? fw->count : 0;
+}
+
+void forwards_get(const struct forwards *fw, size_t i, struct forward_status *out)
+{
+	const struct fwd *f = &fw->f[i];
+	out->text = f->text;
+	out->state = f->state == FWD_UP        ? "up"
+	             : f->state == FWD_REFUSED ? "target refused"
+	                                       : "down";
+	out->reason = f->state == FWD_UP ? "" : (f->reason[0] ? f->reason : "not set up yet");
+}
+
 void forwards_log_status(const struct forwards *fw)
 {
 	for (size_t i = 0; fw && i < fw->count; i++) {

@@ -29,6 +29,14 @@ void forwards_stop(struct forwards *fw);
 void forwards_ssh_line(struct forwards *fw, const char *line);
 /* How many forwards are set up now. */
 size_t forwards_up(const struct forwards *fw);
+/* What status shows of forward i (< forwards_count): its text ("forward local 1110 ->
+ * 127.0.0.1:110"), its state ("up", "target refused": up but the server refuses its target,
+ * "down") and why not up ("" when up).  Valid until the forwards change. */
+struct forward_status {
+	const char *text, *state, *reason;
+};
+size_t forwards_count(const struct forwards *fw);
+void forwards_get(const struct forwards *fw, size_t i, struct forward_status *out);
 /* One log line per forward: up, or why not. */
 void forwards_log_status(const struct forwards *fw);
 

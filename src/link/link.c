@@ -99,6 +99,19 @@ static void on_backoff_over(void *arg)
 	link_dial(arg);
 }
 
+/* The next dial in ms, and when it is due for status. */
+static void retry_in(struct link *l, unsigned ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, &l->retry_at);
+	l->retry_at.tv_sec += ms / 1000;
+	l->retry_at.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (l->retry_at.tv_nsec >= 1000000000L) {
+		l->retry_at.tv_sec++;
+		l->retry_at.tv_nsec -= 1000000000L;
+	}
+	event_timer_set(l->loop, ms, on_backoff_over, l);
+}
+
 static void on_stable(void *arg)
 {
 	struct link *l = arg;
@@ -237,11 +250,11 @@ static void link_redial_new_path(struct link *l, const char *why)
 		log_warn("%s: link down: %s; no route to %s: dialing again when there is one "
 		         "(at the latest in %.0f s)",
 		         peer_name(l->peer), why, link_server(l), NO_ROUTE_WAIT_MS / 1000.0);
-		event_timer_set(l->loop, NO_ROUTE_WAIT_MS, on_backoff_over, l);
+		retry_in(l, NO_ROUTE_WAIT_MS);
 		return;
 	}
 	log_warn("%s: link down: %s; dialing again now", peer_name(l->peer), why);
-	event_timer_set(l->loop, 0, on_backoff_over, l);
+	retry_in(l, 0);
 }
 
 static void attempt_ended(struct link *l)
@@ -264,7 +277,7 @@ static void attempt_ended(struct link *l)
 	}
 	if (l->redial_pty) { /* the same server, over the pty, at once: logged already */
 		link_set_state(l, LINK_BACKOFF);
-		event_timer_set(l->loop, 0, on_backoff_over, l);
+		retry_in(l, 0);
 		return;
 	}
 	const char *why = l->failure.cls ? l->failure.reason : "ssh and pppd ended";
@@ -297,7 +310,7 @@ static void attempt_ended(struct link *l)
 	else
 		log_warn("%s: link down: %s; dialing again now", peer_name(l->peer), why);
 	link_set_state(l, LINK_BACKOFF);
-	event_timer_set(l->loop, delay, on_backoff_over, l);
+	retry_in(l, delay);
 }
 
 static void on_line(void *arg, enum dial_proc from, const char *line)

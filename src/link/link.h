@@ -64,8 +64,22 @@ struct link_info {
 	int rtt_us;                 /* the health probe's last round trip; -1 unknown */
 	char path[NET_PATH_STRLEN]; /* the route to the ssh server; "" unknown */
 	struct net_path route;      /* the same as a value; family 0 unknown */
+	/* While dialing, how far the attempt got, as pppd's log shows it: "authenticating" (ssh's
+	 * login, serve, PPP's authentication), "authenticated" (negotiating the addresses),
+	 * "configuring" (addresses in, applying the routes); NULL otherwise. */
+	const char *phase;
+	bool retrying; /* backing off: the next dial is due in next_retry_s */
+	double next_retry_s;
+	/* route-all's kill switch: "in_force" (up), "holding" (link down, traffic held),
+	 * "unlocked" (sshdial unlock), "off" (not in: not dialed, stopped or failed); NULL for
+	 * a peer without one.  kill_switch_always: kill-switch always. */
+	const char *kill_switch;
+	bool kill_switch_always;
 };
 void link_get_info(const struct link *l, struct link_info *out);
+/* The link's forwards (link/forward.h), NULL without any. */
+struct forwards;
+const struct forwards *link_forwards(const struct link *l);
 /* Called on every change of state (the daemon waits for up and for stopped with it). */
 typedef void (*link_state_fn)(void *arg, enum link_state s);
 void link_set_observer(struct link *l, link_state_fn fn, void *arg);

@@ -48,6 +48,7 @@ struct link {
 	char ifname[16];
 	struct timespec dial_started;
 	struct timespec up_since;
+	struct timespec retry_at; /* when the backoff's timer dials again (status) */
 	struct health *health;
 	struct netwatch *watch;
 	struct resolve *resolving; /* the ssh server's name, for the route watch */

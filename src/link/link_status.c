@@ -41,6 +41,11 @@ void link_log_status(const struct link *l)
 	forwards_log_status(l->fw);
 }
 
+const struct forwards *link_forwards(const struct link *l)
+{
+	return l->fw;
+}
+
 const struct err *link_last_error(const struct link *l)
 {
 	return err_is_set(&l->last_error) ? &l->last_error : NULL;
@@ -69,6 +74,23 @@ void link_get_info(const struct link *l, struct link_info *out)
 		snprintf(out->ifname, sizeof(out->ifname), "%s", l->ifname);
 		snprintf(out->local, sizeof(out->local), "%s", l->local);
 		snprintf(out->remote, sizeof(out->remote), "%s", l->remote);
+	}
+	if (l->state == LINK_DIALING)
+		out->phase = l->progress.done & ATTEMPT_IPCP_UP         ? "configuring"
+		             : l->progress.done & ATTEMPT_AUTHENTICATED ? "authenticated"
+		                                                        : "authenticating";
+	if (l->state == LINK_BACKOFF) {
+		out->retrying = true;
+		out->next_retry_s = -link_seconds_since(&l->retry_at);
+		if (out->next_retry_s < 0)
+			out->next_retry_s = 0;
+	}
+	if (peer_route_all(l->peer) && peer_kill_switch(l->peer)) {
+		out->kill_switch_always = peer_lockdown(l->peer);
+		out->kill_switch = l->unlocked  ? "unlocked"
+		                   : up         ? "in_force"
+		                   : l->blocked ? "holding"
+		                                : "off";
 	}
 	if (l->watch) {
 		out->route = *netwatch_path(l->watch);

@@ -43,7 +43,8 @@ grep -q 'pwned' "$out" || fail "sshdial up's answer does not quote the server: $
 assert_no_controls "$out" "sshdial up's answer"
 grep -qF "$escaped" "$out" || fail "sshdial up's answer is not escaped as the log is: $(cat -v "$out")"
 
-ctl status e2e-esc >"$out" 2>&1 || fail "sshdial status failed: $(cat -v "$out")"
+ctl status e2e-esc >"$out" 2>&1
+assert_eq "$?" 4 "sshdial status's exit status for a peer that is not up"
 grep -q 'pwned' "$out" || fail "status does not show the last failure: $(cat -v "$out")"
 assert_no_controls "$out" "sshdial status's answer"
 grep -qF "$escaped" "$out" || fail "sshdial status is not escaped as the log is: $(cat -v "$out")"

@@ -68,7 +68,7 @@ for k in a b c; do
 	assert_route_once "10.99.$(( $(printf '%d' "'$k") - 96 )).0/24"
 done
 assert_eq "$(field a autostart)/$(field b autostart)/$(field c autostart)" true/true/false "autostart"
-ctl status | grep -q '^a: up, ppp[0-9]* 192\.168\.77\.10 peer 192\.168\.77\.1' || fail "status text: $(ctl status)"
+ctl status a | grep -q '^a: up, ppp[0-9]* 192\.168\.77\.10 peer 192\.168\.77\.1' || fail "status text: $(ctl status a)"
 # c really runs through the second sshd.
 grep -q "Accepted publickey for pppuser" "$E2E_DIR/log/sshd2.log" || fail "c did not log in to the second sshd"
 

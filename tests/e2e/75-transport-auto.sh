@@ -27,7 +27,7 @@ daemon_start
 out=$(ctl up alice 2>&1) || fail "sshdial up alice failed: $out"
 note "(a) up through the daemon: $out"
 assert_eq "$(field alice transport)" frames "(a) status --json's transport"
-ctl status | grep -q '^alice: up, .*, transport frames' || fail "(a) sshdial status does not say frames: $(ctl status)"
+ctl status alice | grep -q '^alice: up, .*, transport frames' || fail "(a) sshdial status does not say frames: $(ctl status alice)"
 echo "$(tunnels "$E2E_CLI")" | grep -q '^  SESSION ' || fail "(a) no L2TP session in the client namespace"
 on=$(pppd_on)
 note "(a) pppd: $on"
