@@ -49,7 +49,9 @@ assert_eq "$?" 1 "status nosuch's exit status"
 
 # up on a terminal: the states as they pass, then the answer.
 tty_out=$E2E_DIR/up-tty.out
-in_cli script -qec "$SSHDIAL up --timeout 150 a" /dev/null >"$tty_out" 2>&1
+# script(1) runs its command through sh -c: the path quoted (a checkout's path may hold
+# a space).
+in_cli script -qec "$(printf '%q' "$SSHDIAL") up --timeout 150 a" /dev/null >"$tty_out" 2>&1
 rc=$?
 note "sshdial up a on a terminal: exit $rc:"
 tr -d '\r' <"$tty_out" | sed 's/^/    /'
