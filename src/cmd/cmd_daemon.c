@@ -62,9 +62,7 @@ static void on_reload_signal(void *arg, int signo)
 	sd_notify_send("RELOADING=1");
 	struct textbuf out = {0};
 	manager_reload(d->m, &out);
-	char *save = NULL, *line = out.data ? strtok_r(out.data, "\n", &save) : NULL;
-	for (; line; line = strtok_r(NULL, "\n", &save))
-		log_info("reload: %s", line);
+	log_info_lines("reload", out.data);
 	textbuf_free(&out);
 	sd_notify_send("READY=1");
 }

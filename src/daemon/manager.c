@@ -338,10 +338,7 @@ int manager_start(struct manager *m)
 	lockdown_start(m);
 	struct textbuf out = {0};
 	manager_reload(m, &out);
-	/* out.data is NULL when reload had nothing to say (every peer already known). */
-	char *save = NULL, *line = out.data ? strtok_r(out.data, "\n", &save) : NULL;
-	for (; line; line = strtok_r(NULL, "\n", &save))
-		log_info("start: %s", line);
+	log_info_lines("start", out.data);
 	textbuf_free(&out);
 	while (list) {
 		struct recovered *r = list;
@@ -482,10 +479,7 @@ void manager_log_status(struct manager *m)
 {
 	struct textbuf out = {0};
 	manager_status(m, "", STATUS_LINES, &out);
-	/* out.data is NULL when reload had nothing to say (every peer already known). */
-	char *save = NULL, *line = out.data ? strtok_r(out.data, "\n", &save) : NULL;
-	for (; line; line = strtok_r(NULL, "\n", &save))
-		log_info("status: %s", line);
+	log_info_lines("status", out.data);
 	textbuf_free(&out);
 }
 

@@ -45,5 +45,7 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Each non-empty line of text (NULL: none) at info level, as "PREFIX: line". */
+void log_info_lines(const char *prefix, const char *text);
 
 #endif
