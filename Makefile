@@ -213,9 +213,17 @@ soak: $(B)/sshdial
 bench-forwards: $(B)/sshdial
 	bench/forwards
 
+# The shell scripts shellcheck reads: every file of scripts/, tests/ and bench/ that starts
+# with a sh or bash #! line, and the files the scenarios and benchmarks source.
+SHELL_SCRIPTS = $(sort $(wildcard tests/e2e/*.sh bench/*.sh scripts/completion/sshdial) \
+                  $(shell grep -lsIE '^.! */(usr/)?bin/(env +)?(ba|da)?sh\b' scripts/* tests/*/* bench/*))
+
 # Dependencies between subsystems follow the order of docs/architecture.md (scripts/check-layers).
+# shellcheck at its default "warning" level: a `# shellcheck disable=` names its reason on
+# the line above.
 lint:
 	scripts/check-layers
+	shellcheck --severity=warning $(SHELL_SCRIPTS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit tests/fuzz bench
 	clang-format --dry-run --Werror src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/fuzz/*.h \
