@@ -12,16 +12,38 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 CC        ?= cc
 PKGS      := libnl-route-3.0 libcap-ng
 CFLAGS    ?= -O2 -g
-# "override": a CFLAGS given on the command line (the sanitizer pass) adds to these.
+# Hardening for a binary that runs as root, on by default (HARDEN=0 leaves it all out):
+# a stack protector, a position-independent executable, full RELRO (the GOT read-only
+# after start-up) and _FORTIFY_SOURCE, at level FORTIFY (3 where the compiler and the C
+# library support it, else 2). _FORTIFY_SOURCE needs optimisation, so a CFLAGS without
+# -O (or with -O0) goes without it, as does one with -fsanitize=address, whose own checks
+# it would bypass.
+HARDEN    ?= 1
+ifneq ($(HARDEN),0)
+HARDEN_CFLAGS  ?= -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
+ifneq ($(filter-out -O0,$(filter -O%,$(CFLAGS))),)
+ifeq ($(findstring address,$(filter -fsanitize=%,$(CFLAGS))),)
+FORTIFY   ?= $(shell echo 'int main(void){return 0;}' | $(CC) -x c -O2 -Werror -U_FORTIFY_SOURCE \
+               -D_FORTIFY_SOURCE=3 -include stdio.h -o /dev/null - 2>/dev/null && echo 3 || echo 2)
+HARDEN_CPPFLAGS ?= -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=$(FORTIFY)
+endif
+endif
+endif
+# "override": a CFLAGS or LDFLAGS given on the command line (the sanitizer pass) adds to these.
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
-             -Wno-format-nonliteral -fstack-protector-strong
-override CPPFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc
+             -Wno-format-nonliteral $(HARDEN_CFLAGS)
+LIB_CPPFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc
+override CPPFLAGS += $(LIB_CPPFLAGS) $(HARDEN_CPPFLAGS)
+override LDFLAGS += $(HARDEN_LDFLAGS)
 override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Each compiler run writes the headers its output depends on beside it (TARGET.d, read
+# at the end of this file): touching a header rebuilds only what includes it.
+DEPFLAGS   = -MMD -MP -MF $@.d -MT $@
 B         := build
 
 # src/SUBSYSTEM/NAME.c, one folder per subsystem (docs/architecture.md, "Source layout").
 SRCS      := $(sort $(wildcard src/*/*.c))
-HDRS      := $(wildcard src/*/*.h)
 MAIN      := src/cmd/main.c
 LIB_OBJS  := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out $(MAIN),$(SRCS)))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -37,10 +59,10 @@ endif
 
 all: $(B)/sshdial
 
-$(B)/obj/%.o: src/%.c $(HDRS)
+$(B)/obj/%.o: src/%.c
 	@$(if $(Q),echo "  CC      $<")
 	@mkdir -p "$(@D)"
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(DEPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libsshdial.a: $(LIB_OBJS)
 	$(Q)$(AR) rcs $@ $^
@@ -51,14 +73,14 @@ $(B)/sshdial: $(B)/obj/cmd/main.o $(B)/libsshdial.a
 
 $(B)/tests/%: tests/unit/%.c $(B)/libsshdial.a | $(B)/tests
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(DEPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS) -lcmocka
 
 $(B)/bench-netconf: bench/netconf_routes.c $(B)/libsshdial.a
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS)
+	$(Q)$(CC) $(DEPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS)
 
 # The real-kernel test of netconf (root, network namespaces): tests/netconf/run.
 $(B)/tests/netconf-driver: tests/netconf/driver.c $(B)/libsshdial.a | $(B)/tests
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS)
+	$(Q)$(CC) $(DEPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libsshdial.a $(LDLIBS)
 
 .PHONY: netconf-test
 netconf-test: $(B)/tests/netconf-driver
@@ -77,37 +99,38 @@ $(B)/tests:
 .PHONY: attack
 attack: $(B)/tests/l2tp_attacker $(B)/tests/draw_ids.so
 
-$(B)/tests/l2tp_attacker: tests/attack/l2tp_attacker.c src/net/pppol2tp.h | $(B)/tests
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+$(B)/tests/l2tp_attacker: tests/attack/l2tp_attacker.c | $(B)/tests
+	$(Q)$(CC) $(DEPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 $(B)/tests/draw_ids.so: tests/attack/draw_ids.c | $(B)/tests
-	$(Q)$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+	$(Q)$(CC) $(DEPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 # libFuzzer harnesses, one per parser of outside input (tests/fuzz): clang, with the
 # library compiled again for them in an object directory of their own.
 FUZZ_CC      ?= clang
 FUZZ_B       := build-fuzz
 FUZZ_SECONDS ?= 20
-# clang, unlike gcc, warns about keyword-table rows that leave trailing fields zero.
+# Not hardened: the sanitizers check more than _FORTIFY_SOURCE would.
+FUZZ_CPPFLAGS := $(LIB_CPPFLAGS)
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
-                -Wno-format-nonliteral -Wno-missing-field-initializers -O1 -g -fno-omit-frame-pointer \
+                -Wno-format-nonliteral -O1 -g -fno-omit-frame-pointer \
                 -fno-sanitize-recover=undefined
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRCS))
 FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_B)/obj/%.o,$(filter-out $(MAIN),$(SRCS)))
 
-$(FUZZ_B)/obj/%.o: src/%.c $(HDRS)
+$(FUZZ_B)/obj/%.o: src/%.c
 	@$(if $(Q),echo "  FUZZCC  $<")
 	@mkdir -p "$(@D)"
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	$(Q)$(FUZZ_CC) $(DEPFLAGS) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
 		-c -o $@ $<
 
 $(FUZZ_B)/libsshdial.a: $(FUZZ_OBJS)
 	$(Q)$(AR) rcs $@ $^
 
-$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_B)/libsshdial.a
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libsshdial.a
 	@$(if $(Q),echo "  FUZZLD  $@")
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	$(Q)$(FUZZ_CC) $(DEPFLAGS) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
 		$(FUZZ_B)/libsshdial.a $(LDLIBS)
 
 # Each harness for FUZZ_SECONDS after replaying its kept crashes; fails on any finding.
@@ -190,9 +213,17 @@ soak: $(B)/sshdial
 bench-forwards: $(B)/sshdial
 	bench/forwards
 
+# The shell scripts shellcheck reads: every file of scripts/, tests/ and bench/ that starts
+# with a sh or bash #! line, and the files the scenarios and benchmarks source.
+SHELL_SCRIPTS = $(sort $(wildcard tests/e2e/*.sh bench/*.sh scripts/completion/sshdial) \
+                  $(shell grep -lsIE '^.! */(usr/)?bin/(env +)?(ba|da)?sh\b' scripts/* tests/*/* bench/*))
+
 # Dependencies between subsystems follow the order of docs/architecture.md (scripts/check-layers).
+# shellcheck at its default "warning" level: a `# shellcheck disable=` names its reason on
+# the line above.
 lint:
 	scripts/check-layers
+	shellcheck --severity=warning $(SHELL_SCRIPTS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit tests/fuzz bench
 	clang-format --dry-run --Werror src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/fuzz/*.h \
@@ -227,3 +258,6 @@ uninstall:
 
 clean:
 	rm -rf $(B) $(FUZZ_B)
+
+# The header dependencies each compiler run wrote (DEPFLAGS); none before the first build.
+-include $(wildcard $(B)/obj/*/*.d $(B)/tests/*.d $(FUZZ_B)/obj/*/*.d $(FUZZ_B)/*.d)

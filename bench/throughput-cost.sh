@@ -120,6 +120,8 @@ _tc_median_rows() {
 tp_cost() {
 	local cs=() sc=() i
 	_tc_rest
+	# runs, secs, udp_rate: bench/throughput's settings, set before it sources this.
+	# shellcheck disable=SC2154
 	for ((i = 1; i <= runs; i++)); do
 		cs+=("$(_tc_run "$2" "$3" cs)")
 		sc+=("$(_tc_run "$2" "$3" sc)")

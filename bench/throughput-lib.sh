@@ -55,6 +55,8 @@ tp_setup() {
 	in_srv iperf3 -s -D -p "$TP_PORT" --logfile "$E2E_DIR/log/iperf3-server.log" ||
 		fail "cannot start iperf3 -s"
 	wait_for 30 sh -c "ss -N '$E2E_SRV' -Hltn | grep -q ':$TP_PORT '" || fail "iperf3 -s is not listening"
+	# runs, secs, udp_rate and pipe_mb: bench/throughput's settings, set before it sources this.
+	# shellcheck disable=SC2154
 	tp_note "bench: $runs run(s) of ${secs} s per direction and method; UDP at $udp_rate bit/s"
 }
 
@@ -100,8 +102,9 @@ tp_latency() {
 	p=$(tp_ping "$2" 15)
 	PING_IDLE[$1]=${p%% *}
 	for dir in cs sc; do
+		_tp_rev=(); [ "$dir" = cs ] || _tp_rev=(-R)
 		in_cli timeout $((secs + 80)) iperf3 -c "$2" -p "$TP_PORT" -t 20 \
-			$([ "$dir" = sc ] && echo -R) >/dev/null 2>&1 &
+			"${_tp_rev[@]}" >/dev/null 2>&1 &
 		local ip=$!
 		sleep 8
 		p=$(tp_ping "$2" 40)
@@ -210,6 +213,8 @@ tp_sshdial_down() {
 	wait_for 60 _tp_server_pppd_gone || note "warning: the server's pppd is still running"
 	if [ -n "${V_BIN:-}" ]; then
 		cp --remove-destination "$E2E_SSHDIAL" "$E2E_SSHDIAL_INSTALLED" || fail "cannot reinstall $E2E_SSHDIAL"
+		# Read by call.sh's call_start ("$SSHDIAL" call).
+		# shellcheck disable=SC2034
 		SSHDIAL=$E2E_SSHDIAL
 	fi
 }
@@ -272,6 +277,8 @@ tp_ssh_l() {
 
 # The raw pipe: bytes counted from the first one that arrives (the handshake excluded).
 tp_pipe() {
+	# runs, secs, udp_rate and pipe_mb: bench/throughput's settings, set before it sources this.
+	# shellcheck disable=SC2154
 	local cs=() sc=() i bytes=$((pipe_mb * 1048576)) out
 	for ((i = 1; i <= runs; i++)); do
 		# Client to server: the server stamps the first byte and the end.

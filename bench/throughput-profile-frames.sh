@@ -141,7 +141,8 @@ _pf_phase() {
 _pf_dir() {
 	local ip
 	PF_T0=$EPOCHREALTIME
-	in_cli timeout 150 iperf3 -c "$2" -p "$3" -t 90 $([ "$1" = sc ] && echo -R) >"$E2E_DIR/log/pf-iperf3-$4.log" 2>&1 &
+	_tp_rev=(); [ "$1" = cs ] || _tp_rev=(-R)
+	in_cli timeout 150 iperf3 -c "$2" -p "$3" -t 90 "${_tp_rev[@]}" >"$E2E_DIR/log/pf-iperf3-$4.log" 2>&1 &
 	ip=$!
 	if [ "$1" = cs ]; then
 		_pf_phase "$4" "$E2E_CLI" "dport = :$3" "$5"

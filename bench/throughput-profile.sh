@@ -61,7 +61,8 @@ tp_profile() {
 	srv_pppd=$(ip netns pids "$E2E_SRV" | xargs -r ps -o pid=,ppid=,comm= -p |
 		awk '$3 == "pppd" { p[$1] = $2 } END { for (c in p) if (p[c] in p) { print c; exit } }')
 	for dir in cs sc; do
-		in_cli timeout 80 iperf3 -c "$TP_TUN_SRV" -p "$TP_PORT" -t 14 $([ "$dir" = sc ] && echo -R) \
+		_tp_rev=(); [ "$dir" = cs ] || _tp_rev=(-R)
+		in_cli timeout 80 iperf3 -c "$TP_TUN_SRV" -p "$TP_PORT" -t 14 "${_tp_rev[@]}" \
 			>/dev/null 2>&1 &
 		ip=$!
 		sleep 3
@@ -97,6 +98,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b + 0 > 0) pri
 tp_report() {
 	local n ceil_cs=${TCP_CS["ssh -L"]:-NA} ceil_sc=${TCP_SC["ssh -L"]:-NA} bound
 	echo
+	# runs, secs, udp_rate: bench/throughput's settings, set before it sources this.
+	# shellcheck disable=SC2154
 	echo "=== bench throughput report (iperf3 TCP, median of $runs x ${secs} s; MB/s; ratio = / ssh -L) ==="
 	printf '%-26s %6s %9s %6s %9s %6s %8s %8s %9s %9s %9s\n' method mtu "c->s" ratio "s->c" ratio \
 		"udp-loss" "udp-MB/s" "ping-idle" "ping-c>s" "ping-s>c"
@@ -106,6 +109,8 @@ tp_report() {
 			"$(ratio "${TCP_SC[$n]}" "$ceil_sc")" "${UDP_LOSS[$n]:--}" "${UDP_RATE[$n]:--}" \
 			"${PING_IDLE[$n]:--}" "${PING_CS[$n]:--}" "${PING_SC[$n]:--}"
 	done
+	# runs, secs, udp_rate: bench/throughput's settings, set before it sources this.
+	# shellcheck disable=SC2154
 	echo "(udp: client->server at $udp_rate bit/s, loss in %; ping: mean RTT in ms, idle and while iperf3 saturates each direction)"
 	for n in "${ORDER[@]}"; do
 		[ -n "${QDISC_OF[$n]:-}" ] && echo "$n: client ppp device ${QDISC_OF[$n]}, qdisc drops client/server ${DROPS_OF[$n]:-NA}"

@@ -109,7 +109,8 @@ tq_queues() {
 	QUEUES+=("pty capacity (one direction, a raw pty, nothing reading): $(_tq_pty_cap) bytes"
 		"server pppd (charshunt) $srv_pppd: fd 0 $(readlink "/proc/$srv_pppd/fd/0"), fd 1 $(readlink "/proc/$srv_pppd/fd/1"); sshd session $sshd_pid; ssh $ssh_pid")
 	for dir in cs sc; do
-		in_cli timeout 150 iperf3 -c "$TP_TUN_SRV" -p "$TP_PORT" -t 32 $([ "$dir" = sc ] && echo -R) \
+		_tp_rev=(); [ "$dir" = cs ] || _tp_rev=(-R)
+		in_cli timeout 150 iperf3 -c "$TP_TUN_SRV" -p "$TP_PORT" -t 32 "${_tp_rev[@]}" \
 			>/dev/null 2>&1 &
 		ip=$!
 		in_cli ping -c 90 -i 0.3 -W 5 "$TP_TUN_SRV" >"$E2E_DIR/log/queues-ping-$dir.log" 2>&1 &

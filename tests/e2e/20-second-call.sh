@@ -68,5 +68,5 @@ call_stop
 assert_eq "$CALL_RC" 0
 grep -q 'removed 1 route' "$CALL_LOG" || fail "the first call did not report removing its route"
 assert_nothing_left e2e-two
-left=$(ls -A /run/sshdial | grep '^e2e-two\.' || true)
+left=$(find /run/sshdial -mindepth 1 -maxdepth 1 -name 'e2e-two.*' -printf '%f\n')
 [ -z "$left" ] || fail "files of e2e-two are left in /run/sshdial: $left"

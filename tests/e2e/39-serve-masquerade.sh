@@ -87,6 +87,6 @@ wait_for 120 sh -c "! ip netns pids $E2E_SRV | xargs -r ps -o comm= -p | grep -q
 wait_for 120 sh -c "[ -z \"\$(ls /run/sshdial/serve-*.journal 2>/dev/null)\" ]" ||
 	fail "a server journal is left: $(ls /run/sshdial | tr "\n" " ")"
 assert_eq "$(in_srv nft list ruleset)" "$before" "the server's nftables ruleset afterwards"
-left=$(ls -A /run/sshdial | grep -v '^sshdial-ip-' || true)
+left=$(find /run/sshdial -mindepth 1 -maxdepth 1 ! -name 'sshdial-ip-*' -printf '%f\n')
 [ -z "$left" ] || fail "files left in /run/sshdial: $left"
 note "the ruleset is byte-identical afterwards"

@@ -45,7 +45,7 @@ call_start e2e-dns
 call_wait_up
 grep -q "e2e-dns: DNS: resolvconf $E2E_TUN_SERVER through ppp" "$CALL_LOG" ||
 	fail "sshdial did not report giving the DNS servers to resolvconf"
-record=$(ls /run/resolvconf/interface | grep '\.sshdial-e2e-dns$') ||
+record=$(find /run/resolvconf/interface -mindepth 1 -maxdepth 1 -name '*.sshdial-e2e-dns' -printf '%f\n' | grep .) ||
 	fail "no record of sshdial's in /run/resolvconf/interface: $(ls /run/resolvconf/interface)"
 grep -q "^nameserver $E2E_TUN_SERVER\$" "/run/resolvconf/interface/$record" ||
 	fail "record $record does not name the link's server"

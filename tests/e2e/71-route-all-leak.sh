@@ -32,7 +32,7 @@ e2e_blackhole_on
 call_wait_count 1 "$LINK_DEAD_RE" 90 || fail "no 'link dead' within 90 s of the blackhole"
 call_wait_count 1 "$LINK_DOWN_RE" 30 || fail "no 'link down' after 'link dead'"
 topo4_reset_counters
-for round in 1 2 3; do
+for _ in 1 2 3; do
 	topo4_send_all
 	sleep 2
 done

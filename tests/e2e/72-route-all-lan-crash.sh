@@ -48,7 +48,7 @@ wait "$CALL_PID" 2>/dev/null
 # What a crash leaves: the rules (the kill switch holds), and the link's processes, which
 # a crash of the machine's service manager would end too.
 [ -n "$(in_cli ip rule show | grep 'proto 83')" ] || fail "no rule of sshdial's after kill -9"
-for c in pppd ssh; do kill -KILL $(cli_pids "$c") 2>/dev/null; done
+for c in pppd ssh; do cli_pids "$c" | xargs -r kill -KILL 2>/dev/null; done
 wait_for 90 sh -c "[ -z \"\$(ip -n '$E2E_CLI' -o link show type ppp)\" ]" || fail "the ppp device stays"
 call_start e2e-lan
 call_wait_up

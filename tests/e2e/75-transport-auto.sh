@@ -58,7 +58,7 @@ case "$on" in *'/usr/sbin/pppd /dev/pts/'*) ;; *) fail "(b) pppd is not on a pse
 assert_eq "$(tunnels "$E2E_CLI")" "" "(b) L2TP tunnels in the client while up over the pty"
 in_cli ping -c 3 -W 5 "$E2E_TUN_SERVER" >/dev/null || fail "(b) cannot ping the server's end"
 # The link redials (its ssh killed): the same server, straight over the pty.
-kill $(cli_pids ssh)
+cli_pids ssh | xargs -r kill
 call_wait_up_n 2 150
 assert_eq "$(call_count "$FALLBACK_RE")" 1 "(b) lines saying the server refused frames, after a redial"
 case "$(pppd_on)" in *'/usr/sbin/pppd /dev/pts/'*) ;; *) fail "(b) pppd after the redial is not on a pseudo-terminal: $(pppd_on)" ;; esac

@@ -31,7 +31,7 @@ ping_through 10.99.0.1
 
 # The plugin installed; the link redials (not restarted): frames.
 frames_show_plugin "$CALL_PID"
-kill $(cli_pids ssh)
+cli_pids ssh | xargs -r kill
 call_wait_up_n 2 150
 on=$(pppd_on)
 note "after the redial, pppd: $on"

@@ -94,9 +94,8 @@ reset_all() {
 }
 # send_bound LABEL: the sends as nobody, three rounds; sets LEAK and ARP.
 send_bound() {
-	local round
 	reset_all
-	for round in 1 2 3; do
+	for _ in 1 2 3; do
 		in_cli setpriv --reuid=65534 --regid=65534 --clear-groups \
 			"$PYTHON" "$SENDER" "$E2E_IFACE" "${DESTS[@]}" >"$E2E_DIR/send-$1.txt" 2>&1
 		sleep 1

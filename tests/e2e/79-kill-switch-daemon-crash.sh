@@ -49,7 +49,6 @@ note "before the crash: $(flood_packets) datagrams of the flood at the router"
 
 daemon_kill9
 [ -n "$(in_cli ip rule show | grep 'proto 83')" ] || fail "no rule of sshdial's after kill -9 of the daemon"
-t_kill=$(date +%s.%N)
 daemon_start
 sleep 5 # the flood goes on while the new daemon starts and redials into the blackhole
 during=$(flood_packets)
@@ -92,7 +91,7 @@ topo4_reset_counters
 flood_start
 kill -KILL "$CALL_PID"
 wait "$CALL_PID" 2>/dev/null
-for c in pppd ssh; do kill -KILL $(cli_pids "$c") 2>/dev/null; done
+for c in pppd ssh; do cli_pids "$c" | xargs -r kill -KILL 2>/dev/null; done
 wait_for 90 sh -c "[ -z \"\$(ip -n '$E2E_CLI' -o link show type ppp)\" ]" || fail "the ppp device stays"
 daemon_start
 daemon_wait_state e2e-ks blocked 300

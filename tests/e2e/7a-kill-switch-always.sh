@@ -47,7 +47,7 @@ daemon_stop
 assert_eq "$DAEMON_RC" 0 "the daemon's exit status"
 [ -n "$(in_cli ip rule show | grep 'proto 83')" ] || fail "stopping the daemon lifted the lockdown"
 flood_stop
-for c in pppd ssh; do kill -KILL $(cli_pids "$c") 2>/dev/null; done
+for c in pppd ssh; do cli_pids "$c" | xargs -r kill -KILL 2>/dev/null; done
 for f in -4 -6; do
 	for pref in 8300 8301 8310 8320 8330 8340; do
 		while in_cli ip "$f" rule del pref "$pref" 2>/dev/null; do :; done

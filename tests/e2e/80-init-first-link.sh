@@ -25,7 +25,7 @@ init() {
 		--ssh-user pppuser --local-user dialer --route 10.66.0.0/24 "$@" </dev/null
 }
 nothing_written() {
-	[ -z "$(ls -A "$E2E_PEERS" "$KEYS" 2>/dev/null | grep -v -e '^/' -e '^$')" ] ||
+	[ -z "$(find "$E2E_PEERS" "$KEYS" -mindepth 1 -maxdepth 1 2>/dev/null)" ] ||
 		fail "$1: files left: $(ls -lA "$E2E_PEERS" "$KEYS" 2>&1)"
 }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for scenarios that run `sshdial call` in the client namespace.
 # Source after lib.sh and e2e_setup.
 
@@ -40,6 +41,8 @@ call_wait_up() {
 	local t=${1:-120}
 	wait_for "$t" grep -q ': up after ' "$CALL_LOG" ||
 		fail "the link did not come up within ${t}s (see $CALL_LOG)"
+	# Read by the scenarios that source this file.
+	# shellcheck disable=SC2034
 	CALL_UP_AFTER=$(awk -v a="$CALL_STARTED" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 }
 
@@ -81,6 +84,8 @@ assert_nothing_left() {
 
 # The health verdict and the end of an attempt, as whole log lines go: ': link dead: '
 # alone would also match the 'link down: link dead: ...' line that follows a verdict.
+# Read by the scenarios that source this file.
+# shellcheck disable=SC2034
 LINK_DEAD_RE='sshdial: warning: [^ ]+: link dead: '
 LINK_DOWN_RE='sshdial: warning: [^ ]+: link down: '
 

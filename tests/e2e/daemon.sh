@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for scenarios of `sshdial daemon` (issue 9). Source after lib.sh, e2e_setup,
 # call.sh and serve.sh.
 #
@@ -44,6 +45,8 @@ daemon_stop() {
 	done
 	daemon_running && fail "the daemon did not exit within 60 s of SIGTERM"
 	wait "$DAEMON_PID"
+	# Read by the scenarios that source this file.
+	# shellcheck disable=SC2034
 	DAEMON_RC=$?
 }
 
@@ -66,7 +69,9 @@ second_sshd() {
 	sed -e "s/^ListenAddress .*/ListenAddress $SECOND_SERVER_IP/" \
 		-e "s|^PidFile .*|PidFile $E2E_DIR/sshd/sshd2.pid|" "$E2E_DIR/sshd/sshd_config" >"$conf"
 	printf '%s\n' "$@" >>"$conf"
-	# In the first sshd's mount namespace, which serve_setup gave the private /etc/sshdial.
+	# In the first sshd's mount namespace, which serve_setup gave the private /etc/sshdial
+	# (_e2e_sshd_pid: lib.sh's e2e_setup sets it).
+	# shellcheck disable=SC2154
 	nsenter -t "$_e2e_sshd_pid" -m -r -w ip netns exec "$E2E_SRV" setpriv --pdeathsig TERM \
 		/usr/sbin/sshd -D -f "$conf" -E "$E2E_DIR/log/sshd2.log" </dev/null &
 	e2e_log "$E2E_DIR/log/sshd2.log"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the scenarios of port forwards and forward-only peers (issue 11).  Source
 # after lib.sh, e2e_setup, call.sh and serve.sh.
 #

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for scenarios of the frame transport (issue 12: transport frames and auto).
 # Source after lib.sh, e2e_setup, call.sh and serve.sh.
 #
@@ -25,6 +26,8 @@ frames_setup() {
 	alice=$SERVE_KEY
 	serve_peer alice "$alice" "$@" "route 10.99.0.0/24"
 	in_srv ip addr add 10.99.0.1/24 dev lo
+	# Read by the scenarios that source this file.
+	# shellcheck disable=SC2034
 	FRAMES_ROUTES=$(client_routes)
 }
 

@@ -47,7 +47,6 @@ resolver_dnsmasq() {
 		--no-resolv --no-hosts --user=root --bind-dynamic --listen-address="$1" \
 		--address="/$2/$3" --log-queries --log-facility="$DNSMASQ_LOG" \
 		--pid-file="$E2E_DIR/dnsmasq.pid" &
-	DNSMASQ_PID=$!
 }
 
 # resolver_private_tree DIR...: a writable overlay (upper layer on a tmpfs of its own) over
@@ -110,6 +109,8 @@ resolver_resolved() {
 	e2e_log "$RESOLVED_LOG"
 	ip netns exec "$E2E_CLI" env SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console \
 		/lib/systemd/systemd-resolved >"$RESOLVED_LOG" 2>&1 &
+	# Read by the scenarios that source this file.
+	# shellcheck disable=SC2034
 	RESOLVED_PID=$!
 	wait_for 60 test -e /run/systemd/resolve/stub-resolv.conf ||
 		fail "systemd-resolved did not start (see $RESOLVED_LOG)"

@@ -58,6 +58,8 @@ roam_stamp() {
 	tail -n +1 -F "$ROAM_LOG" 2>/dev/null | while IFS= read -r line; do
 		printf '%s %s\n' "$EPOCHREALTIME" "$line"
 	done >>"$E2E_DIR/stamped" &
+	# Read by the scenarios that source this file.
+	# shellcheck disable=SC2034
 	ROAM_STAMPER=$!
 }
 _roam_stamped_n() { [ "$(grep -c ': up after ' "$E2E_DIR/stamped")" -ge "$1" ]; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for scenarios of the server side (sshdial serve, authorize, the server's hook).
 # Source after lib.sh, e2e_setup and call.sh.
 #
@@ -48,6 +49,8 @@ serve_setup() {
 		if [ "${E2E_IN_VM:-}" != 1 ]; then
 			mkdir -p /var/lib/sshdial "$E2E_DIR/varlib" || fail "cannot create /var/lib/sshdial"
 			_e2e_mount --bind "$E2E_DIR/varlib" /var/lib/sshdial
+			# _e2e_sshd_pid: the test bed's sshd (lib.sh's e2e_setup sets it).
+			# shellcheck disable=SC2154
 			nsenter -t "$_e2e_sshd_pid" -m -r -w mount --bind "$E2E_DIR/varlib" /var/lib/sshdial ||
 				fail "cannot bind /var/lib/sshdial in sshd's mount namespace"
 		fi

@@ -20,6 +20,8 @@ inet_setup() {
 		fail "cannot load nf_tables, nft_chain_nat, nft_masq (the kernel's nftables NAT)"
 	INET_HTTPD_LOG=$E2E_DIR/log/httpd.log
 	ip netns add "$INET_NS" || fail "ip netns add $INET_NS failed"
+	# _inet_rc is set in the trap's own text, before it is read there.
+	# shellcheck disable=SC2154
 	trap '_inet_rc=$?; _inet_teardown; (exit $_inet_rc); e2e_teardown' EXIT
 	ip link add inet0 netns "$E2E_SRV" type veth peer name e2e0 netns "$INET_NS" &&
 		ip -n "$E2E_SRV" addr add "$INET_SRV_IP/24" dev inet0 &&

@@ -13,16 +13,19 @@
 enum { T_NAME, T_PATH, T_HOME, T_FLAG, T_PORT, T_COUNT, T_TIME, T_NET, T_ADDR, T_CMD, T_N };
 
 static const struct keyword keywords[T_N] = {
-    [T_NAME] = {"name", KW_NAME, "name NAME"},
-    [T_PATH] = {"path", KW_PATH, "path PATH"},
-    [T_HOME] = {"home", KW_PATH, "home PATH", KW_TILDE},
-    [T_FLAG] = {"flag", KW_BOOL, "flag yes|no"},
-    [T_PORT] = {"port", KW_PORT, "port N"},
-    [T_COUNT] = {"count", KW_NUMBER, "count N", 0, 0, 2, 9},
-    [T_TIME] = {"time", KW_SECONDS, "time SECONDS"},
-    [T_NET] = {"net", KW_NETWORK, "net ADDRESS/PREFIX", KW_REPEATS},
-    [T_ADDR] = {"addr", KW_IPV4, "addr ADDRESS"},
-    [T_CMD] = {"cmd", KW_TEXT, "cmd COMMAND", KW_REST_OF_LINE},
+    [T_NAME] = {.name = "name", .kind = KW_NAME, .usage = "name NAME"},
+    [T_PATH] = {.name = "path", .kind = KW_PATH, .usage = "path PATH"},
+    [T_HOME] = {.name = "home", .kind = KW_PATH, .usage = "home PATH", .flags = KW_TILDE},
+    [T_FLAG] = {.name = "flag", .kind = KW_BOOL, .usage = "flag yes|no"},
+    [T_PORT] = {.name = "port", .kind = KW_PORT, .usage = "port N"},
+    [T_COUNT] = {.name = "count", .kind = KW_NUMBER, .usage = "count N", .min = 2, .max = 9},
+    [T_TIME] = {.name = "time", .kind = KW_SECONDS, .usage = "time SECONDS"},
+    [T_NET] = {.name = "net",
+               .kind = KW_NETWORK,
+               .usage = "net ADDRESS/PREFIX",
+               .flags = KW_REPEATS},
+    [T_ADDR] = {.name = "addr", .kind = KW_IPV4, .usage = "addr ADDRESS"},
+    [T_CMD] = {.name = "cmd", .kind = KW_TEXT, .usage = "cmd COMMAND", .flags = KW_REST_OF_LINE},
 };
 
 static const struct kw_table table = {keywords, T_N, "quote it"};
