@@ -77,7 +77,7 @@ $(B)/tests:
 .PHONY: attack
 attack: $(B)/tests/l2tp_attacker $(B)/tests/draw_ids.so
 
-$(B)/tests/l2tp_attacker: tests/attack/l2tp_attacker.c src/net/pppol2tp.h | $(B)/tests
+$(B)/tests/l2tp_attacker: tests/attack/l2tp_attacker.c src/frames/pppol2tp.h | $(B)/tests
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
 $(B)/tests/draw_ids.so: tests/attack/draw_ids.c | $(B)/tests

@@ -24,8 +24,8 @@
 #include "lib/log.h"
 #include "link/pppd_argv.h"
 #include "lib/proc_ids.h"
-#include "net/frame_relay.h"
-#include "net/l2tp_link.h"
+#include "frames/frame_relay.h"
+#include "frames/l2tp_link.h"
 #include "server/serve_pppd.h"
 #include "server/serve_request.h"
 #include "server/server_conf.h"
@@ -46,7 +46,7 @@ static void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The client asked for the frame transport and nothing has been written on the channel
  * yet: a refusal is also said there, as FRAME_REFUSED's line, where the client reads it
- * instead of the greeting (net/frame_relay.h), so that its verdict is the server's. */
+ * instead of the greeting (frames/frame_relay.h), so that its verdict is the server's. */
 static bool refuse_on_stream;
 
 /* To syslog, and to the client, who otherwise sees only that the link did not come up. */

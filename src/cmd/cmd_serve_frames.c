@@ -16,8 +16,8 @@
 #include "lib/err.h"
 #include "lib/event.h"
 #include "lib/log.h"
-#include "net/frame_relay.h"
-#include "net/l2tp_link.h"
+#include "frames/frame_relay.h"
+#include "frames/l2tp_link.h"
 #include "server/lease.h"
 
 /* How long pppd gets to end after SIGTERM before the relay leaves it to the kernel (the
