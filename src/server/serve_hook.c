@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd/commands.h"
+#include "lib/exit_status.h"
 #include "ctl/hook_args.h"
 #include "ctl/hook_event.h"
 #include "server/lease.h"
@@ -27,9 +27,10 @@
 #include "netconf/netconf.h"
 #include "netconf/nft.h"
 #include "frames/ppp_queue.h"
-#include "link/pppd_argv.h"
+#include "conf/pppd_options.h"
 #include "lib/proc_ids.h"
 #include "ctl/rundir.h"
+#include "server/serve_log.h"
 #include "server/server_conf.h"
 
 /* The link pppd reports, and the key its ipparam claims. */
@@ -65,37 +66,6 @@ static struct server_conf *load_conf(void)
 		log_error("%s", diag_get(d, i));
 	diag_free(d);
 	return c;
-}
-
-/* The log-file is writable by the serve accounts: root appends to it only when it is a
- * plain file, not a link that could point root at another file, nor a FIFO that would
- * hold up the link (O_NONBLOCK: opening one does not wait for a reader). */
-static void open_log_file(const struct server_conf *c)
-{
-	const char *path = server_conf_log_file(c);
-	struct stat st;
-	if (!path)
-		return;
-	int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1) {
-		log_also_to_fd(fd);
-		return;
-	}
-	int e = errno;
-	if (fd >= 0)
-		close(fd);
-	if (fd >= 0 || lstat(path, &st) == 0)
-		log_error("log-file %s (%s) is %s, not a plain file; the hook logs to syslog only: "
-		          "make it a regular file",
-		          path, SERVER_CONF_PATH,
-		          S_ISFIFO(st.st_mode)  ? "a FIFO"
-		          : S_ISLNK(st.st_mode) ? "a symbolic link"
-		          : S_ISREG(st.st_mode) ? "a file with other hard links"
-		          : S_ISDIR(st.st_mode) ? "a directory"
-		                                : "a device or socket");
-	else
-		log_error("cannot open log-file %s (%s): %s; the hook logs to syslog only", path,
-		          SERVER_CONF_PATH, strerror(e));
 }
 
 /* The lease directory is root's and its group is one that only serve accounts are in:
@@ -291,7 +261,7 @@ static int ip_up(const struct serve_link *a)
 	int status = EXIT_OK;
 	if (!c)
 		return EXIT_CONFIG;
-	open_log_file(c);
+	serve_log_open(c, SERVE_LOG_HOOK);
 	sweep_stale(a->ifname);
 	/* Best effort, as on the client: without it the link only carries less. */
 	char label[64];
@@ -338,7 +308,7 @@ static int ip_down(const struct serve_link *a)
 	return EXIT_OK;
 }
 
-int cmd_serve_hook(int argc, char **argv)
+int serve_hook_main(int argc, char **argv)
 {
 	struct hook_args args;
 	if (!isatty(2))

@@ -17,15 +17,20 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "server/serve.h"
+
 #include "server/authorized_keys.h"
-#include "cmd/commands.h"
 #include "server/lease.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "link/pppd_argv.h"
+#include "conf/pppd_options.h"
+#include "lib/exit_status.h"
 #include "lib/proc_ids.h"
 #include "frames/frame_relay.h"
 #include "frames/l2tp_link.h"
+#include "server/serve_forward.h"
+#include "server/serve_frames.h"
+#include "server/serve_log.h"
 #include "server/serve_pppd.h"
 #include "server/serve_request.h"
 #include "server/server_conf.h"
@@ -221,41 +226,6 @@ static int take_address(struct serve *s)
 	return -1;
 }
 
-/* The log-file, when it is a regular file: a FIFO would hang the connection (and pppd,
- * which gets the same file), a device is no log.  Also tells the client why it is not
- * used.  Whether pppd may use it too. */
-static bool open_log_file(const struct server_conf *c)
-{
-	const char *path = server_conf_log_file(c);
-	struct stat st;
-	if (!path)
-		return false;
-	int fd = open(
-	    path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
-	    0640);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		log_also_to_fd(fd);
-		return true;
-	}
-	char why[160];
-	if (fd >= 0 || (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)))
-		snprintf(why, sizeof(why), "it is not a regular file (%s)",
-		         S_ISFIFO(st.st_mode)  ? "a FIFO"
-		         : S_ISLNK(st.st_mode) ? "a symbolic link"
-		         : S_ISDIR(st.st_mode) ? "a directory"
-		                               : "a device or socket");
-	else
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	log_error("log-file %s (%s): %s; logging to syslog only: make it a regular file", path,
-	          SERVER_CONF_PATH, why);
-	fprintf(stderr,
-	        "sshdial serve: log-file %s: %s; logging to syslog only: make it a regular file\n",
-	        path, why);
-	return false;
-}
-
 static void note_request(struct serve *s)
 {
 	const char *key = s->key;
@@ -271,7 +241,7 @@ static void note_request(struct serve *s)
 }
 
 /* The frame transport, when the client asked for it and this server can: the L2TP
- * tunnel made and the relay forked off (cmd_serve_frames.c).  When it cannot, it says why
+ * tunnel made and the relay forked off (serve_frames.c).  When it cannot, it says why
  * and the client is served the classic way (its relay then says what to set). */
 static struct l2tp_link *start_frames(struct serve *s)
 {
@@ -355,13 +325,13 @@ static int exec_pppd(struct serve *s)
 	return EXIT_SYSTEM;
 }
 
-int cmd_serve(int argc, char **argv)
+int serve_main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--check") == 0)
 			return serve_check(argc, argv);
 		if (strcmp(argv[i], "--forward-only") == 0)
-			return cmd_serve_forward_only(argc, argv);
+			return serve_forward_only_main(argc, argv);
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			serve_usage(stdout);
 			return EXIT_OK;
@@ -377,7 +347,7 @@ int cmd_serve(int argc, char **argv)
 	/* Even when the line is bad: the log-file is where the administrator looks. */
 	s.conf = server_conf_load(SERVER_CONF_PATH, d);
 	if (s.conf)
-		s.log_file_ok = open_log_file(s.conf);
+		s.log_file_ok = serve_log_open(s.conf, SERVE_LOG_SESSION);
 	if (parsed < 0 || !s.conf)
 		goto out;
 	note_request(&s);

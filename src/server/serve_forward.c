@@ -10,13 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/commands.h"
+#include "server/serve_forward.h"
+
+#include "lib/exit_status.h"
 #include "lib/log.h"
 #include "lib/write_all.h"
 #include "server/serve_request.h"
 #include "server/server_conf.h"
 
-int cmd_serve_forward_only(int argc, char **argv)
+int serve_forward_only_main(int argc, char **argv)
 {
 	log_open("sshdial-serve", true);
 	const char *key = NULL;

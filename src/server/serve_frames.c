@@ -12,7 +12,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cmd/commands.h"
+#include "server/serve_frames.h"
+
+#include "lib/exit_status.h"
 #include "lib/err.h"
 #include "lib/event.h"
 #include "lib/log.h"
