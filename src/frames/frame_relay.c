@@ -1,4 +1,5 @@
 #include "frames/frame_relay.h"
+#include "frames/frame_relay_tuning.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,82 +17,9 @@
 #include "frames/codel.h"
 #include "frames/frame_queue.h"
 #include "frames/frame_stream.h"
+#include "frames/greeting.h"
 #include "frames/l2tp_link.h"
 #include "frames/rx_time.h"
-
-/* CoDel's drop rule (frames/codel.h) on the queue toward ssh. */
-#ifndef FRAME_RELAY_CODEL_TARGET_MS /* a build may set others, for bench/throughput */
-#define FRAME_RELAY_CODEL_TARGET_MS 5
-#endif
-#ifndef FRAME_RELAY_CODEL_INTERVAL_MS
-#define FRAME_RELAY_CODEL_INTERVAL_MS 100
-#endif
-#define CODEL_TARGET_NS (FRAME_RELAY_CODEL_TARGET_MS * 1000000ull)
-#define CODEL_INTERVAL_NS (FRAME_RELAY_CODEL_INTERVAL_MS * 1000000ull)
-/* A queue under one full frame is no standing queue, however long it waited. */
-#define CODEL_MIN_BYTES 1600
-
-/* Holding the queue back while it holds less than HOLD_BYTES and its oldest unwritten
- * frame has waited less than HOLD_MS, so that ssh, which reads what the pipe holds when it
- * wakes, reads and sends one full channel packet (32 KB) rather than each batch of the
- * kernel's datagrams (8 KB).  Link control and the magic are never held.  0: off. */
-#ifndef FRAME_RELAY_HOLD_BYTES
-#define FRAME_RELAY_HOLD_BYTES 0
-#endif
-#ifndef FRAME_RELAY_HOLD_MS
-#define FRAME_RELAY_HOLD_MS 1
-#endif
-
-/* What may sit in the pipe to ssh: small, so that the queue is the relay's and its
- * drops count; the smallest pipe that still takes a few frames per write, or when
- * holding, a held write and a frame.  (A build may set another size, for
- * bench/throughput's comparisons.) */
-#ifndef FRAME_RELAY_PIPE_BYTES
-#define FRAME_RELAY_PIPE_BYTES (FRAME_RELAY_HOLD_BYTES ? 65536 : 16384)
-#endif
-#define OUT_PIPE_BYTES FRAME_RELAY_PIPE_BYTES
-/* The relay's own queue toward the stream.  When full, the relay stops reading the
- * kernel's datagrams (the kernel's socket drops them: a queue that full is seconds). */
-#define QUEUE_BYTES (512 * 1024)
-#define QUEUE_FRAMES 4096
-
-/* The receive buffer of the relay's UDP socket, which holds the kernel's datagrams while
- * the relay waits to be scheduled; 0 leaves the system's default.  Beyond it the kernel
- * drops them (UdpRcvbufErrors) before CoDel sees them. */
-#ifndef FRAME_RELAY_UDP_RCVBUF
-#define FRAME_RELAY_UDP_RCVBUF 0
-#endif
-
-/* 1: a frame's arrival is when the kernel queued its datagram on the relay's UDP socket
- * (SO_TIMESTAMPNS), so CoDel counts the wait in the socket too; 0: when the relay read
- * it.  On: ahead of 0 in both bench runs that compared them (docs/performance.md). */
-#ifndef FRAME_RELAY_KERNEL_TIMESTAMPS
-#define FRAME_RELAY_KERNEL_TIMESTAMPS 1
-#endif
-
-#define RECV_BATCH 32
-/* A datagram: the kernel's L2TP header (at most 16 bytes) and a frame of FRAME_MAX. */
-#define RECV_SLOT (FRAME_MAX + 64)
-#define SEND_BATCH 64
-#define IN_BUF (64 * 1024)
-/* A batch is carried only when the kernel's counters show that every frame sent in the
- * tunnel was our session's (l2tp_tx_verdict): read again this many times while a frame
- * of ours is sent between the reads.  Otherwise the batch is dropped, and the counters
- * are read again CONFIRM_MS later, CONFIRMS times, before the link ends: a count under
- * way on another CPU (a virtual one may stop anywhere for a while) is not taken for
- * another session's frame. */
-#define VERIFY_READS 4
-#define CONFIRM_MS 20
-#define CONFIRMS 3
-/* 0 only in a bench build (bench/README): every batch carried unread, as before the
- * check, to measure what the check costs.  Never in an installed build. */
-#ifndef FRAME_RELAY_TX_CHECK
-#define FRAME_RELAY_TX_CHECK 1
-#endif
-
-/* Reads of the stream per wake-up: enough to batch, few enough to let the other
- * direction run. */
-#define IN_READS_PER_TURN 4
 
 struct frame_relay {
 	struct event_loop *loop;
@@ -124,12 +52,7 @@ struct frame_relay {
 	/* From the stream */
 	struct frame_stream *stream;
 	uint8_t *inbuf;
-	size_t magic_have; /* client: bytes of FRAME_MAGIC matched so far */
-	uint8_t seen[32];  /* client: the first bytes, for the message on a mismatch */
-	size_t seen_len;
-	char *refusal;       /* client: FRAME_REFUSED's reason so far, once its start matched */
-	size_t refusal_len;  /* bytes of the reason in refusal */
-	size_t refusal_mark; /* bytes of FRAME_REFUSED seen */
+	struct greeting *greeting; /* client: the server's greeting, until it is done */
 };
 
 static uint64_t now_ns(const struct frame_relay *r)
@@ -439,90 +362,6 @@ static void send_batch(struct frame_relay *r, struct mmsghdr *m, struct iovec (*
 	*n = 0;
 }
 
-#define REFUSAL_MAX 1024
-
-/* Client: ends the relay with the server's refusal (its line so far, at the stream's end). */
-static void refused(struct frame_relay *r)
-{
-	struct err e;
-	err_set(&e, r->where, NULL, "the server refused the link");
-	err_cause(&e, FRAME_RELAY_REFUSED, r->refusal_len ? r->refusal : "(it gave no reason)");
-	end(r, &e);
-}
-
-/* Client: FRAME_REFUSED's line, from where its marker stopped matching FRAME_MAGIC; the
- * relay ends at its newline.  Control characters (none from sshdial serve, which escapes
- * them) become '?'. */
-static void take_refusal(struct frame_relay *r, const uint8_t *buf, size_t len)
-{
-	const size_t mark = sizeof(FRAME_REFUSED) - 1;
-	for (size_t i = 0; i < len && !r->ended; i++) {
-		if (r->refusal_mark < mark) {
-			r->refusal_mark++; /* its start matched: the rest is taken as it comes */
-			continue;
-		}
-		if (buf[i] == '\n') {
-			refused(r);
-			return;
-		}
-		if (r->refusal_len < REFUSAL_MAX - 1)
-			r->refusal[r->refusal_len++] =
-			    buf[i] < 0x20 || buf[i] == 0x7f ? '?' : (char)buf[i];
-		r->refusal[r->refusal_len] = '\0';
-	}
-}
-
-/* Client: the server's first bytes must be FRAME_MAGIC; returns how many of buf it took,
- * or -1 after ending the relay. */
-static long check_magic(struct frame_relay *r, const uint8_t *buf, size_t len)
-{
-	const size_t want = sizeof(FRAME_MAGIC) - 1;
-	size_t i = 0;
-	for (; i < len && r->magic_have < want; i++) {
-		if (r->seen_len < sizeof(r->seen))
-			r->seen[r->seen_len++] = buf[i];
-		if (buf[i] != (uint8_t)FRAME_MAGIC[r->magic_have] &&
-		    strncmp(FRAME_MAGIC, FRAME_REFUSED, r->magic_have) == 0 &&
-		    buf[i] == (uint8_t)FRAME_REFUSED[r->magic_have]) {
-			r->refusal = xcalloc(1, REFUSAL_MAX);
-			r->refusal_mark = r->magic_have;
-			take_refusal(r, buf + i, len - i);
-			return -1;
-		}
-		if (buf[i] != (uint8_t)FRAME_MAGIC[r->magic_have]) {
-			/* The rest of this read too: the message quotes what the server said. */
-			for (size_t j = i + 1; j < len && r->seen_len < sizeof(r->seen); j++)
-				r->seen[r->seen_len++] = buf[j];
-			char quoted[4 * sizeof(r->seen) + 1];
-			size_t o = 0;
-			for (size_t j = 0; j < r->seen_len; j++) {
-				unsigned c = r->seen[j];
-				o += (size_t)snprintf(
-				    quoted + o, sizeof(quoted) - o,
-				    c >= 0x20 && c < 0x7f && c != '\\' ? "%c" : "\\x%02x", c);
-			}
-			struct err e;
-			/* 0x7e first: HDLC-framed PPP, what pppd says on a tty or with notty. */
-			err_set(&e, r->where,
-			        "set 'transport pty' for this peer, or make the server run sshdial "
-			        "serve with the frame transport (sshdial-serve(8))",
-			        r->seen[0] == 0x7e ? "the server did not answer with sshdial's "
-			                             "frame transport: it sent "
-			                             "plain PPP ('%s'), as pppd or an sshdial "
-			                             "serve that could not use "
-			                             "the frame transport does (its log says why)"
-			                           : "the server did not answer with sshdial's "
-			                             "frame transport: it sent "
-			                             "'%s'",
-			        quoted);
-			end(r, &e);
-			return -1;
-		}
-		r->magic_have++;
-	}
-	return (long)i;
-}
-
 static void broken_stream(struct frame_relay *r)
 {
 	struct err e;
@@ -576,29 +415,27 @@ static void read_stream(struct frame_relay *r)
 			end_errno(r, errno, "cannot read the ssh channel");
 			return;
 		}
-		if (n == 0 && r->refusal) {
-			refused(r);
+		struct err e;
+		bool greeting = r->greeting && !greeting_done(r->greeting);
+		if (n == 0 && greeting && greeting_refused_at_end(r->greeting, &e)) {
+			end(r, &e);
 			return;
 		}
 		if (n == 0) {
-			struct err e;
 			err_set(&e, r->where, NULL,
-			        r->role == FRAME_RELAY_CLIENT &&
-			                r->magic_have < sizeof(FRAME_MAGIC) - 1
+			        greeting
 			            ? "the ssh channel ended before the server's frame transport "
 			              "greeting"
 			            : "the ssh channel ended");
 			end(r, &e);
 			return;
 		}
-		if (r->refusal) {
-			take_refusal(r, r->inbuf, (size_t)n);
+		long at = 0;
+		if (greeting && (at = greeting_feed(r->greeting, r->inbuf, (size_t)n, &e)) < 0) {
+			if (at == GREETING_END)
+				end(r, &e);
 			return;
 		}
-		long at = 0;
-		if (r->role == FRAME_RELAY_CLIENT && r->magic_have < sizeof(FRAME_MAGIC) - 1 &&
-		    (at = check_magic(r, r->inbuf, (size_t)n)) < 0)
-			return;
 		if (take_stream(r, r->inbuf + at, (size_t)(n - at)) < 0)
 			return;
 		if (n < IN_BUF)
@@ -664,6 +501,8 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 	r->inbuf = xmalloc(IN_BUF);
 	r->stream = frame_stream_new();
 	r->codel = codel_new(CODEL_TARGET_NS, CODEL_INTERVAL_NS, CODEL_MIN_BYTES);
+	if (role == FRAME_RELAY_CLIENT)
+		r->greeting = greeting_new(r->where);
 	if (role == FRAME_RELAY_SERVER)
 		frame_queue_add(r->q, (const uint8_t *)FRAME_MAGIC, sizeof(FRAME_MAGIC) - 1, false,
 		                true, now_ns(r));
@@ -720,7 +559,7 @@ void frame_relay_free(struct frame_relay *r)
 			event_fd_del(r->loop, r->out);
 	}
 	frame_stream_free(r->stream);
-	free(r->refusal);
+	greeting_free(r->greeting);
 	codel_free(r->codel);
 	free(r->inbuf);
 	free(r->slots);
