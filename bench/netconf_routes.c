@@ -16,7 +16,7 @@
 
 #include "lib/cidr.h"
 #include "lib/log.h"
-#include "net/netconf.h"
+#include "netconf/netconf.h"
 
 static long long now_ns(void)
 {

@@ -15,7 +15,7 @@
 #include "lib/log.h"
 #include "cmd/peer_checks.h"
 #include "lib/str_prefix.h"
-#include "net/leakcheck.h"
+#include "netconf/leakcheck.h"
 
 static void check_usage(FILE *f)
 {

@@ -8,7 +8,6 @@
 #include "cmd/commands.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -22,9 +21,9 @@
 #include "conf/config.h"
 #include "conf/known_hosts.h"
 #include "lib/diag.h"
+#include "lib/file_set.h"
 #include "lib/log.h"
 #include "lib/run_bounded.h"
-#include "lib/write_all.h"
 
 #define SSHDIAL_KEYS_DIR "/etc/sshdial/keys"
 #define SSH_KEYSCAN_PATH "/usr/bin/ssh-keyscan"
@@ -46,17 +45,8 @@ struct init {
 	char key[PATH_LEN];     /* the private key, as the peer file names it */
 	char kh[PATH_LEN];      /* the peer's known_hosts */
 	char file[PATH_LEN];    /* the peer file */
+	struct file_set *files; /* what this run put into place */
 };
-
-/* One file put into place: its final name, and where the one it replaced waits. */
-struct placed {
-	char path[PATH_LEN];
-	char old[PATH_LEN]; /* "" when there was none */
-};
-
-#define PLACED_MAX 4
-static struct placed placed[PLACED_MAX];
-static size_t nplaced;
 
 static void init_usage(FILE *f)
 {
@@ -408,93 +398,6 @@ static struct strv *trusted_keys(const struct init *in, int *status)
 	return keep;
 }
 
-/* Writes into buf the hidden name beside path: DIR/.BASE.init-SUFFIX ("." when path
- * names no directory). */
-static void beside_name(char *buf, size_t len, const char *path, const char *suffix)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	int dirlen = slash ? (int)(slash - path) : 1;
-	const char *dir = slash ? path : ".";
-	snprintf(buf, len, "%.*s/.%s.init-%s", dirlen, dir, base, suffix);
-}
-
-/* Moves tmp to path, keeping an existing path under a hidden name to put back. */
-static int place(const char *tmp, const char *path)
-{
-	struct placed *pl = &placed[nplaced];
-	snprintf(pl->path, sizeof(pl->path), "%s", path);
-	pl->old[0] = '\0';
-	if (access(path, F_OK) == 0) {
-		beside_name(pl->old, sizeof(pl->old), path, "old");
-		(void)unlink(pl->old);
-		if (link(path, pl->old) < 0) {
-			log_error("init: cannot keep %s while it is replaced: %s", path,
-			          strerror(errno));
-			return -1;
-		}
-	}
-	if (rename(tmp, path) < 0) {
-		log_error("init: cannot rename %s to %s: %s", tmp, path, strerror(errno));
-		if (pl->old[0])
-			(void)unlink(pl->old);
-		return -1;
-	}
-	nplaced++;
-	return 0;
-}
-
-/* Undoes every place(), newest first. */
-static void unplace_all(void)
-{
-	while (nplaced > 0) {
-		struct placed *pl = &placed[--nplaced];
-		if (pl->old[0])
-			(void)rename(pl->old, pl->path);
-		else
-			(void)unlink(pl->path);
-	}
-}
-
-/* The replaced files are gone for good. */
-static void placed_keep(void)
-{
-	for (size_t i = 0; i < nplaced; i++)
-		if (placed[i].old[0])
-			(void)unlink(placed[i].old);
-	nplaced = 0;
-}
-
-/* The name beside path that a file is written under before it is placed. */
-static void tmp_name(char *buf, size_t len, const char *path)
-{
-	char pid[24];
-	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	beside_name(buf, len, path, pid);
-}
-
-static int write_file(const char *path, const char *text, mode_t mode)
-{
-	char tmp[PATH_LEN + 32];
-	tmp_name(tmp, sizeof(tmp), path);
-	(void)unlink(tmp);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0 || fchmod(fd, mode) < 0 || write_all(fd, text, strlen(text)) < 0 ||
-	    fsync(fd) < 0) {
-		log_error("init: cannot write %s: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		(void)unlink(tmp);
-		return -1;
-	}
-	close(fd);
-	if (place(tmp, path) < 0) {
-		(void)unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 /* dir and the directories above it that are missing, root's, mode 0755 (mkdir -p). */
 static int make_dir(const char *dir)
 {
@@ -521,7 +424,7 @@ static int make_dir(const char *dir)
 static int make_key(const struct init *in)
 {
 	char tmp[PATH_LEN + 32], tmp_pub[PATH_LEN + 40], comment[128], host[64] = "localhost";
-	tmp_name(tmp, sizeof(tmp), in->key);
+	file_set_tmp_name(in->files, tmp, sizeof(tmp), in->key);
 	snprintf(tmp_pub, sizeof(tmp_pub), "%s.pub", tmp);
 	(void)unlink(tmp);
 	(void)unlink(tmp_pub);
@@ -541,9 +444,9 @@ static int make_key(const struct init *in)
 		          strerror(errno));
 		goto fail;
 	}
-	if (place(tmp_pub, in->pub) < 0)
+	if (file_set_place(in->files, tmp_pub, in->pub) < 0)
 		goto fail;
-	if (place(tmp, in->key) < 0)
+	if (file_set_place(in->files, tmp, in->key) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -598,9 +501,9 @@ static int write_all_files(const struct init *in, const struct strv *keys, const
 	for (size_t i = 0; i < strv_len(keys); i++)
 		fprintf(f, "%s\n", strv_get(keys, i));
 	fclose(f);
-	int rc = write_file(in->kh, kh, 0644);
+	int rc = file_set_write(in->files, in->kh, kh, 0644);
 	free(kh);
-	return rc < 0 ? -1 : write_file(in->file, text, 0644);
+	return rc < 0 ? -1 : file_set_write(in->files, in->file, text, 0644);
 }
 
 static void print_next_steps(const struct init *in, const char *pub)
@@ -635,6 +538,7 @@ static int run_init(struct init *in)
 	}
 	char pub[8192];
 	status = EXIT_SYSTEM;
+	in->files = file_set_new("init");
 	if (write_all_files(in, keys, text) == 0 && public_key(in, pub, sizeof(pub))) {
 		struct diag *d = diag_new();
 		struct peer *p = peer_check_load(in->peer, in->peers_dir, d, stderr);
@@ -646,10 +550,10 @@ static int run_init(struct init *in)
 		diag_free(d);
 	}
 	if (status == EXIT_OK) {
-		placed_keep();
+		file_set_keep(in->files);
 		print_next_steps(in, pub);
 	} else {
-		unplace_all();
+		file_set_undo(in->files);
 	}
 	strv_free(keys);
 	free(text);

@@ -17,7 +17,7 @@
 #include "ctl/rundir.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "net/netconf.h"
+#include "netconf/netconf.h"
 
 #define UNLOCK_TIMEOUT_MS 5000
 

@@ -10,6 +10,8 @@
 #include "ctl/hook_event.h"
 #include "lib/log.h"
 #include "ctl/rundir.h"
+#include "server/serve.h"
+#include "server/serve_hook.h"
 #include "server/serve_install.h"
 
 #define SSHDIAL_VERSION "0.1.0"
@@ -34,11 +36,11 @@ static const struct {
     {"reload", cmd_ctl, "make the daemon read the peer files again", false, true},
     {"unlock", cmd_unlock, "lift route-all's kill switch while the link is down", false, false},
     {"hook", cmd_hook, "report pppd's ip-up/ip-down to sshdial (run by pppd)", true, false},
-    {"serve", cmd_serve, "the server's end: run as the forced command of authorized_keys", false,
+    {"serve", serve_main, "the server's end: run as the forced command of authorized_keys", false,
      false},
     {"authorize", cmd_authorize, "print the authorized_keys line that runs 'serve' for a key",
      false, true},
-    {"serve-hook", cmd_serve_hook, "the server's ip-up/ip-down: routes from server.conf", true,
+    {"serve-hook", serve_hook_main, "the server's ip-up/ip-down: routes from server.conf", true,
      false},
 };
 
@@ -113,7 +115,7 @@ int main(int argc, char **argv)
 	if (strcmp(base, SERVE_HOOK_IP_UP_NAME) == 0 ||
 	    strcmp(base, SERVE_HOOK_IP_DOWN_NAME) == 0) {
 		argv[0] = (char *)(strcmp(base, SERVE_HOOK_IP_UP_NAME) == 0 ? "ip-up" : "ip-down");
-		return cmd_serve_hook(argc, argv);
+		return serve_hook_main(argc, argv);
 	}
 	if (argc < 2) {
 		show_usage(stderr);

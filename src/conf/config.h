@@ -93,7 +93,7 @@ const char *peer_known_hosts(const struct peer *p);        /* NULL: ssh's defaul
 const struct strv *peer_ssh_options(const struct peer *p); /* "Key=Value" each */
 const char *peer_remote_command(const struct peer *p);     /* NULL: none (forced command) */
 /* How the PPP frames reach ssh: pppd on a pseudo-terminal, or frames over an L2TP channel
- * and sshdial's frame relay, no tty (net/l2tp_link.h, net/frame_relay.h).  auto (the
+ * and sshdial's frame relay, no tty (frames/l2tp_link.h, frames/frame_relay.h).  auto (the
  * default): frames when this machine and the server can, else the pty; decided at each
  * dial (link/transport.h).  peer_transport resolves what the file alone decides: auto is
  * pty for a pty command (a classic pppd peer file), a remote-command and 'link no'. */

@@ -101,7 +101,7 @@ static void check_pap(struct config_reader *r)
 	}
 }
 
-/* route-all keeps ssh's own connection out of the tunnel by its uid (policy.h): with a pty
+/* route-all keeps ssh's own connection out of the tunnel by its uid (route_all.h): with a pty
  * command there is no such uid, and root's would exempt all of root's traffic. */
 static void check_route_all(struct config_reader *r)
 {

@@ -16,7 +16,7 @@
 #include "lib/textbuf.h"
 #include "lib/xalloc.h"
 #include "link/link.h"
-#include "net/netconf.h"
+#include "netconf/netconf.h"
 #include "net/nlmon.h"
 
 enum want { WANT_UP, WANT_DOWN };

@@ -9,8 +9,8 @@
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
-#include "net/frame_relay.h"
-#include "net/l2tp_link.h"
+#include "frames/frame_relay.h"
+#include "frames/l2tp_link.h"
 
 struct dial_channel {
 	/* transport pty */

@@ -1,7 +1,7 @@
 /* What carries PPP between pppd and ssh in one dial attempt.  transport pty: a
  * pseudo-terminal, pppd on its slave side and ssh on its master side.  transport frames:
- * the kernel's L2TP channel (net/l2tp_link.h), pppd on its session socket, ssh on two
- * pipes, and the frame relay (net/frame_relay.h) between them in the dial's loop. */
+ * the kernel's L2TP channel (frames/l2tp_link.h), pppd on its session socket, ssh on two
+ * pipes, and the frame relay (frames/frame_relay.h) between them in the dial's loop. */
 #ifndef SSHDIAL_DIAL_CHANNEL_H
 #define SSHDIAL_DIAL_CHANNEL_H
 

@@ -23,9 +23,9 @@
 #include "link/attempt_deadline.h"
 #include "net/netwatch.h"
 #include "net/nlmon.h"
-#include "net/policy.h"
-#include "net/dns.h"
-#include "net/frame_relay.h"
+#include "netconf/route_all.h"
+#include "netconf/dns.h"
+#include "frames/frame_relay.h"
 #include "net/resolve.h"
 #include "ctl/rundir.h"
 

@@ -11,7 +11,7 @@
 #include "lib/event.h"
 #include "ctl/hook_event.h"
 #include "link/failure.h"
-#include "net/netconf.h"
+#include "netconf/netconf.h"
 #include "net/netpath.h"
 
 enum link_state {
@@ -97,7 +97,7 @@ void link_hand_over(struct link *l);
 /* Puts route-all's kill switch of p in nc, in the session's scope, as a link's start does,
  * with nothing dialed (the daemon's lockdown at boot).  0, or -1 after logging. */
 int link_block_alone(struct event_loop *loop, const struct peer *p, struct netconf *nc);
-/* The netfilter guard of p's kill switch (net/guard.h) for local-user uid: its table,
+/* The netfilter guard of p's kill switch (netconf/guard.h) for local-user uid: its table,
  * local-user's way to every server and jump host (malloc'ed; the caller frees).  NULL
  * after logging.  policy_block applies it with the rules (policy_spec.guard). */
 struct guard_spec;

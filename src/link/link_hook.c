@@ -16,9 +16,9 @@
 #include "link/failure.h"
 #include "link/forward.h"
 #include "link/health.h"
-#include "net/dns.h"
-#include "net/netconf.h"
-#include "net/ppp_queue.h"
+#include "netconf/dns.h"
+#include "netconf/netconf.h"
+#include "frames/ppp_queue.h"
 
 /* dns yes: the server's DNS servers become the system's for the attempt, replacing the
  * others.  Failing that, the link goes down rather than up with the old resolvers. */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "lib/log.h"
-#include "net/netconf.h"
+#include "netconf/netconf.h"
 
 int link_ipv6_up(struct link *l, const char *ifname, const char *local, char *reply, size_t len)
 {

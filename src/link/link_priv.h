@@ -15,8 +15,8 @@
 #include "link/link.h"
 #include "link/transport.h"
 #include "lib/backoff.h"
-#include "net/dns.h"
-#include "net/policy.h"
+#include "netconf/dns.h"
+#include "netconf/route_all.h"
 
 struct dial;
 struct health;
@@ -70,7 +70,7 @@ struct link {
 	void *observer_arg;
 	link_gate_fn gate; /* NULL: dial at once */
 	void *gate_arg;
-	/* route-all (policy.h) */
+	/* route-all (route_all.h) */
 	struct policy_spec policy;
 	struct guard_spec *guard; /* the kill switch's netfilter guard (guard.h); NULL: none */
 	bool blocked;             /* the kill switch's rules are in, the session's */

@@ -1,4 +1,4 @@
-/* route-all in the link (policy.h): the kill switch's rules from the start, the link's
+/* route-all in the link (route_all.h): the kill switch's rules from the start, the link's
  * default route at ip-up, what someone else deletes put back, and unlock. */
 #include "link/link_priv.h"
 
@@ -9,8 +9,8 @@
 #include "conf/jump_spec.h"
 #include "lib/account_use.h"
 #include "lib/log.h"
-#include "net/guard.h"
-#include "net/netconf.h"
+#include "netconf/guard.h"
+#include "netconf/netconf.h"
 #include "net/nlmon.h"
 
 /* route-all's rules and routes deleted by someone else are put back this long after the

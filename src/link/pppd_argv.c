@@ -9,7 +9,7 @@ struct strv *pppd_argv_build(const struct peer *p, const struct pppd_params *par
 
 	strv_push(v, PPPD_PATH);
 	if (params->channelfd > 0) {
-		/* No tty: the plugin takes the kernel's L2TP session (net/l2tp_link.h), and
+		/* No tty: the plugin takes the kernel's L2TP session (frames/l2tp_link.h), and
 		 * refuses every tty option ("unrecognized option 'local'"). */
 		strv_push(v, "plugin");
 		strv_push(v, PPPD_FRAMES_PLUGIN);

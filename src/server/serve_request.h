@@ -1,7 +1,7 @@
 /* What a client asked sshd to run (SSH_ORIGINAL_COMMAND), as sshdial serve sees it.  The
  * forced command runs whatever the client asks; serve runs pppd with the server's options
  * in every case, and this only decides whether the request is worth a warning, and
- * whether the client asked for the frame transport (net/frame_relay.h). */
+ * whether the client asked for the frame transport (frames/frame_relay.h). */
 #ifndef SSHDIAL_SERVE_REQUEST_H
 #define SSHDIAL_SERVE_REQUEST_H
 

@@ -1,5 +1,5 @@
 /* An LD_PRELOAD shim for tests only (build/tests/draw_ids.so, never installed): makes the
- * L2TP IDs sshdial draws (net/l2tp_link.c: two bytes of getrandom each) the ones listed in
+ * L2TP IDs sshdial draws (frames/l2tp_link.c: two bytes of getrandom each) the ones listed in
  * $SSHDIAL_TEST_DRAW ("5001 5002 ..."), in order, then random again.  Every other
  * getrandom call is the C library's.  tests/e2e/77-frames-local-attacker.sh uses it to
  * draw the tunnel IDs that an attacker holds. */

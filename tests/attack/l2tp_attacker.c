@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net/pppol2tp.h"
+#include "frames/pppol2tp.h"
 
 #define MAX_HOLD 64
 

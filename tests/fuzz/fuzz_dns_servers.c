@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 
 #include "fuzz_util.h"
-#include "net/dns_servers.h"
+#include "netconf/dns_servers.h"
 
 static void check(const struct dns_target *t, size_t n, size_t max)
 {

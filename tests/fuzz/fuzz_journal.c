@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "fuzz_util.h"
-#include "net/journal.h"
+#include "netconf/journal.h"
 #include "lib/log.h"
 
 static const char *dir;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "net/l2tp_link.h"
+#include "frames/l2tp_link.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

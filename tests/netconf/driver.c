@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "lib/cidr.h"
-#include "net/journal.h"
+#include "netconf/journal.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "net/netconf.h"
-#include "net/policy.h"
-#include "net/ppp_queue.h"
+#include "netconf/netconf.h"
+#include "netconf/route_all.h"
+#include "frames/ppp_queue.h"
 #include "net/nlmon.h"
 #include "lib/event.h"
 

@@ -1,4 +1,4 @@
-/* Taking over a dead run's kill switch (net/adopt.h): which stale changes are kept, and the
+/* Taking over a dead run's kill switch (netconf/adopt.h): which stale changes are kept, and the
  * order that replaces them: keep what is asked for again, add the rest, and only then
  * remove what nobody asked for.  Never delete-then-add. */
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 
 #include <linux/fib_rules.h>
 
-#include "net/adopt.h"
+#include "netconf/adopt.h"
 
 static struct journal_entry uid_rule(enum journal_scope scope, uint32_t prio, uint32_t uid)
 {

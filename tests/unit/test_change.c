@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "net/change.h"
-#include "net/journal.h"
-#include "net/nft.h"
+#include "netconf/change.h"
+#include "netconf/journal.h"
+#include "netconf/nft.h"
 
 /* Parses line, formats the entry again and checks it is the same line. */
 static struct journal_entry round_trip(const char *line)

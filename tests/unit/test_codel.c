@@ -5,7 +5,7 @@
 
 #include <cmocka.h>
 
-#include "net/codel.h"
+#include "frames/codel.h"
 
 #define MS(x) ((uint64_t)(x)*1000000ull)
 #define T0 MS(10000) /* the monotonic clock of a machine up for 10 s */

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "lib/err.h"
-#include "net/change.h"
-#include "net/dns.h"
+#include "netconf/change.h"
+#include "netconf/dns.h"
 #include "tmpdir.h"
 
 static int setup(void **state)

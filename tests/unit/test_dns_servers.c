@@ -10,8 +10,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "net/dns_servers.h"
-#include "net/leakcheck.h"
+#include "netconf/dns_servers.h"
+#include "netconf/leakcheck.h"
 
 static const char *text_of(const struct dns_target *d, char *buf)
 {

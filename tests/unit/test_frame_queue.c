@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "net/frame_queue.h"
+#include "frames/frame_queue.h"
 
 static void add(struct frame_queue *q, const char *s, bool keep, uint64_t t)
 {

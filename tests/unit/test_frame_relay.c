@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "lib/event.h"
-#include "net/frame_relay.h"
-#include "net/l2tp_link.h"
+#include "frames/frame_relay.h"
+#include "frames/l2tp_link.h"
 
 static const uint8_t hdr_a[L2TP_DATA_HEADER_LEN] = {0, 2, 0x11, 0x11, 0x22, 0x22};
 static const uint8_t hdr_b[L2TP_DATA_HEADER_LEN] = {0, 2, 0x33, 0x33, 0x44, 0x44};

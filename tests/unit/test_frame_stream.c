@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "net/frame_stream.h"
+#include "frames/frame_stream.h"
 
 /* Feeds all of buf in pieces of at most step bytes; collects the frames, each as its
  * length and its bytes, into out.  Returns the number of frames, or -1 when the stream

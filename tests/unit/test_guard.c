@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "net/guard.h"
-#include "net/journal.h"
+#include "netconf/guard.h"
+#include "netconf/journal.h"
 
 static struct guard_spec spec(const char *peer, unsigned uid)
 {

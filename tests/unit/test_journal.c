@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "net/journal.h"
+#include "netconf/journal.h"
 #include "lib/log.h"
 
 struct fixture {

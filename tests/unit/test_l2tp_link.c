@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "net/l2tp_link.h"
+#include "frames/l2tp_link.h"
 
 static void test_plain_data_message(void **state)
 {

@@ -22,7 +22,7 @@
 #include "lib/log.h"
 #include "link/dial_driver.h"
 #include "link/link.h"
-#include "net/netconf.h"
+#include "netconf/netconf.h"
 #include "fake_dial.h"
 #include "tmpdir.h"
 

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "net/change.h"
-#include "net/journal.h"
-#include "net/resolv_mark.h"
+#include "netconf/change.h"
+#include "netconf/journal.h"
+#include "netconf/resolv_mark.h"
 #include "tmpdir.h"
 
 static const char written[] = "# Written by sshdial\nnameserver 192.168.77.1\n";

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net/rx_time.h"
+#include "frames/rx_time.h"
 
 #define MS(x) ((uint64_t)(x)*1000000ull)
 

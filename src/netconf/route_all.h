@@ -1,0 +1,57 @@
+/* route-all: every packet through the link by policy routing, and nothing out of the
+ * underlying network while the link is down (the kill switch).  A routing table of sshdial's
+ * (POLICY_TABLE) holds "default dev pppN" over "unreachable default" at a higher metric, in
+ * both families, and these rules, tagged with sshdial's protocol, in this order:
+ *
+ *     8300  uidrange LOCAL-USER      lookup main   ssh's own connection, jump hosts included
+ *     8301  uidrange LOCAL-USER      unreachable   never into the link, should main fail
+ *     8310  ipproto udp|tcp dport 53|853  lookup POLICY_TABLE  DNS, even to a LAN resolver
+ *     8320  to NET                   lookup main   IPv6 link-local; with allow-lan the
+ *                                                  directly connected private networks
+ *     8330                           lookup POLICY_TABLE
+ *     8340                           unreachable   should the table's entries be deleted
+ *
+ * The link's default routes are the attempt's; the rest is the session's when the kill switch
+ * is on (kept while redialing), the attempt's when it is off.  With the kill switch, a
+ * netfilter guard (guard.h) stands behind the rules, for the sockets that name their
+ * interface and so pass by the rules. */
+#ifndef SSHDIAL_POLICY_H
+#define SSHDIAL_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netconf/netconf.h"
+
+#define POLICY_TABLE 83
+#define POLICY_PRIO_UID 8300
+#define POLICY_PRIO_DNS 8310
+#define POLICY_PRIO_LAN 8320
+#define POLICY_PRIO_TABLE 8330
+#define POLICY_PRIO_UNREACHABLE 8340
+#define POLICY_METRIC_LINK 100
+#define POLICY_METRIC_UNREACHABLE 4278190080u /* what ip(8) gives its own unreachables */
+
+struct guard_spec;
+
+struct policy_spec {
+	const char *label; /* the peer's name, for messages */
+	uint32_t uid;      /* local-user's: its traffic stays on the underlying network */
+	bool allow_lan;    /* the directly connected private networks bypass the link */
+	/* The kill switch's netfilter guard (guard.h), its table, servers and uid; NULL: none.
+	 * policy_block gives it the same allow-lan networks as the rules. */
+	const struct guard_spec *guard;
+};
+
+/* The rules and the table's unreachable routes, in scope, then the guard if s has one.  0,
+ * or -1 after logging (what was applied stays journaled, for the caller to undo). */
+int policy_block(struct netconf *nc, enum journal_scope scope, const struct policy_spec *s);
+
+/* The link's default routes in the table (IPv4; IPv6 too when ipv6), the attempt's. */
+int policy_link_up(struct netconf *nc, const char *ifname, bool ipv6);
+
+/* True for an address in a range that allow-lan may let bypass: RFC 1918, 169.254/16,
+ * fe80::/10, fc00::/7.  Only networks inside these ranges bypass, never a public one. */
+bool policy_lan_private(const struct cidr *net);
+
+#endif
