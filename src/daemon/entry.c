@@ -285,7 +285,7 @@ static void release_slot(struct entry *e)
 static bool on_gate(void *arg)
 {
 	struct entry *e = arg;
-	if (dial_queue_acquire(e->dq, e))
+	if (!e->dq || dial_queue_acquire(e->dq, e)) /* no --max-dialing: dial at once */
 		return true;
 	log_info("%s: queued: %u links are dialing already (--max-dialing); %zu waiting",
 	         peer_name(e->peer), dial_queue_active(e->dq), dial_queue_length(e->dq));
@@ -412,6 +412,9 @@ static void on_state(void *arg, enum link_state s)
 	sd_notify_send(status);
 	answer(e, WANT_UP, CTL_OK, text);
 }
+
+static const struct link_ops entry_link_ops = {
+    .done = on_link_done, .state_changed = on_state, .may_dial = on_gate};
 
 /* After the unlock's answer: the socket that carried it may go now. */
 static void release_unlocked(void *arg)
@@ -545,7 +548,7 @@ static void start(struct entry *e)
 	}
 	set_held(e, false);
 	e->ended_as = FAILURE_NONE;
-	e->link = link_new(e->loop, e->peer, e->nc, on_link_done, e);
+	e->link = link_new(e->loop, e->peer, e->nc, &entry_link_ops, e);
 	if (!e->link) {
 		e->ended_as = FAILURE_SYSTEM;
 		release(e);
@@ -557,9 +560,6 @@ static void start(struct entry *e)
 	}
 	if (peer_lockdown(e->peer))
 		lockdown_mark(name); /* before the block: a crash in between still blocks at boot */
-	link_set_observer(e->link, on_state, e);
-	if (e->dq)
-		link_set_gate(e->link, on_gate, e);
 	link_start(e->link);
 }
 

@@ -40,17 +40,17 @@ static int link_dns(struct link *l, const struct hook_event *ev, char *reply, si
 		return 0;
 	}
 	if (dns_apply(l->nc, JOURNAL_ATTEMPT, peer_name(l->peer), ev->ifname, servers, n,
-	              peer_route_all(l->peer), &l->dns_backend) == 0) {
-		l->dns_set = true;
+	              peer_route_all(l->peer), &l->attempt.dns_backend) == 0) {
+		l->attempt.dns_set = true;
 		log_info("%s: DNS: %s %s%s%s through %s", peer_name(l->peer),
-		         dns_backend_where(l->dns_backend), servers[0], n > 1 ? " " : "",
+		         dns_backend_where(l->attempt.dns_backend), servers[0], n > 1 ? " " : "",
 		         n > 1 ? servers[1] : "", ev->ifname);
 		return 0;
 	}
 	failure_set(&l->failure, FAILURE_SYSTEM,
 	            "cannot set the DNS servers through %s (see above); the link was taken down "
 	            "rather than left with the old resolvers",
-	            dns_backend_where(l->dns_backend));
+	            dns_backend_where(l->attempt.dns_backend));
 	snprintf(reply, len, "cannot set DNS");
 	link_undo_network(l, false);
 	link_hang_up(l);
@@ -63,10 +63,10 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 		snprintf(reply, len, "ip-up while %s", link_state_name(l->state));
 		return -1;
 	}
-	l->came_up = true; /* ssh had logged in and the server's pppd had started */
-	snprintf(l->ifname, sizeof(l->ifname), "%s", ev->ifname);
-	snprintf(l->local, sizeof(l->local), "%s", ev->local);
-	snprintf(l->remote, sizeof(l->remote), "%s", ev->remote);
+	l->attempt.came_up = true; /* ssh had logged in and the server's pppd had started */
+	snprintf(l->attempt.ifname, sizeof(l->attempt.ifname), "%s", ev->ifname);
+	snprintf(l->attempt.local, sizeof(l->attempt.local), "%s", ev->local);
+	snprintf(l->attempt.remote, sizeof(l->attempt.remote), "%s", ev->remote);
 	if (peer_ipv6(l->peer) && link_ipv6_up(l, ev->ifname, ev->local, reply, len) < 0) {
 		link_undo_network(l, false);
 		link_hang_up(l);
@@ -106,12 +106,12 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	(void)ppp_queue_setup(peer_name(l->peer), ev->ifname);
 	link_went_up(l, ev->ifname, ev->remote);
 	log_info("%s: up after %.1f s: %s %s peer %s, %zu route%s", peer_name(l->peer),
-	         link_seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
+	         link_seconds_since(&l->attempt.dial_started), ev->ifname, ev->local, ev->remote, n,
 	         n == 1 ? "" : "s");
 	if (peer_route_all(l->peer))
 		log_info("%s: route-all in force through %s, %.1f s after start",
 		         peer_name(l->peer), ev->ifname, link_seconds_since(&l->started));
-	if (ev->dns1[0] && !l->dns_set)
+	if (ev->dns1[0] && !l->attempt.dns_set)
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
 	if (l->fw) /* on the same ssh connection, beside the link */
 		forwards_start(l->fw);

@@ -36,6 +36,7 @@ int link_ipv6_up(struct link *l, const char *ifname, const char *local, char *re
 		return -1;
 	}
 	log_info("%s: IPv6 %s on %s", peer_name(l->peer), text, ifname);
-	snprintf(l->local6, sizeof(l->local6), "%.*s", (int)strcspn(text, "/"), text);
+	snprintf(l->attempt.local6, sizeof(l->attempt.local6), "%.*s", (int)strcspn(text, "/"),
+	         text);
 	return 0;
 }

@@ -66,6 +66,14 @@ static void on_done(void *arg, enum failure_class cls)
 	w->done_as = cls;
 }
 
+/* The link tells the test of its states while run_until waits (until_loop), and asks the
+ * gate, open unless a test closes it. */
+static void until_observer(void *arg, enum link_state s);
+static bool gate(void *arg);
+static bool gate_open;
+static const struct link_ops world_link_ops = {
+    .done = on_done, .state_changed = until_observer, .may_dial = gate};
+
 static struct peer *peer_from(const char *const *lines)
 {
 	struct diag *d = diag_new();
@@ -85,6 +93,7 @@ static struct world *world_new(const char *const *lines)
 	struct world *w = calloc(1, sizeof(*w));
 	assert_non_null(w);
 	memset(&fk, 0, sizeof(fk));
+	gate_open = true;
 	link_set_dial_driver(&fake);
 	w->dir = tmpdir_new();
 	char path[256];
@@ -98,7 +107,7 @@ static struct world *world_new(const char *const *lines)
 	snprintf(path, sizeof(path), "%s/journal", w->dir);
 	w->nc = netconf_open("office", path);
 	assert_non_null(w->nc);
-	w->link = link_new(w->loop, w->peer, w->nc, on_done, w);
+	w->link = link_new(w->loop, w->peer, w->nc, &world_link_ops, w);
 	assert_non_null(w->link);
 	return w;
 }
@@ -157,11 +166,9 @@ static unsigned run_until(struct world *w, enum link_state s, unsigned ms)
 		until_state_fn_hit = false;
 		until_state_want = s;
 		until_loop = w->loop;
-		link_set_observer(w->link, until_observer, NULL);
 		event_timer_set(w->loop, ms, on_run_over, w->loop);
 		assert_int_equal(event_loop_run(w->loop), 0);
 		event_timer_cancel(w->loop, on_run_over, w->loop);
-		link_set_observer(w->link, NULL, NULL);
 		until_loop = NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -228,7 +235,6 @@ static void every_state_has_a_name(void **state)
 	assert_string_equal(link_state_name(LINK_QUEUED), "queued");
 }
 
-static bool gate_open;
 static bool gate(void *arg)
 {
 	(void)arg;
@@ -241,7 +247,6 @@ static void a_closed_gate_queues_the_link(void **state)
 	(void)state;
 	struct world *w = world_new(one_server);
 	gate_open = false;
-	link_set_gate(w->link, gate, NULL);
 	link_start(w->link);
 	assert_int_equal(link_state(w->link), LINK_QUEUED);
 	assert_int_equal(fk.starts, 0);
