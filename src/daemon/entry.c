@@ -11,6 +11,7 @@
 #include "ctl/control.h"
 #include "ctl/lockdown.h"
 #include "ctl/rundir.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/sd_notify.h"
 #include "lib/textbuf.h"
@@ -424,7 +425,7 @@ static void release_unlocked(void *arg)
 		release(e);
 }
 
-static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *reply, size_t len)
+static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, struct err *why)
 {
 	struct entry *e = arg;
 	if (!e->link && e->held && ev->kind == HOOK_UNLOCK &&
@@ -438,15 +439,15 @@ static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *r
 		         peer_name(e->peer), failed ? " (not all of it, see above)" : "",
 		         peer_name(e->peer));
 		event_timer_set(e->loop, 0, release_unlocked, e);
-		snprintf(reply, len,
-		         failed ? "some of the kill switch could not be removed" : "unlocked");
+		if (failed)
+			err_set(why, NULL, NULL, "some of the kill switch could not be removed");
 		return failed ? -1 : 0;
 	}
 	if (!e->link) {
-		snprintf(reply, len, "no link running");
+		err_set(why, NULL, NULL, "no link running");
 		return -1;
 	}
-	int rc = link_hook_event(e->link, ev, sender, reply, len);
+	int rc = link_hook_event(e->link, ev, sender, why);
 	if (rc == 0 && ev->kind == HOOK_UNLOCK)
 		lockdown_clear(peer_name(e->peer)); /* until the next up */
 	return rc;

@@ -51,9 +51,9 @@ void link_start(struct link *l);
 /* Brings the link down in order: pppd first (it says goodbye to the server and runs
  * ip-down), then ssh; everything is killed if it takes too long. */
 void link_stop(struct link *l);
-/* An event from the control socket.  0 accepted; -1 refused with reply set. */
-int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
-                    size_t len);
+/* An event from the control socket.  0 accepted; -1 refused with e saying why, its where
+ * left empty (the hook names the event: control.h). */
+int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, struct err *e);
 enum link_state link_state(const struct link *l);
 /* The server the link is dialing or up on, or will dial next while backing off ('host'
  * of the peer file; the link moves to the next one when an attempt fails or the link

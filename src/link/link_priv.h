@@ -128,15 +128,15 @@ void link_went_up(struct link *l, const char *ifname, const char *remote);
 
 /* route-all (link_route_all.c).  At start: the uid, and with the kill switch the rules;
  * -1 after logging.  At ip-up: the link's default route (and the rules without the kill
- * switch); -1 with reply and the failure set.  unlock: 0, or -1 with reply saying why. */
+ * switch); -1 with e and the failure set.  unlock: 0, or -1 with e saying why. */
 int link_route_all_start(struct link *l);
-int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t len);
-int link_unlock(struct link *l, char *reply, size_t len);
+int link_route_all_up(struct link *l, const char *ifname, struct err *e);
+int link_unlock(struct link *l, struct err *e);
 void link_route_all_free(struct link *l);
 
 /* ipv6 yes (link_ipv6.c): at ip-up, the address from ipv6-prefix and the link's IPv4
- * address local on ifname; -1 with reply and the failure set. */
-int link_ipv6_up(struct link *l, const char *ifname, const char *local, char *reply, size_t len);
+ * address local on ifname; -1 with e and the failure set. */
+int link_ipv6_up(struct link *l, const char *ifname, const char *local, struct err *e);
 
 /* The servers (link_servers.c): the order at start (-1 when out of memory), the peer's
  * index of the one this attempt dials, how many are not given up, moving on after an

@@ -8,6 +8,7 @@
 
 #include "conf/jump_spec.h"
 #include "lib/account_use.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "net/guard.h"
 #include "net/netconf.h"
@@ -123,18 +124,18 @@ int link_route_all_start(struct link *l)
 
 /* sshdial unlock: the kill switch off while the link is down; route-all comes back with the
  * next link, in the attempt's scope. */
-int link_unlock(struct link *l, char *reply, size_t len)
+int link_unlock(struct link *l, struct err *e)
 {
 	if (!peer_route_all(l->peer) || !peer_kill_switch(l->peer)) {
-		snprintf(reply, len, "%s has no kill switch (route-all and kill-switch are off)",
-		         peer_name(l->peer));
+		err_set(e, NULL, NULL, "%s has no kill switch (route-all and kill-switch are off)",
+		        peer_name(l->peer));
 		return -1;
 	}
 	if (l->state == LINK_UP) {
-		snprintf(reply, len,
-		         "%s is up: its traffic goes through the link; unlock lifts the "
-		         "kill switch while the link is down",
-		         peer_name(l->peer));
+		err_set(e, NULL, NULL,
+		        "%s is up: its traffic goes through the link; unlock lifts the "
+		        "kill switch while the link is down",
+		        peer_name(l->peer));
 		return -1;
 	}
 	l->route_all.unlocked = true;
@@ -144,7 +145,6 @@ int link_unlock(struct link *l, char *reply, size_t len)
 		         "network until the link is up again",
 		         peer_name(l->peer));
 	}
-	snprintf(reply, len, "unlocked");
 	return 0;
 }
 
@@ -185,7 +185,7 @@ bool link_blocked(const struct link *l)
 
 /* The link's interface through the guard, then its routes: the guard holds no traffic the
  * routes send into the link. */
-int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t len)
+int link_route_all_up(struct link *l, const char *ifname, struct err *e)
 {
 	/* Without the kill switch (off, or unlocked) the rules are the attempt's, unguarded. */
 	l->route_all.policy.guard = NULL;
@@ -198,7 +198,7 @@ int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t le
 			            "cannot route everything through %s (see above); the link was "
 			            "taken down rather than left half-configured",
 			            ifname);
-		snprintf(reply, len, "cannot route everything through %s", ifname);
+		err_set(e, NULL, NULL, "cannot route everything through %s", ifname);
 		return -1;
 	}
 	return 0;

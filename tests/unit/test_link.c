@@ -18,6 +18,7 @@
 #include "conf/config.h"
 #include "ctl/hook_event.h"
 #include "lib/diag.h"
+#include "lib/err.h"
 #include "lib/event.h"
 #include "lib/log.h"
 #include "link/dial_driver.h"
@@ -177,20 +178,21 @@ static unsigned run_until(struct world *w, enum link_state s, unsigned ms)
 }
 
 /* "pppd's" ip-up or ip-down hook; the link's answer (0 accepted). */
-static int hook(struct world *w, enum hook_kind kind, pid_t sender, char *reply, size_t len)
+static int hook(struct world *w, enum hook_kind kind, pid_t sender, struct err *e)
 {
 	struct hook_event ev = {.kind = kind};
 	snprintf(ev.peer, sizeof(ev.peer), "office");
 	snprintf(ev.ifname, sizeof(ev.ifname), "ppp97"); /* none such: no probe starts */
 	snprintf(ev.local, sizeof(ev.local), "192.168.77.2");
 	snprintf(ev.remote, sizeof(ev.remote), "192.168.77.1");
-	return link_hook_event(w->link, &ev, sender, reply, len);
+	return link_hook_event(w->link, &ev, sender, e);
 }
 
 static void ip_up(struct world *w)
 {
-	char reply[200] = "";
-	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), reply, sizeof(reply)), 0);
+	struct err e;
+	err_clear(&e);
+	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), &e), 0);
 	assert_int_equal(link_state(w->link), LINK_UP);
 }
 
@@ -281,8 +283,9 @@ static void up_then_down_then_dial_again(void **state)
 	ip_up(w);
 	assert_non_null(strstr(log_text(w), "office: up after "));
 
-	char reply[200] = "";
-	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), reply, sizeof(reply)), 0);
+	struct err e;
+	err_clear(&e);
+	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), &e), 0);
 	assert_int_equal(link_state(w->link), LINK_CLOSING);
 	fk_exit(DIAL_PPPD, EXITED(16)); /* the hangup: ssh gets its grace */
 	assert_int_equal(link_state(w->link), LINK_CLOSING);
@@ -307,15 +310,16 @@ static void stray_hook_events_are_refused(void **state)
 	(void)state;
 	struct world *w = world_new(one_server);
 	link_start(w->link);
-	char reply[200] = "";
+	struct err e;
+	err_clear(&e);
 	/* not a child of "pppd" (the test's parent) */
-	assert_int_equal(hook(w, HOOK_IP_UP, getppid(), reply, sizeof(reply)), -1);
-	assert_string_equal(reply, "not from this link's pppd");
+	assert_int_equal(hook(w, HOOK_IP_UP, getppid(), &e), -1);
+	assert_string_equal(e.what, "not from this link's pppd");
 	assert_int_equal(link_state(w->link), LINK_DIALING);
 	ip_up(w);
 	/* a second ip-up while up */
-	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), reply, sizeof(reply)), -1);
-	assert_string_equal(reply, "ip-up while up");
+	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), &e), -1);
+	assert_string_equal(e.what, "ip-up while up");
 	assert_int_equal(link_state(w->link), LINK_UP);
 	link_stop(w->link);
 	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
@@ -421,8 +425,9 @@ static void a_link_that_came_up_counts_afresh(void **state)
 	fk_exit(DIAL_PPPD, EXITED(16));
 	run_until(w, LINK_DIALING, 2000);
 	ip_up(w);
-	char reply[200] = "";
-	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), reply, sizeof(reply)), 0);
+	struct err e;
+	err_clear(&e);
+	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), &e), 0);
 	fk_exit(DIAL_PPPD, EXITED(16));
 	fk_exit(DIAL_SSH, EXITED(255));
 	/* one failure since up, of two servers: the other one now, no backoff */
