@@ -112,9 +112,5 @@ struct guard_spec *link_guard_spec(const struct peer *p, uint32_t uid);
 const char *link_state_name(enum link_state s);
 /* The gate lets a queued link dial (nothing when it is not queued). */
 void link_dial_now(struct link *l);
-/* The last failure: of the last attempt that failed (what link_log_status calls the last
- * failure), or why the current one could not start; NULL when there was none.  Where names
- * the peer.  For a status reply or a daemon's answer to hand back as it is. */
-const struct err *link_last_error(const struct link *l);
 
 #endif

@@ -47,11 +47,6 @@ const struct forwards *link_forwards(const struct link *l)
 	return l->fw;
 }
 
-const struct err *link_last_error(const struct link *l)
-{
-	return err_is_set(&l->last_error) ? &l->last_error : NULL;
-}
-
 void link_get_info(const struct link *l, struct link_info *out)
 {
 	bool up = l->state == LINK_UP;
