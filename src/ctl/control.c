@@ -88,10 +88,17 @@ static void client_readable(void *arg, int fd, uint32_t events)
 		log_warn("%s: dropped a malformed hook event from pid %d: %s", ctl->label,
 		         (int)cl->cred.pid, why);
 		snprintf(reply, sizeof(reply), "error: malformed event: %s", why);
-	} else if (ctl->fn(ctl->arg, &ev, cl->cred.pid, reply + 7, sizeof(reply) - 7) == 0) {
-		snprintf(reply, sizeof(reply), "ok");
 	} else {
-		memcpy(reply, "error: ", 7);
+		struct err e;
+		err_clear(&e);
+		if (ctl->fn(ctl->arg, &ev, cl->cred.pid, &e) == 0)
+			snprintf(reply, sizeof(reply), "ok");
+		else {
+			if (!err_is_set(&e))
+				err_set(&e, NULL, NULL, "refused");
+			memcpy(reply, "error: ", 7);
+			err_format_escaped(&e, reply + 7, sizeof(reply) - 7);
+		}
 	}
 	client_reply(cl, reply);
 	client_close(cl);

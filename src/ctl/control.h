@@ -12,9 +12,9 @@
 struct control;
 struct err;
 
-/* Returns 0 to accept, -1 to refuse; reply then says why (sent back to the hook). */
-typedef int (*control_hook_fn)(void *arg, const struct hook_event *ev, pid_t sender, char *reply,
-                               size_t len);
+/* Returns 0 to accept, -1 to refuse with e saying why (sent back to the hook as one
+ * escaped line: its where best left empty, for the hook names the event). */
+typedef int (*control_hook_fn)(void *arg, const struct hook_event *ev, pid_t sender, struct err *e);
 
 /* Binds path.  The caller holds the peer's lock (rundir_lock), so a socket found at path
  * is a dead run's and is replaced; should a live process answer there all the same (one

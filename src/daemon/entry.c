@@ -11,6 +11,7 @@
 #include "ctl/control.h"
 #include "ctl/lockdown.h"
 #include "ctl/rundir.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/sd_notify.h"
 #include "lib/textbuf.h"
@@ -285,7 +286,7 @@ static void release_slot(struct entry *e)
 static bool on_gate(void *arg)
 {
 	struct entry *e = arg;
-	if (dial_queue_acquire(e->dq, e))
+	if (!e->dq || dial_queue_acquire(e->dq, e)) /* no --max-dialing: dial at once */
 		return true;
 	log_info("%s: queued: %u links are dialing already (--max-dialing); %zu waiting",
 	         peer_name(e->peer), dial_queue_active(e->dq), dial_queue_length(e->dq));
@@ -413,6 +414,9 @@ static void on_state(void *arg, enum link_state s)
 	answer(e, WANT_UP, CTL_OK, text);
 }
 
+static const struct link_ops entry_link_ops = {
+    .done = on_link_done, .state_changed = on_state, .may_dial = on_gate};
+
 /* After the unlock's answer: the socket that carried it may go now. */
 static void release_unlocked(void *arg)
 {
@@ -421,7 +425,7 @@ static void release_unlocked(void *arg)
 		release(e);
 }
 
-static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *reply, size_t len)
+static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, struct err *why)
 {
 	struct entry *e = arg;
 	if (!e->link && e->held && ev->kind == HOOK_UNLOCK &&
@@ -435,15 +439,15 @@ static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *r
 		         peer_name(e->peer), failed ? " (not all of it, see above)" : "",
 		         peer_name(e->peer));
 		event_timer_set(e->loop, 0, release_unlocked, e);
-		snprintf(reply, len,
-		         failed ? "some of the kill switch could not be removed" : "unlocked");
+		if (failed)
+			err_set(why, NULL, NULL, "some of the kill switch could not be removed");
 		return failed ? -1 : 0;
 	}
 	if (!e->link) {
-		snprintf(reply, len, "no link running");
+		err_set(why, NULL, NULL, "no link running");
 		return -1;
 	}
-	int rc = link_hook_event(e->link, ev, sender, reply, len);
+	int rc = link_hook_event(e->link, ev, sender, why);
 	if (rc == 0 && ev->kind == HOOK_UNLOCK)
 		lockdown_clear(peer_name(e->peer)); /* until the next up */
 	return rc;
@@ -545,7 +549,7 @@ static void start(struct entry *e)
 	}
 	set_held(e, false);
 	e->ended_as = FAILURE_NONE;
-	e->link = link_new(e->loop, e->peer, e->nc, on_link_done, e);
+	e->link = link_new(e->loop, e->peer, e->nc, &entry_link_ops, e);
 	if (!e->link) {
 		e->ended_as = FAILURE_SYSTEM;
 		release(e);
@@ -557,9 +561,6 @@ static void start(struct entry *e)
 	}
 	if (peer_lockdown(e->peer))
 		lockdown_mark(name); /* before the block: a crash in between still blocks at boot */
-	link_set_observer(e->link, on_state, e);
-	if (e->dq)
-		link_set_gate(e->link, on_gate, e);
 	link_start(e->link);
 }
 

@@ -216,18 +216,18 @@ static void exec_failed(int report, const char *what)
 
 /* In the parent, after fork: the child's exec is reported on report[0], which the caller
  * watches from the loop (exec_report_read); the write end is the child's alone. */
-static pid_t exec_forked(pid_t pid, int report[2], char *why, size_t len)
+static pid_t exec_forked(pid_t pid, int report[2], struct err *why)
 {
 	close(report[1]);
 	report[1] = -1;
 	if (pid < 0) {
-		snprintf(why, len, "fork: %s", strerror(errno));
+		err_errno(why, errno, NULL, NULL, "fork");
 		close(report[0]);
 		report[0] = -1;
 		return -1;
 	}
 	if (fcntl(report[0], F_SETFL, O_NONBLOCK) < 0) {
-		snprintf(why, len, "cannot watch its exec report: %s", strerror(errno));
+		err_errno(why, errno, NULL, NULL, "cannot watch its exec report");
 		close(report[0]);
 		report[0] = -1;
 		kill(pid, SIGKILL);
@@ -267,11 +267,11 @@ static void ssh_drop_privileges(const struct ssh_identity *id, int report)
 
 /* Forks ssh; *reportfd is then the read end of its exec report. */
 static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, int in, int out,
-                            int err, int *reportfd, char *why, size_t len)
+                            int err, int *reportfd, struct err *why)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
-		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
+		err_errno(why, errno, NULL, NULL, "cannot create a pipe");
 		strv_free(argv);
 		return -1;
 	}
@@ -298,51 +298,49 @@ static pid_t spawn_ssh_argv(struct strv *argv, const struct ssh_identity *id, in
 		exec_failed(rep, strv_get(argv, 0));
 	}
 	strv_free(argv);
-	pid = exec_forked(pid, report, why, len);
+	pid = exec_forked(pid, report, why);
 	*reportfd = report[0];
 	return pid;
 }
 
 static pid_t spawn_ssh(const struct peer *p, const struct dial_hooks *hooks,
                        const struct ssh_identity *id, const struct dial_channel *c, int err,
-                       int *reportfd, char *why, size_t len)
+                       int *reportfd, struct err *why)
 {
 	return spawn_ssh_argv(
 	    ssh_argv_build_dial(p, hooks->server, hooks->connect_timeout_s, dial_channel_frames(c)),
-	    id, dial_channel_ssh_in(c), dial_channel_ssh_out(c), err, reportfd, why, len);
+	    id, dial_channel_ssh_in(c), dial_channel_ssh_out(c), err, reportfd, why);
 }
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
 
 pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
-                            char *why, size_t len)
+                            struct err *why)
 {
 	struct ssh_identity id;
-	struct err e;
-	err_clear(&e);
-	if (resolve_identity(p, &id, &e) < 0) {
+	err_clear(why);
+	if (resolve_identity(p, &id, why) < 0) {
 		strv_free(argv);
-		err_format(&e, why, len);
 		return -1;
 	}
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0) {
 		strv_free(argv);
-		snprintf(why, len, "cannot open /dev/null: %s", strerror(errno));
+		err_errno(why, errno, NULL, NULL, "cannot open /dev/null");
 		return -1;
 	}
-	pid_t pid = spawn_ssh_argv(argv, &id, devnull, devnull, err, reportfd, why, len);
+	pid_t pid = spawn_ssh_argv(argv, &id, devnull, devnull, err, reportfd, why);
 	close(devnull);
 	return pid;
 }
 
 static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks,
                         const struct dial_channel *c, int secret, int logw, int *reportfd,
-                        char *why, size_t len)
+                        struct err *why)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
-		snprintf(why, len, "cannot create a pipe: %s", strerror(errno));
+		err_errno(why, errno, NULL, NULL, "cannot create a pipe");
 		return -1;
 	}
 	int session = dial_channel_session_fd(c);
@@ -379,7 +377,7 @@ static pid_t spawn_pppd(const struct peer *p, const struct dial_hooks *hooks,
 		exec_failed(rep, PPPD_PATH);
 	}
 	strv_free(argv);
-	pid = exec_forked(pid, report, why, len);
+	pid = exec_forked(pid, report, why);
 	*reportfd = report[0];
 	return pid;
 }
@@ -463,7 +461,9 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	exec_report_init(&d->report[0], -1);
 	exec_report_init(&d->report[1], -1);
 	int secret = -1, errp[2] = {-1, -1}, logp[2] = {-1, -1};
-	char why[256] = "";
+	struct err why;
+	char text[ERR_LINE_MAX];
+	err_clear(&why);
 
 	*status = FAILURE_SYSTEM;
 	d->channel = dial_channel_open(p, hooks->transport, &d->fell_back, e);
@@ -481,10 +481,11 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	/* 'link no': forwards only, ssh alone on the pseudo-terminal.  Neither exec is waited
 	 * for here: each reports through a pipe the loop watches (reports_settle). */
 	pid_t pppd = peer_link(p) ? spawn_pppd(p, hooks, d->channel, secret, logp[1],
-	                                       &d->report[DIAL_PPPD].fd, why, sizeof(why))
+	                                       &d->report[DIAL_PPPD].fd, &why)
 	                          : 0;
 	if (pppd < 0) {
-		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start pppd"), 0, why));
+		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start pppd"), 0,
+		                  err_format(&why, text, sizeof(text))));
 		goto fail;
 	}
 	if (pppd)
@@ -494,12 +495,11 @@ struct dial *dial_start(struct event_loop *loop, const struct peer *p,
 	if (pppd && exec_report_watch(&d->report[DIAL_PPPD], loop, on_report, d) < 0)
 		goto fail; /* event_fd_add said why */
 	dial_channel_pppd_forked(d->channel);
-	pid_t ssh = spawn_ssh(p, hooks, &id, d->channel, errp[1], &d->report[DIAL_SSH].fd, why,
-	                      sizeof(why));
+	pid_t ssh = spawn_ssh(p, hooks, &id, d->channel, errp[1], &d->report[DIAL_SSH].fd, &why);
 	if (ssh < 0) {
 		err_log(err_cause(err_set(e, peer_name(p), NULL, "cannot start %s",
 		                          peer_pty_command(p) ? "the pty command" : "ssh"),
-		                  0, why));
+		                  0, err_format(&why, text, sizeof(text))));
 		goto fail;
 	}
 	d->proc[DIAL_SSH] = child_watch(loop, ssh, "ssh", on_child_exit, d);

@@ -60,10 +60,11 @@ void dial_signal(struct dial *d, enum dial_proc which, int signo);
 bool dial_signalled(const struct dial *d, enum dial_proc which);
 /* Starts an ssh client of the peer's (argv, taken) as its local user, dropped as the
  * link's ssh is, with /dev/null on stdin and stdout and err as stderr; for ssh -O.  -1
- * with why set when it cannot be forked.  Nothing waits for its exec: *reportfd is the
- * read end of its exec report (link/exec_report.h), the caller's to watch and close. */
+ * with why set when it cannot be forked (or its local user cannot be found).  Nothing waits for its
+ * exec: *reportfd is the read end of its exec report (link/exec_report.h), the caller's to watch
+ * and close. */
 pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
-                            char *why, size_t len);
+                            struct err *why);
 /* Kills and reaps whatever still runs, closes every descriptor. */
 void dial_free(struct dial *d);
 

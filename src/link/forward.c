@@ -15,6 +15,7 @@
 #include "conf/forward_spec.h"
 #include "lib/backoff.h"
 #include "lib/child.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/str_prefix.h"
 #include "lib/xalloc.h"
@@ -425,9 +426,9 @@ static void fwd_spawn(struct fwd *f, struct strv *argv, bool probing)
 			event_timer_set(fw->loop, RETRY_CAP_MS, on_retry, f);
 		return;
 	}
-	char why[256];
+	struct err why;
 	int report = -1;
-	pid_t pid = dial_spawn_ssh_client(fw->peer, argv, pipefd[1], &report, why, sizeof(why));
+	pid_t pid = dial_spawn_ssh_client(fw->peer, argv, pipefd[1], &report, &why);
 	close(pipefd[1]);
 	exec_report_close(&f->report, fw->loop);
 	exec_report_init(&f->report, report);
@@ -440,9 +441,11 @@ static void fwd_spawn(struct fwd *f, struct strv *argv, bool probing)
 	if (!f->client) {
 		exec_report_close(&f->report, fw->loop);
 		close(pipefd[0]);
-		if (pid < 0)
+		if (pid < 0) {
+			char text[ERR_LINE_MAX];
 			log_error("%s: %s: cannot start ssh: %s", peer_name(fw->peer), f->text,
-			          why);
+			          err_format(&why, text, sizeof(text)));
+		}
 		if (!probing)
 			event_timer_set(fw->loop, RETRY_CAP_MS, on_retry, f);
 		return;

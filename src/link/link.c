@@ -21,12 +21,8 @@
 #include "link/health.h"
 #include "lib/log.h"
 #include "link/attempt_deadline.h"
-#include "net/netwatch.h"
-#include "net/nlmon.h"
-#include "netconf/route_all.h"
 #include "netconf/dns.h"
 #include "frames/frame_relay.h"
-#include "net/resolve.h"
 #include "ctl/rundir.h"
 
 /* pppd and ssh get this long to end after SIGTERM before SIGKILL. */
@@ -38,8 +34,6 @@
 #define STABLE_MS 60000
 #define BACKOFF_BASE_MS 1000
 #define BACKOFF_CAP_MS 30000
-/* glibc's resolver gives up after 2 tries of 5 s per server: past 15 s it is stuck. */
-#define RESOLVE_TIMEOUT_MS 15000
 
 static const char *const state_names[] = {
     [LINK_IDLE] = "idle",       [LINK_DIALING] = "dialing", [LINK_UP] = "up",
@@ -48,28 +42,6 @@ static const char *const state_names[] = {
 };
 _Static_assert(sizeof(state_names) / sizeof(state_names[0]) == LINK_STATE_COUNT,
                "a name for each link state");
-
-static const struct dial_driver real_driver = {
-    .start = dial_start,
-    .pid = dial_pid,
-    .running = dial_running,
-    .signal = dial_signal,
-    .signalled = dial_signalled,
-    .frames = dial_frames,
-    .fell_back = dial_fell_back,
-    .free = dial_free,
-};
-static const struct dial_driver *driver = &real_driver;
-
-void link_set_dial_driver(const struct dial_driver *drv)
-{
-	driver = drv ? drv : &real_driver;
-}
-
-const struct dial_driver *link_dial_driver(void)
-{
-	return driver;
-}
 
 const char *link_state_name(enum link_state s)
 {
@@ -88,8 +60,8 @@ void link_set_state(struct link *l, enum link_state s)
 		          link_state_name(s));
 	bool changed = l->state != s;
 	l->state = s;
-	if (changed && l->observer)
-		l->observer(l->observer_arg, s);
+	if (changed && l->ops->state_changed)
+		l->ops->state_changed(l->arg, s);
 }
 
 static void link_dial(struct link *l);
@@ -138,7 +110,7 @@ void link_hang_up(struct link *l)
 }
 
 /* The path is gone: pppd's goodbye cannot arrive, so ssh need not wait for it. */
-static void link_hang_up_now(struct link *l)
+void link_hang_up_now(struct link *l)
 {
 	health_stop(l->health);
 	l->health = NULL;
@@ -159,14 +131,14 @@ static void on_health_dead(void *arg, const char *why)
 static void on_dial_timeout(void *arg)
 {
 	struct link *l = arg;
-	double since = link_seconds_since(&l->dial_started);
-	unsigned more =
-	    attempt_deadline_extension_ms(&l->progress, l->deadline_ms, (unsigned)(since * 1000));
+	double since = link_seconds_since(&l->attempt.dial_started);
+	unsigned more = attempt_deadline_extension_ms(&l->attempt.progress, l->attempt.deadline_ms,
+	                                              (unsigned)(since * 1000));
 	if (more) {
 		log_info("%s: no link within %.0f s of dialing, but it is progressing (%s %.1f s "
 		         "ago): %u s more",
-		         peer_name(l->peer), since, attempt_step_name(l->progress.last),
-		         since - l->progress.last_at_ms / 1000.0, more / 1000);
+		         peer_name(l->peer), since, attempt_step_name(l->attempt.progress.last),
+		         since - l->attempt.progress.last_at_ms / 1000.0, more / 1000);
 		event_timer_set(l->loop, more, on_dial_timeout, l);
 		return;
 	}
@@ -196,14 +168,14 @@ static void on_ssh_grace(void *arg)
 void link_undo_network(struct link *l, bool all)
 {
 	unsigned n = (all ? netconf_applied(l->nc) : netconf_applied_in(l->nc, JOURNAL_ATTEMPT)) -
-	             (l->dns_set ? 1u : 0u);
+	             (l->attempt.dns_set ? 1u : 0u);
 	int failed = all ? netconf_undo_all(l->nc) : netconf_undo_attempt(l->nc);
 	if (all)
-		l->blocked = false;
-	if (l->dns_set)
+		l->route_all.blocked = false;
+	if (l->attempt.dns_set)
 		log_info("%s: DNS: %s restored", peer_name(l->peer),
-		         dns_backend_where(l->dns_backend));
-	l->dns_set = false;
+		         dns_backend_where(l->attempt.dns_backend));
+	l->attempt.dns_set = false;
 	if (n)
 		log_info("%s: removed %u %s%s", peer_name(l->peer), n - (unsigned)failed,
 		         peer_route_all(l->peer) ? "routes and rules"
@@ -211,8 +183,6 @@ void link_undo_network(struct link *l, bool all)
 		                                 : "routes",
 		         failed ? " (some could not be removed, see above)" : "");
 }
-
-static void link_unwatch_path(struct link *l);
 
 /* The attempt's timers, forwards, health probe and processes go: the common start of
  * every end of an attempt. */
@@ -231,11 +201,6 @@ static void attempt_release(struct link *l)
  * ssh takes: a Host alias of ssh_config). */
 #define NO_ROUTE_WAIT_MS BACKOFF_CAP_MS
 
-static bool path_unrouted(const struct link *l)
-{
-	return l->watch && !net_path_routed(netwatch_path(l->watch));
-}
-
 /* The path to the server changed while the attempt ended (whatever ended it: the change
  * itself, or the health verdict that the change caused): a network change is not a
  * failure.  The same server, at once, with the backoff and the count of failures afresh;
@@ -246,7 +211,7 @@ static void link_redial_new_path(struct link *l, const char *why)
 	l->failed_in_row = 0;
 	backoff_reset(&l->backoff);
 	link_set_state(l, LINK_BACKOFF);
-	if (path_unrouted(l)) {
+	if (link_path_unrouted(l)) {
 		log_warn("%s: link down: %s; no route to %s: dialing again when there is one "
 		         "(at the latest in %.0f s)",
 		         peer_name(l->peer), why, link_server(l), NO_ROUTE_WAIT_MS / 1000.0);
@@ -263,9 +228,9 @@ static void attempt_ended(struct link *l)
 	link_undo_network(l, (l->stopping || l->failure.cls > FAILURE_TRANSIENT) &&
 	                         !link_keeps_block(l));
 	link_scripts_down(l);
-	l->ifname[0] = 0;
-	l->local6[0] = 0;
-	if (l->failure.cls && !l->redial_pty) {
+	l->attempt.ifname[0] = 0;
+	l->attempt.local6[0] = 0;
+	if (l->failure.cls && !l->transport.redial_pty) {
 		err_set(&l->last_error, peer_name(l->peer), NULL, "%s", l->failure.reason);
 		l->last_failure_at = time(NULL);
 	}
@@ -275,7 +240,7 @@ static void attempt_ended(struct link *l)
 		link_scripts_done(l, FAILURE_NONE);
 		return;
 	}
-	if (l->redial_pty) { /* the same server, over the pty, at once: logged already */
+	if (l->transport.redial_pty) { /* the same server, over the pty, at once: logged already */
 		link_set_state(l, LINK_BACKOFF);
 		retry_in(l, 0);
 		return;
@@ -299,7 +264,7 @@ static void attempt_ended(struct link *l)
 	if (l->failure.ssh.timed_out) /* a slow server, most likely: the next waits longer */
 		l->missed_deadlines++;
 	link_next_server(l);
-	if (l->watched != link_server_index(l))
+	if (l->path.watched != link_server_index(l))
 		link_unwatch_path(l);
 	size_t usable = link_usable_servers(l);
 	bool round_left = usable > 1 && l->failed_in_row % usable != 0;
@@ -326,8 +291,8 @@ static void on_line(void *arg, enum dial_proc from, const char *line)
 		failure_from_pppd_line(&l->failure, line);
 		if (l->state == LINK_DIALING)
 			attempt_progress_note(
-			    &l->progress, attempt_step_of_pppd_line(line),
-			    (unsigned)(link_seconds_since(&l->dial_started) * 1000));
+			    &l->attempt.progress, attempt_step_of_pppd_line(line),
+			    (unsigned)(link_seconds_since(&l->attempt.dial_started) * 1000));
 	}
 }
 
@@ -344,7 +309,7 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 		 * cannot open it (exit 7), which says nothing about the peer's options or the
 		 * system.  ssh's own verdict stands. */
 		int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-		bool pty_gone = (code == 2 || code == 7) && !l->came_up &&
+		bool pty_gone = (code == 2 || code == 7) && !l->attempt.came_up &&
 		                !link_dial_driver()->running(l->dial, DIAL_SSH);
 		if (!l->stopping && !pty_gone)
 			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
@@ -355,7 +320,7 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 		 * relay's stream): it is ending by itself, and only its own exit status can say
 		 * why (a host key, a login); a signal would hide it. */
 		bool hangup =
-		    ((WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 16) || l->relay_down) &&
+		    ((WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 16) || l->attempt.relay_down) &&
 		    !l->stopping;
 		if (link_dial_driver()->running(l->dial, DIAL_SSH) && hangup)
 			event_timer_set(l->loop, HANGUP_GRACE_MS, on_ssh_grace, l);
@@ -367,7 +332,7 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 			                      (link_dial_driver()->signalled(l->dial, DIAL_SSH)
 			                           ? FAILURE_SSH_SIGNALLED
 			                           : 0) |
-			                          (l->came_up ? FAILURE_SSH_WAS_UP : 0));
+			                          (l->attempt.came_up ? FAILURE_SSH_WAS_UP : 0));
 		if (link_dial_driver()->running(l->dial, DIAL_PPPD) && !l->stopping)
 			event_timer_set(l->loop, HANGUP_GRACE_MS, on_hangup_grace, l);
 	}
@@ -384,11 +349,11 @@ static void on_dial_failed(void *arg, enum failure_class status, const struct er
 	l->last_error = *e;
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
-		l->done(l->arg, FAILURE_NONE);
+		l->ops->done(l->arg, FAILURE_NONE);
 		return;
 	}
 	link_set_state(l, LINK_FAILED);
-	l->done(l->arg, status);
+	l->ops->done(l->arg, status);
 }
 
 /* transport frames: the relay stopped.  When ssh closed the stream, this is the hangup a
@@ -413,31 +378,32 @@ static void on_relay_ended(void *arg, const struct err *e, bool stream_ended)
 	}
 	if (stream_ended) {
 		err_log_debug(e);
-		l->relay_down = true;
+		l->attempt.relay_down = true;
 		failure_set(&l->failure, FAILURE_TRANSIENT,
-		            l->came_up ? "the ssh connection closed after the link was up (the "
-		                         "stream of frames ended)"
-		                       : "the ssh connection closed before the link came up (the "
-		                         "stream of frames ended without a refusal from the "
-		                         "server)");
+		            l->attempt.came_up
+		                ? "the ssh connection closed after the link was up (the "
+		                  "stream of frames ended)"
+		                : "the ssh connection closed before the link came up (the "
+		                  "stream of frames ended without a refusal from the "
+		                  "server)");
 		link_dial_driver()->signal(l->dial, DIAL_PPPD, SIGTERM);
 		event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 		return;
 	}
-	if (!l->came_up && link_transport_refused(l)) {
+	if (!l->attempt.came_up && link_transport_refused(l)) {
 		err_log_debug(e);
 		link_hang_up_now(l);
 		return;
 	}
 	struct err why = *e;
 	why.where[0] = 0; /* the reason is logged after the peer's name */
-	if (!l->came_up)
+	if (!l->attempt.came_up)
 		err_fix(&why,
 		        "if the server runs pppd rather than 'sshdial serve', write "
 		        "'transport pty' in %s",
 		        peer_file(l->peer));
 	char text[ERR_LINE_MAX];
-	failure_set(&l->failure, l->came_up ? FAILURE_TRANSIENT : FAILURE_PERMANENT, "%s",
+	failure_set(&l->failure, l->attempt.came_up ? FAILURE_TRANSIENT : FAILURE_PERMANENT, "%s",
 	            err_format(&why, text, sizeof(text)));
 	link_hang_up_now(l);
 }
@@ -445,100 +411,23 @@ static void on_relay_ended(void *arg, const struct err *e, bool stream_ended)
 static const struct dial_ops link_dial_ops = {
     .line = on_line, .exited = on_exited, .failed = on_dial_failed, .relay_ended = on_relay_ended};
 
-static void on_path_changed(void *arg, const struct net_path *before, const struct net_path *after)
-{
-	struct link *l = arg;
-	const char *host = peer_server_host(l->peer, l->watched);
-	char was[NET_PATH_STRLEN], now[NET_PATH_STRLEN];
-	net_path_format(before, was, sizeof(was));
-	net_path_format(after, now, sizeof(now));
-	bool source_moved = !net_path_same_source(before, after) || !net_path_routed(after);
-
-	if (l->state == LINK_BACKOFF && net_path_routed(after)) {
-		log_info("%s: path to %s changed (%s -> %s); dialing again now", peer_name(l->peer),
-		         host, was, now);
-		event_timer_cancel(l->loop, on_backoff_over, l);
-		backoff_reset(&l->backoff);
-		l->failed_in_row = 0;
-		link_dial(l);
-	} else if (l->state == LINK_CLOSING && !l->stopping) {
-		/* The attempt is ending, perhaps on the health verdict the change caused: the
-		 * next one follows the new path at once, without a backoff. */
-		log_info("%s: path to %s changed (%s -> %s); dialing again once the attempt has "
-		         "ended",
-		         peer_name(l->peer), host, was, now);
-		l->redial_now = true;
-	} else if ((l->state == LINK_DIALING || l->state == LINK_UP) && source_moved) {
-		/* ssh's connection is bound to the old source address: it is dead. */
-		log_info("%s: path to %s changed (%s -> %s); dialing again now", peer_name(l->peer),
-		         host, was, now);
-		failure_set(&l->failure, FAILURE_TRANSIENT, "the path to %s changed", host);
-		l->redial_now = true;
-		link_hang_up_now(l);
-	} else {
-		log_info("%s: path to %s changed (%s -> %s)", peer_name(l->peer), host, was, now);
-	}
-}
-
-/* The watch needs an address; ssh resolves the name again itself, and may know it by
- * another (a Host alias of ssh_config), so a failure here only leaves the route
- * unwatched until the next attempt tries again. */
-static void on_resolved(void *arg, const struct resolve_result *r)
-{
-	struct link *l = arg;
-	l->resolving = NULL;
-	if (!r->ok) {
-		log_debug("%s: %s; not watching the route to it", peer_name(l->peer), r->error);
-		return;
-	}
-	l->watch = netwatch_start(l->loop, peer_name(l->peer), &r->addrs[0], on_path_changed, l);
-	if (l->watch && peer_route_all(l->peer))
-		netwatch_as_uid(l->watch, l->policy.uid); /* ssh's path, not the link's */
-	if (l->watch) {
-		char path[NET_PATH_STRLEN];
-		net_path_format(netwatch_path(l->watch), path, sizeof(path));
-		log_debug("%s: path to %s: %s", peer_name(l->peer), link_server(l), path);
-	}
-}
-
-/* Resolved off the loop (resolve.c): a slow name server must not stall the dial, nor
- * any other link of the process. */
-static void link_watch_path(struct link *l)
-{
-	if (l->watch || l->resolving || !link_server(l))
-		return;
-	l->watched = link_server_index(l);
-	/* Under route-all the name server is reached the way ssh reaches it, as local-user:
-	 * root's query would be held by the kill switch while the link is down. */
-	uid_t as = peer_route_all(l->peer) ? (uid_t)l->policy.uid : RESOLVE_AS_CALLER;
-	l->resolving =
-	    resolve_start_as(l->loop, link_server(l), as, RESOLVE_TIMEOUT_MS, on_resolved, l);
-}
-
-/* The link moves to another server: the path to watch is the one to that server. */
-static void link_unwatch_path(struct link *l)
-{
-	resolve_cancel(l->resolving);
-	l->resolving = NULL;
-	netwatch_free(l->watch);
-	l->watch = NULL;
-}
-
 static void link_dial_granted(struct link *l);
 
 static void link_dial(struct link *l)
 {
-	if (l->gate && !l->gate(l->gate_arg)) {
+	if (l->ops->may_dial && !l->ops->may_dial(l->arg)) {
 		link_set_state(l, LINK_QUEUED);
 		return;
 	}
 	link_dial_granted(l);
 }
 
-void link_set_gate(struct link *l, link_gate_fn fn, void *arg)
+void link_dial_again_now(struct link *l)
 {
-	l->gate = fn;
-	l->gate_arg = arg;
+	event_timer_cancel(l->loop, on_backoff_over, l);
+	backoff_reset(&l->backoff);
+	l->failed_in_row = 0;
+	link_dial(l);
 }
 
 void link_dial_now(struct link *l)
@@ -560,24 +449,24 @@ static void link_dial_granted(struct link *l)
 	link_watch_path(l);
 	if (l->fw && forwards_prepare(l->fw) < 0) {
 		link_set_state(l, LINK_FAILED);
-		l->done(l->arg, FAILURE_SYSTEM);
+		l->ops->done(l->arg, FAILURE_SYSTEM);
 		return;
 	}
 	failure_clear(&l->failure);
 	l->redial_now = false; /* a path change before this dial is this dial's to follow */
 	l->failure.host = link_server(l);
-	l->came_up = false;
-	l->relay_down = false;
-	l->progress = (struct attempt_progress){0};
-	clock_gettime(CLOCK_MONOTONIC, &l->dial_started);
+	l->attempt.came_up = false;
+	l->attempt.relay_down = false;
+	l->attempt.progress = (struct attempt_progress){0};
+	clock_gettime(CLOCK_MONOTONIC, &l->attempt.dial_started);
 	/* After the server refused frames the attempt goes on over the pty: no new attempt. */
-	if (l->redial_pty)
+	if (l->transport.redial_pty)
 		log_info("%s: dialing %s over a pseudo-terminal, still attempt %u",
 		         peer_name(l->peer), link_server(l), l->attempts);
 	else
 		log_info("%s: dialing %s (attempt %u)", peer_name(l->peer),
 		         link_server(l) ? link_server(l) : "with the pty command", ++l->attempts);
-	l->redial_pty = false;
+	l->transport.redial_pty = false;
 	struct err e;
 	err_clear(&e);
 	l->dial =
@@ -588,14 +477,14 @@ static void link_dial_granted(struct link *l)
 			        "cannot start the attempt");
 		l->last_error = e;
 		link_set_state(l, LINK_FAILED);
-		l->done(l->arg, status);
+		l->ops->done(l->arg, status);
 		return;
 	}
 	link_transport_dialed(l);
 	link_set_state(l, LINK_DIALING);
 	/* Without ip-up (or forwards) by then, the attempt has failed. */
-	l->deadline_ms = attempt_deadline_ms(l->missed_deadlines);
-	event_timer_set(l->loop, l->deadline_ms, on_dial_timeout, l);
+	l->attempt.deadline_ms = attempt_deadline_ms(l->missed_deadlines);
+	event_timer_set(l->loop, l->attempt.deadline_ms, on_dial_timeout, l);
 	if (!peer_link(l->peer)) /* forwards only: they are asked for until ssh listens */
 		forwards_start(l->fw);
 }
@@ -606,14 +495,14 @@ static void on_forwards_ready(void *arg)
 	struct link *l = arg;
 	if (peer_link(l->peer) || l->state != LINK_DIALING)
 		return;
-	l->came_up = true;
+	l->attempt.came_up = true;
 	l->missed_deadlines = 0;
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
-	clock_gettime(CLOCK_MONOTONIC, &l->up_since);
+	clock_gettime(CLOCK_MONOTONIC, &l->attempt.up_since);
 	link_set_state(l, LINK_UP);
 	log_info("%s: up after %.1f s: forwards only, %zu forward%s", peer_name(l->peer),
-	         link_seconds_since(&l->dial_started), peer_forward_count(l->peer),
+	         link_seconds_since(&l->attempt.dial_started), peer_forward_count(l->peer),
 	         peer_forward_count(l->peer) == 1 ? "" : "s");
 }
 
@@ -627,17 +516,17 @@ void link_went_up(struct link *l, const char *ifname, const char *remote)
 		l->health = health_start(l->loop, peer_name(l->peer), ifname, remote,
 		                         peer_health_interval_ms(l->peer),
 		                         peer_health_timeout_ms(l->peer), on_health_dead, l);
-	clock_gettime(CLOCK_MONOTONIC, &l->up_since);
+	clock_gettime(CLOCK_MONOTONIC, &l->attempt.up_since);
 	link_set_state(l, LINK_UP);
 }
 
 struct link *link_new(struct event_loop *loop, const struct peer *peer, struct netconf *nc,
-                      link_done_fn done, void *arg)
+                      const struct link_ops *ops, void *arg)
 {
 	struct link *l = calloc(1, sizeof(*l));
 	if (!l)
 		return NULL;
-	*l = (struct link){.loop = loop, .peer = peer, .nc = nc, .done = done, .arg = arg};
+	*l = (struct link){.loop = loop, .peer = peer, .nc = nc, .ops = ops, .arg = arg};
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	uint32_t seed = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid();
@@ -657,14 +546,12 @@ void link_free(struct link *l)
 		return;
 	event_timer_cancel_all(l->loop, l);
 	health_stop(l->health);
-	resolve_cancel(l->resolving);
-	netwatch_free(l->watch);
+	link_unwatch_path(l);
 	link_route_all_free(l);
 	link_scripts_free(l);
 	link_dial_driver()->free(l->dial);
-	free(l->order);
-	free(l->permanent);
-	free(l->frames_refused);
+	link_servers_free(l);
+	link_transport_free(l);
 	forwards_free(l->fw);
 	free(l);
 }
@@ -674,7 +561,7 @@ void link_start(struct link *l)
 	clock_gettime(CLOCK_MONOTONIC, &l->started);
 	if (peer_route_all(l->peer) && link_route_all_start(l) < 0) {
 		link_set_state(l, LINK_FAILED);
-		l->done(l->arg, FAILURE_CONFIG);
+		l->ops->done(l->arg, FAILURE_CONFIG);
 		return;
 	}
 	/* A dead run's kill switch taken over (netconf_open_adopting) gives way only now that

@@ -29,21 +29,31 @@ enum link_state {
 struct err;
 struct link;
 
-/* Called once when the link has ended for good: stopped (FAILURE_NONE), or failed in a
- * way that dialing again cannot cure (the class of that failure). */
-typedef void (*link_done_fn)(void *arg, enum failure_class cls);
+/* What a link tells its owner (the daemon's entry, which `call` runs too), with the arg
+ * given to link_new. */
+struct link_ops {
+	/* Once, when the link has ended for good: stopped (FAILURE_NONE), or failed in a way
+	 * that dialing again cannot cure (the class of that failure).  Required. */
+	void (*done)(void *arg, enum failure_class cls);
+	/* On every change of state (the daemon waits for up and for stopped with it); NULL:
+	 * not told. */
+	void (*state_changed)(void *arg, enum link_state s);
+	/* Asked before each dial: false holds the link in LINK_QUEUED until link_dial_now (the
+	 * daemon's --max-dialing); NULL: dial at once. */
+	bool (*may_dial)(void *arg);
+};
 
-/* The link borrows peer and nc; both must outlive it. */
+/* The link borrows peer, nc and ops; they must outlive it. */
 struct link *link_new(struct event_loop *loop, const struct peer *peer, struct netconf *nc,
-                      link_done_fn done, void *arg);
+                      const struct link_ops *ops, void *arg);
 void link_free(struct link *l);
 void link_start(struct link *l);
 /* Brings the link down in order: pppd first (it says goodbye to the server and runs
  * ip-down), then ssh; everything is killed if it takes too long. */
 void link_stop(struct link *l);
-/* An event from the control socket.  0 accepted; -1 refused with reply set. */
-int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
-                    size_t len);
+/* An event from the control socket.  0 accepted; -1 refused with e saying why, its where
+ * left empty (the hook names the event: control.h). */
+int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, struct err *e);
 enum link_state link_state(const struct link *l);
 /* The server the link is dialing or up on, or will dial next while backing off ('host'
  * of the peer file; the link moves to the next one when an attempt fails or the link
@@ -80,9 +90,6 @@ void link_get_info(const struct link *l, struct link_info *out);
 /* The link's forwards (link/forward.h), NULL without any. */
 struct forwards;
 const struct forwards *link_forwards(const struct link *l);
-/* Called on every change of state (the daemon waits for up and for stopped with it). */
-typedef void (*link_state_fn)(void *arg, enum link_state s);
-void link_set_observer(struct link *l, link_state_fn fn, void *arg);
 /* One log line: state, the server, attempts, uptime, the last failure's reason. */
 void link_log_status(const struct link *l);
 /* route-all's kill switch holds traffic: the link is down and its rules are in. */
@@ -103,14 +110,7 @@ int link_block_alone(struct event_loop *loop, const struct peer *p, struct netco
 struct guard_spec;
 struct guard_spec *link_guard_spec(const struct peer *p, uint32_t uid);
 const char *link_state_name(enum link_state s);
-/* Asked before each dial: false holds the link in LINK_QUEUED until link_dial_now. */
-typedef bool (*link_gate_fn)(void *arg);
-void link_set_gate(struct link *l, link_gate_fn fn, void *arg);
 /* The gate lets a queued link dial (nothing when it is not queued). */
 void link_dial_now(struct link *l);
-/* The last failure: of the last attempt that failed (what link_log_status calls the last
- * failure), or why the current one could not start; NULL when there was none.  Where names
- * the peer.  For a status reply or a daemon's answer to hand back as it is. */
-const struct err *link_last_error(const struct link *l);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "lib/cidr.h"
 #include "lib/child.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "link/dial.h"
 #include "link/dial_driver.h"
@@ -22,7 +23,7 @@
 
 /* dns yes: the server's DNS servers become the system's for the attempt, replacing the
  * others.  Failing that, the link goes down rather than up with the old resolvers. */
-static int link_dns(struct link *l, const struct hook_event *ev, char *reply, size_t len)
+static int link_dns(struct link *l, const struct hook_event *ev, struct err *e)
 {
 	const char *servers[2];
 	size_t n = 0;
@@ -40,34 +41,34 @@ static int link_dns(struct link *l, const struct hook_event *ev, char *reply, si
 		return 0;
 	}
 	if (dns_apply(l->nc, JOURNAL_ATTEMPT, peer_name(l->peer), ev->ifname, servers, n,
-	              peer_route_all(l->peer), &l->dns_backend) == 0) {
-		l->dns_set = true;
+	              peer_route_all(l->peer), &l->attempt.dns_backend) == 0) {
+		l->attempt.dns_set = true;
 		log_info("%s: DNS: %s %s%s%s through %s", peer_name(l->peer),
-		         dns_backend_where(l->dns_backend), servers[0], n > 1 ? " " : "",
+		         dns_backend_where(l->attempt.dns_backend), servers[0], n > 1 ? " " : "",
 		         n > 1 ? servers[1] : "", ev->ifname);
 		return 0;
 	}
 	failure_set(&l->failure, FAILURE_SYSTEM,
 	            "cannot set the DNS servers through %s (see above); the link was taken down "
 	            "rather than left with the old resolvers",
-	            dns_backend_where(l->dns_backend));
-	snprintf(reply, len, "cannot set DNS");
+	            dns_backend_where(l->attempt.dns_backend));
+	err_set(e, NULL, NULL, "cannot set DNS");
 	link_undo_network(l, false);
 	link_hang_up(l);
 	return -1;
 }
 
-static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, size_t len)
+static int link_ip_up(struct link *l, const struct hook_event *ev, struct err *e)
 {
 	if (l->state != LINK_DIALING) {
-		snprintf(reply, len, "ip-up while %s", link_state_name(l->state));
+		err_set(e, NULL, NULL, "ip-up while %s", link_state_name(l->state));
 		return -1;
 	}
-	l->came_up = true; /* ssh had logged in and the server's pppd had started */
-	snprintf(l->ifname, sizeof(l->ifname), "%s", ev->ifname);
-	snprintf(l->local, sizeof(l->local), "%s", ev->local);
-	snprintf(l->remote, sizeof(l->remote), "%s", ev->remote);
-	if (peer_ipv6(l->peer) && link_ipv6_up(l, ev->ifname, ev->local, reply, len) < 0) {
+	l->attempt.came_up = true; /* ssh had logged in and the server's pppd had started */
+	snprintf(l->attempt.ifname, sizeof(l->attempt.ifname), "%s", ev->ifname);
+	snprintf(l->attempt.local, sizeof(l->attempt.local), "%s", ev->local);
+	snprintf(l->attempt.remote, sizeof(l->attempt.remote), "%s", ev->remote);
+	if (peer_ipv6(l->peer) && link_ipv6_up(l, ev->ifname, ev->local, e) < 0) {
 		link_undo_network(l, false);
 		link_hang_up(l);
 		return -1;
@@ -89,29 +90,29 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 				    "cannot add route %s via %s (see above); the link was taken "
 				    "down rather than left half-configured",
 				    dst, ev->ifname);
-			snprintf(reply, len, "cannot add route %s", dst);
+			err_set(e, NULL, NULL, "cannot add route %s", dst);
 			link_undo_network(l, false);
 			link_hang_up(l);
 			return -1;
 		}
 	}
-	if (peer_route_all(l->peer) && link_route_all_up(l, ev->ifname, reply, len) < 0) {
+	if (peer_route_all(l->peer) && link_route_all_up(l, ev->ifname, e) < 0) {
 		link_undo_network(l, false);
 		link_hang_up(l);
 		return -1;
 	}
-	if (link_dns(l, ev, reply, len) < 0)
+	if (link_dns(l, ev, e) < 0)
 		return -1;
 	/* Best effort: without it the link only carries less (ppp_queue.h says why). */
 	(void)ppp_queue_setup(peer_name(l->peer), ev->ifname);
 	link_went_up(l, ev->ifname, ev->remote);
 	log_info("%s: up after %.1f s: %s %s peer %s, %zu route%s", peer_name(l->peer),
-	         link_seconds_since(&l->dial_started), ev->ifname, ev->local, ev->remote, n,
+	         link_seconds_since(&l->attempt.dial_started), ev->ifname, ev->local, ev->remote, n,
 	         n == 1 ? "" : "s");
 	if (peer_route_all(l->peer))
 		log_info("%s: route-all in force through %s, %.1f s after start",
 		         peer_name(l->peer), ev->ifname, link_seconds_since(&l->started));
-	if (ev->dns1[0] && !l->dns_set)
+	if (ev->dns1[0] && !l->attempt.dns_set)
 		log_info("%s: the server offers DNS %s %s", peer_name(l->peer), ev->dns1, ev->dns2);
 	if (l->fw) /* on the same ssh connection, beside the link */
 		forwards_start(l->fw);
@@ -119,30 +120,29 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, char *reply, 
 	return 0;
 }
 
-int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, char *reply,
-                    size_t len)
+int link_hook_event(struct link *l, const struct hook_event *ev, pid_t sender, struct err *e)
 {
 	pid_t pppd = l->dial ? link_dial_driver()->pid(l->dial, DIAL_PPPD) : -1;
 	if (strcmp(ev->peer, peer_name(l->peer)) != 0) {
 		log_warn("%s: dropped an %s event for peer '%s' from pid %d", peer_name(l->peer),
 		         hook_kind_name(ev->kind), ev->peer, (int)sender);
-		snprintf(reply, len, "this sshdial dials '%s', not '%s'", peer_name(l->peer),
-		         ev->peer);
+		err_set(e, NULL, NULL, "this sshdial dials '%s', not '%s'", peer_name(l->peer),
+		        ev->peer);
 		return -1;
 	}
 	/* From root (control.c): only pppd's hooks must be this link's pppd. */
 	if (ev->kind == HOOK_UNLOCK)
-		return link_unlock(l, reply, len);
+		return link_unlock(l, e);
 	/* pppd runs its scripts as direct children: anything else is not this link's pppd. */
 	if (pppd < 0 || process_parent(sender) != pppd) {
 		log_warn("%s: dropped an %s event for %s from pid %d: it was not started by this "
 		         "link's pppd",
 		         peer_name(l->peer), hook_kind_name(ev->kind), ev->ifname, (int)sender);
-		snprintf(reply, len, "not from this link's pppd");
+		err_set(e, NULL, NULL, "not from this link's pppd");
 		return -1;
 	}
 	if (ev->kind == HOOK_IP_UP)
-		return link_ip_up(l, ev, reply, len);
+		return link_ip_up(l, ev, e);
 	log_info("%s: %s down", peer_name(l->peer), ev->ifname);
 	health_stop(l->health);
 	l->health = NULL;

@@ -8,10 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 #include "netconf/netconf.h"
 
-int link_ipv6_up(struct link *l, const char *ifname, const char *local, char *reply, size_t len)
+int link_ipv6_up(struct link *l, const char *ifname, const char *local, struct err *e)
 {
 	unsigned char v4[4];
 	struct cidr addr;
@@ -23,7 +24,7 @@ int link_ipv6_up(struct link *l, const char *ifname, const char *local, char *re
 		            "ipv6: the link's address '%s' is not IPv4, so no IPv6 address can be "
 		            "made from ipv6-prefix; the link was taken down",
 		            local);
-		snprintf(reply, len, "no IPv6 address for %s", ifname);
+		err_set(e, NULL, NULL, "no IPv6 address for %s", ifname);
 		return -1;
 	}
 	cidr_format(&addr, text, sizeof(text));
@@ -32,10 +33,11 @@ int link_ipv6_up(struct link *l, const char *ifname, const char *local, char *re
 		            "ipv6: cannot add %s to %s (see above); the link was taken down rather "
 		            "than left half-configured",
 		            text, ifname);
-		snprintf(reply, len, "cannot add %s", text);
+		err_set(e, NULL, NULL, "cannot add %s", text);
 		return -1;
 	}
 	log_info("%s: IPv6 %s on %s", peer_name(l->peer), text, ifname);
-	snprintf(l->local6, sizeof(l->local6), "%.*s", (int)strcspn(text, "/"), text);
+	snprintf(l->attempt.local6, sizeof(l->attempt.local6), "%.*s", (int)strcspn(text, "/"),
+	         text);
 	return 0;
 }

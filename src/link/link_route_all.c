@@ -8,6 +8,7 @@
 
 #include "conf/jump_spec.h"
 #include "lib/account_use.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "netconf/guard.h"
 #include "netconf/netconf.h"
@@ -18,12 +19,13 @@
  * kernel busy with events must not postpone it). */
 #define REASSERT_SETTLE_MS 100
 
-/* Keyed by &l->heal_pending, not l: the link's own timers are cancelled at every change
+/* Keyed by &l->route_all.heal_pending, not l: the link's own timers are cancelled at every change
  * of state, and this one must not be. */
 static void on_reassert(void *arg)
 {
-	struct link *l = (struct link *)((char *)arg - offsetof(struct link, heal_pending));
-	l->heal_pending = false;
+	struct link *l =
+	    (struct link *)((char *)arg - offsetof(struct link, route_all.heal_pending));
+	l->route_all.heal_pending = false;
 	if (netconf_reassert(l->nc) < 0)
 		log_error("%s: route-all: could not put back a rule or route (see above)",
 		          peer_name(l->peer));
@@ -36,23 +38,25 @@ static void on_rules_changed(void *arg, unsigned what)
 {
 	struct link *l = arg;
 	(void)what;
-	if (netconf_applied(l->nc) && !l->heal_pending) {
-		l->heal_pending = true;
-		event_timer_set(l->loop, REASSERT_SETTLE_MS, on_reassert, &l->heal_pending);
+	if (netconf_applied(l->nc) && !l->route_all.heal_pending) {
+		l->route_all.heal_pending = true;
+		event_timer_set(l->loop, REASSERT_SETTLE_MS, on_reassert,
+		                &l->route_all.heal_pending);
 	}
 }
 
 /* route-all's rules and the table's unreachables: the session's with the kill switch. */
 static int link_block(struct link *l, enum journal_scope scope)
 {
-	if (policy_block(l->nc, scope, &l->policy) < 0) {
+	if (policy_block(l->nc, scope, &l->route_all.policy) < 0) {
 		failure_set(&l->failure, FAILURE_CONFIG,
 		            "cannot install route-all's rules (see above); nothing was left "
 		            "half-configured");
 		return -1;
 	}
-	if (!l->heal)
-		l->heal = nlmon_subscribe(l->loop, peer_name(l->peer), on_rules_changed, l);
+	if (!l->route_all.heal)
+		l->route_all.heal =
+		    nlmon_subscribe(l->loop, peer_name(l->peer), on_rules_changed, l);
 	return 0;
 }
 
@@ -98,20 +102,21 @@ int link_route_all_start(struct link *l)
 		log_error("%s: route-all: %s", peer_name(l->peer), why);
 		return -1;
 	}
-	l->policy = (struct policy_spec){.label = peer_name(l->peer),
-	                                 .uid = (uint32_t)pw->pw_uid,
-	                                 .allow_lan = peer_allow_lan(l->peer)};
+	l->route_all.policy = (struct policy_spec){.label = peer_name(l->peer),
+	                                           .uid = (uint32_t)pw->pw_uid,
+	                                           .allow_lan = peer_allow_lan(l->peer)};
 	if (!peer_kill_switch(l->peer))
 		return 0;
-	if (!l->guard && !(l->guard = link_guard_spec(l->peer, l->policy.uid)))
+	if (!l->route_all.guard &&
+	    !(l->route_all.guard = link_guard_spec(l->peer, l->route_all.policy.uid)))
 		return -1;
-	l->policy.guard = l->guard;
+	l->route_all.policy.guard = l->route_all.guard;
 	if (link_block(l, JOURNAL_SESSION) < 0) {
 		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
 		link_undo_network(l, true);
 		return -1;
 	}
-	l->blocked = true;
+	l->route_all.blocked = true;
 	log_info("%s: route-all: kill switch on, traffic held until the link is up",
 	         peer_name(l->peer));
 	return 0;
@@ -119,39 +124,39 @@ int link_route_all_start(struct link *l)
 
 /* sshdial unlock: the kill switch off while the link is down; route-all comes back with the
  * next link, in the attempt's scope. */
-int link_unlock(struct link *l, char *reply, size_t len)
+int link_unlock(struct link *l, struct err *e)
 {
 	if (!peer_route_all(l->peer) || !peer_kill_switch(l->peer)) {
-		snprintf(reply, len, "%s has no kill switch (route-all and kill-switch are off)",
-		         peer_name(l->peer));
+		err_set(e, NULL, NULL, "%s has no kill switch (route-all and kill-switch are off)",
+		        peer_name(l->peer));
 		return -1;
 	}
 	if (l->state == LINK_UP) {
-		snprintf(reply, len,
-		         "%s is up: its traffic goes through the link; unlock lifts the "
-		         "kill switch while the link is down",
-		         peer_name(l->peer));
+		err_set(e, NULL, NULL,
+		        "%s is up: its traffic goes through the link; unlock lifts the "
+		        "kill switch while the link is down",
+		        peer_name(l->peer));
 		return -1;
 	}
-	l->unlocked = true;
-	if (l->blocked) {
+	l->route_all.unlocked = true;
+	if (l->route_all.blocked) {
 		link_undo_network(l, true);
 		log_warn("%s: unlocked: the kill switch is off, traffic takes the underlying "
 		         "network until the link is up again",
 		         peer_name(l->peer));
 	}
-	snprintf(reply, len, "unlocked");
 	return 0;
 }
 
 bool link_keeps_block(const struct link *l)
 {
-	return (peer_lockdown(l->peer) || l->hand_over) && l->blocked && !l->unlocked;
+	return (peer_lockdown(l->peer) || l->route_all.hand_over) && l->route_all.blocked &&
+	       !l->route_all.unlocked;
 }
 
 void link_hand_over(struct link *l)
 {
-	l->hand_over = true;
+	l->route_all.hand_over = true;
 }
 
 static void block_alone_done(void *arg, enum failure_class cls)
@@ -160,10 +165,12 @@ static void block_alone_done(void *arg, enum failure_class cls)
 	(void)cls;
 }
 
+static const struct link_ops block_alone_ops = {.done = block_alone_done};
+
 int link_block_alone(struct event_loop *loop, const struct peer *p, struct netconf *nc)
 {
 	/* The kill switch exactly as a link's start puts it in, with nothing dialed. */
-	struct link *l = link_new(loop, p, nc, block_alone_done, NULL);
+	struct link *l = link_new(loop, p, nc, &block_alone_ops, NULL);
 	if (!l)
 		return -1;
 	int rc = peer_route_all(p) && peer_kill_switch(p) ? link_route_all_start(l) : -1;
@@ -173,25 +180,25 @@ int link_block_alone(struct event_loop *loop, const struct peer *p, struct netco
 
 bool link_blocked(const struct link *l)
 {
-	return l->blocked && l->state != LINK_UP;
+	return l->route_all.blocked && l->state != LINK_UP;
 }
 
 /* The link's interface through the guard, then its routes: the guard holds no traffic the
  * routes send into the link. */
-int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t len)
+int link_route_all_up(struct link *l, const char *ifname, struct err *e)
 {
 	/* Without the kill switch (off, or unlocked) the rules are the attempt's, unguarded. */
-	l->policy.guard = NULL;
-	if ((!l->blocked && link_block(l, JOURNAL_ATTEMPT) < 0) ||
-	    (l->blocked &&
-	     netconf_guard_link(l->nc, JOURNAL_ATTEMPT, l->guard->table, ifname) < 0) ||
+	l->route_all.policy.guard = NULL;
+	if ((!l->route_all.blocked && link_block(l, JOURNAL_ATTEMPT) < 0) ||
+	    (l->route_all.blocked &&
+	     netconf_guard_link(l->nc, JOURNAL_ATTEMPT, l->route_all.guard->table, ifname) < 0) ||
 	    policy_link_up(l->nc, ifname, peer_ipv6(l->peer)) < 0) {
 		if (!l->failure.cls)
 			failure_set(&l->failure, FAILURE_CONFIG,
 			            "cannot route everything through %s (see above); the link was "
 			            "taken down rather than left half-configured",
 			            ifname);
-		snprintf(reply, len, "cannot route everything through %s", ifname);
+		err_set(e, NULL, NULL, "cannot route everything through %s", ifname);
 		return -1;
 	}
 	return 0;
@@ -199,9 +206,9 @@ int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t le
 
 void link_route_all_free(struct link *l)
 {
-	free(l->guard);
-	l->guard = NULL;
-	event_timer_cancel_all(l->loop, &l->heal_pending);
-	nlmon_unsubscribe(l->heal);
-	l->heal = NULL;
+	free(l->route_all.guard);
+	l->route_all.guard = NULL;
+	event_timer_cancel_all(l->loop, &l->route_all.heal_pending);
+	nlmon_unsubscribe(l->route_all.heal);
+	l->route_all.heal = NULL;
 }

@@ -85,7 +85,7 @@ static void on_script_done(void *arg, struct script_run *s, const struct script_
 	}
 	if (sc->done_pending && !any_running(sc)) {
 		sc->done_pending = false;
-		sc->l->done(sc->l->arg, sc->done_status);
+		sc->l->ops->done(sc->l->arg, sc->done_status);
 	}
 }
 
@@ -118,7 +118,7 @@ static struct script_link describe(const struct link_scripts *sc)
 	                            .ifname = sc->ifname,
 	                            .local = sc->local,
 	                            .remote = sc->remote,
-	                            .local6 = l->local6,
+	                            .local6 = l->attempt.local6,
 	                            .server = sc->server,
 	                            .dns1 = sc->dns1,
 	                            .dns2 = sc->dns2,
@@ -202,7 +202,7 @@ void link_scripts_down(struct link *l)
 void link_scripts_done(struct link *l, enum failure_class status)
 {
 	if (!any_running(l->scripts)) {
-		l->done(l->arg, status);
+		l->ops->done(l->arg, status);
 		return;
 	}
 	l->scripts->done_pending = true;

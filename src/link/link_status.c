@@ -22,7 +22,8 @@ void link_log_status(const struct link *l)
 {
 	char uptime[32] = "-";
 	if (l->state == LINK_UP)
-		snprintf(uptime, sizeof(uptime), "%.0f s", link_seconds_since(&l->up_since));
+		snprintf(uptime, sizeof(uptime), "%.0f s",
+		         link_seconds_since(&l->attempt.up_since));
 	if (link_blocked(l))
 		log_info("%s: status: blocked: link down, traffic held; 'sshdial unlock %s' lets "
 		         "it out",
@@ -34,7 +35,7 @@ void link_log_status(const struct link *l)
 	char transport[32] = "";
 	if (l->state == LINK_UP && peer_link(l->peer))
 		snprintf(transport, sizeof(transport), ", transport %s",
-		         dial_transport_name(l->frames));
+		         dial_transport_name(l->transport.frames));
 	log_info("%s: status: state %s%s%s, attempts %u, uptime %s, last failure: %s",
 	         peer_name(l->peer), link_state_name(l->state), server, transport, l->attempts,
 	         uptime, err_is_set(&l->last_error) ? l->last_error.what : "none");
@@ -46,39 +47,28 @@ const struct forwards *link_forwards(const struct link *l)
 	return l->fw;
 }
 
-const struct err *link_last_error(const struct link *l)
-{
-	return err_is_set(&l->last_error) ? &l->last_error : NULL;
-}
-
-void link_set_observer(struct link *l, link_state_fn fn, void *arg)
-{
-	l->observer = fn;
-	l->observer_arg = arg;
-}
-
 void link_get_info(const struct link *l, struct link_info *out)
 {
 	bool up = l->state == LINK_UP;
 	*out =
 	    (struct link_info){.state = l->state,
 	                       .attempts = l->attempts,
-	                       .uptime_s = up ? link_seconds_since(&l->up_since) : 0,
+	                       .uptime_s = up ? link_seconds_since(&l->attempt.up_since) : 0,
 	                       .last_failure = err_is_set(&l->last_error) ? l->last_error.what : "",
 	                       .server = link_server(l),
 	                       .last_failure_at = l->last_failure_at,
 	                       .rtt_us = up ? health_rtt_us(l->health) : -1};
 	if (up && peer_link(l->peer))
-		out->transport = dial_transport_name(l->frames);
+		out->transport = dial_transport_name(l->transport.frames);
 	if (up) {
-		snprintf(out->ifname, sizeof(out->ifname), "%s", l->ifname);
-		snprintf(out->local, sizeof(out->local), "%s", l->local);
-		snprintf(out->remote, sizeof(out->remote), "%s", l->remote);
+		snprintf(out->ifname, sizeof(out->ifname), "%s", l->attempt.ifname);
+		snprintf(out->local, sizeof(out->local), "%s", l->attempt.local);
+		snprintf(out->remote, sizeof(out->remote), "%s", l->attempt.remote);
 	}
 	if (l->state == LINK_DIALING)
-		out->phase = l->progress.done & ATTEMPT_IPCP_UP         ? "configuring"
-		             : l->progress.done & ATTEMPT_AUTHENTICATED ? "authenticated"
-		                                                        : "authenticating";
+		out->phase = l->attempt.progress.done & ATTEMPT_IPCP_UP         ? "configuring"
+		             : l->attempt.progress.done & ATTEMPT_AUTHENTICATED ? "authenticated"
+		                                                                : "authenticating";
 	if (l->state == LINK_BACKOFF) {
 		out->retrying = true;
 		out->next_retry_s = -link_seconds_since(&l->retry_at);
@@ -87,13 +77,13 @@ void link_get_info(const struct link *l, struct link_info *out)
 	}
 	if (peer_route_all(l->peer) && peer_kill_switch(l->peer)) {
 		out->kill_switch_always = peer_lockdown(l->peer);
-		out->kill_switch = l->unlocked  ? "unlocked"
-		                   : up         ? "in_force"
-		                   : l->blocked ? "holding"
-		                                : "off";
+		out->kill_switch = l->route_all.unlocked  ? "unlocked"
+		                   : up                   ? "in_force"
+		                   : l->route_all.blocked ? "holding"
+		                                          : "off";
 	}
-	if (l->watch) {
-		out->route = *netwatch_path(l->watch);
+	if (l->path.watch) {
+		out->route = *netwatch_path(l->path.watch);
 		net_path_format(&out->route, out->path, sizeof(out->path));
 	}
 }

@@ -7,6 +7,7 @@
  * at the next redial. */
 #include <stdlib.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 #include "link/dial.h"
 #include "link/dial_driver.h"
@@ -16,11 +17,15 @@
 
 /* Once, until an attempt dials frames again: auto dials the pty because this machine cannot
  * dial frames. */
-static void note_pty(struct link *l, const char *why)
+static void note_pty(struct link *l, const struct err *e)
 {
-	if (l->transport_noted)
+	if (l->transport.noted)
 		return;
-	l->transport_noted = true;
+	l->transport.noted = true;
+	char why[ERR_LINE_MAX];
+	struct err bare = *e;
+	bare.where[0] = 0; /* the peer's name comes first */
+	err_format(&bare, why, sizeof(why));
 	log_info("%s: dialing over a pseudo-terminal: this machine cannot dial the frame "
 	         "transport (%s)",
 	         peer_name(l->peer), why);
@@ -28,58 +33,59 @@ static void note_pty(struct link *l, const char *why)
 
 static bool server_refused(const struct link *l)
 {
-	return l->frames_refused && l->frames_refused[link_server_index(l)];
+	return l->transport.refused && l->transport.refused[link_server_index(l)];
 }
 
 enum dial_transport link_transport_choose(struct link *l)
 {
 	struct transport_facts f = {.transport = peer_transport(l->peer),
 	                            .refused = server_refused(l)};
-	char plugin_why[256] = "";
+	struct err plugin_why, why;
+	err_clear(&plugin_why);
 	if (f.transport == TRANSPORT_AUTO && !f.refused) {
 		/* pppd's directory is cached while its binary stays the same: cheap. */
 		char path[256];
-		f.plugin = pppd_plugin_find(PPPD_FRAMES_PLUGIN, path, sizeof(path), plugin_why,
-		                            sizeof(plugin_why)) == 0;
+		f.plugin =
+		    pppd_plugin_find(PPPD_FRAMES_PLUGIN, path, sizeof(path), &plugin_why) == 0;
 	}
-	f.plugin_why = plugin_why;
-	char why[300];
-	enum dial_transport t = transport_choose(&f, why, sizeof(why));
-	if (why[0])
-		note_pty(l, why);
-	l->transport = t;
+	f.plugin_why = &plugin_why;
+	enum dial_transport t = transport_choose(&f, &why);
+	if (err_is_set(&why))
+		note_pty(l, &why);
+	l->transport.asked = t;
 	return t;
 }
 
 void link_transport_dialed(struct link *l)
 {
-	l->frames = link_dial_driver()->frames(l->dial);
-	if (l->frames)
-		l->transport_noted = false; /* should this machine lose frames again: a new line */
+	l->transport.frames = link_dial_driver()->frames(l->dial);
+	if (l->transport.frames)
+		l->transport.noted = false; /* should this machine lose frames again: a new line */
 	const struct err *why = link_dial_driver()->fell_back(l->dial);
-	if (why) {
-		char text[ERR_LINE_MAX];
-		struct err e = *why;
-		e.where[0] = 0; /* the peer's name comes first */
-		note_pty(l, err_format(&e, text, sizeof(text)));
-	}
+	if (why)
+		note_pty(l, why);
 }
 
 bool link_transport_refused(struct link *l)
 {
-	if (l->transport != DIAL_FRAMES_OR_PTY || !l->nservers)
+	if (l->transport.asked != DIAL_FRAMES_OR_PTY || !l->servers.n)
 		return false;
-	if (!l->frames_refused) {
-		l->frames_refused = calloc(l->nservers, sizeof(*l->frames_refused));
-		if (!l->frames_refused)
+	if (!l->transport.refused) {
+		l->transport.refused = calloc(l->servers.n, sizeof(*l->transport.refused));
+		if (!l->transport.refused)
 			return false; /* then as transport frames: the failure stands */
 	}
-	l->frames_refused[link_server_index(l)] = true;
+	l->transport.refused[link_server_index(l)] = true;
 	log_warn("%s: %s answered without the frame transport (plain PPP); dialing again over a "
 	         "pseudo-terminal",
 	         peer_name(l->peer), link_server(l));
 	failure_set(&l->failure, FAILURE_TRANSIENT,
 	            "%s answered without the frame transport (plain PPP)", link_server(l));
-	l->redial_pty = true;
+	l->transport.redial_pty = true;
 	return true;
+}
+
+void link_transport_free(struct link *l)
+{
+	free(l->transport.refused);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "conf/pppd_options.h"
+#include "lib/err.h"
 
 /* Debian's pppd is 400 KB; anything past this is not a pppd. */
 #define PPPD_BINARY_MAX (16u << 20)
@@ -54,12 +55,12 @@ static bool cache_holds(const char *pppd, const struct stat *st)
 }
 
 /* The whole file behind fd (st: its fstat) into a new buffer, its length in len. */
-static char *read_binary(int fd, const char *path, const struct stat *st, size_t *len, char *why,
-                         size_t whylen)
+static char *read_binary(int fd, const char *path, const struct stat *st, size_t *len,
+                         struct err *why)
 {
 	if (st->st_size <= 0 || (unsigned long long)st->st_size > PPPD_BINARY_MAX) {
-		snprintf(why, whylen, "%s is not a pppd binary (%lld bytes)", path,
-		         (long long)st->st_size);
+		err_set(why, NULL, NULL, "%s is not a pppd binary (%lld bytes)", path,
+		        (long long)st->st_size);
 		return NULL;
 	}
 	char *buf = malloc((size_t)st->st_size);
@@ -76,10 +77,10 @@ static char *read_binary(int fd, const char *path, const struct stat *st, size_t
 		got += (size_t)n;
 	}
 	if (!buf || got == 0) {
-		snprintf(why, whylen, "cannot read %s: %s", path,
-		         !buf    ? strerror(ENOMEM)
-		         : saved ? strerror(saved)
-		                 : "empty");
+		err_set(why, NULL, NULL, "cannot read %s: %s", path,
+		        !buf    ? strerror(ENOMEM)
+		        : saved ? strerror(saved)
+		                : "empty");
 		free(buf);
 		return NULL;
 	}
@@ -87,19 +88,19 @@ static char *read_binary(int fd, const char *path, const struct stat *st, size_t
 	return buf;
 }
 
-int pppd_plugin_dir_of(const char *pppd, char *dir, size_t dirlen, char *why, size_t whylen)
+int pppd_plugin_dir_of(const char *pppd, char *dir, size_t dirlen, struct err *why)
 {
 	int fd = open(pppd, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(why, whylen, "cannot read %s: %s", pppd, strerror(errno));
+		err_errno(why, errno, NULL, NULL, "cannot read %s", pppd);
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	if (!cache_holds(pppd, &st)) {
 		size_t n = 0;
-		char *bin = read_binary(fd, pppd, &st, &n, why, whylen);
+		char *bin = read_binary(fd, pppd, &st, &n, why);
 		if (!bin) {
 			close(fd);
 			return -1;
@@ -115,26 +116,26 @@ int pppd_plugin_dir_of(const char *pppd, char *dir, size_t dirlen, char *why, si
 	}
 	close(fd);
 	if (!cache.found) {
-		snprintf(why, whylen, "%s names no plugin directory under %s", pppd,
-		         PPPD_PLUGIN_BASE);
+		err_set(why, NULL, NULL, "%s names no plugin directory under %s", pppd,
+		        PPPD_PLUGIN_BASE);
 		return -1;
 	}
 	if (strlen(cache.dir) >= dirlen) {
-		snprintf(why, whylen, "%s: plugin directory %s too long", pppd, cache.dir);
+		err_set(why, NULL, NULL, "%s: plugin directory %s too long", pppd, cache.dir);
 		return -1;
 	}
 	snprintf(dir, dirlen, "%s", cache.dir);
 	return 0;
 }
 
-int pppd_plugin_find(const char *name, char *path, size_t len, char *why, size_t whylen)
+int pppd_plugin_find(const char *name, char *path, size_t len, struct err *why)
 {
 	char dir[128];
-	if (pppd_plugin_dir_of(PPPD_PATH, dir, sizeof(dir), why, whylen) < 0)
+	if (pppd_plugin_dir_of(PPPD_PATH, dir, sizeof(dir), why) < 0)
 		return -1;
 	snprintf(path, len, "%s/%s", dir, name);
 	if (access(path, R_OK) != 0) {
-		snprintf(why, whylen, "pppd's plugin %s: %s", path, strerror(errno));
+		err_errno(why, errno, NULL, NULL, "pppd's plugin %s", path);
 		return -1;
 	}
 	return 0;

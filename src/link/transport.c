@@ -1,11 +1,10 @@
 #include "link/transport.h"
 
-#include <stdio.h>
+#include "lib/err.h"
 
-enum dial_transport transport_choose(const struct transport_facts *f, char *why, size_t len)
+enum dial_transport transport_choose(const struct transport_facts *f, struct err *why)
 {
-	if (len)
-		why[0] = 0;
+	err_clear(why);
 	switch (f->transport) {
 	case TRANSPORT_PTY:
 		return DIAL_PTY;
@@ -17,7 +16,10 @@ enum dial_transport transport_choose(const struct transport_facts *f, char *why,
 	if (f->refused)
 		return DIAL_PTY;
 	if (!f->plugin) {
-		snprintf(why, len, "%s", f->plugin_why ? f->plugin_why : "pppd has no L2TP plugin");
+		if (f->plugin_why)
+			*why = *f->plugin_why;
+		else
+			err_set(why, NULL, NULL, "pppd has no L2TP plugin");
 		return DIAL_PTY;
 	}
 	return DIAL_FRAMES_OR_PTY;

@@ -11,6 +11,8 @@
 
 #include "conf/config.h"
 
+struct err;
+
 enum dial_transport {
 	DIAL_PTY,
 	DIAL_FRAMES,        /* transport frames: as written, no fallback */
@@ -20,13 +22,14 @@ enum dial_transport {
 struct transport_facts {
 	enum peer_transport transport; /* peer_transport(): auto only when the dial decides */
 	bool plugin;                   /* pppd's PPPD_FRAMES_PLUGIN is installed */
-	const char *plugin_why;        /* if not, why (pppd_plugin_find) */
+	const struct err *plugin_why;  /* if not, why (pppd_plugin_find); NULL: not known */
 	bool refused;                  /* this server answered without frames on this link */
 };
 
 /* The attempt's transport.  When auto falls back to the pty for a reason the user should
- * hear of once (not the refusal, which the link logs when it happens), why says it. */
-enum dial_transport transport_choose(const struct transport_facts *f, char *why, size_t len);
+ * hear of once (not the refusal, which the link logs when it happens), why says it;
+ * otherwise why is cleared. */
+enum dial_transport transport_choose(const struct transport_facts *f, struct err *why);
 const char *dial_transport_name(bool frames);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/regular_file.h"
 #include "lib/write_all.h"
@@ -70,9 +72,21 @@ static int split(char *line, char **field, size_t max)
 	return (int)n;
 }
 
-static const char *parse_fields(char **field, size_t n, struct journal_entry *e)
+/* Sets why to the printf-formatted reason; returns false, the verdict. */
+__attribute__((format(printf, 2, 3))) static bool refuse(struct err *why, const char *fmt, ...)
 {
-	static char why[96];
+	char text[ERR_WHAT_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	err_set(why, NULL, NULL, "%s", text);
+	return false;
+}
+
+/* false with why set when the fields are no change sshdial writes. */
+static bool parse_fields(char **field, size_t n, struct journal_entry *e, struct err *why)
+{
 	size_t first = 1;
 	enum journal_kind kind;
 	const struct change_kind *k = change_kind_named(field[0], &kind);
@@ -82,62 +96,56 @@ static const char *parse_fields(char **field, size_t n, struct journal_entry *e)
 	} else if (strcmp(field[0], "attempt") == 0 || strcmp(field[0], "session") == 0) {
 		e->scope = field[0][0] == 'a' ? JOURNAL_ATTEMPT : JOURNAL_SESSION;
 		if (n < 2)
-			return "no kind of change after the scope";
+			return refuse(why, "no kind of change after the scope");
 		k = change_kind_named(field[1], &kind);
 		first = 2;
-		if (!k) {
-			snprintf(why, sizeof(why), "unknown kind of change \"%.32s\"", field[1]);
-			return why;
-		}
+		if (!k)
+			return refuse(why, "unknown kind of change \"%.32s\"", field[1]);
 	} else {
-		snprintf(why, sizeof(why), "unknown scope \"%.32s\" (attempt or session)",
-		         field[0]);
-		return why;
+		return refuse(why, "unknown scope \"%.32s\" (attempt or session)", field[0]);
 	}
 	e->kind = kind;
 	const char *err = k->parse(field + first, n - first, e);
-	if (!err) {
-		if (first == 1)
-			e->u.route.protocol = RTPROT_STATIC;
-		return NULL;
-	}
-	snprintf(why, sizeof(why), "%s: %s", k->name, err);
-	return why;
+	if (err)
+		return refuse(why, "%s: %s", k->name, err);
+	if (first == 1)
+		e->u.route.protocol = RTPROT_STATIC;
+	return true;
 }
 
-const char *journal_parse_why(const char *line, struct journal_entry *out)
+bool journal_parse_why(const char *line, struct journal_entry *out, struct err *why)
 {
 	char copy[JOURNAL_LINE_MAX], again[JOURNAL_LINE_MAX];
 	char *field[24];
 	struct journal_entry e;
 
 	if (strlen(line) >= sizeof(copy))
-		return "line too long";
+		return refuse(why, "line too long");
 	strcpy(copy, line);
 	int n = split(copy, field, sizeof(field) / sizeof(field[0]));
 	if (n < 0)
-		return "too many fields";
+		return refuse(why, "too many fields");
 	if (n == 0)
-		return "empty line";
+		return refuse(why, "empty line");
 	memset(&e, 0, sizeof(e));
-	const char *err = parse_fields(field, (size_t)n, &e);
-	if (err)
-		return err;
+	if (!parse_fields(field, (size_t)n, &e, why))
+		return false;
 	/* What a kind reads leniently (a leading zero, a second space) must still be exactly
 	 * what journal_format writes: a line that is not came from somewhere else. */
 	int len = journal_format(&e, again, sizeof(again));
 	if (len <= 0)
-		return "fields out of range";
+		return refuse(why, "fields out of range");
 	again[len - 1] = '\0';
 	if (strcmp(again, line) != 0)
-		return "not in the form sshdial writes";
+		return refuse(why, "not in the form sshdial writes");
 	*out = e;
-	return NULL;
+	return true;
 }
 
 bool journal_parse(const char *line, struct journal_entry *out)
 {
-	return journal_parse_why(line, out) == NULL;
+	struct err why;
+	return journal_parse_why(line, out, &why);
 }
 
 bool journal_entry_equal(const struct journal_entry *a, const struct journal_entry *b)
@@ -200,14 +208,16 @@ static off_t read_entries(struct journal *j, struct journal_entry **out, size_t 
 		lineno++;
 		if (*p == '\0')
 			continue;
-		const char *why = strlen(p) != (size_t)(nl - p) ? "a NUL byte in the line"
-		                                                : journal_parse_why(p, &e);
-		if (why) {
+		struct err why, skipped;
+		if (strlen(p) != (size_t)(nl - p))
+			err_set(&why, NULL, NULL, "a NUL byte in the line");
+		else if (journal_parse_why(p, &e, &why))
+			err_clear(&why);
+		if (err_is_set(&why)) {
 			/* Not fatal: the other lines are still changes to undo. */
-			log_warn(
-			    "%s:%u: unreadable journal entry skipped (%s): \"%.80s\"; undo it by "
-			    "hand if it was applied",
-			    j->path, lineno, why, p);
+			err_set(&skipped, NULL, "undo it by hand if it was applied",
+			        "unreadable journal entry skipped (%s): \"%.80s\"", why.what, p);
+			err_log_warn(err_where(&skipped, "%s:%u", j->path, lineno));
 			continue;
 		}
 		if (push_entry(&v, &n, &cap, &e) < 0) {

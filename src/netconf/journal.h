@@ -71,9 +71,11 @@ int journal_format(const struct journal_entry *e, char *buf, size_t len);
 /* Parses one line without its '\n'.  False on anything journal_format would not write. */
 bool journal_parse(const char *line, struct journal_entry *out);
 
-/* journal_parse, saying why not: NULL when the line was read into *out, else a message
- * ("unknown kind \"foo\"", "sysctl: bad escape in the old value") and *out is untouched. */
-const char *journal_parse_why(const char *line, struct journal_entry *out);
+/* journal_parse, saying why not: true when the line was read into *out; false with why's
+ * what set ("unknown kind \"foo\"", "sysctl: bad escape in the old value", no where: the
+ * caller names the file and line) and *out untouched. */
+struct err;
+bool journal_parse_why(const char *line, struct journal_entry *out, struct err *why);
 
 /* True when a and b describe the same change (the fields their kind uses). */
 bool journal_entry_equal(const struct journal_entry *a, const struct journal_entry *b);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ctl/control.h"
+#include "lib/err.h"
 #include "lib/event.h"
 #include "fuzz_util.h"
 #include "ctl/hook_event.h"
@@ -22,13 +23,13 @@ static char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static struct event_loop *loop;
 
 /* The link's handler: accepts an event for its own peer, refuses others with a reason. */
-static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *reply, size_t len)
+static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, struct err *e)
 {
 	(void)arg;
 	(void)sender;
 	if (strcmp(ev->peer, "office") == 0)
 		return 0;
-	snprintf(reply, len, "no link '%s' here", ev->peer);
+	err_set(e, NULL, NULL, "no link '%s' here", ev->peer);
 	return -1;
 }
 

@@ -65,9 +65,9 @@ static int add_rule(struct netconf *nc, enum journal_scope scope, const char *sp
 	for (char *p = line; *p; p++)
 		if (*p == ':')
 			*p = ' ';
-	const char *why = journal_parse_why(line, &e);
-	if (why) {
-		fprintf(stderr, "netconf-driver: bad rule \"%s\": %s\n", spec, why);
+	struct err why;
+	if (!journal_parse_why(line, &e, &why)) {
+		fprintf(stderr, "netconf-driver: bad rule \"%s\": %s\n", spec, why.what);
 		exit(2);
 	}
 	return netconf_rule_add(nc, scope, &e.u.rule);

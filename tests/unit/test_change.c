@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "netconf/change.h"
+#include "lib/err.h"
 #include "netconf/journal.h"
 #include "netconf/nft.h"
 
@@ -21,10 +22,10 @@ static struct journal_entry round_trip(const char *line)
 {
 	struct journal_entry e;
 	char again[JOURNAL_LINE_MAX];
-	const char *why = journal_parse_why(line, &e);
+	struct err why;
 
-	if (why)
-		fail_msg("refused \"%s\": %s", line, why);
+	if (!journal_parse_why(line, &e, &why))
+		fail_msg("refused \"%s\": %s", line, why.what);
 	int n = journal_format(&e, again, sizeof(again));
 	assert_true(n > 0);
 	assert_int_equal(again[n - 1], '\n');
@@ -36,12 +37,12 @@ static struct journal_entry round_trip(const char *line)
 static void assert_refused(const char *line, const char *why_part)
 {
 	struct journal_entry out = {.kind = JOURNAL_SYSCTL};
-	const char *why = journal_parse_why(line, &out);
+	struct err why;
 
-	if (!why)
+	if (journal_parse_why(line, &out, &why))
 		fail_msg("accepted \"%s\"", line);
-	if (!strstr(why, why_part))
-		fail_msg("\"%s\": said \"%s\", not \"%s\"", line, why, why_part);
+	if (!strstr(why.what, why_part))
+		fail_msg("\"%s\": said \"%s\", not \"%s\"", line, why.what, why_part);
 	assert_int_equal(out.kind, JOURNAL_SYSCTL); /* untouched */
 }
 
@@ -315,7 +316,8 @@ static void test_longest_lines_fit(void **state)
 	assert_true(n > 0);
 	line[n - 1] = '\0';
 	struct journal_entry back;
-	assert_null(journal_parse_why(line, &back));
+	struct err why;
+	assert_true(journal_parse_why(line, &back, &why));
 	assert_true(journal_entry_equal(&e, &back));
 
 	struct journal_entry r = {.kind = JOURNAL_RESOLV, .u.resolv.was = RESOLV_WAS_FILE};

@@ -19,13 +19,12 @@
 
 static int calls;
 
-static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, char *reply, size_t len)
+static int on_hook(void *arg, const struct hook_event *ev, pid_t sender, struct err *e)
 {
 	(void)arg;
 	(void)ev;
 	(void)sender;
-	(void)reply;
-	(void)len;
+	(void)e;
 	calls++;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "netconf/guard.h"
+#include "lib/err.h"
 #include "netconf/journal.h"
 
 static struct guard_spec spec(const char *peer, unsigned uid)
@@ -163,9 +164,9 @@ static void roundtrip(const char *line)
 {
 	struct journal_entry e;
 	char again[JOURNAL_LINE_MAX];
-	const char *why = journal_parse_why(line, &e);
-	if (why)
-		fail_msg("\"%s\": %s", line, why);
+	struct err why;
+	if (!journal_parse_why(line, &e, &why))
+		fail_msg("\"%s\": %s", line, why.what);
 	int n = journal_format(&e, again, sizeof(again));
 	assert_true(n > 0);
 	again[n - 1] = '\0';

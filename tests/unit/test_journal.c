@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "netconf/journal.h"
 #include "lib/log.h"
 
@@ -441,12 +442,13 @@ static void test_malformed_line_message_says_why(void **state)
 	struct journal_entry e;
 
 	(void)state;
-	assert_string_equal(journal_parse_why("session rule 4 1000 frobnicate", &e),
-	                    "rule: unknown action");
-	assert_string_equal(journal_parse_why("attempt route 4 ppp0 10.1.0.1/16", &e),
-	                    "route: bad CIDR");
-	assert_string_equal(journal_parse_why("attempt route 04 ppp0 10.1.0.0/16", &e),
-	                    "route: bad interface index");
+	struct err why;
+	assert_false(journal_parse_why("session rule 4 1000 frobnicate", &e, &why));
+	assert_string_equal(why.what, "rule: unknown action");
+	assert_false(journal_parse_why("attempt route 4 ppp0 10.1.0.1/16", &e, &why));
+	assert_string_equal(why.what, "route: bad CIDR");
+	assert_false(journal_parse_why("attempt route 04 ppp0 10.1.0.0/16", &e, &why));
+	assert_string_equal(why.what, "route: bad interface index");
 }
 
 int main(void)

@@ -18,6 +18,7 @@
 #include "conf/config.h"
 #include "ctl/hook_event.h"
 #include "lib/diag.h"
+#include "lib/err.h"
 #include "lib/event.h"
 #include "lib/log.h"
 #include "link/dial_driver.h"
@@ -66,6 +67,14 @@ static void on_done(void *arg, enum failure_class cls)
 	w->done_as = cls;
 }
 
+/* The link tells the test of its states while run_until waits (until_loop), and asks the
+ * gate, open unless a test closes it. */
+static void until_observer(void *arg, enum link_state s);
+static bool gate(void *arg);
+static bool gate_open;
+static const struct link_ops world_link_ops = {
+    .done = on_done, .state_changed = until_observer, .may_dial = gate};
+
 static struct peer *peer_from(const char *const *lines)
 {
 	struct diag *d = diag_new();
@@ -85,6 +94,7 @@ static struct world *world_new(const char *const *lines)
 	struct world *w = calloc(1, sizeof(*w));
 	assert_non_null(w);
 	memset(&fk, 0, sizeof(fk));
+	gate_open = true;
 	link_set_dial_driver(&fake);
 	w->dir = tmpdir_new();
 	char path[256];
@@ -98,7 +108,7 @@ static struct world *world_new(const char *const *lines)
 	snprintf(path, sizeof(path), "%s/journal", w->dir);
 	w->nc = netconf_open("office", path);
 	assert_non_null(w->nc);
-	w->link = link_new(w->loop, w->peer, w->nc, on_done, w);
+	w->link = link_new(w->loop, w->peer, w->nc, &world_link_ops, w);
 	assert_non_null(w->link);
 	return w;
 }
@@ -157,11 +167,9 @@ static unsigned run_until(struct world *w, enum link_state s, unsigned ms)
 		until_state_fn_hit = false;
 		until_state_want = s;
 		until_loop = w->loop;
-		link_set_observer(w->link, until_observer, NULL);
 		event_timer_set(w->loop, ms, on_run_over, w->loop);
 		assert_int_equal(event_loop_run(w->loop), 0);
 		event_timer_cancel(w->loop, on_run_over, w->loop);
-		link_set_observer(w->link, NULL, NULL);
 		until_loop = NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -170,20 +178,21 @@ static unsigned run_until(struct world *w, enum link_state s, unsigned ms)
 }
 
 /* "pppd's" ip-up or ip-down hook; the link's answer (0 accepted). */
-static int hook(struct world *w, enum hook_kind kind, pid_t sender, char *reply, size_t len)
+static int hook(struct world *w, enum hook_kind kind, pid_t sender, struct err *e)
 {
 	struct hook_event ev = {.kind = kind};
 	snprintf(ev.peer, sizeof(ev.peer), "office");
 	snprintf(ev.ifname, sizeof(ev.ifname), "ppp97"); /* none such: no probe starts */
 	snprintf(ev.local, sizeof(ev.local), "192.168.77.2");
 	snprintf(ev.remote, sizeof(ev.remote), "192.168.77.1");
-	return link_hook_event(w->link, &ev, sender, reply, len);
+	return link_hook_event(w->link, &ev, sender, e);
 }
 
 static void ip_up(struct world *w)
 {
-	char reply[200] = "";
-	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), reply, sizeof(reply)), 0);
+	struct err e;
+	err_clear(&e);
+	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), &e), 0);
 	assert_int_equal(link_state(w->link), LINK_UP);
 }
 
@@ -228,7 +237,6 @@ static void every_state_has_a_name(void **state)
 	assert_string_equal(link_state_name(LINK_QUEUED), "queued");
 }
 
-static bool gate_open;
 static bool gate(void *arg)
 {
 	(void)arg;
@@ -241,7 +249,6 @@ static void a_closed_gate_queues_the_link(void **state)
 	(void)state;
 	struct world *w = world_new(one_server);
 	gate_open = false;
-	link_set_gate(w->link, gate, NULL);
 	link_start(w->link);
 	assert_int_equal(link_state(w->link), LINK_QUEUED);
 	assert_int_equal(fk.starts, 0);
@@ -276,8 +283,9 @@ static void up_then_down_then_dial_again(void **state)
 	ip_up(w);
 	assert_non_null(strstr(log_text(w), "office: up after "));
 
-	char reply[200] = "";
-	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), reply, sizeof(reply)), 0);
+	struct err e;
+	err_clear(&e);
+	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), &e), 0);
 	assert_int_equal(link_state(w->link), LINK_CLOSING);
 	fk_exit(DIAL_PPPD, EXITED(16)); /* the hangup: ssh gets its grace */
 	assert_int_equal(link_state(w->link), LINK_CLOSING);
@@ -302,15 +310,16 @@ static void stray_hook_events_are_refused(void **state)
 	(void)state;
 	struct world *w = world_new(one_server);
 	link_start(w->link);
-	char reply[200] = "";
+	struct err e;
+	err_clear(&e);
 	/* not a child of "pppd" (the test's parent) */
-	assert_int_equal(hook(w, HOOK_IP_UP, getppid(), reply, sizeof(reply)), -1);
-	assert_string_equal(reply, "not from this link's pppd");
+	assert_int_equal(hook(w, HOOK_IP_UP, getppid(), &e), -1);
+	assert_string_equal(e.what, "not from this link's pppd");
 	assert_int_equal(link_state(w->link), LINK_DIALING);
 	ip_up(w);
 	/* a second ip-up while up */
-	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), reply, sizeof(reply)), -1);
-	assert_string_equal(reply, "ip-up while up");
+	assert_int_equal(hook(w, HOOK_IP_UP, getpid(), &e), -1);
+	assert_string_equal(e.what, "ip-up while up");
 	assert_int_equal(link_state(w->link), LINK_UP);
 	link_stop(w->link);
 	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
@@ -416,8 +425,9 @@ static void a_link_that_came_up_counts_afresh(void **state)
 	fk_exit(DIAL_PPPD, EXITED(16));
 	run_until(w, LINK_DIALING, 2000);
 	ip_up(w);
-	char reply[200] = "";
-	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), reply, sizeof(reply)), 0);
+	struct err e;
+	err_clear(&e);
+	assert_int_equal(hook(w, HOOK_IP_DOWN, getpid(), &e), 0);
 	fk_exit(DIAL_PPPD, EXITED(16));
 	fk_exit(DIAL_SSH, EXITED(255));
 	/* one failure since up, of two servers: the other one now, no backoff */

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "lib/err.h"
 #include "link/pppd_plugin.h"
 #include "link/transport.h"
 #include "tmpdir.h"
@@ -16,11 +17,15 @@
 static enum dial_transport choose(enum peer_transport t, bool plugin, bool refused, char *why,
                                   size_t len)
 {
+	struct err gone, e;
+	err_set(&gone, NULL, NULL, "pppd's plugin x: gone");
 	const struct transport_facts f = {.transport = t,
 	                                  .plugin = plugin,
-	                                  .plugin_why = plugin ? NULL : "pppd's plugin x: gone",
+	                                  .plugin_why = plugin ? NULL : &gone,
 	                                  .refused = refused};
-	return transport_choose(&f, why, len);
+	enum dial_transport chosen = transport_choose(&f, &e);
+	err_format(&e, why, len);
+	return chosen;
 }
 
 /* pty and frames as written, whatever the facts: frames never falls back. */
@@ -97,8 +102,8 @@ static void put_binary(const char *path, const char *bin, size_t len, bool in_pl
 static const char *dir_of(const char *pppd)
 {
 	static char dir[64];
-	char why[300];
-	if (pppd_plugin_dir_of(pppd, dir, sizeof(dir), why, sizeof(why)) < 0)
+	struct err e;
+	if (pppd_plugin_dir_of(pppd, dir, sizeof(dir), &e) < 0)
 		snprintf(dir, sizeof(dir), "error");
 	return dir;
 }
@@ -145,12 +150,15 @@ static void test_plugin_dir_cache(void **state)
 
 	/* No directory in the binary, and no binary: why, with the path. */
 	char dir[64], why[300];
+	struct err e;
 	put_binary(path, none, sizeof(none) - 1, false, t1);
-	assert_int_equal(pppd_plugin_dir_of(path, dir, sizeof(dir), why, sizeof(why)), -1);
+	assert_int_equal(pppd_plugin_dir_of(path, dir, sizeof(dir), &e), -1);
+	err_format(&e, why, sizeof(why));
 	assert_non_null(strstr(why, "names no plugin directory under /usr/lib/pppd/"));
 	assert_non_null(strstr(why, path));
 	unlink(path);
-	assert_int_equal(pppd_plugin_dir_of(path, dir, sizeof(dir), why, sizeof(why)), -1);
+	assert_int_equal(pppd_plugin_dir_of(path, dir, sizeof(dir), &e), -1);
+	err_format(&e, why, sizeof(why));
 	assert_non_null(strstr(why, "No such file or directory"));
 	tmpdir_remove(tmp);
 }
