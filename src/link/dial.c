@@ -314,8 +314,8 @@ static pid_t spawn_ssh(const struct peer *p, const struct dial_hooks *hooks,
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
 
-pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
-                            char *why, size_t len)
+pid_t dial_spawn_ssh_piped(const struct peer *p, struct strv *argv, int in, int out, int err,
+                           int *reportfd, char *why, size_t len)
 {
 	struct ssh_identity id;
 	struct err e;
@@ -325,13 +325,19 @@ pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, in
 		err_format(&e, why, len);
 		return -1;
 	}
+	return spawn_ssh_argv(argv, &id, in, out, err, reportfd, why, len);
+}
+
+pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
+                            char *why, size_t len)
+{
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0) {
 		strv_free(argv);
 		snprintf(why, len, "cannot open /dev/null: %s", strerror(errno));
 		return -1;
 	}
-	pid_t pid = spawn_ssh_argv(argv, &id, devnull, devnull, err, reportfd, why, len);
+	pid_t pid = dial_spawn_ssh_piped(p, argv, devnull, devnull, err, reportfd, why, len);
 	close(devnull);
 	return pid;
 }

@@ -64,6 +64,9 @@ bool dial_signalled(const struct dial *d, enum dial_proc which);
  * read end of its exec report (link/exec_report.h), the caller's to watch and close. */
 pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
                             char *why, size_t len);
+/* The same with in and out as its stdin and stdout (check --dial's probe). */
+pid_t dial_spawn_ssh_piped(const struct peer *p, struct strv *argv, int in, int out, int err,
+                           int *reportfd, char *why, size_t len);
 /* Kills and reaps whatever still runs, closes every descriptor. */
 void dial_free(struct dial *d);
 
