@@ -218,24 +218,22 @@ static int verdict(struct probe *pr)
 {
 	const char *name = peer_name(pr->peer);
 	const char *host = peer_host(pr->peer);
-	char q[4 * ANSWER_MAX + 1], line[4 * ANSWER_MAX + 300];
+	char q[4 * ANSWER_MAX + 1];
 	if (pr->exec_failed) {
 		fprintf(stderr, "%s: cannot start ssh: %s\n", name, pr->report.text);
 		return EXIT_SYSTEM;
 	}
 	if (answer_starts(pr, SERVE_PROBE_ANSWER)) {
 		quote(pr, strlen(SERVE_PROBE_ANSWER), q, sizeof(q));
-		snprintf(line, sizeof(line), "%s: %s answers with sshdial serve: %s", name, host, q);
-		log_print_line(stdout, line);
+		printf("%s: %s answers with sshdial serve: %s\n", name, host, q);
 		return EXIT_OK;
 	}
 	if (answer_starts(pr, FRAME_REFUSED)) {
 		quote(pr, strlen(FRAME_REFUSED), q, sizeof(q));
-		snprintf(line, sizeof(line),
-		         "%s: %s answers with sshdial serve, which refuses this key: '%s'; fix this "
-		         "on the server (its log says the same)",
-		         name, host, q);
-		log_print_line(stderr, line);
+		fprintf(stderr,
+		        "%s: %s answers with sshdial serve, which refuses this key: '%s'; fix this "
+		        "on the server (its log says the same)\n",
+		        name, host, q);
 		return EXIT_PERMANENT;
 	}
 	if (answer_starts(pr, FRAME_MAGIC)) {
@@ -247,45 +245,46 @@ static int verdict(struct probe *pr)
 	if (pr->answer_len && (unsigned char)pr->answer[0] == 0x7e) {
 		quote(pr, 0, q, sizeof(q));
 		bool frames = peer_transport(pr->peer) == TRANSPORT_FRAMES;
-		snprintf(line, sizeof(line),
-		         "%s: %s answers with plain PPP ('%s'): a classic pppd as the forced command "
-		         "(or an sshdial serve older than its probe)%s",
-		         name, host, q,
-		         frames ? "; it cannot carry 'transport frames': write 'transport pty' or "
-		                  "'transport auto' in the peer file, or run sshdial serve there"
-		                : "");
-		log_print_line(frames ? stderr : stdout, line);
+		fprintf(
+		    frames ? stderr : stdout,
+		    "%s: %s answers with plain PPP ('%s'): a classic pppd as the forced command "
+		    "(or an sshdial serve older than its probe)%s\n",
+		    name, host, q,
+		    frames ? "; it cannot carry 'transport frames': write 'transport pty' or "
+		             "'transport auto' in the peer file, or run sshdial serve there"
+		           : "");
 		return frames ? EXIT_PERMANENT : EXIT_OK;
 	}
 	if (pr->answer_len) {
 		quote(pr, 0, q, sizeof(q));
-		snprintf(line, sizeof(line),
-		         "%s: %s answers with neither sshdial serve nor pppd: it sent '%s' (a shell "
-		         "or another program: make the key's forced command 'sshdial serve', see "
-		         "'sshdial authorize')",
-		         name, host, q);
-		log_print_line(stderr, line);
+		fprintf(stderr,
+		        "%s: %s answers with neither sshdial serve nor pppd: it sent '%s' (a shell "
+		        "or another program: make the key's forced command 'sshdial serve', see "
+		        "'sshdial authorize')\n",
+		        name, host, q);
 		return EXIT_PERMANENT;
 	}
 	if (pr->timed_out && !pr->ended) {
-		fprintf(stderr,
-		        "%s: %s: nothing answered within %u s of dialing (ssh did not log in, or the "
-		        "forced command waits for input)\n",
-		        name, host, ANSWER_WAIT_MS / 1000);
+		fprintf(
+		    stderr,
+		    "%s: %s: nothing answered within %u s of dialing (ssh did not log in, or the "
+		    "forced command waits for input)\n",
+		    name, host, ANSWER_WAIT_MS / 1000);
 		return EXIT_SYSTEM;
+	}
+	if (WIFEXITED(pr->wstatus) && WEXITSTATUS(pr->wstatus) == 0) {
+		fprintf(stderr,
+		        "%s: %s: the forced command ended without a word (not sshdial serve, which "
+		        "answers the probe, nor pppd)\n",
+		        name, host);
+		return EXIT_PERMANENT;
 	}
 	failure_from_ssh_exit(&pr->failure, pr->peer, pr->wstatus,
 	                      child_signalled(pr->ssh) ? FAILURE_SSH_SIGNALLED : 0);
+	/* ssh's and the server's words, quoted in the reason: escaped */
+	char line[sizeof(pr->failure.reason) + 100];
 	snprintf(line, sizeof(line), "%s: %s", name, pr->failure.reason);
 	log_print_line(stderr, line);
-	if (pr->failure.cls == FAILURE_TRANSIENT && WIFEXITED(pr->wstatus) &&
-	    WEXITSTATUS(pr->wstatus) == 0) {
-		fprintf(stderr,
-		        "%s: the forced command ended without a word (not sshdial serve, which "
-		        "answers the probe)\n",
-		        name);
-		return EXIT_PERMANENT;
-	}
 	return pr->failure.cls == FAILURE_TRANSIENT ? EXIT_SYSTEM : exit_status_of(pr->failure.cls);
 }
 
@@ -315,7 +314,8 @@ int check_dial(const struct peer *p)
 	pr.loop = event_loop_new();
 	if (!pr.loop || pipe2(in, O_CLOEXEC) < 0 || nonblocking_pipe(out) < 0 ||
 	    nonblocking_pipe(err) < 0) {
-		fprintf(stderr, "%s: cannot set up ssh's pipes: %s\n", peer_name(p), strerror(errno));
+		fprintf(stderr, "%s: cannot set up ssh's pipes: %s\n", peer_name(p),
+		        strerror(errno));
 		goto out;
 	}
 	char why[300];

@@ -198,7 +198,9 @@ static struct strv *build(const struct peer *p, size_t server, unsigned connect_
 		strv_push(v, "-o");
 		strv_pushf(v, "ControlPath=%s", path);
 	}
-	for (size_t i = 0; !probe && !peer_link(p) && i < sizeof(ssh_forwards_only) / sizeof(ssh_forwards_only[0]); i++) {
+	for (size_t i = 0; !probe && !peer_link(p) &&
+	                   i < sizeof(ssh_forwards_only) / sizeof(ssh_forwards_only[0]);
+	     i++) {
 		strv_push(v, "-o");
 		strv_push(v, ssh_forwards_only[i]);
 	}
