@@ -264,7 +264,7 @@ static int verdict(struct probe *pr)
 		        name, host, q);
 		return EXIT_PERMANENT;
 	}
-	if (pr->timed_out && !pr->ended) {
+	if (pr->timed_out) { /* ssh was ended after the limit: its status says nothing */
 		fprintf(
 		    stderr,
 		    "%s: %s: nothing answered within %u s of dialing (ssh did not log in, or the "
