@@ -21,7 +21,7 @@ case "$CALL_VERDICT" in
 *"refused the link: 'sshdial serve: key alice: cannot open lease file $SERVE_LEASES/192.168.77.10: Permission denied"*) ;;
 *) fail "the verdict does not quote the server's refusal: $CALL_VERDICT" ;;
 esac
-grep -q "ssh exited with status" "$CALL_LOG" &&
-	fail "the refusal was taken for ssh's status: $(grep 'ssh exited with status' "$CALL_LOG")"
+grep -qE "error: .*ssh exited with status" "$CALL_LOG" &&
+	fail "the refusal was taken for ssh's status: $(grep 'error: ' "$CALL_LOG")"
 assert_eq "$(serve_pppd_count)" 0 "pppd processes in the server after the refusal"
 assert_eq "$(ls -A "$SERVE_LEASES")" "" "lease files after the refusal"
