@@ -1,5 +1,6 @@
 /* sshdial check PEER|FILE: validates a peer as 'call' would load it, without dialing.
- * --leaks: then asks the kernel where traffic would go (leakcheck.h). */
+ * --leaks: then asks the kernel where traffic would go (leakcheck.h).  --dial: then logs
+ * in once and says what the server's forced command answered (check_dial.h). */
 #include "cmd/commands.h"
 
 #include <getopt.h>
@@ -13,13 +14,14 @@
 #include "conf/config.h"
 #include "lib/diag.h"
 #include "lib/log.h"
+#include "cmd/check_dial.h"
 #include "cmd/peer_checks.h"
 #include "lib/str_prefix.h"
 #include "netconf/leakcheck.h"
 
 static void check_usage(FILE *f)
 {
-	fputs("usage: sshdial check [--peers-dir DIR] [--leaks] PEER|FILE\n", f);
+	fputs("usage: sshdial check [--peers-dir DIR] [--leaks] [--dial] PEER|FILE\n", f);
 }
 
 /* A pty command without local-user runs as uid 0: said plainly, with the way out. */
@@ -85,17 +87,20 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {{"peers-dir", required_argument, NULL, 'p'},
 	                                     {"leaks", no_argument, NULL, 'l'},
+	                                     {"dial", no_argument, NULL, 'd'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *peers_dir = getenv("SSHDIAL_PEERS");
 	int opt;
-	bool leaks = false;
+	bool leaks = false, dial = false;
 	optind = 0; /* glibc: start afresh, whatever parsed an argv before */
 	while ((opt = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
 		if (opt == 'p') {
 			peers_dir = optarg;
 		} else if (opt == 'l') {
 			leaks = true;
+		} else if (opt == 'd') {
+			dial = true;
 		} else {
 			check_usage(opt == 'h' ? stdout : stderr);
 			return opt == 'h' ? EXIT_OK : EXIT_CONFIG;
@@ -118,10 +123,12 @@ int cmd_check(int argc, char **argv)
 		printf("%s: configuration OK\n", peer_name(p));
 	if (status == EXIT_OK && peer_pty_command(p) && !peer_local_user(p))
 		pty_as_root_warning(p, peers_dir);
+	if (status != EXIT_OK)
+		diag_print(d, stderr);
 	if (status == EXIT_OK && leaks)
 		status = check_leaks(p);
-	else if (status != EXIT_OK)
-		diag_print(d, stderr);
+	if (status == EXIT_OK && dial)
+		status = check_dial(p);
 	peer_free(p);
 	diag_free(d);
 	return status;

@@ -26,7 +26,9 @@ static const struct {
 } commands[] = {
     {"init", cmd_init, "write a peer, its key and known_hosts in one command", false, true},
     {"call", cmd_call, "dial a peer in the foreground, like 'pppd call PEER'", false, true},
-    {"check", cmd_check, "validate a peer file; --leaks: where traffic would go", false, true},
+    {"check", cmd_check,
+     "validate a peer file; --leaks: where traffic would go; --dial: what the server answers",
+     false, true},
     {"daemon", cmd_daemon, "manage every peer's link, commanded through /run/sshdial/control",
      false, true},
     {"up", cmd_ctl, "ask the daemon to bring a peer up; waits until it is up", false, true},

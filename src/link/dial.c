@@ -314,8 +314,8 @@ static pid_t spawn_ssh(const struct peer *p, const struct dial_hooks *hooks,
 
 static int resolve_identity(const struct peer *p, struct ssh_identity *id, struct err *e);
 
-pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
-                            struct err *why)
+pid_t dial_spawn_ssh_piped(const struct peer *p, struct strv *argv, int in, int out, int err,
+                           int *reportfd, struct err *why)
 {
 	struct ssh_identity id;
 	err_clear(why);
@@ -323,13 +323,19 @@ pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, in
 		strv_free(argv);
 		return -1;
 	}
+	return spawn_ssh_argv(argv, &id, in, out, err, reportfd, why);
+}
+
+pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
+                            struct err *why)
+{
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0) {
 		strv_free(argv);
 		err_errno(why, errno, NULL, NULL, "cannot open /dev/null");
 		return -1;
 	}
-	pid_t pid = spawn_ssh_argv(argv, &id, devnull, devnull, err, reportfd, why);
+	pid_t pid = dial_spawn_ssh_piped(p, argv, devnull, devnull, err, reportfd, why);
 	close(devnull);
 	return pid;
 }

@@ -65,6 +65,9 @@ bool dial_signalled(const struct dial *d, enum dial_proc which);
  * and close. */
 pid_t dial_spawn_ssh_client(const struct peer *p, struct strv *argv, int err, int *reportfd,
                             struct err *why);
+/* The same with in and out as its stdin and stdout (check --dial's probe). */
+pid_t dial_spawn_ssh_piped(const struct peer *p, struct strv *argv, int in, int out, int err,
+                           int *reportfd, struct err *why);
 /* Kills and reaps whatever still runs, closes every descriptor. */
 void dial_free(struct dial *d);
 

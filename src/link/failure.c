@@ -101,6 +101,10 @@ static bool ssh_network_error(const char *line)
 	       str_has_prefix(line, "ssh: Could not resolve hostname ");
 }
 
+/* sshdial serve's refusal on its stderr: "sshdial serve: key NAME: WHY" (cmd_serve.c's
+ * refuse(); its other lines, the log-file's, are no refusal). */
+#define SERVE_REFUSAL "sshdial serve: key "
+
 /* pppd's option_error() before it detaches: "ARGV0: MESSAGE", ARGV0 "pppd" or a path to it. */
 static const char *server_pppd_text(const char *line)
 {
@@ -139,6 +143,9 @@ void failure_from_ssh_line(struct failure *f, const char *line)
 		n->hostkey_failed = true;
 	if (ssh_timed_out(line))
 		n->timed_out = true;
+	/* sshdial serve's refusal, as its refuse() says it (cmd_serve.c): the first one. */
+	if (str_has_prefix(line, SERVE_REFUSAL) && !n->server_serve[0])
+		snprintf(n->server_serve, sizeof(n->server_serve), "%s", line);
 	const char *text = server_pppd_text(line);
 	if (!text)
 		return;
@@ -272,6 +279,11 @@ static void server_cannot_run(struct failure *f, const struct peer *p, int code)
 		            code, said, where);
 }
 
+/* Before the link came up, on the frame transport, without a verdict of ssh's own. */
+#define STREAM_ENDED                                                                               \
+	"the ssh connection closed before the link came up (the stream of frames ended "           \
+	"without a refusal from the server"
+
 void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus, unsigned how)
 {
 	if (!WIFEXITED(wstatus)) {
@@ -294,12 +306,20 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 		            "status %d)",
 		            code);
 	} else if (code == 255) {
-		if (how & FAILURE_SSH_SIGNALLED)
+		if ((how & FAILURE_SSH_SIGNALLED) && (how & FAILURE_SSH_FRAMES))
+			failure_set(f, FAILURE_TRANSIENT, STREAM_ENDED "; ssh ended when told to)");
+		else if (how & FAILURE_SSH_SIGNALLED)
 			failure_set(f, FAILURE_TRANSIENT, "ssh ended when told to (status 255)");
 		else
 			ssh_own_verdict(f, p);
 	} else if (code == 126 || code == 127) {
 		server_cannot_run(f, p, code);
+	} else if (code != 0 && f->ssh.server_serve[0]) {
+		failure_set(f, FAILURE_PERMANENT,
+		            "%s refused the link: '%s'; fix this on the server (its log says the "
+		            "same)",
+		            or_default(f->host ? f->host : peer_host(p), "the server"),
+		            f->ssh.server_serve);
 	} else if (code != 0 && f->ssh.server_pppd[0]) {
 		char quoted[sizeof(f->ssh.server_pppd)];
 		snprintf(quoted, sizeof(quoted), "%s", f->ssh.server_pppd);
@@ -311,6 +331,9 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 		            "the server (its pppd options, or /etc/ppp/pap-secrets for this "
 		            "login)",
 		            code, quoted);
+	} else if (how & FAILURE_SSH_FRAMES) {
+		failure_set(f, FAILURE_TRANSIENT, STREAM_ENDED "; ssh exited with status %d)",
+		            code);
 	} else {
 		failure_set(f, FAILURE_TRANSIENT, "ssh exited with status %d", code);
 	}

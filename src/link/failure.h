@@ -21,10 +21,11 @@ enum failure_class {
 /* ssh's stderr carries ssh's own messages and the remote command's alike, so a line alone
  * decides nothing: it is noted, and ssh's exit status says whose words it was. */
 struct failure_ssh_notes {
-	char last[FAILURE_LINE_MAX];            /* the last line, debug chatter aside */
-	char server_pppd[FAILURE_LINE_MAX * 2]; /* the server's pppd refusing to start */
-	bool hostkey_unknown, hostkey_changed;  /* ssh's lines before its verdict */
-	bool hostkey_failed;                    /* "Host key verification failed." seen */
+	char last[FAILURE_LINE_MAX];             /* the last line, debug chatter aside */
+	char server_pppd[FAILURE_LINE_MAX * 2];  /* the server's pppd refusing to start */
+	char server_serve[FAILURE_LINE_MAX * 2]; /* sshdial serve's refusal, its first line */
+	bool hostkey_unknown, hostkey_changed;   /* ssh's lines before its verdict */
+	bool hostkey_failed;                     /* "Host key verification failed." seen */
 	bool timed_out; /* ssh's own connect or banner timeout: the server may be slow, not gone */
 	char hostkey_host[FAILURE_LINE_MAX]; /* the host that ssh's message names */
 };
@@ -43,6 +44,9 @@ struct failure {
 enum {
 	FAILURE_SSH_SIGNALLED = 1 << 0, /* sshdial signalled it: a 255 is not ssh's verdict */
 	FAILURE_SSH_WAS_UP = 1 << 1,    /* the link came up: ssh had logged in long before */
+	/* transport frames: ssh's stdout was the stream of frames, so ssh ending without a
+	 * verdict of its own means the stream ended without a refusal from the server */
+	FAILURE_SSH_FRAMES = 1 << 2,
 };
 
 void failure_clear(struct failure *f);

@@ -311,9 +311,12 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 		int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
 		bool pty_gone = (code == 2 || code == 7) && !l->attempt.came_up &&
 		                !link_dial_driver()->running(l->dial, DIAL_SSH);
-		if (!l->stopping && !pty_gone)
+		/* transport frames: once the stream has ended before the link came up, pppd
+		 * ends because it was told to; ssh's exit alone says why the stream ended. */
+		bool stream_gone = l->attempt.relay_down && !l->attempt.came_up;
+		if (!l->stopping && !pty_gone && !stream_gone)
 			failure_from_pppd_exit(&l->failure, l->peer, wstatus);
-		else if (!l->stopping)
+		else if (!l->stopping && !stream_gone)
 			failure_set(&l->failure, FAILURE_TRANSIENT,
 			            "ssh ended before pppd had opened the pseudo-terminal");
 		/* A hangup (16) means ssh closed the terminal (or, with transport frames, the
@@ -332,7 +335,8 @@ static void on_exited(void *arg, enum dial_proc which, int wstatus)
 			                      (link_dial_driver()->signalled(l->dial, DIAL_SSH)
 			                           ? FAILURE_SSH_SIGNALLED
 			                           : 0) |
-			                          (l->attempt.came_up ? FAILURE_SSH_WAS_UP : 0));
+			                          (l->attempt.came_up ? FAILURE_SSH_WAS_UP : 0) |
+			                          (l->transport.frames ? FAILURE_SSH_FRAMES : 0));
 		if (link_dial_driver()->running(l->dial, DIAL_PPPD) && !l->stopping)
 			event_timer_set(l->loop, HANGUP_GRACE_MS, on_hangup_grace, l);
 	}
@@ -379,13 +383,14 @@ static void on_relay_ended(void *arg, const struct err *e, bool stream_ended)
 	if (stream_ended) {
 		err_log_debug(e);
 		l->attempt.relay_down = true;
-		failure_set(&l->failure, FAILURE_TRANSIENT,
-		            l->attempt.came_up
-		                ? "the ssh connection closed after the link was up (the "
-		                  "stream of frames ended)"
-		                : "the ssh connection closed before the link came up (the "
-		                  "stream of frames ended without a refusal from the "
-		                  "server)");
+		/* Before the link came up, ssh is ending on its own verdict (a refused
+		 * connection, a host key, a login), and its exit gives it whichever of the two
+		 * ends the loop hears of first (failure_from_ssh_exit, FAILURE_SSH_FRAMES). */
+		if (l->attempt.came_up)
+			failure_set(
+			    &l->failure, FAILURE_TRANSIENT,
+			    "the ssh connection closed after the link was up (the stream of "
+			    "frames ended)");
 		link_dial_driver()->signal(l->dial, DIAL_PPPD, SIGTERM);
 		event_timer_set(l->loop, STOP_GRACE_MS, on_kill_timeout, l);
 		return;

@@ -135,8 +135,23 @@ struct strv *ssh_argv_build_server(const struct peer *p, size_t server)
 	return ssh_argv_build_dial(p, server, SSH_CONNECT_TIMEOUT_S, peer_frames(p));
 }
 
+static struct strv *build(const struct peer *p, size_t server, unsigned connect_timeout_s,
+                          bool frames, const char *probe);
+
 struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned connect_timeout_s,
                                  bool frames)
+{
+	return build(p, server, connect_timeout_s, frames, NULL);
+}
+
+struct strv *ssh_argv_build_probe(const struct peer *p, size_t server, const char *command)
+{
+	return build(p, server, SSH_CONNECT_TIMEOUT_S, false, command);
+}
+
+/* probe: the remote command of check --dial, in place of the link's; NULL for a link. */
+static struct strv *build(const struct peer *p, size_t server, unsigned connect_timeout_s,
+                          bool frames, const char *probe)
 {
 	struct strv *v = strv_new();
 
@@ -175,7 +190,7 @@ struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned c
 		strv_push(v, "-o");
 		strv_pushf(v, "ProxyCommand=%s", proxy);
 	}
-	if (peer_forward_count(p)) {
+	if (peer_forward_count(p) && !probe) {
 		char path[256];
 		ssh_control_path(p, path, sizeof(path));
 		strv_push(v, "-o");
@@ -183,8 +198,9 @@ struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned c
 		strv_push(v, "-o");
 		strv_pushf(v, "ControlPath=%s", path);
 	}
-	for (size_t i = 0;
-	     !peer_link(p) && i < sizeof(ssh_forwards_only) / sizeof(ssh_forwards_only[0]); i++) {
+	for (size_t i = 0; !probe && !peer_link(p) &&
+	                   i < sizeof(ssh_forwards_only) / sizeof(ssh_forwards_only[0]);
+	     i++) {
 		strv_push(v, "-o");
 		strv_push(v, ssh_forwards_only[i]);
 	}
@@ -195,7 +211,7 @@ struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned c
 		strv_push(v, "-o");
 		strv_push(v, ssh_defaults[i]);
 	}
-	if (!peer_link(p))
+	if (!peer_link(p) && !probe)
 		strv_push(v, "-N");
 	if (peer_server_port(p, server)) {
 		strv_push(v, "-p");
@@ -207,7 +223,9 @@ struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned c
 	}
 	strv_push(v, "--");
 	strv_push(v, peer_server_host(p, server));
-	if (peer_remote_command(p) && peer_link(p))
+	if (probe)
+		strv_push(v, probe);
+	else if (peer_remote_command(p) && peer_link(p))
 		strv_push(v, peer_remote_command(p));
 	else if (frames)
 		strv_push(v, SSH_FRAMES_COMMAND);

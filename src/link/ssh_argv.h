@@ -23,6 +23,10 @@ struct strv *ssh_argv_build_server(const struct peer *p, size_t server);
  * link/transport.h); ssh_argv_build_server asks for frames only with 'transport frames'. */
 struct strv *ssh_argv_build_dial(const struct peer *p, size_t server, unsigned connect_timeout_s,
                                  bool frames);
+/* The peer's ssh for check --dial: the same login (user, identity, known_hosts, jump
+ * hosts, ssh-options), no control master and no forwards, with command (serve's probe
+ * request) in place of the link's.  Not for a pty command. */
+struct strv *ssh_argv_build_probe(const struct peer *p, size_t server, const char *command);
 
 /* A peer with forwards runs its ssh as a ControlMaster on a socket in a directory of its
  * own under /run/sshdial, owned by the local user (forward.c prepares it). */

@@ -325,6 +325,37 @@ static int exec_pppd(struct serve *s)
 	return EXIT_SYSTEM;
 }
 
+/* sshdial check --dial's probe: what a link would meet, said on the channel, without
+ * taking the lease or starting pppd (no lock to take over, nothing left behind). */
+static int probe(struct serve *s)
+{
+	const char *dir = server_conf_lease_dir(s->conf);
+	char options[256];
+	serve_pppd_peers_path(options, sizeof(options), s->settings.pap, false);
+	if (access(dir, W_OK | X_OK) != 0) {
+		refuse("key %s: lease directory %s: %s; is it writable by this account (group %s)? "
+		       "(run 'sshdial authorize --install' as root)",
+		       s->key, dir, strerror(errno), LEASE_GROUP);
+		return EXIT_SYSTEM;
+	}
+	if (access(options, R_OK) != 0) {
+		refuse("key %s: cannot read %s: %s; run 'sshdial authorize --install' as root",
+		       s->key, options, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	char frames[256];
+	serve_pppd_peers_path(frames, sizeof(frames), s->settings.pap, true);
+	char addr[INET_ADDRSTRLEN] = "";
+	if (s->settings.has_address)
+		inet_ntop(AF_INET, &s->settings.address, addr, sizeof(addr));
+	log_info("key %s: answered a probe (sshdial check --dial)", s->key);
+	printf("%skey %s, %s%s, PAP %s, frame transport %s\n", SERVE_PROBE_ANSWER, s->key,
+	       addr[0] ? "fixed address " : "an address from the pool", addr,
+	       s->settings.pap ? "required" : "not required",
+	       access(frames, R_OK) == 0 ? "offered" : "not offered");
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_SYSTEM;
+}
+
 int serve_main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -338,8 +369,8 @@ int serve_main(int argc, char **argv)
 		}
 	}
 	log_open("sshdial-serve", true);
-	refuse_on_stream =
-	    serve_request_classify(getenv("SSH_ORIGINAL_COMMAND")) == SERVE_REQUEST_FRAMES;
+	enum serve_request asked = serve_request_classify(getenv("SSH_ORIGINAL_COMMAND"));
+	refuse_on_stream = asked == SERVE_REQUEST_FRAMES || asked == SERVE_REQUEST_PROBE;
 	struct serve s = {0};
 	struct diag *d = diag_new();
 	int status = EXIT_CONFIG;
@@ -354,7 +385,9 @@ int serve_main(int argc, char **argv)
 	if (!server_conf_resolve(s.conf, s.key, s.opts, s.keys_file, s.keys_line, &s.settings, d))
 		goto out;
 	status = EXIT_SYSTEM;
-	if (take_address(&s) == 0)
+	if (s.request == SERVE_REQUEST_PROBE)
+		status = probe(&s);
+	else if (take_address(&s) == 0)
 		status = exec_pppd(&s);
 out:
 	refuse_diag(s.key, d);

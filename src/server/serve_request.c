@@ -17,6 +17,7 @@ static const struct {
     {{"sshdial", "serve"}, SERVE_REQUEST_PPP},
     {{"sshdial", "serve", "--transport", "pty"}, SERVE_REQUEST_PPP},
     {{"sshdial", "serve", "--transport", "frames"}, SERVE_REQUEST_FRAMES},
+    {{"sshdial", "serve", "--probe"}, SERVE_REQUEST_PROBE},
 };
 
 static bool same_words(const struct strv *w, const char *const words[4])

@@ -58,7 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (!why[0])
 		abort(); /* a refusal must say why */
 	free(key);
-	(void)serve_request_classify(text);
+	/* The probe is asked for in its own words only: anything else serves a link. */
+	if (serve_request_classify(text) == SERVE_REQUEST_PROBE && !strstr(text, "--probe"))
+		abort();
 	char quoted[128];
 	serve_request_quote(text, quoted, sizeof(quoted));
 	if (!memchr(quoted, '\0', sizeof(quoted)))

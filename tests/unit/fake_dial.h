@@ -27,6 +27,7 @@ static struct {
 	struct fake_dial *by_start[FK_RING]; /* start number % FK_RING, while it lives */
 	enum failure_class start_fails;      /* FAILURE_NONE: starts */
 	size_t servers[16];                  /* the server of each start */
+	bool frames;                         /* the attempts dial the frame transport */
 } fk;
 
 static struct dial *fk_start(struct event_loop *loop, const struct peer *p,
@@ -79,7 +80,7 @@ static bool fk_signalled(const struct dial *d, enum dial_proc which)
 static bool fk_frames(const struct dial *d)
 {
 	(void)d;
-	return false;
+	return fk.frames;
 }
 
 static const struct err *fk_fell_back(const struct dial *d)

@@ -190,6 +190,35 @@ static void server_pppd_refusing_is_permanent(void **state)
 	assert_int_equal(f.cls, FAILURE_TRANSIENT);
 }
 
+/* transport pty: sshdial serve's refusal on ssh's stderr, then its exit status (3: the
+ * system's, 1: the configuration's) through ssh: quoted and permanent, as on the frame
+ * transport; serve's other lines (its log-file's) are no refusal. */
+static void serve_refusing_is_quoted_and_permanent(void **state)
+{
+	(void)state;
+	struct failure f;
+	ssh_said(&f,
+	         (const char *[]){"sshdial serve: log-file /var/log/x: Permission denied; logging "
+	                          "to syslog only: make it a regular file",
+	                          "sshdial serve: key alice: cannot open lease file "
+	                          "/var/lib/sshdial/leases/192.168.77.10: Permission denied",
+	                          "sshdial serve: key alice: a second line", NULL},
+	         exited(3), 0);
+	assert_int_equal(f.cls, FAILURE_PERMANENT);
+	assert_int_equal(exit_status_of(f.cls), EXIT_PERMANENT);
+	assert_non_null(strstr(f.reason, "vpn.example.net refused the link: 'sshdial serve: key "
+	                                 "alice: cannot open lease file "
+	                                 "/var/lib/sshdial/leases/192.168.77.10: Permission "
+	                                 "denied'; fix this on the server"));
+	/* its log-file line alone, or a status of 0: no refusal */
+	ssh_said(&f,
+	         (const char *[]){"sshdial serve: log-file /var/log/x: Permission denied", NULL},
+	         exited(3), 0);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+	ssh_said(&f, (const char *[]){"sshdial serve: key alice: x", NULL}, exited(0), 0);
+	assert_int_equal(f.cls, FAILURE_TRANSIENT);
+}
+
 static void pppd_lock_failure_is_a_system_failure(void **state)
 {
 	(void)state;
@@ -346,6 +375,7 @@ int main(void)
 	    cmocka_unit_test(permission_denied_is_permanent),
 	    cmocka_unit_test(server_cannot_run_its_command),
 	    cmocka_unit_test(server_pppd_refusing_is_permanent),
+	    cmocka_unit_test(serve_refusing_is_quoted_and_permanent),
 	    cmocka_unit_test(pppd_lock_failure_is_a_system_failure),
 	    cmocka_unit_test(pap_rejected_is_permanent),
 	    cmocka_unit_test(pap_rejected_before_hangup_is_permanent),

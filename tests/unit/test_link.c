@@ -456,6 +456,74 @@ static void down_while_backing_off(void **state)
 	world_free(w);
 }
 
+/* --- the frame transport --------------------------------------------------------------- */
+
+/* transport frames: the relay's stream ended (ssh's stdout closed), as it does whenever
+ * ssh ends. */
+static void fk_stream_ended(void)
+{
+	assert_non_null(fk.cur);
+	struct err e;
+	err_set(&e, "office", NULL,
+	        "the ssh channel ended before the server's frame transport "
+	        "greeting");
+	fk.cur->ops->relay_ended(fk.cur->arg, &e, true);
+}
+
+static size_t count_of(const char *text, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/* A server refusing the TCP connection, on the frame transport: ssh's own verdict names
+ * every attempt, whichever the loop hears of first, the stream's end or ssh's exit (the
+ * stream's end named the second attempt on, before). */
+static void frames_refused_connection_is_named_every_attempt(void **state)
+{
+	(void)state;
+	struct world *w = world_new(one_server);
+	fk.frames = true;
+	link_start(w->link);
+	for (unsigned attempt = 0; attempt < 3; attempt++) {
+		if (attempt)
+			run_until(w, LINK_DIALING, 5000);
+		assert_int_equal(fk.starts, attempt + 1);
+		if (attempt != 1) { /* the stream's end first: pppd is told to end */
+			fk_stream_ended();
+			assert_int_equal(fk.cur->signo[DIAL_PPPD], SIGTERM);
+			fk_exit(DIAL_PPPD, EXITED(5));
+		}
+		fk_line(DIAL_SSH, "ssh: connect to host 192.0.2.1 port 22: Connection refused");
+		fk_exit(DIAL_SSH, EXITED(255));
+		if (attempt == 1) {
+			fk_stream_ended();
+			fk_exit(DIAL_PPPD, EXITED(5));
+		}
+		assert_int_equal(link_state(w->link), LINK_BACKOFF);
+		assert_non_null(strstr(link_last_error(w->link)->what, "Connection refused"));
+	}
+	const char *t = log_text(w);
+	assert_int_equal(count_of(t, "link down: ssh: connect to host 192.0.2.1 port 22: "
+	                             "Connection refused; dialing again"),
+	                 3);
+	assert_null(strstr(t, "stream of frames ended"));
+	/* No verdict of ssh's own: then the stream's end is named, with ssh's status. */
+	run_until(w, LINK_DIALING, 5000);
+	fk_stream_ended();
+	fk_exit(DIAL_PPPD, EXITED(5));
+	fk_exit(DIAL_SSH, EXITED(1));
+	assert_non_null(strstr(link_last_error(w->link)->what,
+	                       "the ssh connection closed before the link came up (the stream of "
+	                       "frames ended without a refusal from the server; ssh exited with "
+	                       "status 1)"));
+	link_stop(w->link);
+	assert_int_equal(link_state(w->link), LINK_STOPPED);
+	world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +537,7 @@ int main(void)
 	    cmocka_unit_test(every_server_failed_then_back_off),
 	    cmocka_unit_test(a_link_that_came_up_counts_afresh),
 	    cmocka_unit_test(down_while_backing_off),
+	    cmocka_unit_test(frames_refused_connection_is_named_every_attempt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

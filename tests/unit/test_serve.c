@@ -51,6 +51,10 @@ static void test_request(void **state)
 	                 SERVE_REQUEST_FRAMES);
 	assert_int_equal(serve_request_classify(" sshdial  serve --transport 'frames'"),
 	                 SERVE_REQUEST_FRAMES);
+	assert_int_equal(serve_request_classify(SERVE_PROBE_COMMAND), SERVE_REQUEST_PROBE);
+	assert_int_equal(serve_request_classify("sshdial serve --probe x"), SERVE_REQUEST_IGNORED);
+	assert_int_equal(serve_request_classify("sshdial serve --probe --transport frames"),
+	                 SERVE_REQUEST_IGNORED);
 }
 
 static void test_quote(void **state)
