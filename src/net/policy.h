@@ -19,10 +19,14 @@
  * 8340 ("Nexthop has invalid gateway").  8335 lets it find NEW's connected network in
  * main.  No ordinary packet gets there: every lookup of scope universe ends at 8330, in
  * the link's default or the table's unreachable default (which match any interface).
- * Only a scope-link lookup passes 8330 (the gateway check; a root socket with
- * SO_DONTROUTE, which reaches only a directly connected host, and which the kill switch's
- * guard drops).  Main's default routes are suppressed, never taken.  IPv6 checks a
- * gateway in main before the rules.
+ * Main's default routes are suppressed, never taken.  Only a lookup of scope link passes
+ * 8330, and only while the table lacks the link's default (which is scope link): the
+ * gateway check, and a root socket's SO_DONTROUTE, which then reaches a host directly on
+ * a network that came after the rules (tests/netconf shows it).  That happens only while
+ * the kill switch holds the rules with the link down (without it the rules go with the
+ * link), and the guard drops it.  No rule can tell the two apart: the check differs only
+ * by its outgoing interface, which is the new uplink's.  IPv6 checks a gateway in main
+ * before the rules.
  *
  * The link's default routes are the attempt's; the rest is the session's when the kill switch
  * is on (kept while redialing), the attempt's when it is off.  With the kill switch, a
