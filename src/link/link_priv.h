@@ -104,6 +104,10 @@ void link_went_up(struct link *l, const char *ifname, const char *remote);
  * switch); -1 with reply and the failure set.  unlock: 0, or -1 with reply saying why. */
 int link_route_all_start(struct link *l);
 int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t len);
+/* True when ifname is gone or down: pppd's link ended while its ip-up waited (the server
+ * ended LCP right after IPCP).  A change that fails on it is a dropped link, not a setup
+ * that cannot be (link_hook.c). */
+bool link_if_dropped(const char *ifname);
 int link_unlock(struct link *l, char *reply, size_t len);
 void link_route_all_free(struct link *l);
 

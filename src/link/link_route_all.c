@@ -2,7 +2,6 @@
  * default route at ip-up, what someone else deletes put back, and unlock. */
 #include "link/link_priv.h"
 
-#include <net/if.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,11 +186,11 @@ int link_route_all_up(struct link *l, const char *ifname, char *reply, size_t le
 	    (l->blocked &&
 	     netconf_guard_link(l->nc, JOURNAL_ATTEMPT, l->guard->table, ifname) < 0) ||
 	    policy_link_up(l->nc, ifname, peer_ipv6(l->peer)) < 0) {
-		/* The interface gone already (the server ended the link right after IPCP): a
-		 * dropped link, to dial again, not a setup that cannot be. */
-		if (if_nametoindex(ifname) == 0)
+		/* The interface gone or down already (the server ended the link right after
+		 * IPCP): a dropped link, to dial again, not a setup that cannot be. */
+		if (link_if_dropped(ifname))
 			failure_set(&l->failure, FAILURE_TRANSIENT,
-			            "%s went away before everything could be routed through it",
+			            "%s went down before everything could be routed through it",
 			            ifname);
 		else if (!l->failure.cls)
 			failure_set(&l->failure, FAILURE_CONFIG,
