@@ -4,9 +4,13 @@
 #include "link/link.h"
 #include "link/link_priv.h"
 
+#include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "lib/cidr.h"
 #include "lib/child.h"
@@ -58,6 +62,20 @@ static int link_dns(struct link *l, const struct hook_event *ev, struct err *e)
 	return -1;
 }
 
+bool link_if_dropped(const char *ifname)
+{
+	struct ifreq ifr = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return if_nametoindex(ifname) == 0;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	bool dropped =
+	    ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 ? errno == ENODEV : !(ifr.ifr_flags & IFF_UP);
+	close(fd);
+	return dropped;
+}
+
 static int link_ip_up(struct link *l, const struct hook_event *ev, struct err *e)
 {
 	if (l->state != LINK_DIALING) {
@@ -78,11 +96,11 @@ static int link_ip_up(struct link *l, const struct hook_event *ev, struct err *e
 		if (netconf_route_add(l->nc, ev->ifname, peer_route(l->peer, i)) < 0) {
 			char dst[CIDR_STRLEN];
 			cidr_format(peer_route(l->peer, i), dst, sizeof(dst));
-			/* An interface gone already (the link dropped while the event waited) is
-			 * a dropped link, not a route that cannot be: dial again. */
-			if (if_nametoindex(ev->ifname) == 0)
+			/* An interface gone or down already (the link dropped while the event
+			 * waited) is a dropped link, not a route that cannot be: dial again. */
+			if (link_if_dropped(ev->ifname))
 				failure_set(&l->failure, FAILURE_TRANSIENT,
-				            "%s went away before route %s could be added",
+				            "%s went down before route %s could be added",
 				            ev->ifname, dst);
 			else
 				failure_set(

@@ -131,6 +131,10 @@ void link_went_up(struct link *l, const char *ifname, const char *remote);
  * switch); -1 with e and the failure set.  unlock: 0, or -1 with e saying why. */
 int link_route_all_start(struct link *l);
 int link_route_all_up(struct link *l, const char *ifname, struct err *e);
+/* True when ifname is gone or down: pppd's link ended while its ip-up waited (the server
+ * ended LCP right after IPCP).  A change that fails on it is a dropped link, not a setup
+ * that cannot be (link_hook.c). */
+bool link_if_dropped(const char *ifname);
 int link_unlock(struct link *l, struct err *e);
 void link_route_all_free(struct link *l);
 

@@ -193,7 +193,13 @@ int link_route_all_up(struct link *l, const char *ifname, struct err *e)
 	    (l->route_all.blocked &&
 	     netconf_guard_link(l->nc, JOURNAL_ATTEMPT, l->route_all.guard->table, ifname) < 0) ||
 	    policy_link_up(l->nc, ifname, peer_ipv6(l->peer)) < 0) {
-		if (!l->failure.cls)
+		/* The interface gone or down already (the server ended the link right after
+		 * IPCP): a dropped link, to dial again, not a setup that cannot be. */
+		if (link_if_dropped(ifname))
+			failure_set(&l->failure, FAILURE_TRANSIENT,
+			            "%s went down before everything could be routed through it",
+			            ifname);
+		else if (!l->failure.cls)
 			failure_set(&l->failure, FAILURE_CONFIG,
 			            "cannot route everything through %s (see above); the link was "
 			            "taken down rather than left half-configured",

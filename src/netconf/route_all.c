@@ -200,6 +200,16 @@ static int block_family(struct netconf *nc, enum journal_scope scope, int family
 	                              .priority = POLICY_PRIO_TABLE,
 	                              .action = FR_ACT_TO_TBL,
 	                              .table = POLICY_TABLE}) < 0 ||
+	    (family == AF_INET && rule(nc, scope,
+	                               (struct change_rule){.family = family,
+	                                                    .priority = POLICY_PRIO_GATEWAY,
+	                                                    .action = FR_ACT_TO_TBL,
+	                                                    .table = RT_TABLE_MAIN,
+	                                                    .has_uidrange = true,
+	                                                    .uid_start = 0,
+	                                                    .uid_end = 0,
+	                                                    .has_suppress = true,
+	                                                    .suppress_prefixlen = 0}) < 0) ||
 	    rule(nc, scope,
 	         (struct change_rule){.family = family,
 	                              .priority = POLICY_PRIO_UNREACHABLE,

@@ -9,7 +9,24 @@
  *     8320  to NET                   lookup main   IPv6 link-local; with allow-lan the
  *                                                  directly connected private networks
  *     8330                           lookup POLICY_TABLE
+ *     8335  uidrange 0-0  lookup main suppress_prefixlength 0   IPv4 only: the kernel's
+ *                                                  check of a new route's gateway (below)
  *     8340                           unreachable   should the table's entries be deleted
+ *
+ * 8335: a DHCP client's `ip route replace default via GW dev NEW` (a client that roams)
+ * has its gateway checked by a policy lookup as uid 0, scope link, out of NEW.  The
+ * table's routes are scope universe and so skipped by that lookup, which would end at
+ * 8340 ("Nexthop has invalid gateway").  8335 lets it find NEW's connected network in
+ * main.  No ordinary packet gets there: every lookup of scope universe ends at 8330, in
+ * the link's default or the table's unreachable default (which match any interface).
+ * Main's default routes are suppressed, never taken.  Only a lookup of scope link passes
+ * 8330, and only while the table lacks the link's default (which is scope link): the
+ * gateway check, and a root socket's SO_DONTROUTE, which then reaches a host directly on
+ * a network that came after the rules (tests/netconf shows it).  That happens only while
+ * the kill switch holds the rules with the link down (without it the rules go with the
+ * link), and the guard drops it.  No rule can tell the two apart: the check differs only
+ * by its outgoing interface, which is the new uplink's.  IPv6 checks a gateway in main
+ * before the rules.
  *
  * The link's default routes are the attempt's; the rest is the session's when the kill switch
  * is on (kept while redialing), the attempt's when it is off.  With the kill switch, a
@@ -28,6 +45,7 @@
 #define POLICY_PRIO_DNS 8310
 #define POLICY_PRIO_LAN 8320
 #define POLICY_PRIO_TABLE 8330
+#define POLICY_PRIO_GATEWAY 8335
 #define POLICY_PRIO_UNREACHABLE 8340
 #define POLICY_METRIC_LINK 100
 #define POLICY_METRIC_UNREACHABLE 4278190080u /* what ip(8) gives its own unreachables */

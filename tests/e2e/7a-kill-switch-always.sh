@@ -49,7 +49,7 @@ assert_eq "$DAEMON_RC" 0 "the daemon's exit status"
 flood_stop
 for c in pppd ssh; do cli_pids "$c" | xargs -r kill -KILL 2>/dev/null; done
 for f in -4 -6; do
-	for pref in 8300 8301 8310 8320 8330 8340; do
+	for pref in 8300 8301 8310 8320 8330 8335 8340; do
 		while in_cli ip "$f" rule del pref "$pref" 2>/dev/null; do :; done
 	done
 	in_cli ip "$f" route flush table 83 2>/dev/null
