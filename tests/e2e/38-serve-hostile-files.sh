@@ -36,14 +36,14 @@ t0=$(date +%s)
 out=$(timeout 30 script -qec "'$SSHDIAL' serve-hook ip-up ppp9 /dev/null 0 $E2E_TUN_SERVER 192.168.77.9 home" /dev/null)
 rc=$?
 [ "$rc" != 124 ] || fail "the hook hung on the FIFO log-file"
-assert_match "$out" "log-file $fifo \(/etc/sshdial/server.conf\) is a FIFO, not a plain file; the hook logs to syslog only" "the hook's message"
+assert_match "$out" "log-file $fifo \(/etc/sshdial/server.conf\): it is a FIFO, not a plain file; the hook logs to syslog only" "the hook's message"
 note "the hook returned in $(($(date +%s) - t0)) s with: $(echo "$out" | head -n1)"
 
 call_start home
 call_wait_up 90
 grep -q ': up after .* 192\.168\.77\.253 peer 192\.168\.77\.1,' "$CALL_LOG" ||
 	fail "home did not get 192.168.77.253: $(grep 'up after' "$CALL_LOG")"
-grep -qF "sshdial serve: log-file $fifo: it is not a regular file (a FIFO); logging to syslog only" "$CALL_LOG" ||
+grep -qF "sshdial serve: log-file $fifo: it is a FIFO, not a plain file; logging to syslog only" "$CALL_LOG" ||
 	fail "serve did not tell the client about the FIFO log-file"
 dev=$(serve_ppp_of 192.168.77.253)
 [ -n "$dev" ] || fail "the server has no ppp device for home"
