@@ -19,6 +19,7 @@
 
 #include "cmd/commands.h"
 #include "lib/child.h"
+#include "lib/control_char.h"
 #include "lib/event.h"
 #include "lib/log.h"
 #include "link/dial.h"
@@ -193,19 +194,14 @@ static void on_exit_of_ssh(void *arg, const struct child *c, int wstatus)
 	event_loop_exit(pr->loop, 0);
 }
 
-/* What the forced command sent, for a message: printable ASCII as it is, the rest as
- * \xNN, a line's newline left out. */
+/* What the forced command sent from byte from on, for a message (lib/control_char.h), a
+ * line's last newline left out. */
 static void quote(const struct probe *pr, size_t from, char *buf, size_t len)
 {
-	size_t o = 0;
-	buf[0] = '\0';
-	for (size_t i = from; i < pr->answer_len && o + 5 < len; i++) {
-		unsigned c = (unsigned char)pr->answer[i];
-		if (c == '\n' && i + 1 == pr->answer_len)
-			break;
-		o += (size_t)snprintf(buf + o, len - o,
-		                      c >= 0x20 && c < 0x7f && c != '\\' ? "%c" : "\\x%02x", c);
-	}
+	size_t end = pr->answer_len;
+	if (end > from && pr->answer[end - 1] == '\n')
+		end--;
+	quote_bytes(buf, len, pr->answer + from, end > from ? end - from : 0);
 }
 
 static bool answer_starts(const struct probe *pr, const char *with)

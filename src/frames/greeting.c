@@ -1,11 +1,11 @@
 /* The client's check of the server's greeting (greeting.h). */
 #include "frames/greeting.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "frames/frame_relay.h"
+#include "lib/control_char.h"
 #include "lib/xalloc.h"
 
 #define REFUSAL_MAX 1024
@@ -84,12 +84,7 @@ static long mismatch(struct greeting *g, const uint8_t *buf, size_t len, size_t 
 	for (size_t j = i + 1; j < len && g->seen_len < sizeof(g->seen); j++)
 		g->seen[g->seen_len++] = buf[j];
 	char quoted[4 * sizeof(g->seen) + 1];
-	size_t o = 0;
-	for (size_t j = 0; j < g->seen_len; j++) {
-		unsigned c = g->seen[j];
-		o += (size_t)snprintf(quoted + o, sizeof(quoted) - o,
-		                      c >= 0x20 && c < 0x7f && c != '\\' ? "%c" : "\\x%02x", c);
-	}
+	quote_bytes(quoted, sizeof(quoted), g->seen, g->seen_len);
 	/* 0x7e first: HDLC-framed PPP, what pppd says on a tty or with notty. */
 	err_set(e, g->where,
 	        "set 'transport pty' for this peer, or make the server run sshdial "

@@ -36,11 +36,26 @@ static void test_controls(void **state)
 	assert_false(has_control_char("ab\n", 2));
 }
 
+static void test_quote_bytes(void **state)
+{
+	(void)state;
+	char q[32];
+	/* printable ASCII as it is; a NUL, a newline, a backslash and high bytes escaped */
+	quote_bytes(q, sizeof(q), "~\xff}#\0a\\\n", 8);
+	assert_string_equal(q, "~\\xff}#\\x00a\\x5c\\x0a");
+	/* cut before a piece that does not fit, never inside one */
+	quote_bytes(q, 6, "ab\x01", 3);
+	assert_string_equal(q, "ab");
+	quote_bytes(q, sizeof(q), "", 0);
+	assert_string_equal(q, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_plain_text),
 	    cmocka_unit_test(test_controls),
+	    cmocka_unit_test(test_quote_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
