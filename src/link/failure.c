@@ -101,7 +101,7 @@ static bool ssh_network_error(const char *line)
 	       str_has_prefix(line, "ssh: Could not resolve hostname ");
 }
 
-/* sshdial serve's refusal on its stderr: "sshdial serve: key NAME: WHY" (cmd_serve.c's
+/* sshdial serve's refusal on its stderr: "sshdial serve: key NAME: WHY" (server/serve.c's
  * refuse(); its other lines, the log-file's, are no refusal). */
 #define SERVE_REFUSAL "sshdial serve: key "
 
@@ -143,7 +143,7 @@ void failure_from_ssh_line(struct failure *f, const char *line)
 		n->hostkey_failed = true;
 	if (ssh_timed_out(line))
 		n->timed_out = true;
-	/* sshdial serve's refusal, as its refuse() says it (cmd_serve.c): the first one. */
+	/* sshdial serve's refusal, as its refuse() says it (server/serve.c): the first one. */
 	if (str_has_prefix(line, SERVE_REFUSAL) && !n->server_serve[0])
 		snprintf(n->server_serve, sizeof(n->server_serve), "%s", line);
 	const char *text = server_pppd_text(line);
