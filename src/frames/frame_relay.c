@@ -149,11 +149,21 @@ static void codel(struct frame_relay *r, uint64_t now)
 
 static void flush_out(struct frame_relay *r);
 
-/* The kernel's socket is read while the queue has room (udp_paused) and the datagrams
- * not yet proven ours have slots left. */
+/* Whether another batch of the kernel's datagrams may be read: slots are left, and the
+ * queue would take those waiting and a full batch more, with room to spare (the first
+ * batch always: reading pauses when the queue has less). */
+static bool may_read(const struct frame_relay *r)
+{
+	return r->unproven == 0 ||
+	       (r->unproven < UNPROVEN_SLOTS &&
+	        frame_queue_room(r->q, r->unproven_bytes + (size_t)RECV_BATCH * RECV_SLOT +
+	                                   UDP_PAUSE_ROOM));
+}
+
+/* The kernel's socket is read while the queue has room (udp_paused) and may_read. */
 static void watch_udp(struct frame_relay *r)
 {
-	bool on = !r->udp_paused && r->unproven < UNPROVEN_SLOTS;
+	bool on = !r->udp_paused && may_read(r);
 	if (r->udp_watched == on)
 		return;
 	r->udp_watched = on;
@@ -285,7 +295,7 @@ static void carry(struct frame_relay *r)
 	}
 	r->unproven = 0;
 	r->unproven_bytes = 0;
-	if (!frame_queue_room(r->q, 64 * 1024))
+	if (!frame_queue_room(r->q, UDP_PAUSE_ROOM))
 		r->udp_paused = true;
 	watch_udp(r);
 	flush_out(r);
@@ -349,13 +359,9 @@ static void on_confirm(void *arg)
  * relay. */
 static int read_datagrams(struct frame_relay *r)
 {
-	while (r->unproven < UNPROVEN_SLOTS) {
+	while (may_read(r)) {
 		int at = r->unproven;
 		int want = UNPROVEN_SLOTS - at < RECV_BATCH ? UNPROVEN_SLOTS - at : RECV_BATCH;
-		/* The first batch always fits (watch_udp); more only while they would. */
-		if (at > 0 && !frame_queue_room(r->q, r->unproven_bytes + (size_t)want * RECV_SLOT +
-		                                          64 * 1024))
-			return 0;
 		for (int i = at; i < at + want; i++) {
 			r->iov[i] = (struct iovec){.iov_base = r->slots + (size_t)i * RECV_SLOT,
 			                           .iov_len = RECV_SLOT};
@@ -400,9 +406,12 @@ static void on_udp(void *arg, int fd, uint32_t events)
 	(void)fd;
 	(void)events;
 	int before = r->unproven;
-	if (read_datagrams(r) < 0 || r->unproven == before)
+	if (read_datagrams(r) < 0)
 		return;
-	prove(r, false);
+	if (r->unproven == before)
+		watch_udp(r); /* nothing more may be read until they are proven */
+	else
+		prove(r, false);
 }
 
 /* Gives the kernel the batch of frames parsed so far: one sendmmsg. */

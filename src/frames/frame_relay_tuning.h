@@ -42,6 +42,8 @@
  * kernel's datagrams (the kernel's socket drops them: a queue that full is seconds). */
 #define QUEUE_BYTES (512 * 1024)
 #define QUEUE_FRAMES 4096
+/* Reading the kernel's datagrams pauses when the queue has less room than this. */
+#define UDP_PAUSE_ROOM (64 * 1024)
 
 /* The receive buffer of the relay's UDP socket, which holds the kernel's datagrams while
  * the relay waits to be scheduled; 0 leaves the system's default.  Beyond it the kernel
