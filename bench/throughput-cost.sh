@@ -148,9 +148,18 @@ tp_cost_paths() {
 
 # tp_cost_sshdial NAME: the current variant's sshdial link up, its cost, down.
 tp_cost_sshdial() {
+	local ended
+	ended=$(grep -c 'frame relay ended:' "$SERVE_LOG" 2>/dev/null)
 	tp_sshdial_up "$1"
 	tp_cost "$1" "$TP_TUN_SRV" "$TP_PORT"
 	tp_sshdial_down
+	# The frame relays' end lines (none on the pty): what each dropped, and why (issue 20:
+	# a datagram dropped for want of a proof of its session costs the inner TCP a
+	# retransmission).
+	if wait_for 20 sh -c "[ \"\$(grep -c 'frame relay ended:' '$SERVE_LOG')\" -gt '${ended:-0}' ]"; then
+		tp_note "cost $1: client relay: $(grep -o 'frame relay: .*' "$CALL_LOG" | tail -n1)"
+		tp_note "cost $1: server relay: $(grep -o 'frame relay ended: .*' "$SERVE_LOG" | tail -n1)"
+	fi
 }
 
 # tp_cost_report: the table, and the ceiling each path's CPU cost leaves it.

@@ -23,7 +23,6 @@
 
 struct frame_relay {
 	struct event_loop *loop;
-	struct l2tp_link *link; /* NULL: no counters to check (frame_relay_new_fd) */
 	int udp, in, out;
 	uint8_t header[L2TP_DATA_HEADER_LEN];
 	enum frame_relay_role role;
@@ -32,22 +31,34 @@ struct frame_relay {
 	void *arg;
 	bool ended;
 	struct frame_relay_stats stats;
-	bool confirming;  /* a batch was not proven ours: the counters are read again */
-	int foreign_seen; /* times they said another session sent, in a row */
+	/* The kernel's counters (l2tp_tx_verdict), NULL when there are none to check
+	 * (frame_relay_new_fd without frame_relay_set_counters). */
+	int (*counters)(void *arg, bool tunnel, uint64_t *out);
+	void *counters_arg;
+	bool confirming;   /* the counters are read again on a timer */
+	bool confirm_long; /* that timer is CONFIRM_MS's (it counts a foreign verdict) */
+	int foreign_seen;  /* times they said another session sent, in a row */
 
 	/* Toward the stream */
 	struct frame_queue *q;
 	size_t hold_bytes; /* FRAME_RELAY_HOLD_BYTES, or frame_relay_set_hold's */
 	uint64_t hold_ns;
-	bool out_watched, udp_paused, hold_timer;
+	bool out_watched, udp_paused, udp_watched, hold_timer;
 	struct codel *codel;
 
-	uint8_t *slots; /* RECV_BATCH datagrams */
-	bool stamped;   /* the socket gives each datagram the kernel's time (SO_TIMESTAMPNS) */
-	union {
+	/* The kernel's datagrams read and not yet proven ours: the first `unproven` of
+	 * UNPROVEN_SLOTS, each with its arrival time. */
+	uint8_t *slots;
+	struct mmsghdr *msgs;
+	struct iovec *iov;
+	uint64_t *arrived;
+	int unproven;
+	size_t unproven_bytes;
+	bool stamped; /* the socket gives each datagram the kernel's time (SO_TIMESTAMPNS) */
+	union rx_ctl {
 		char buf[RX_TIME_SPACE];
 		struct cmsghdr align;
-	} ctl[RECV_BATCH]; /* each datagram's stamp, when stamped */
+	} * ctl; /* each datagram's stamp, when stamped */
 
 	/* From the stream */
 	struct frame_stream *stream;
@@ -138,6 +149,27 @@ static void codel(struct frame_relay *r, uint64_t now)
 
 static void flush_out(struct frame_relay *r);
 
+/* Whether another batch of the kernel's datagrams may be read: slots are left, and the
+ * queue would take those waiting and a full batch more, with room to spare (the first
+ * batch always: reading pauses when the queue has less). */
+static bool may_read(const struct frame_relay *r)
+{
+	return r->unproven == 0 ||
+	       (r->unproven < UNPROVEN_SLOTS &&
+	        frame_queue_room(r->q, r->unproven_bytes + (size_t)RECV_BATCH * RECV_SLOT +
+	                                   UDP_PAUSE_ROOM));
+}
+
+/* The kernel's socket is read while the queue has room (udp_paused) and may_read. */
+static void watch_udp(struct frame_relay *r)
+{
+	bool on = !r->udp_paused && may_read(r);
+	if (r->udp_watched == on)
+		return;
+	r->udp_watched = on;
+	event_fd_mod(r->loop, r->udp, on ? EPOLLIN : 0);
+}
+
 static void on_hold_timer(void *arg)
 {
 	struct frame_relay *r = arg;
@@ -192,7 +224,7 @@ static void flush_out(struct frame_relay *r)
 	watch_out(r, frame_queue_count(r->q) > 0 && !held);
 	if (r->udp_paused && frame_queue_room(r->q, QUEUE_BYTES / 2)) {
 		r->udp_paused = false;
-		event_fd_mod(r->loop, r->udp, EPOLLIN);
+		watch_udp(r);
 	}
 }
 
@@ -203,12 +235,12 @@ static int tx_verdict(struct frame_relay *r, uint64_t *sure)
 	enum l2tp_tx_verdict v = L2TP_TX_UNSURE;
 	for (int i = 0; i < VERIFY_READS && v == L2TP_TX_UNSURE; i++) {
 		uint64_t s1, t, s2;
-		int rc = l2tp_link_tx_packets(r->link, false, &s1);
+		int rc = r->counters(r->counters_arg, false, &s1);
 		if (rc == 0)
-			rc = l2tp_link_tx_packets(r->link, true, &t);
+			rc = r->counters(r->counters_arg, true, &t);
 		s2 = s1;
 		if (rc == 0 && t != s1)
-			rc = l2tp_link_tx_packets(r->link, false, &s2);
+			rc = r->counters(r->counters_arg, false, &s2);
 		if (rc < 0) {
 			end_errno(r, -rc,
 			          "cannot read the L2TP tunnel's counters (PPPIOCGL2TPSTATS)");
@@ -223,6 +255,9 @@ static int tx_verdict(struct frame_relay *r, uint64_t *sure)
 static void foreign_session(struct frame_relay *r, uint64_t frames)
 {
 	r->stats.foreign_sessions++;
+	r->stats.dropped_foreign += (uint64_t)r->unproven;
+	r->unproven = 0;
+	r->unproven_bytes = 0;
 	struct err e;
 	err_set(&e, r->where,
 	        "find the local process that holds another session of that tunnel (the SESSION "
@@ -237,88 +272,14 @@ static void foreign_session(struct frame_relay *r, uint64_t frames)
 	end(r, &e);
 }
 
-static void on_confirm(void *arg)
+/* Queues the datagrams read so far, proven ours, as frames, and writes what it can. */
+static void carry(struct frame_relay *r)
 {
-	struct frame_relay *r = arg;
-	r->confirming = false;
-	uint64_t sure;
-	int v = tx_verdict(r, &sure);
-	if (v < 0)
-		return;
-	if (v == L2TP_TX_OURS) {
-		r->foreign_seen = 0;
-		return;
-	}
-	if (v == L2TP_TX_FOREIGN && ++r->foreign_seen >= CONFIRMS) {
-		foreign_session(r, sure);
-		return;
-	}
-	r->confirming = event_timer_set(r->loop, CONFIRM_MS, on_confirm, r) == 0;
-	if (!r->confirming)
-		end_errno(r, errno, "cannot set a timer to read the L2TP tunnel's counters again");
-}
-
-/* Whether the n datagrams just read may be carried: they may not unless the counters
- * prove that no other session sent in the tunnel; then they are dropped, counted, and the
- * counters read again soon.  false after ending the relay too. */
-static bool batch_ours(struct frame_relay *r, int n)
-{
-	if (!r->link || !FRAME_RELAY_TX_CHECK)
-		return true;
-	uint64_t sure;
-	int v = tx_verdict(r, &sure);
-	if (v < 0)
-		return false;
-	if (v == L2TP_TX_OURS) {
-		/* No other session ever sent: what looked like one was a count under way. */
-		r->foreign_seen = 0;
-		return true;
-	}
-	r->stats.dropped_foreign += (uint64_t)n;
-	if (!r->confirming) {
-		r->confirming = event_timer_set(r->loop, CONFIRM_MS, on_confirm, r) == 0;
-		if (!r->confirming)
-			end_errno(r, errno,
-			          "cannot set a timer to read the L2TP tunnel's counters again");
-	}
-	return false;
-}
-
-/* The kernel's datagrams, many per wake-up, queued as frames. */
-static void on_udp(void *arg, int fd, uint32_t events)
-{
-	struct frame_relay *r = arg;
-	(void)events;
-	struct mmsghdr msgs[RECV_BATCH];
-	struct iovec iov[RECV_BATCH];
-	for (int i = 0; i < RECV_BATCH; i++) {
-		iov[i] = (struct iovec){.iov_base = r->slots + (size_t)i * RECV_SLOT,
-		                        .iov_len = RECV_SLOT};
-		msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
-		if (r->stamped) {
-			msgs[i].msg_hdr.msg_control = r->ctl[i].buf;
-			msgs[i].msg_hdr.msg_controllen = sizeof(r->ctl[i].buf);
-		}
-	}
-	int n = recvmmsg(fd, msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
-	if (n < 0) {
-		/* ECONNREFUSED: an earlier send met no socket; the kernel's end is closed only
-		 * when the link is, which its owner hears of from pppd. */
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED)
-			end_errno(r, errno, "cannot read the L2TP tunnel's datagrams");
-		return;
-	}
-	if (!batch_ours(r, n))
-		return;
-	uint64_t t = now_ns(r);
-	struct timespec real = {0};
-	if (r->stamped)
-		clock_gettime(CLOCK_REALTIME, &real);
-	for (int i = 0; i < n; i++) {
-		const uint8_t *d = iov[i].iov_base;
-		size_t len = msgs[i].msg_len;
+	for (int i = 0; i < r->unproven; i++) {
+		const uint8_t *d = r->iov[i].iov_base;
+		size_t len = r->msgs[i].msg_len;
 		int off =
-		    (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : l2tp_payload_offset(d, len);
+		    (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : l2tp_payload_offset(d, len);
 		if (off < 0 || (size_t)off >= len || len - (size_t)off > FRAME_MAX) {
 			r->stats.dropped_bad++;
 			continue;
@@ -326,18 +287,131 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		const uint8_t *f = d + off;
 		size_t flen = len - (size_t)off;
 		if (!frame_queue_room(r->q, flen + FRAME_LEN_BYTES)) {
-			/* Only reachable within one batch: reading stops below. */
+			/* Only reachable within one wake-up's reads: reading stops below. */
 			r->stats.dropped_full++;
 			continue;
 		}
-		frame_queue_add(r->q, f, flen, true, ppp_is_control(f, flen),
-		                r->stamped ? rx_time_arrival(&msgs[i].msg_hdr, &real, t) : t);
+		frame_queue_add(r->q, f, flen, true, ppp_is_control(f, flen), r->arrived[i]);
 	}
-	if (!frame_queue_room(r->q, 64 * 1024) && !r->udp_paused) {
+	r->unproven = 0;
+	r->unproven_bytes = 0;
+	if (!frame_queue_room(r->q, UDP_PAUSE_ROOM))
 		r->udp_paused = true;
-		event_fd_mod(r->loop, r->udp, 0);
-	}
+	watch_udp(r);
 	flush_out(r);
+}
+
+static void on_confirm(void *arg);
+
+/* Reads the counters again in ms (unless a read is set already). */
+static void confirm_later(struct frame_relay *r, unsigned ms)
+{
+	if (r->confirming)
+		return;
+	r->confirming = event_timer_set(r->loop, ms, on_confirm, r) == 0;
+	r->confirm_long = ms >= CONFIRM_MS;
+	if (!r->confirming)
+		end_errno(r, errno, "cannot set a timer to read the L2TP tunnel's counters again");
+}
+
+/* The datagrams read so far go into the stream only when a read of the counters, taken
+ * after them, proves that no other session ever sent in the tunnel: the kernel counts a
+ * frame before it delivers it, and the counters only grow.  Otherwise they wait (reading
+ * stops when their slots are full) and the counters are read again: on the next wake-up,
+ * or soon on a timer.  Only a foreign verdict that holds, CONFIRMS reads CONFIRM_MS apart,
+ * drops them, and ends the relay. */
+static void prove(struct frame_relay *r, bool timer)
+{
+	if (!r->counters || !FRAME_RELAY_TX_CHECK) {
+		carry(r);
+		return;
+	}
+	uint64_t sure;
+	int v = tx_verdict(r, &sure);
+	if (v < 0)
+		return;
+	if (v == L2TP_TX_OURS) {
+		/* No other session ever sent: what looked like one was a count under way. */
+		r->foreign_seen = 0;
+		if (r->unproven)
+			carry(r);
+		return;
+	}
+	if (v == L2TP_TX_FOREIGN && timer && r->confirm_long && ++r->foreign_seen >= CONFIRMS) {
+		foreign_session(r, sure);
+		return;
+	}
+	watch_udp(r);
+	/* A count under way ends within microseconds: what waits is read again in one
+	 * millisecond, unless another session looks to have sent. */
+	confirm_later(r, v == L2TP_TX_FOREIGN || !r->unproven ? CONFIRM_MS : UNPROVEN_RETRY_MS);
+}
+
+static void on_confirm(void *arg)
+{
+	struct frame_relay *r = arg;
+	r->confirming = false;
+	prove(r, true);
+}
+
+/* Reads the kernel's datagrams into the free slots, RECV_BATCH per call, until the socket
+ * is empty, the slots are full or the queue may not take more; 0, or -1 after ending the
+ * relay. */
+static int read_datagrams(struct frame_relay *r)
+{
+	while (may_read(r)) {
+		int at = r->unproven;
+		int want = UNPROVEN_SLOTS - at < RECV_BATCH ? UNPROVEN_SLOTS - at : RECV_BATCH;
+		for (int i = at; i < at + want; i++) {
+			r->iov[i] = (struct iovec){.iov_base = r->slots + (size_t)i * RECV_SLOT,
+			                           .iov_len = RECV_SLOT};
+			r->msgs[i] =
+			    (struct mmsghdr){.msg_hdr = {.msg_iov = &r->iov[i], .msg_iovlen = 1}};
+			if (r->stamped) {
+				r->msgs[i].msg_hdr.msg_control = r->ctl[i].buf;
+				r->msgs[i].msg_hdr.msg_controllen = sizeof(r->ctl[i].buf);
+			}
+		}
+		int n = recvmmsg(r->udp, r->msgs + at, (unsigned)want, MSG_DONTWAIT, NULL);
+		if (n < 0) {
+			/* ECONNREFUSED: an earlier send met no socket; the kernel's end is closed
+			 * only when the link is, which its owner hears of from pppd. */
+			if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED) {
+				end_errno(r, errno, "cannot read the L2TP tunnel's datagrams");
+				return -1;
+			}
+			return 0;
+		}
+		uint64_t t = now_ns(r);
+		struct timespec real = {0};
+		if (r->stamped)
+			clock_gettime(CLOCK_REALTIME, &real);
+		for (int i = at; i < at + n; i++) {
+			r->arrived[i] =
+			    r->stamped ? rx_time_arrival(&r->msgs[i].msg_hdr, &real, t) : t;
+			r->unproven_bytes += r->msgs[i].msg_len;
+		}
+		r->unproven += n;
+		if (n < want)
+			return 0;
+	}
+	return 0;
+}
+
+/* The kernel's datagrams, many per wake-up, queued as frames once proven ours: one read
+ * of the counters for all that this wake-up read. */
+static void on_udp(void *arg, int fd, uint32_t events)
+{
+	struct frame_relay *r = arg;
+	(void)fd;
+	(void)events;
+	int before = r->unproven;
+	if (read_datagrams(r) < 0)
+		return;
+	if (r->unproven == before)
+		watch_udp(r); /* nothing more may be read until they are proven */
+	else
+		prove(r, false);
 }
 
 /* Gives the kernel the batch of frames parsed so far: one sendmmsg. */
@@ -497,7 +571,12 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 	}
 	snprintf(r->where, sizeof(r->where), "%s", where);
 	r->q = frame_queue_new(QUEUE_BYTES, QUEUE_FRAMES);
-	r->slots = xmalloc((size_t)RECV_BATCH * RECV_SLOT);
+	r->slots = xmalloc((size_t)UNPROVEN_SLOTS * RECV_SLOT);
+	r->msgs = xcalloc(UNPROVEN_SLOTS, sizeof(*r->msgs));
+	r->iov = xcalloc(UNPROVEN_SLOTS, sizeof(*r->iov));
+	r->arrived = xcalloc(UNPROVEN_SLOTS, sizeof(*r->arrived));
+	r->ctl = xcalloc(UNPROVEN_SLOTS, sizeof(*r->ctl));
+	r->udp_watched = true;
 	r->inbuf = xmalloc(IN_BUF);
 	r->stream = frame_stream_new();
 	r->codel = codel_new(CODEL_TARGET_NS, CODEL_INTERVAL_NS, CODEL_MIN_BYTES);
@@ -519,6 +598,11 @@ struct frame_relay *frame_relay_new_fd(struct event_loop *loop, int udp,
 	return r;
 }
 
+static int link_counters(void *arg, bool tunnel, uint64_t *out)
+{
+	return l2tp_link_tx_packets(arg, tunnel, out);
+}
+
 struct frame_relay *frame_relay_new(struct event_loop *loop, struct l2tp_link *l, int in, int out,
                                     enum frame_relay_role role, const char *where,
                                     const struct frame_relay_ops *ops, void *arg, struct err *e)
@@ -528,8 +612,15 @@ struct frame_relay *frame_relay_new(struct event_loop *loop, struct l2tp_link *l
 	struct frame_relay *r = frame_relay_new_fd(loop, l2tp_link_relay_fd(l), header, in, out,
 	                                           role, where, ops, arg, e);
 	if (r)
-		r->link = l;
+		frame_relay_set_counters(r, link_counters, l);
 	return r;
+}
+
+void frame_relay_set_counters(struct frame_relay *r,
+                              int (*counters)(void *arg, bool tunnel, uint64_t *out), void *arg)
+{
+	r->counters = counters;
+	r->counters_arg = arg;
 }
 
 void frame_relay_stats_text(const struct frame_relay *r, const char *to, char *buf, size_t len)
@@ -563,6 +654,10 @@ void frame_relay_free(struct frame_relay *r)
 	codel_free(r->codel);
 	free(r->inbuf);
 	free(r->slots);
+	free(r->msgs);
+	free(r->iov);
+	free(r->arrived);
+	free(r->ctl);
 	frame_queue_free(r->q);
 	free(r);
 }

@@ -55,18 +55,19 @@ struct frame_relay_stats {
 	uint64_t dropped_full; /* the relay's queue was full (within one batch) */
 	uint64_t dropped_bad;  /* datagrams from the kernel that were no data message */
 	uint64_t dropped_udp;  /* frames from the stream the kernel's socket did not take */
-	/* datagrams from the kernel not carried because its counters did not prove every
-	 * frame in the tunnel our session's (l2tp_tx_verdict), and the links ended because
-	 * another session sent in it */
+	/* datagrams from the kernel dropped because its counters showed that another
+	 * session sent in the tunnel (l2tp_tx_verdict), and the links ended for it */
 	uint64_t dropped_foreign, foreign_sessions;
 };
 
-/* Another local user's session in the tunnel (l2tp_link.h, l2tp_tx_verdict): a batch of
- * the kernel's datagrams goes into the stream only when the kernel's counters prove that
- * every frame sent in the tunnel was our session's; otherwise it is dropped and, when the
- * counters still say so after a moment, the relay ends with a message saying that another
- * local process attached to the tunnel.
- *
+/* Another local user's session in the tunnel (l2tp_link.h, l2tp_tx_verdict): the kernel's
+ * datagrams go into the stream only once a read of the kernel's counters, taken after
+ * they were read, proves that every frame sent in the tunnel was our session's.  Until
+ * then they wait (a bounded number: reading stops when those slots are full) and the
+ * counters are read again; none is dropped for a count under way.  When the counters
+ * still say after a moment that another session sent, the waiting datagrams are dropped
+ * and the relay ends with a message saying that another local process attached to the
+ * tunnel. *
  * in: bytes from the other end (ssh's stdout / sshd's stdin, via the caller's pipe);
  * out: bytes to it.  Both made non-blocking.  The relay does not own l, in or out (the
  * caller closes them after frame_relay_free).  where names the link in messages. */
@@ -89,5 +90,10 @@ void frame_relay_stats_text(const struct frame_relay *r, const char *to, char *b
  * frame has waited less than ms (0 bytes: never; the build's default is
  * FRAME_RELAY_HOLD_BYTES and _MS).  For tests: the pipe's size stays the build's. */
 void frame_relay_set_hold(struct frame_relay *r, size_t bytes, unsigned ms);
+/* Where the relay reads the kernel's transmit counters (l2tp_link_tx_packets' contract:
+ * the tunnel's or the session's, 0 or -errno): frame_relay_new sets the link's, a unit
+ * test its own stand-in.  Without them (frame_relay_new_fd) every datagram is carried. */
+void frame_relay_set_counters(struct frame_relay *r,
+                              int (*counters)(void *arg, bool tunnel, uint64_t *out), void *arg);
 
 #endif

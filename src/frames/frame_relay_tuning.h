@@ -42,6 +42,8 @@
  * kernel's datagrams (the kernel's socket drops them: a queue that full is seconds). */
 #define QUEUE_BYTES (512 * 1024)
 #define QUEUE_FRAMES 4096
+/* Reading the kernel's datagrams pauses when the queue has less room than this. */
+#define UDP_PAUSE_ROOM (64 * 1024)
 
 /* The receive buffer of the relay's UDP socket, which holds the kernel's datagrams while
  * the relay waits to be scheduled; 0 leaves the system's default.  Beyond it the kernel
@@ -62,13 +64,18 @@
 #define RECV_SLOT (FRAME_MAX + 64)
 #define SEND_BATCH 64
 #define IN_BUF (64 * 1024)
-/* A batch is carried only when the kernel's counters show that every frame sent in the
- * tunnel was our session's (l2tp_tx_verdict): read again this many times while a frame
- * of ours is sent between the reads.  Otherwise the batch is dropped, and the counters
- * are read again CONFIRM_MS later, CONFIRMS times, before the link ends: a count under
- * way on another CPU (a virtual one may stop anywhere for a while) is not taken for
- * another session's frame. */
+/* The kernel's datagrams are carried only once a read of its counters, taken after they
+ * were read, shows that every frame sent in the tunnel was our session's
+ * (l2tp_tx_verdict): read again up to VERIFY_READS times at once while a frame of ours is
+ * counted between the reads.  Until then they wait in UNPROVEN_SLOTS slots (reading stops
+ * when these are full) and the counters are read again on the next wake-up or
+ * UNPROVEN_RETRY_MS later.  When the counters say that another session sent, they are
+ * read again CONFIRM_MS later, CONFIRMS times, before the datagrams are dropped and the
+ * link ends: a count under way on another CPU (a virtual one may stop anywhere for a
+ * while) is not taken for another session's frame. */
 #define VERIFY_READS 4
+#define UNPROVEN_SLOTS (4 * RECV_BATCH)
+#define UNPROVEN_RETRY_MS 1
 #define CONFIRM_MS 20
 #define CONFIRMS 3
 /* 0 only in a bench build (bench/README): every batch carried unread, as before the

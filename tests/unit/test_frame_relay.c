@@ -459,6 +459,115 @@ static void test_hold_timer_gone_with_the_relay(void **state)
 	held_free(&h);
 }
 
+/* The kernel's transmit counters as the relay reads them (frame_relay_set_counters).
+ * racing: a frame of ours is counted between each read of the session's counter and the
+ * tunnel's (the tunnel's count first, then the session's), so that no read proves
+ * anything; foreign: frames another session sent in the tunnel. */
+struct counters {
+	uint64_t ours, foreign;
+	bool racing;
+	unsigned reads;
+};
+
+static int read_counters(void *arg, bool tunnel, uint64_t *out)
+{
+	struct counters *c = arg;
+	c->reads++;
+	if (!tunnel) {
+		*out = c->ours;
+		return 0;
+	}
+	*out = c->ours + c->foreign + (c->racing ? 1 : 0);
+	if (c->racing)
+		c->ours++;
+	return 0;
+}
+
+static void checked_new(struct held *h, struct counters *c)
+{
+	held_new(h, 0);
+	frame_relay_set_hold(h->r, 0, 0);
+	frame_relay_set_counters(h->r, read_counters, c);
+}
+
+/* Datagrams that no read of the counters has proven ours wait, however long, and are not
+ * dropped; the first read that proves them carries them all, in order, also more than the
+ * relay's slots hold (reading stops meanwhile and the kernel's socket keeps the rest). */
+static void test_unproven_wait_then_go(void **state)
+{
+	(void)state;
+	struct counters c = {.racing = true};
+	struct held h;
+	checked_new(&h, &c);
+	for (int i = 0; i < 200; i++)
+		kernel_send(h.k[0], 0x0021, 100, (uint8_t)i);
+	run_for(h.loop, 300);
+	assert_true(c.reads > 10); /* read again and again */
+	assert_int_equal(in_pipe(h.out[0]), 0);
+	struct frame_relay_stats st;
+	frame_relay_stats(h.r, &st);
+	assert_int_equal(st.dropped_foreign, 0);
+	assert_int_equal(h.es.ended, 0);
+
+	c.racing = false;
+	assert_int_equal(run_until_in_pipe(&h, 200 * 102), 200 * 102);
+	uint8_t got[200 * 102];
+	assert_int_equal(read(h.out[0], got, sizeof(got)), (ssize_t)sizeof(got));
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(got[i * 102], 0);
+		assert_int_equal(got[i * 102 + 1], 100);
+		assert_int_equal(got[i * 102 + 101], (uint8_t)i);
+	}
+	frame_relay_stats(h.r, &st);
+	assert_int_equal(st.dropped_foreign + st.dropped_full + st.dropped_late, 0);
+	held_free(&h);
+}
+
+/* Another session's frame in the tunnel: nothing read since goes into the stream, and the
+ * relay ends, saying so, once the counters still say it after a moment. */
+static void test_foreign_session_ends_carrying_nothing(void **state)
+{
+	(void)state;
+	struct counters c = {.ours = 1000, .foreign = 1};
+	struct held h;
+	checked_new(&h, &c);
+	for (int i = 0; i < 5; i++)
+		kernel_send(h.k[0], 0x0021, 100, (uint8_t)i);
+	uint64_t start = mono_ms();
+	for (int i = 0; i < 200 && !h.es.ended; i++)
+		run_for(h.loop, 10);
+	assert_int_equal(h.es.ended, 1);
+	assert_true(mono_ms() - start >= 40); /* CONFIRMS reads, CONFIRM_MS apart */
+	assert_non_null(strstr(h.es.msg, "another local process attached a session"));
+	assert_non_null(strstr(h.es.msg, "5 datagrams in all, none carried"));
+	assert_int_equal(in_pipe(h.out[0]), 0);
+	struct frame_relay_stats st;
+	frame_relay_stats(h.r, &st);
+	assert_int_equal(st.dropped_foreign, 5);
+	assert_int_equal(st.foreign_sessions, 1);
+	held_free(&h);
+}
+
+/* Proven datagrams go at once; a foreign frame counted later keeps what is read after it
+ * from the stream, though what went before it went. */
+static void test_proven_then_foreign(void **state)
+{
+	(void)state;
+	struct counters c = {0};
+	struct held h;
+	checked_new(&h, &c);
+	for (int i = 0; i < 3; i++)
+		kernel_send(h.k[0], 0x0021, 100, (uint8_t)i);
+	assert_int_equal(run_until_in_pipe(&h, 3 * 102), 3 * 102);
+	c.foreign = 1;
+	kernel_send(h.k[0], 0x0021, 100, 9);
+	for (int i = 0; i < 200 && !h.es.ended; i++)
+		run_for(h.loop, 10);
+	assert_int_equal(h.es.ended, 1);
+	assert_int_equal(in_pipe(h.out[0]), 3 * 102);
+	held_free(&h);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -471,6 +580,9 @@ int main(void)
 	    cmocka_unit_test(test_hold_until_the_deadline),
 	    cmocka_unit_test(test_hold_never_link_control),
 	    cmocka_unit_test(test_hold_timer_gone_with_the_relay),
+	    cmocka_unit_test(test_unproven_wait_then_go),
+	    cmocka_unit_test(test_foreign_session_ends_carrying_nothing),
+	    cmocka_unit_test(test_proven_then_foreign),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
