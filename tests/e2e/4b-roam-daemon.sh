@@ -33,8 +33,9 @@ assert_match "$out" "roam: changed, dialing again" "reload's answer"
 wait_for 150 _roam_up_n $((ups + 1)) || fail "roam was not up again after the reload (see $DAEMON_LOG)"
 grep -q 'roam: route-all in force through ppp' "$DAEMON_LOG" || fail "route-all is not in force after the reload"
 ping_through "$E2E_TUN_SERVER" 60
-# No move under route-all yet: 4a-roam-call says why (a redial's teardown under route-all
-# takes about 5 s).
+roam_check "route-all yes, A -> B" roam_to_b
+roam_check "route-all yes, B -> A" roam_to_a
+assert_eq "$(field roam state)" up "roam's state after the moves under route-all"
 note "$(grep -cE 'warning: roam: link dead: ' "$DAEMON_LOG") 'link dead' lines"
 
 daemon_stop
