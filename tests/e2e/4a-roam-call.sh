@@ -5,7 +5,8 @@
 # ssh handshake plus 1 s of the new default route: the path watch redials at once, the
 # health verdict does not start a backoff first. The handshake is measured in the same
 # run: the longer of the link's first 'up after' and the redial's own (dial to ip-up).
-# Without route-all, then with it (and its kill switch). The server is an sshdial server whose key has a fixed address, so that the new
+# Without route-all, then with it: its kill switch lets no packet out while the link
+# redials. The server is an sshdial server whose key has a fixed address, so that the new
 # connection takes over the stale session at once (as in 36), which a classic pppd
 # server would keep, with the tunnel's route, until its echo gives up.
 E2E_TOPOLOGY=routed
@@ -23,6 +24,8 @@ serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alic
 # 8335: tests/netconf), and the kill switch holds while the link redials.
 for ra in no yes; do
 	serve_peer e2e-roam "$SERVE_KEY" "route-all $ra"
+	ROAM_KILL_SWITCH=
+	[ "$ra" = no ] || ROAM_KILL_SWITCH=1
 	call_start e2e-roam
 	: >"$E2E_DIR/stamped"
 	roam_stamp "$CALL_LOG"
