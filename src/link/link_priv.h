@@ -48,7 +48,8 @@ struct link_route_all {
 	bool unlocked;            /* sshdial unlock: no kill switch for the rest of the session */
 	bool hand_over;           /* link_hand_over: the stop leaves the kill switch in force */
 	struct nlmon_sub *heal;
-	bool heal_pending; /* a reassert is due: events that come meanwhile do not delay it */
+	bool heal_pending;  /* a reassert is due: events that come meanwhile do not delay it */
+	unsigned heal_what; /* nlmon's kinds of change seen since the reassert was set */
 };
 
 /* transport auto.  Owned by link_transport.c; link.c reads and clears redial_pty. */

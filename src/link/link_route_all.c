@@ -26,7 +26,12 @@ static void on_reassert(void *arg)
 	struct link *l =
 	    (struct link *)((char *)arg - offsetof(struct link, route_all.heal_pending));
 	l->route_all.heal_pending = false;
-	if (netconf_reassert(l->nc) < 0)
+	/* The guard is looked at (nft(8), blocking the loop: under load seconds in which the
+	 * link's frames wait) only when nftables changed, or may have. */
+	unsigned what = l->route_all.heal_what;
+	l->route_all.heal_what = 0;
+	bool nft = (what & (NLMON_NFT | NLMON_LOST)) || !nlmon_reports_nft();
+	if (netconf_reassert_some(l->nc, nft) < 0)
 		log_error("%s: route-all: could not put back a rule or route (see above)",
 		          peer_name(l->peer));
 }
@@ -37,8 +42,10 @@ static void on_reassert(void *arg)
 static void on_rules_changed(void *arg, unsigned what)
 {
 	struct link *l = arg;
-	(void)what;
-	if (netconf_applied(l->nc) && !l->route_all.heal_pending) {
+	if (!netconf_applied(l->nc))
+		return;
+	l->route_all.heal_what |= what;
+	if (!l->route_all.heal_pending) {
 		l->route_all.heal_pending = true;
 		event_timer_set(l->loop, REASSERT_SETTLE_MS, on_reassert,
 		                &l->route_all.heal_pending);

@@ -262,6 +262,11 @@ void nlmon_unsubscribe(struct nlmon_sub *sub)
 	sweep();
 }
 
+bool nlmon_reports_nft(void)
+{
+	return the.nft != NULL;
+}
+
 void nlmon_counts(unsigned *monitors, unsigned *requests)
 {
 	*monitors = the.mon ? 1 : 0;

@@ -7,6 +7,8 @@
 #ifndef SSHDIAL_NLMON_H
 #define SSHDIAL_NLMON_H
 
+#include <stdbool.h>
+
 #include "lib/event.h"
 
 struct nl_sock;
@@ -35,6 +37,10 @@ struct nlmon_sub *nlmon_subscribe(struct event_loop *loop, const char *label, nl
 struct nl_sock *nlmon_request_socket(const struct nlmon_sub *sub);
 /* Safe from inside a callback, including for the subscription being called. */
 void nlmon_unsubscribe(struct nlmon_sub *sub);
+
+/* Whether nftables' changes are reported (NLMON_NFT): false before the first subscriber
+ * and where the kernel sends none, so that only another kind of event may tell of one. */
+bool nlmon_reports_nft(void);
 
 /* How many monitor and request sockets the process has open (for tests). */
 void nlmon_counts(unsigned *monitors, unsigned *requests);

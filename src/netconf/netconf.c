@@ -346,10 +346,14 @@ discard:
 
 /* One change put back if it was deleted: 1 when it was, 0 when in place or not of a kind
  * that is put back, -1 on failure (logged). */
-static int reassert_one(struct netconf *nc, struct change_env *env, const struct journal_entry *e)
+static int reassert_one(struct netconf *nc, struct change_env *env, const struct journal_entry *e,
+                        bool nft)
 {
-	if (e->kind != JOURNAL_RULE && e->kind != JOURNAL_UNREACH && e->kind != JOURNAL_GUARD &&
-	    e->kind != JOURNAL_GUARD_LINK && !(e->kind == JOURNAL_ROUTE && e->u.route.table))
+	bool is_nft = e->kind == JOURNAL_GUARD || e->kind == JOURNAL_GUARD_LINK;
+	if (e->kind != JOURNAL_RULE && e->kind != JOURNAL_UNREACH && !is_nft &&
+	    !(e->kind == JOURNAL_ROUTE && e->u.route.table))
+		return 0;
+	if (is_nft && !nft)
 		return 0;
 	if (e->kind == JOURNAL_ROUTE && !change_iface_same(env, e))
 		return 0; /* its interface is gone, and the route with it: ip-down comes */
@@ -367,19 +371,24 @@ static int reassert_one(struct netconf *nc, struct change_env *env, const struct
 
 int netconf_reassert(struct netconf *nc)
 {
+	return netconf_reassert_some(nc, true);
+}
+
+int netconf_reassert_some(struct netconf *nc, bool nft)
+{
 	struct change_env env = env_of(nc);
 	int put_back = 0;
 
 	env.reassert = true;
 	/* A kill switch held (taken over, no link claiming it yet) is put back as well. */
 	for (size_t i = 0; i < nc->nold; i++) {
-		int rc = nc->claimed[i] ? 0 : reassert_one(nc, &env, &nc->old[i]);
+		int rc = nc->claimed[i] ? 0 : reassert_one(nc, &env, &nc->old[i], nft);
 		if (rc < 0)
 			return -1;
 		put_back += rc;
 	}
 	for (size_t i = 0; i < nc->n; i++) {
-		int rc = reassert_one(nc, &env, &nc->applied[i]);
+		int rc = reassert_one(nc, &env, &nc->applied[i], nft);
 		if (rc < 0)
 			return -1;
 		put_back += rc;

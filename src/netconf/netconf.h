@@ -68,6 +68,10 @@ int netconf_unreachable_add(struct netconf *nc, enum journal_scope scope, const 
  * over and not claimed yet (held with no link) too.  Returns how many were put back, or -1
  * if one could not be. */
 int netconf_reassert(struct netconf *nc);
+/* netconf_reassert, with nftables' part (the guard) only when nft is true: each of its
+ * checks runs nft(8), which blocks the loop, so a caller that knows that no nftables
+ * change came (nlmon's NLMON_NFT) leaves it out. */
+int netconf_reassert_some(struct netconf *nc, bool nft);
 
 /* Adds a policy routing rule (tagged with SSHDIAL_RTPROT; refused if an equal rule exists).
  * 0, or -1 after logging "label: rule ...: reason". */

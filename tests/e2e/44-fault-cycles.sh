@@ -4,6 +4,10 @@
 # the client runs sshdial with one pppd and one ssh as before, sshdial holds as many
 # descriptors as after the first 'up', the routing tables are as they were (the peer's
 # routes once each), and no child of sshdial is a zombie.
+# (issue 23) Each recovery is asserted: up again within one handshake (the longer of the
+# first 'up after' and the redial's own) + the link's longest backoff (30 s, link.c's
+# BACKOFF_CAP_MS) + 5 s of the fault's end (the kill; the blackhole's end), and the
+# blackholed link down within health-timeout + 5 s of the blackhole.
 E2E_TOPOLOGY=routed
 . tests/e2e/lib.sh
 e2e_setup "$@"
@@ -29,6 +33,8 @@ snapshot() {
 	ip netns pids "$E2E_CLI" | xargs -r ps -o comm= -p | sort >"$E2E_DIR/$1.procs"
 	ps -o stat=,pid=,comm= --ppid "$CALL_PID" >"$E2E_DIR/$1.children"
 }
+
+up_after() { grep -oE ': up after [0-9.]+ s' "$CALL_LOG" | sed -n "${1}p" | grep -oE '[0-9.]+'; }
 
 settled() {
 	ping_through 10.99.0.1 60
@@ -57,16 +63,26 @@ for fault in pppd ssh blackhole ssh pppd; do
 		e2e_blackhole_on
 		call_wait_count $((downs + 1)) "$LINK_DOWN_RE" 90 ||
 			fail "the blackholed link was not taken down within 90 s"
-		note "blackhole: link down after $(since "$t0")s" \
+		took=$(since "$t0")
+		note "blackhole: link down after ${took}s" \
 			"($(call_count "$LINK_DEAD_RE") 'link dead' lines so far)"
+		timeout_s=$(grep -E "$LINK_DEAD_RE" "$CALL_LOG" | tail -n1 | grep -oE 'for [0-9.]+ s$' | grep -oE '[0-9.]+')
+		[ -n "$timeout_s" ] || fail "no 'link dead' line naming its timeout before the blackholed link went down"
+		awk -v d="$took" -v t="$timeout_s" 'BEGIN { exit !(d <= t + 5) }' ||
+			fail "the blackholed link went down ${took}s after the blackhole, more than health-timeout (${timeout_s}s) + 5 s"
 		sleep 3
 		e2e_blackhole_off
+		t0=$(now)
 		;;
 	esac
 	n=$((n + 1))
 	call_wait_up_n "$n" 150
-	note "fault $((n - 1)) ($fault): up again after $(since "$t0")s, attempt $(call_attempts)," \
+	took=$(since "$t0")
+	hs=$(awk -v a="$(up_after 1)" -v b="$(up_after "$n")" 'BEGIN { printf "%.1f", (a > b ? a : b) }')
+	note "fault $((n - 1)) ($fault): up again after ${took}s (handshake ${hs}s), attempt $(call_attempts)," \
 		"$(call_count "$LINK_DEAD_RE") 'link dead' lines so far"
+	awk -v d="$took" -v h="$hs" 'BEGIN { exit !(d <= h + 30 + 5) }' ||
+		fail "fault $((n - 1)) ($fault): up again only ${took}s after it, more than the handshake (${hs}s) + the longest backoff (30 s) + 5 s"
 	settled
 	z=$(ps -o stat=,pid=,comm= --ppid "$CALL_PID" | awk '$1 ~ /^Z/')
 	[ -z "$z" ] || fail "zombie children of sshdial after fault $((n - 1)): $z"

@@ -5,7 +5,8 @@
 # ssh handshake plus 1 s of the new default route: the path watch redials at once, the
 # health verdict does not start a backoff first. The handshake is measured in the same
 # run: the longer of the link's first 'up after' and the redial's own (dial to ip-up).
-# Without route-all for now (below: why not with it). The server is an sshdial server whose key has a fixed address, so that the new
+# Without route-all, then with it: its kill switch lets no packet out while the link
+# redials. The server is an sshdial server whose key has a fixed address, so that the new
 # connection takes over the stale session at once (as in 36), which a classic pppd
 # server would keep, with the tunnel's route, until its echo gives up.
 E2E_TOPOLOGY=routed
@@ -19,14 +20,12 @@ serve_setup "key alice" "address 192.168.77.10"
 serve_key alice
 serve_authorize "$("$SERVE_SSHDIAL" authorize --key "$SERVE_KEY.pub" --name alice)"
 
-# route-all yes is not moved here yet. The new uplink's default route is accepted under
-# route-all's rules now (rule 8335: tests/netconf), but a redial's teardown under route-all
-# was measured at about 5 s (0.3 s without), more than the bound allows; the move under
-# route-all waits for that to be found (issue 23, item 1).
-# One value until then (a loop of one: "yes" joins it with issue 23).
-# shellcheck disable=SC2043
-for ra in no; do
+# Under route-all the new uplink's default route is accepted by route-all's rules (rule
+# 8335: tests/netconf), and the kill switch holds while the link redials.
+for ra in no yes; do
 	serve_peer e2e-roam "$SERVE_KEY" "route-all $ra"
+	ROAM_KILL_SWITCH=
+	[ "$ra" = no ] || ROAM_KILL_SWITCH=1
 	call_start e2e-roam
 	: >"$E2E_DIR/stamped"
 	roam_stamp "$CALL_LOG"

@@ -2,7 +2,8 @@
 # (issue 23, 1) Roaming under `sshdial daemon`, as 4a does it under `call`: the client
 # moves to another uplink and back, and the link is back within one ssh handshake plus
 # 1 s of each new default route. Then a reload turns route-all on (the link is dialed
-# again with it), and the same moves again.
+# again with it), and the same moves again, with no packet outside the link meanwhile (the
+# kill switch).
 E2E_TOPOLOGY=routed
 . tests/e2e/lib.sh
 e2e_setup "$@"
@@ -33,8 +34,10 @@ assert_match "$out" "roam: changed, dialing again" "reload's answer"
 wait_for 150 _roam_up_n $((ups + 1)) || fail "roam was not up again after the reload (see $DAEMON_LOG)"
 grep -q 'roam: route-all in force through ppp' "$DAEMON_LOG" || fail "route-all is not in force after the reload"
 ping_through "$E2E_TUN_SERVER" 60
-# No move under route-all yet: 4a-roam-call says why (a redial's teardown under route-all
-# takes about 5 s).
+ROAM_KILL_SWITCH=1
+roam_check "route-all yes, A -> B" roam_to_b
+roam_check "route-all yes, B -> A" roam_to_a
+assert_eq "$(field roam state)" up "roam's state after the moves under route-all"
 note "$(grep -cE 'warning: roam: link dead: ' "$DAEMON_LOG") 'link dead' lines"
 
 daemon_stop

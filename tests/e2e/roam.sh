@@ -16,6 +16,10 @@
 #   plus 1 s of the new default route. The handshake is measured in the same run: the
 #   longer of the link's first 'up after' and this redial's own (from its dial to ip-up).
 # roam_within T0 T1 LIMIT, roam_add A B, roam_max A B: arithmetic on seconds.
+# ROAM_KILL_SWITCH=1 (route-all with its kill switch): roam_check also sends root's ping
+#   and UDP to the server while the link redials, and asserts that the router saw no
+#   packet from the client on either uplink but ssh's (the counter 'leak' of roam_setup's
+#   table, as topo4.sh's for 71).
 
 ROAM_B_IP=10.77.4.1
 
@@ -25,6 +29,24 @@ roam_setup() {
 		fail "cannot create the second uplink's veth pair"
 	printf '%s\n' "addr add 10.77.4.254/24 dev rtr-cli2" "link set rtr-cli2 up" |
 		ip -n "$E2E_RTR" -batch - || fail "cannot configure the router's second uplink"
+	# Every packet from the client into the router on either uplink but ssh's, neighbour
+	# discovery, link-local and multicast: counted as a leak. The VM's kernel loads no
+	# module by itself (its modprobe helper is the initramfs's).
+	modprobe -q -a nf_tables nft_objref 2>/dev/null
+	ip netns exec "$E2E_RTR" nft -f - <<NFT || fail "cannot load the router's leak counter"
+table inet roam {
+	counter leak { }
+	chain pre {
+		type filter hook prerouting priority -300; policy accept;
+		iifname != { "rtr-cli", "rtr-cli2" } accept
+		ip daddr $E2E_SERVER_IP tcp dport 22 accept
+		ip6 saddr fe80::/10 accept
+		ip6 daddr ff00::/8 accept
+		icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept
+		counter name leak
+	}
+}
+NFT
 	# The server answers the client's new address as well (its default route is the
 	# router already); known_hosts is by the server's address, which does not change.
 }
@@ -62,6 +84,16 @@ roam_stamp() {
 	# shellcheck disable=SC2034
 	ROAM_STAMPER=$!
 }
+roam_leaks() {
+	ip netns exec "$E2E_RTR" nft list counter inet roam leak | grep -oE 'packets [0-9]+' | grep -oE '[0-9]+'
+}
+# Root's traffic to the server outside the link, while it redials: held by the kill switch.
+_roam_send() {
+	in_cli ping -c 3 -i 0.3 -W 1 "$E2E_SERVER_IP" >/dev/null 2>&1
+	in_cli bash -c "echo leak >/dev/udp/$E2E_SERVER_IP/9" 2>/dev/null
+	in_cli ping -c 1 -W 1 "$E2E_SERVER_IP" >/dev/null 2>&1
+}
+
 _roam_stamped_n() { [ "$(grep -c ': up after ' "$E2E_DIR/stamped")" -ge "$1" ]; }
 
 roam_check() {
@@ -69,7 +101,10 @@ roam_check() {
 	# The first 'up after' line after the move is the one to wait for (a link that a
 	# loaded machine's probe declared dead before may have come up more often).
 	n=$(($(grep -c ': up after ' "$ROAM_LOG") + 1))
+	[ -z "${ROAM_KILL_SWITCH:-}" ] ||
+		ip netns exec "$E2E_RTR" nft reset counters table inet roam >/dev/null
 	"$move"
+	[ -z "${ROAM_KILL_SWITCH:-}" ] || _roam_send
 	wait_for 150 _roam_up_n "$n" ||
 		fail "$what: the link was not back within 150 s of the new default route: $(_roam_story)"
 	wait_for 30 _roam_stamped_n "$n" || fail "$what: the stamped log lacks 'up after' line $n"
@@ -81,6 +116,8 @@ roam_check() {
 	roam_within "$ROAM_ROUTE_AT" "$t_up" "$limit" ||
 		fail "$what: the link was back only ${took}s after the new default route, more than the handshake (${hs}s) plus 1 s: $(_roam_story)"
 	ping_through "$E2E_TUN_SERVER" 60
+	[ -z "${ROAM_KILL_SWITCH:-}" ] ||
+		assert_eq "$(roam_leaks)" 0 "$what: packets from the client outside the link while it redialed"
 }
 
 # What the link did, from the log: its path, dials, verdicts and ups (for a failure).
