@@ -65,8 +65,8 @@ void config_add_forward(struct peer *p, const struct kw_place *at, const char *t
 {
 	struct forward_spec f;
 	struct err why;
-	char msg[ERR_LINE_MAX];
 	if (!forward_spec_parse(text, &f, &why)) {
+		char msg[ERR_LINE_MAX];
 		kw_error(at, "forward: %s", err_format(&why, msg, sizeof(msg)));
 		return;
 	}
@@ -100,8 +100,8 @@ void config_add_jump(struct peer *p, const struct kw_place *at, const char *text
 {
 	struct jump_spec j;
 	struct err why;
-	char msg[ERR_LINE_MAX];
 	if (!jump_spec_parse(text, &j, &why)) {
+		char msg[ERR_LINE_MAX];
 		kw_error(at, "jump: %s", err_format(&why, msg, sizeof(msg)));
 		return;
 	}
