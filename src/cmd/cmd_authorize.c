@@ -185,7 +185,8 @@ static bool forward_only_valid(const struct authorize *a)
 
 static int print_line(struct authorize *a, const struct server_conf *c)
 {
-	char why[512], exe[PATH_MAX];
+	char exe[PATH_MAX];
+	struct err why;
 	if (!a->key_file || !a->name) {
 		log_error("both --key FILE.pub and --name NAME are needed");
 		return EXIT_CONFIG;
@@ -207,11 +208,11 @@ static int print_line(struct authorize *a, const struct server_conf *c)
 	if (!ok)
 		return EXIT_CONFIG;
 	char *text = read_key_file(a->key_file);
-	char *key = text ? authorized_key_check(text, why, sizeof(why)) : NULL;
+	char *key = text ? authorized_key_check(text, &why) : NULL;
 	free(text);
 	if (!key) {
 		if (text)
-			log_error("--key %s: %s", a->key_file, why);
+			err_log(err_where(&why, "--key %s", a->key_file));
 		return EXIT_CONFIG;
 	}
 	if (!a->sshdial) {
@@ -227,10 +228,10 @@ static int print_line(struct authorize *a, const struct server_conf *c)
 	                                    .permit_open = a->permit_open,
 	                                    .permit_listen = a->permit_listen,
 	                                    .forward_only = a->forward_only};
-	char *line = authorized_keys_line(&spec, key, why, sizeof(why));
+	char *line = authorized_keys_line(&spec, key, &why);
 	free(key);
 	if (!line) {
-		log_error("%s", why);
+		err_log(&why);
 		return EXIT_CONFIG;
 	}
 	printf("%s\n", line);

@@ -36,7 +36,8 @@ static void call_usage(void)
 static void on_idle(void *arg, struct entry *e)
 {
 	struct call *c = arg;
-	event_loop_exit(c->loop, exit_status_of(entry_ended_as(e)));
+	const struct link_failure *f = entry_failure(e);
+	event_loop_exit(c->loop, exit_status_of(f ? f->cls : FAILURE_NONE));
 }
 
 static void on_stop_signal(void *arg, int signo)
@@ -92,8 +93,8 @@ static int check_system(const struct peer *p)
 	return EXIT_OK;
 }
 
-/* Takes p.  The lock's refusal ("already being dialed by sshdial pid N") and the exit
- * status from the link's failure class are the entry's, as in the daemon. */
+/* Takes p.  The lock's refusal ("already being dialed by sshdial pid N") and the failure
+ * the exit status comes from (its class) are the entry's, as in the daemon. */
 static int call_run(struct peer *p)
 {
 	struct call c = {0};

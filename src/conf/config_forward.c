@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "conf/config_peer.h"
+#include "lib/err.h"
 #include "lib/xalloc.h"
 
 /* A bind address for a listener on this machine: a wildcard, loopback, or one of its own
@@ -63,9 +64,10 @@ static bool same_listener(const struct forward_spec *a, const struct forward_spe
 void config_add_forward(struct peer *p, const struct kw_place *at, const char *text)
 {
 	struct forward_spec f;
-	char err[600];
-	if (!forward_spec_parse(text, &f, err, sizeof(err))) {
-		kw_error(at, "forward: %s", err);
+	struct err why;
+	if (!forward_spec_parse(text, &f, &why)) {
+		char msg[ERR_LINE_MAX];
+		kw_error(at, "forward: %s", err_format(&why, msg, sizeof(msg)));
 		return;
 	}
 	if (f.kind != FORWARD_REMOTE && !bind_is_local(f.bind)) {
@@ -97,9 +99,10 @@ void config_add_forward(struct peer *p, const struct kw_place *at, const char *t
 void config_add_jump(struct peer *p, const struct kw_place *at, const char *text)
 {
 	struct jump_spec j;
-	char err[400];
-	if (!jump_spec_parse(text, &j, err, sizeof(err))) {
-		kw_error(at, "jump: %s", err);
+	struct err why;
+	if (!jump_spec_parse(text, &j, &why)) {
+		char msg[ERR_LINE_MAX];
+		kw_error(at, "jump: %s", err_format(&why, msg, sizeof(msg)));
 		return;
 	}
 	p->jumps = xrealloc(p->jumps, p->jump_count + 1, sizeof(*p->jumps));

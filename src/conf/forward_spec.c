@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/err.h"
 #include "lib/words.h"
 
 #define USAGE                                                                                      \
@@ -79,11 +80,11 @@ static bool split_host_port(const char *s, bool port_only, char *host, size_t hl
 	return parse_port(colon + 1, strlen(colon + 1), port);
 }
 
-static bool fail(char *err, size_t len, const char *fmt, const char *arg)
+/* Sets why to what is wrong (fmt with arg) and the forms to write; returns false. */
+__attribute__((format(printf, 2, 0))) static bool fail(struct err *why, const char *fmt,
+                                                       const char *arg)
 {
-	char what[300];
-	snprintf(what, sizeof(what), fmt, arg);
-	snprintf(err, len, "%s; %s", what, USAGE);
+	err_set(why, NULL, USAGE, fmt, arg);
 	return false;
 }
 
@@ -98,28 +99,26 @@ static void format_addr(char *buf, size_t len, const char *host, unsigned port, 
 		snprintf(buf, len, "%u%s", port, sep ? ":" : "");
 }
 
-static bool parse_listen(const char *w, struct forward_spec *out, char *err, size_t len)
+static bool parse_listen(const char *w, struct forward_spec *out, struct err *why)
 {
 	if (w[0] == '/') {
 		if (out->kind != FORWARD_LOCAL)
-			return fail(err, len, "'%s': only a local forward listens on a unix socket",
-			            w);
+			return fail(why, "'%s': only a local forward listens on a unix socket", w);
 		if (strlen(w) >= sizeof(out->socket) || strchr(w, ':'))
-			return fail(err, len,
-			            "'%s': a unix socket path is at most 107 bytes, without ':'",
-			            w);
+			return fail(
+			    why, "'%s': a unix socket path is at most 107 bytes, without ':'", w);
 		snprintf(out->socket, sizeof(out->socket), "%s", w);
 		return true;
 	}
 	if (!split_host_port(w, true, out->bind, sizeof(out->bind), &out->port))
-		return fail(err, len,
+		return fail(why,
 		            "'%s' is not [BIND:]PORT with PORT from 1 to 65535 and BIND an address "
 		            "or name",
 		            w);
 	return true;
 }
 
-static bool parse_words(const struct strv *w, struct forward_spec *out, char *err, size_t len)
+static bool parse_words(const struct strv *w, struct forward_spec *out, struct err *why)
 {
 	size_t n = strv_len(w);
 	const char *kind = n ? strv_get(w, 0) : "";
@@ -130,32 +129,32 @@ static bool parse_words(const struct strv *w, struct forward_spec *out, char *er
 	else if (strcmp(kind, "socks") == 0)
 		out->kind = FORWARD_SOCKS;
 	else
-		return fail(err, len, "'%s' is not a kind of forward", kind);
+		return fail(why, "'%s' is not a kind of forward", kind);
 	size_t want = out->kind == FORWARD_SOCKS ? 2 : 3;
 	if (n != want)
-		return fail(err, len, "%s",
+		return fail(why, "%s",
 		            want == 2
 		                ? "a socks forward takes one listening [BIND:]PORT"
 		                : "this forward takes a listening port and a target HOST:PORT");
-	if (!parse_listen(strv_get(w, 1), out, err, len))
+	if (!parse_listen(strv_get(w, 1), out, why))
 		return false;
 	if (want == 3 &&
 	    !split_host_port(strv_get(w, 2), false, out->host, sizeof(out->host), &out->host_port))
-		return fail(err, len, "'%s' is not a target HOST:PORT with PORT from 1 to 65535",
+		return fail(why, "'%s' is not a target HOST:PORT with PORT from 1 to 65535",
 		            strv_get(w, 2));
 	return true;
 }
 
-bool forward_spec_parse(const char *text, struct forward_spec *out, char *err, size_t len)
+bool forward_spec_parse(const char *text, struct forward_spec *out, struct err *why)
 {
 	memset(out, 0, sizeof(*out));
-	const char *why;
-	struct strv *w = words_split(text, &why);
+	const char *bad;
+	struct strv *w = words_split(text, &bad);
 	if (!w) {
-		snprintf(err, len, "%s", why);
+		err_set(why, NULL, NULL, "%s", bad);
 		return false;
 	}
-	bool ok = parse_words(w, out, err, len);
+	bool ok = parse_words(w, out, why);
 	strv_free(w);
 	if (!ok)
 		return false;
@@ -170,8 +169,9 @@ bool forward_spec_parse(const char *text, struct forward_spec *out, char *err, s
 		format_addr(target, sizeof(target), out->host, out->host_port, false);
 	int n = snprintf(out->ssh_arg, sizeof(out->ssh_arg), "%s%s", listen, target);
 	if (n < 0 || (size_t)n >= sizeof(out->ssh_arg)) {
-		snprintf(err, len, "the forward is longer than ssh takes (%zu characters at most)",
-		         sizeof(out->ssh_arg) - 1);
+		err_set(why, NULL, "shorten the socket path or the host name",
+		        "the forward is longer than ssh takes (%zu characters at most)",
+		        sizeof(out->ssh_arg) - 1);
 		return false;
 	}
 	return true;

@@ -24,9 +24,12 @@ struct forward_spec {
 	char ssh_arg[512]; /* what follows -L, -R or -D */
 };
 
-/* Parses the value of a 'forward' line.  False with a message in err (what is wrong and
- * what to write) when it is not one. */
-bool forward_spec_parse(const char *text, struct forward_spec *out, char *err, size_t len);
+struct err;
+
+/* Parses the value of a 'forward' line.  False with why set when it is not one: what is
+ * wrong and, as its fix, what to write; its where left empty (the caller names the file
+ * and line). */
+bool forward_spec_parse(const char *text, struct forward_spec *out, struct err *why);
 /* "-L", "-R" or "-D". */
 const char *forward_spec_option(const struct forward_spec *f);
 /* "local", "remote" or "socks". */

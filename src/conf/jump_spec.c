@@ -1,9 +1,10 @@
 #include "conf/jump_spec.h"
 
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lib/err.h"
 
 #define USAGE "write 'jump [USER@]HOST[:PORT]'"
 
@@ -54,7 +55,7 @@ static bool host_port(const char *s, struct jump_spec *out)
 	return jump_spec_host_valid(out->host) && (!port || port_valid(port, &out->port));
 }
 
-bool jump_spec_parse(const char *text, struct jump_spec *out, char *err, size_t len)
+bool jump_spec_parse(const char *text, struct jump_spec *out, struct err *why)
 {
 	memset(out, 0, sizeof(*out));
 	const char *at = strrchr(text, '@');
@@ -63,17 +64,16 @@ bool jump_spec_parse(const char *text, struct jump_spec *out, char *err, size_t 
 		size_t ulen = (size_t)(at - text);
 		if (ulen == 0 || ulen >= sizeof(out->user) || text[0] == '-' ||
 		    strcspn(text, " \t'\"\\%@") < ulen) {
-			snprintf(err, len, "'%.*s' is not a user name; %s", (int)ulen, text, USAGE);
+			err_set(why, NULL, USAGE, "'%.*s' is not a user name", (int)ulen, text);
 			return false;
 		}
 		memcpy(out->user, text, ulen);
 		out->user[ulen] = 0;
 	}
 	if (!host_port(hp, out)) {
-		snprintf(err, len,
-		         "'%s' is not HOST or HOST:PORT (a name or an address, PORT 1 to 65535); "
-		         "%s",
-		         hp, USAGE);
+		err_set(why, NULL, USAGE,
+		        "'%s' is not HOST or HOST:PORT (a name or an address, PORT 1 to 65535)",
+		        hp);
 		return false;
 	}
 	return true;

@@ -17,7 +17,10 @@ struct jump_spec {
  * shell would act on ($, `, ;, |, quotes, spaces) is none of these. */
 bool jump_spec_host_valid(const char *h);
 
-/* False with a message in err (what is wrong and what to write). */
-bool jump_spec_parse(const char *text, struct jump_spec *out, char *err, size_t len);
+struct err;
+
+/* False with why set: what is wrong and, as its fix, what to write; its where left empty
+ * (the caller names the file and line). */
+bool jump_spec_parse(const char *text, struct jump_spec *out, struct err *why);
 
 #endif

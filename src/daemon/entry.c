@@ -53,11 +53,11 @@ struct entry {
 	char hold_why[200];
 	char held_text[200]; /* a running link's kill switch holding traffic, for status */
 	bool up_record;      /* the daemon's: RUNDIR/PEER.up while the peer is wanted up */
-	enum failure_class ended_as;
+	/* The last failure: the link's, or why it could not start (status, up's answer). */
+	struct link_failure last;
+	bool failed; /* the last run ended on it, not on a stop (entry_failure) */
 	/* when not running, what the last run ended as */
 	const char *last_state;
-	char last_failure[640];
-	time_t last_failure_at;
 	unsigned attempts;
 	struct waiter *waiters;
 };
@@ -315,11 +315,9 @@ static void teardown(void *arg)
 	struct link_info li;
 	link_get_info(e->link, &li);
 	e->attempts = li.attempts;
-	e->last_state = e->ended_as == FAILURE_NONE ? "stopped" : "failed";
-	if (li.last_failure && li.last_failure[0]) {
-		snprintf(e->last_failure, sizeof(e->last_failure), "%s", li.last_failure);
-		e->last_failure_at = li.last_failure_at;
-	}
+	e->last_state = e->failed ? "failed" : "stopped";
+	if (li.last_failure && !e->failed)
+		e->last = *li.last_failure; /* on_link_done kept the one it failed on */
 	release_slot(e);
 	bool kept = link_keeps_block(e->link);
 	link_free(e->link);
@@ -344,7 +342,7 @@ static void teardown(void *arg)
 	if (peer_lockdown(e->peer) && !lockdown)
 		lockdown_clear(peer_name(e->peer));
 
-	char text[800];
+	char text[ERR_LINE_MAX];
 	if (hold && !lockdown)
 		snprintf(text, sizeof(text),
 		         "%s: down; its kill switch stays in force for the next run, asked for "
@@ -373,21 +371,21 @@ static void teardown(void *arg)
 		mark_up(e, false);
 		if (hold)
 			hold_as_lockdown(e);
-		if (e->ended_as == FAILURE_NONE)
-			snprintf(text, sizeof(text), "%s: taken down before it came up", name);
+		if (e->failed)
+			err_format(&e->last.err, text, sizeof(text));
 		else
-			snprintf(text, sizeof(text), "%s: %s", name,
-			         e->last_failure[0] ? e->last_failure : "failed");
-		answer(e, WANT_UP,
-		       e->ended_as == FAILURE_NONE ? CTL_CONFIG : status_of(e->ended_as), text);
+			snprintf(text, sizeof(text), "%s: taken down before it came up", name);
+		answer(e, WANT_UP, e->failed ? status_of(e->last.cls) : CTL_CONFIG, text);
 		e->idle(e->idle_arg, e);
 	}
 }
 
-static void on_link_done(void *arg, enum failure_class cls)
+static void on_link_done(void *arg, const struct link_failure *f)
 {
 	struct entry *e = arg;
-	e->ended_as = cls;
+	e->failed = f != NULL;
+	if (f)
+		e->last = *f;
 	event_timer_set(e->loop, 0, teardown, e);
 }
 
@@ -470,13 +468,21 @@ struct netconf *entry_netconf_open(const char *name, bool adopt)
 	return nc;
 }
 
-/* 0, or -1 with e->ended_as and text set, nothing held. */
-static int acquire(struct entry *e, enum ctl_status *st, char *text, size_t len)
+/* Keeps e as the entry's last failure, of class cls: the run ended on it. */
+static void entry_failed(struct entry *e, enum failure_class cls, const struct err *why)
+{
+	e->last = (struct link_failure){.err = *why, .cls = cls, .at = time(NULL)};
+	e->failed = true;
+}
+
+/* 0, or -1 with e's failure set (entry_failed), nothing held. */
+static int acquire(struct entry *e)
 {
 	const char *name = peer_name(e->peer);
 	char sock[108];
 	pid_t holder;
-	e->ended_as = FAILURE_NONE;
+	struct err why;
+	e->failed = false;
 	e->lock = rundir_lock(name, &holder);
 	if (e->lock < 0) {
 		/* A peer that is taken is a command that cannot go ahead as given (status 1):
@@ -485,36 +491,29 @@ static int acquire(struct entry *e, enum ctl_status *st, char *text, size_t len)
 		char pidfile[108];
 		rundir_path(pidfile, sizeof(pidfile), name, "pid");
 		if (err == EWOULDBLOCK && holder > 0)
-			snprintf(
-			    text, len,
-			    "%s: already being dialed by sshdial pid %d (it holds %s); stop that "
-			    "one first ('kill %d')",
-			    name, (int)holder, pidfile, (int)holder);
+			err_fix(err_set(&why, name, NULL,
+			                "already being dialed by sshdial pid %d (it holds %s)",
+			                (int)holder, pidfile),
+			        "stop that one first ('kill %d')", (int)holder);
 		else if (err == EWOULDBLOCK)
-			snprintf(text, len,
-			         "%s: already being dialed by another sshdial (it holds %s); stop "
-			         "that one first",
-			         name, pidfile);
+			err_set(&why, name, "stop that one first",
+			        "already being dialed by another sshdial (it holds %s)", pidfile);
 		else
-			snprintf(text, len, "%s: cannot lock %s: %s", name, pidfile, strerror(err));
-		e->ended_as = err == EWOULDBLOCK ? FAILURE_CONFIG : FAILURE_SYSTEM;
-		*st = err == EWOULDBLOCK ? CTL_CONFIG : CTL_SYSTEM;
+			err_errno(&why, err, name, NULL, "cannot lock %s", pidfile);
+		entry_failed(e, err == EWOULDBLOCK ? FAILURE_CONFIG : FAILURE_SYSTEM, &why);
 		return -1;
 	}
 	rundir_path(sock, sizeof(sock), name, "sock");
 	e->ctl = control_open(e->loop, sock, name, on_hook, e);
-	/* A socket that cannot be bound is another process's or a bad path: status 1. */
-	e->ended_as = e->ctl ? FAILURE_NONE : FAILURE_CONFIG;
 	e->nc = e->ctl ? entry_netconf_open(name, true) : NULL;
 	if (!e->nc) {
-		if (e->ctl)
-			e->ended_as = FAILURE_SYSTEM;
+		/* A socket that cannot be bound is another process's or a bad path: status 1. */
+		entry_failed(e, e->ctl ? FAILURE_SYSTEM : FAILURE_CONFIG,
+		             err_set(&why, name, "see the daemon's log", "cannot start"));
 		control_close(e->ctl);
 		e->ctl = NULL;
 		rundir_unlock(name, e->lock);
 		e->lock = -1;
-		snprintf(text, len, "%s: cannot start (see the daemon's log)", name);
-		*st = CTL_SYSTEM;
 		return -1;
 	}
 	return 0;
@@ -535,28 +534,32 @@ static void release(struct entry *e)
 	}
 }
 
+/* Answers up with e's failure, and gives up. */
+static void start_failed(struct entry *e)
+{
+	char text[ERR_LINE_MAX];
+	answer(e, WANT_UP, status_of(e->last.cls), err_format(&e->last.err, text, sizeof(text)));
+	mark_up(e, false);
+	e->idle(e->idle_arg, e);
+}
+
 static void start(struct entry *e)
 {
 	const char *name = peer_name(e->peer);
-	char text[300];
-	enum ctl_status st;
-	if (!e->held && acquire(e, &st, text, sizeof(text)) < 0) {
-		log_error("%s", text);
-		answer(e, WANT_UP, st, text);
-		mark_up(e, false);
-		e->idle(e->idle_arg, e);
+	if (!e->held && acquire(e) < 0) {
+		err_log(&e->last.err);
+		start_failed(e);
 		return;
 	}
 	set_held(e, false);
-	e->ended_as = FAILURE_NONE;
+	e->failed = false;
 	e->link = link_new(e->loop, e->peer, e->nc, &entry_link_ops, e);
 	if (!e->link) {
-		e->ended_as = FAILURE_SYSTEM;
+		struct err why;
 		release(e);
-		snprintf(text, sizeof(text), "%s: cannot start (see the daemon's log)", name);
-		answer(e, WANT_UP, CTL_SYSTEM, text);
-		mark_up(e, false);
-		e->idle(e->idle_arg, e);
+		entry_failed(e, FAILURE_SYSTEM,
+		             err_set(&why, name, "see the daemon's log", "cannot start"));
+		start_failed(e);
 		return;
 	}
 	if (peer_lockdown(e->peer))
@@ -584,12 +587,10 @@ void entry_up(struct entry *e, manager_reply_fn fn, void *arg)
 void entry_hold(struct entry *e, const char *why)
 {
 	const char *name = peer_name(e->peer);
-	char text[300];
-	enum ctl_status st;
 	if (e->link || e->held)
 		return;
-	if (acquire(e, &st, text, sizeof(text)) < 0) {
-		log_error("%s", text);
+	if (acquire(e) < 0) {
+		err_log(&e->last.err);
 		return;
 	}
 	if (!netconf_applied(e->nc) && peer_lockdown(e->peer)) {
@@ -768,10 +769,10 @@ void entry_status(const struct entry *e, struct status_row *row)
 			forwards_get(fw, i, &row->forwards[i]);
 	} else {
 		row->state = e->last_state;
-		row->info = (struct link_info){.attempts = e->attempts,
-		                               .last_failure = e->last_failure,
-		                               .last_failure_at = e->last_failure_at,
-		                               .rtt_us = -1};
+		row->info =
+		    (struct link_info){.attempts = e->attempts,
+		                       .last_failure = err_is_set(&e->last.err) ? &e->last : NULL,
+		                       .rtt_us = -1};
 		if (e->held)
 			row->blocked = e->hold_why;
 		if (peer_route_all(e->peer) && peer_kill_switch(e->peer)) {
@@ -781,9 +782,9 @@ void entry_status(const struct entry *e, struct status_row *row)
 	}
 }
 
-enum failure_class entry_ended_as(const struct entry *e)
+const struct link_failure *entry_failure(const struct entry *e)
 {
-	return e->ended_as;
+	return e->failed ? &e->last : NULL;
 }
 
 void entry_log_status(const struct entry *e)

@@ -56,11 +56,11 @@ void entry_remove(struct entry *e);
  * caller's. */
 bool entry_replace(struct entry *e, struct peer *p);
 void entry_status(const struct entry *e, struct status_row *row);
-/* What the last run ended as, once idle: FAILURE_NONE after a stop, the link's class
- * after a permanent failure, FAILURE_CONFIG when the peer was taken (its lock held) or
- * its socket could not be bound, FAILURE_SYSTEM when it could not start otherwise.
- * `sshdial call` exits with it. */
-enum failure_class entry_ended_as(const struct entry *e);
+/* What the last run ended on, once idle: NULL after a stop; else the failure as a value
+ * (where: the peer), of the link's class after a permanent failure, FAILURE_CONFIG when the
+ * peer was taken (its lock held) or its socket could not be bound, FAILURE_SYSTEM when it
+ * could not start otherwise.  `sshdial call` exits with its class (exit_status_of). */
+const struct link_failure *entry_failure(const struct entry *e);
 /* The running link's status line into the log (SIGUSR1); nothing when not running. */
 void entry_log_status(const struct entry *e);
 /* The peer's netconf (its lock held): the journal in RUNDIR, the resolver file's in

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/err.h"
 #include "net/nlreq.h"
 
 int status_link_bytes(const char *ifname, uint64_t *rx, uint64_t *tx)
@@ -81,11 +82,31 @@ void status_kill_switch(char *buf, size_t len, const struct link_info *li)
 	snprintf(buf, len, "%s%s", li->kill_switch_always ? "always, " : "", text);
 }
 
+/* The last failure without its where (the row names the peer): "WHAT: CAUSE; FIX", or
+ * without the fix. */
+static const char *failure_text(const struct link_failure *f, bool with_fix, char *buf, size_t len)
+{
+	struct err e = f->err;
+	e.where[0] = '\0';
+	if (!with_fix)
+		e.fix[0] = '\0';
+	return err_format(&e, buf, len);
+}
+
 static void when(char *buf, size_t len, time_t t)
 {
 	struct tm tm;
 	if (!t || !gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(buf, len, "-");
+}
+
+/* "  last failure at TIME: WHAT: CAUSE; FIX" */
+static void failure_line(struct textbuf *out, const struct link_failure *f)
+{
+	char at[32], text[ERR_LINE_MAX];
+	when(at, sizeof(at), f->at);
+	textbuf_printf(out, "  last failure at %s: %s\n", at,
+	               failure_text(f, true, text, sizeof(text)));
 }
 
 /* One cell of the table: at most CELL_MAX bytes shown. */
@@ -147,7 +168,7 @@ static void table_line(struct textbuf *out, char cell[C_COUNT][CELL_MAX], const 
 static void details(struct textbuf *out, const struct status_row *r)
 {
 	const struct link_info *li = &r->info;
-	bool failure = li->last_failure && li->last_failure[0];
+	bool failure = li->last_failure != NULL;
 	if (!li->kill_switch && !r->nforwards && !r->blocked && !failure && !r->refused)
 		return;
 	textbuf_printf(out, "\n%s:\n", r->name);
@@ -168,11 +189,8 @@ static void details(struct textbuf *out, const struct status_row *r)
 	}
 	if (r->blocked)
 		textbuf_printf(out, "  blocked: %s\n", r->blocked);
-	if (failure) {
-		char at[32];
-		when(at, sizeof(at), li->last_failure_at);
-		textbuf_printf(out, "  last failure at %s: %s\n", at, li->last_failure);
-	}
+	if (failure)
+		failure_line(out, li->last_failure);
 }
 
 void status_render_table(struct textbuf *out, const struct status_row *rows, size_t n,
@@ -268,11 +286,8 @@ void status_render_text(struct textbuf *out, const struct status_row *rows, size
 			               r->refused);
 		if (r->blocked)
 			textbuf_printf(out, "  blocked: %s\n", r->blocked);
-		if (li->last_failure && li->last_failure[0]) {
-			char at[32];
-			when(at, sizeof(at), li->last_failure_at);
-			textbuf_printf(out, "  last failure at %s: %s\n", at, li->last_failure);
-		}
+		if (li->last_failure)
+			failure_line(out, li->last_failure);
 	}
 }
 
@@ -324,10 +339,13 @@ static void json_row(struct textbuf *out, const struct status_row *r)
 	textbuf_printf(out, "%.0f", li->uptime_s);
 	key(out, "attempts");
 	textbuf_printf(out, "%u", li->attempts);
-	str_or_null(out, "last_failure", li->last_failure);
+	const struct link_failure *f = li->last_failure;
+	char failure[ERR_LINE_MAX];
+	str_or_null(out, "last_failure",
+	            f ? failure_text(f, false, failure, sizeof(failure)) : NULL);
 	key(out, "last_failure_time");
-	if (li->last_failure_at)
-		textbuf_printf(out, "%lld", (long long)li->last_failure_at);
+	if (f && f->at)
+		textbuf_printf(out, "%lld", (long long)f->at);
 	else
 		textbuf_printf(out, "null");
 	key(out, "rx_bytes");
@@ -365,6 +383,8 @@ static void json_row(struct textbuf *out, const struct status_row *r)
 	textbuf_printf(out, "%s", li->kill_switch_always ? "true" : "false");
 	json_forwards(out, r);
 	str_or_null(out, "refused", r->refused);
+	/* Added by issue 25, after the keys above. */
+	str_or_null(out, "last_failure_fix", f ? f->err.fix : NULL);
 	textbuf_printf(out, "}");
 }
 

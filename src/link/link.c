@@ -222,6 +222,12 @@ static void link_redial_new_path(struct link *l, const char *why)
 	retry_in(l, 0);
 }
 
+/* Keeps e (where: the peer) as the link's last failure, with its class and the time. */
+static void link_failed(struct link *l, enum failure_class cls, const struct err *e)
+{
+	l->last = (struct link_failure){.err = *e, .cls = cls, .at = time(NULL)};
+}
+
 static void attempt_ended(struct link *l)
 {
 	attempt_release(l);
@@ -231,13 +237,14 @@ static void attempt_ended(struct link *l)
 	l->attempt.ifname[0] = 0;
 	l->attempt.local6[0] = 0;
 	if (l->failure.cls && !l->transport.redial_pty) {
-		err_set(&l->last_error, peer_name(l->peer), NULL, "%s", l->failure.reason);
-		l->last_failure_at = time(NULL);
+		struct err e;
+		link_failed(l, l->failure.cls,
+		            err_set(&e, peer_name(l->peer), NULL, "%s", l->failure.reason));
 	}
 
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
-		link_scripts_done(l, FAILURE_NONE);
+		link_scripts_done(l, NULL);
 		return;
 	}
 	if (l->transport.redial_pty) { /* the same server, over the pty, at once: logged already */
@@ -254,7 +261,7 @@ static void attempt_ended(struct link *l)
 	if (l->failure.cls > FAILURE_TRANSIENT && !server_given_up) {
 		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
 		link_set_state(l, LINK_FAILED);
-		link_scripts_done(l, l->failure.cls);
+		link_scripts_done(l, &l->last);
 		return;
 	}
 	l->redial_now = false;
@@ -350,14 +357,14 @@ static void on_dial_failed(void *arg, enum failure_class status, const struct er
 {
 	struct link *l = arg;
 	attempt_release(l);
-	l->last_error = *e;
+	link_failed(l, status, e);
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
-		l->ops->done(l->arg, FAILURE_NONE);
+		l->ops->done(l->arg, NULL);
 		return;
 	}
 	link_set_state(l, LINK_FAILED);
-	l->ops->done(l->arg, status);
+	l->ops->done(l->arg, &l->last);
 }
 
 /* transport frames: the relay stopped.  When ssh closed the stream, this is the hangup a
@@ -453,8 +460,12 @@ static void link_dial_granted(struct link *l)
 
 	link_watch_path(l);
 	if (l->fw && forwards_prepare(l->fw) < 0) {
+		struct err e;
+		link_failed(l, FAILURE_SYSTEM,
+		            err_set(&e, peer_name(l->peer), "see the log for why",
+		                    "cannot prepare the forwards' directory for the local user"));
 		link_set_state(l, LINK_FAILED);
-		l->ops->done(l->arg, FAILURE_SYSTEM);
+		l->ops->done(l->arg, &l->last);
 		return;
 	}
 	failure_clear(&l->failure);
@@ -480,9 +491,9 @@ static void link_dial_granted(struct link *l)
 		if (!err_is_set(&e))
 			err_set(&e, peer_name(l->peer), "see the messages above",
 			        "cannot start the attempt");
-		l->last_error = e;
+		link_failed(l, status, &e);
 		link_set_state(l, LINK_FAILED);
-		l->ops->done(l->arg, status);
+		l->ops->done(l->arg, &l->last);
 		return;
 	}
 	link_transport_dialed(l);
@@ -565,8 +576,12 @@ void link_start(struct link *l)
 {
 	clock_gettime(CLOCK_MONOTONIC, &l->started);
 	if (peer_route_all(l->peer) && link_route_all_start(l) < 0) {
+		struct err e;
+		link_failed(l, FAILURE_CONFIG,
+		            err_set(&e, peer_name(l->peer), "see the log for why",
+		                    "route-all: cannot put its rules and kill switch in"));
 		link_set_state(l, LINK_FAILED);
-		l->ops->done(l->arg, FAILURE_CONFIG);
+		l->ops->done(l->arg, &l->last);
 		return;
 	}
 	/* A dead run's kill switch taken over (netconf_open_adopting) gives way only now that
@@ -584,7 +599,7 @@ void link_stop(struct link *l)
 		event_timer_cancel_all(l->loop, l);
 		link_undo_network(l, !link_keeps_block(l));
 		link_set_state(l, LINK_STOPPED);
-		link_scripts_done(l, FAILURE_NONE);
+		link_scripts_done(l, NULL);
 		return;
 	}
 	log_info("%s: stopping", peer_name(l->peer));

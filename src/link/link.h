@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "conf/config.h"
+#include "lib/err.h"
 #include "lib/event.h"
 #include "ctl/hook_event.h"
 #include "link/failure.h"
@@ -26,15 +27,23 @@ enum link_state {
 	LINK_STATE_COUNT /* keep last: the size of tables indexed by the state */
 };
 
-struct err;
 struct link;
+
+/* A link's last failure as a value, from where it happened to where a user reads it (the
+ * log, status, the control reply, `call`'s exit status through its class). */
+struct link_failure {
+	struct err err; /* where names the peer; not set (err_is_set) when none */
+	enum failure_class cls;
+	time_t at; /* wall clock; 0 when none */
+};
 
 /* What a link tells its owner (the daemon's entry, which `call` runs too), with the arg
  * given to link_new. */
 struct link_ops {
-	/* Once, when the link has ended for good: stopped (FAILURE_NONE), or failed in a way
-	 * that dialing again cannot cure (the class of that failure).  Required. */
-	void (*done)(void *arg, enum failure_class cls);
+	/* Once, when the link has ended for good: stopped (f NULL), or failed in a way that
+	 * dialing again cannot cure (f: that failure, the link's last, its class above
+	 * FAILURE_TRANSIENT; valid until the link is freed).  Required. */
+	void (*done)(void *arg, const struct link_failure *f);
 	/* On every change of state (the daemon waits for up and for stopped with it); NULL:
 	 * not told. */
 	void (*state_changed)(void *arg, enum link_state s);
@@ -66,9 +75,10 @@ struct link_info {
 	char ifname[16]; /* "" unless up */
 	char local[46];  /* the tunnel's addresses, "" unless up */
 	char remote[46];
-	double uptime_s;            /* 0 unless up */
-	const char *last_failure;   /* "" when none; valid until the link changes */
-	time_t last_failure_at;     /* wall clock; 0 when none */
+	double uptime_s; /* 0 unless up */
+	/* The last failure of an attempt, or why dialing could not start; NULL when none.
+	 * Valid until the link changes. */
+	const struct link_failure *last_failure;
 	const char *server;         /* link_server(): NULL for a pty command */
 	const char *transport;      /* "pty" or "frames" while up with pppd; NULL otherwise */
 	int rtt_us;                 /* the health probe's last round trip; -1 unknown */

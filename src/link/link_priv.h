@@ -102,9 +102,9 @@ struct link {
 	struct timespec started;   /* link_start */
 	struct timespec retry_at;  /* when the backoff's timer dials again (status) */
 	struct health *health;
-	struct forwards *fw;   /* NULL without forwards */
-	struct err last_error; /* the last attempt's failure, or why dialing could not start */
-	time_t last_failure_at;
+	struct forwards *fw; /* NULL without forwards */
+	/* The last attempt's failure, or why dialing could not start (link_info.last_failure) */
+	struct link_failure last;
 	struct link_scripts *scripts; /* link_script.c's; NULL until the first runs */
 	struct link_attempt attempt;
 	struct link_servers servers;
@@ -170,7 +170,7 @@ void link_transport_free(struct link *l);
  * killed by the exit of `call`; and freeing, which kills what still runs. */
 void link_scripts_up(struct link *l, const struct hook_event *ev);
 void link_scripts_down(struct link *l);
-void link_scripts_done(struct link *l, enum failure_class status);
+void link_scripts_done(struct link *l, const struct link_failure *f);
 void link_scripts_free(struct link *l);
 
 /* The path watch (link_path.c): started (resolving the server's name off the loop) before

@@ -166,10 +166,10 @@ void link_hand_over(struct link *l)
 	l->route_all.hand_over = true;
 }
 
-static void block_alone_done(void *arg, enum failure_class cls)
+static void block_alone_done(void *arg, const struct link_failure *f)
 {
 	(void)arg;
-	(void)cls;
+	(void)f;
 }
 
 static const struct link_ops block_alone_ops = {.done = block_alone_done};

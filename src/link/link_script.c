@@ -38,7 +38,7 @@ struct link_scripts {
 	struct slot slots[SCRIPT_SLOTS];
 	bool up_ran;       /* this attempt's up scripts started: the down ones are due */
 	bool done_pending; /* the link ended: done is called once the last one ends */
-	enum failure_class done_status;
+	const struct link_failure *done_as;
 	/* The link as ip-up told it, for the down scripts too. */
 	char ifname[16], local[46], remote[46], dns1[46], dns2[46], tty[64], speed[16];
 	char server[256];
@@ -85,7 +85,7 @@ static void on_script_done(void *arg, struct script_run *s, const struct script_
 	}
 	if (sc->done_pending && !any_running(sc)) {
 		sc->done_pending = false;
-		sc->l->ops->done(sc->l->arg, sc->done_status);
+		sc->l->ops->done(sc->l->arg, sc->done_as);
 	}
 }
 
@@ -199,14 +199,14 @@ void link_scripts_down(struct link *l)
 		run_ppp_dir(sc, PPP_IP_DOWN_D);
 }
 
-void link_scripts_done(struct link *l, enum failure_class status)
+void link_scripts_done(struct link *l, const struct link_failure *f)
 {
 	if (!any_running(l->scripts)) {
-		l->ops->done(l->arg, status);
+		l->ops->done(l->arg, f);
 		return;
 	}
 	l->scripts->done_pending = true;
-	l->scripts->done_status = status;
+	l->scripts->done_as = f;
 }
 
 void link_scripts_free(struct link *l)

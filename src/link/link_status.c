@@ -36,9 +36,15 @@ void link_log_status(const struct link *l)
 	if (l->state == LINK_UP && peer_link(l->peer))
 		snprintf(transport, sizeof(transport), ", transport %s",
 		         dial_transport_name(l->transport.frames));
+	/* The peer is named first: the failure without its where. */
+	struct err last = l->last.err;
+	char failure[ERR_LINE_MAX] = "none";
+	last.where[0] = '\0';
+	if (err_is_set(&last))
+		err_format(&last, failure, sizeof(failure));
 	log_info("%s: status: state %s%s%s, attempts %u, uptime %s, last failure: %s",
 	         peer_name(l->peer), link_state_name(l->state), server, transport, l->attempts,
-	         uptime, err_is_set(&l->last_error) ? l->last_error.what : "none");
+	         uptime, failure);
 	forwards_log_status(l->fw);
 }
 
@@ -50,14 +56,12 @@ const struct forwards *link_forwards(const struct link *l)
 void link_get_info(const struct link *l, struct link_info *out)
 {
 	bool up = l->state == LINK_UP;
-	*out =
-	    (struct link_info){.state = l->state,
-	                       .attempts = l->attempts,
-	                       .uptime_s = up ? link_seconds_since(&l->attempt.up_since) : 0,
-	                       .last_failure = err_is_set(&l->last_error) ? l->last_error.what : "",
-	                       .server = link_server(l),
-	                       .last_failure_at = l->last_failure_at,
-	                       .rtt_us = up ? health_rtt_us(l->health) : -1};
+	*out = (struct link_info){.state = l->state,
+	                          .attempts = l->attempts,
+	                          .uptime_s = up ? link_seconds_since(&l->attempt.up_since) : 0,
+	                          .last_failure = err_is_set(&l->last.err) ? &l->last : NULL,
+	                          .server = link_server(l),
+	                          .rtt_us = up ? health_rtt_us(l->health) : -1};
 	if (up && peer_link(l->peer))
 		out->transport = dial_transport_name(l->transport.frames);
 	if (up) {

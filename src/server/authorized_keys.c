@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "lib/control_char.h"
+#include "lib/err.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
 #include "server/permit.h"
@@ -78,44 +79,45 @@ static bool blob_matches(const char *type, size_t tlen, const char *b64, size_t 
 	return l == tlen && (size_t)n >= 4 + tlen && memcmp(blob + 4, type, tlen) == 0;
 }
 
-char *authorized_key_check(const char *text, char *why, size_t len)
+char *authorized_key_check(const char *text, struct err *why)
 {
 	const char *s = text + strspn(text, " \t\r\n");
 	if (strncmp(s, "-----BEGIN", 10) == 0) {
-		snprintf(why, len, "it is a private key; give the public key (the .pub file)");
+		err_set(why, NULL, "give the public key (the .pub file)", "it is a private key");
 		return NULL;
 	}
 	size_t line = strcspn(s, "\n");
 	const char *rest = s + line;
 	if (rest[strspn(rest, " \t\r\n")] != '\0') {
-		snprintf(why, len, "it holds more than one line; give a single public key (.pub)");
+		err_set(why, NULL, "give a single public key (.pub)",
+		        "it holds more than one line");
 		return NULL;
 	}
 	while (line > 0 && (s[line - 1] == '\r' || s[line - 1] == ' ' || s[line - 1] == '\t'))
 		line--;
 	if (line == 0) {
-		snprintf(why, len, "it is empty; give a public key (.pub)");
+		err_set(why, NULL, "give a public key (.pub)", "it is empty");
 		return NULL;
 	}
 	size_t tlen = strcspn(s, " \t");
 	if (!known_type(s, tlen > line ? line : tlen)) {
-		snprintf(why, len,
-		         "'%.*s' is not a public key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-...); "
-		         "give the .pub file, without authorized_keys options",
-		         (int)(tlen > 40 ? 40 : tlen), s);
+		err_set(why, NULL, "give the .pub file, without authorized_keys options",
+		        "'%.*s' is not a public key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-...)",
+		        (int)(tlen > 40 ? 40 : tlen), s);
 		return NULL;
 	}
 	const char *b64 = s + tlen + strspn(s + tlen, " \t");
 	size_t blen = strcspn(b64, " \t\r\n");
 	if (b64 + blen > s + line || !blob_matches(s, tlen, b64, blen)) {
-		snprintf(why, len, "the %.*s key data does not decode; is the file cut short?",
-		         (int)tlen, s);
+		err_set(why, NULL, "is the file cut short?", "the %.*s key data does not decode",
+		        (int)tlen, s);
 		return NULL;
 	}
 	const char *comment = b64 + blen + strspn(b64 + blen, " \t");
 	size_t clen = comment < s + line ? (size_t)(s + line - comment) : 0;
 	if (has_control_char(comment, clen)) {
-		snprintf(why, len, "the key's comment contains a control character");
+		err_set(why, NULL, "edit the comment at the end of the .pub file",
+		        "the key's comment contains a control character");
 		return NULL;
 	}
 	return clen ? xasprintf("%.*s %.*s %.*s", (int)tlen, s, (int)blen, b64, (int)clen, comment)
@@ -132,16 +134,16 @@ static bool plain_word(const char *w)
 /* ",port-forwarding,permitopen=\"H:P\",...,permitlisten=\"...\"": exactly the forwards
  * named, no local forward at all when no permitopen is named and no listener at all when
  * no permitlisten is; "" without forwards. */
-static char *forward_permits(const struct authorize_spec *s, char *why, size_t len)
+static char *forward_permits(const struct authorize_spec *s, struct err *why)
 {
 	size_t opens = s->permit_open ? strv_len(s->permit_open) : 0;
 	size_t listens = s->permit_listen ? strv_len(s->permit_listen) : 0;
 	if (!opens && !listens)
 		return xstrdup("");
 	if (s->old_sshd) {
-		snprintf(why, len,
-		         "forwards need permitlisten, which an sshd before OpenSSH 7.8 "
-		         "does not know: drop --old-sshd or the forwards");
+		err_set(why, "--old-sshd", "drop --old-sshd or the forwards",
+		        "forwards need permitlisten, which an sshd before OpenSSH 7.8 does not "
+		        "know");
 		return NULL;
 	}
 	char *out = xstrdup(",port-forwarding");
@@ -153,7 +155,7 @@ static char *forward_permits(const struct authorize_spec *s, char *why, size_t l
 		const char *v = open ? (opens ? strv_get(s->permit_open, i) : PERMIT_OPEN_NOTHING)
 		                     : (listens ? strv_get(s->permit_listen, i - n_open)
 		                                : PERMIT_LISTEN_NOTHING);
-		bool ok = open ? permit_open_valid(v, why, len) : permit_listen_valid(v, why, len);
+		bool ok = open ? permit_open_valid(v, why) : permit_listen_valid(v, why);
 		if (!ok) {
 			free(out);
 			return NULL;
@@ -165,17 +167,18 @@ static char *forward_permits(const struct authorize_spec *s, char *why, size_t l
 	return out;
 }
 
-char *authorized_keys_line(const struct authorize_spec *s, const char *key, char *why, size_t len)
+char *authorized_keys_line(const struct authorize_spec *s, const char *key, struct err *why)
 {
 	if (s->sshdial[0] != '/' || !plain_word(s->sshdial)) {
-		snprintf(why, len,
-		         "the path '%s' of sshdial would need quoting in the line; install it "
-		         "under a plain path such as /usr/local/sbin",
-		         s->sshdial);
+		err_set(why, NULL,
+		        "install it under a plain path such as /usr/local/sbin, or name one with "
+		        "--sshdial",
+		        "the path '%s' of sshdial would need quoting in the line", s->sshdial);
 		return NULL;
 	}
 	if (!plain_word(s->name)) {
-		snprintf(why, len, "the name '%s' would need quoting in the line", s->name);
+		err_set(why, "--name", "use letters, digits, '.', '_' and '-'",
+		        "'%s' would need quoting in the line", s->name);
 		return NULL;
 	}
 	char *cmd = xasprintf("%s serve %s--key %s", s->sshdial,
@@ -183,7 +186,8 @@ char *authorized_keys_line(const struct authorize_spec *s, const char *key, char
 	for (size_t i = 0; s->serve && i < strv_len(s->serve); i++) {
 		const char *w = strv_get(s->serve, i);
 		if (!plain_word(w)) {
-			snprintf(why, len, "'%s' would need quoting in the line", w);
+			err_set(why, NULL, "give it without spaces, quotes or shell characters",
+			        "'%s' would need quoting in the line", w);
 			free(cmd);
 			return NULL;
 		}
@@ -191,7 +195,7 @@ char *authorized_keys_line(const struct authorize_spec *s, const char *key, char
 		free(cmd);
 		cmd = more;
 	}
-	char *permits = forward_permits(s, why, len);
+	char *permits = forward_permits(s, why);
 	if (!permits) {
 		free(cmd);
 		return NULL;

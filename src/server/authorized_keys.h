@@ -14,10 +14,13 @@
 #define AUTHORIZED_RESTRICT "restrict"
 #define AUTHORIZED_RESTRICT_OLD "no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty"
 
+struct err;
+
 /* Checks the text of a .pub file: exactly one "TYPE BASE64 [COMMENT]" line whose base64
  * decodes to a key blob of that type.  Returns "TYPE BASE64[ COMMENT]" (malloc'ed), or
- * NULL with why set. */
-char *authorized_key_check(const char *text, char *why, size_t len);
+ * NULL with why set: what is wrong and what to give, its where left empty (the caller
+ * names the file). */
+char *authorized_key_check(const char *text, struct err *why);
 
 struct authorize_spec {
 	const char *sshdial;      /* absolute path of the binary the line runs */
@@ -31,8 +34,9 @@ struct authorize_spec {
 };
 
 /* The line for key (from authorized_key_check), without a newline; NULL with why set
- * when a word would need quoting inside command="..." or by the shell. */
-char *authorized_keys_line(const struct authorize_spec *s, const char *key, char *why, size_t len);
+ * when a word would need quoting inside command="..." or by the shell, or a forward is
+ * not one (where: its option, permit.h), and what to do. */
+char *authorized_keys_line(const struct authorize_spec *s, const char *key, struct err *why);
 
 /* The number of the first line of path whose command="..." is argv word for word; 0
  * when there is none or the file cannot be read. */

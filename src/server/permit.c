@@ -1,9 +1,10 @@
 #include "server/permit.h"
 
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lib/err.h"
 
 static bool port_valid(const char *s)
 {
@@ -39,22 +40,22 @@ static bool host_port_valid(const char *v, bool port_alone)
 	return host_valid(v, (size_t)(colon - v)) && port_valid(colon + 1);
 }
 
-bool permit_open_valid(const char *v, char *why, size_t len)
+bool permit_open_valid(const char *v, struct err *why)
 {
 	if (host_port_valid(v, false))
 		return true;
-	snprintf(why, len,
-	         "--permit-open '%s': not HOST:PORT (a name, an address or [IPv6], and a port "
-	         "from 1 to 65535)",
-	         v);
+	err_set(why, NULL, "give a name, an address or [IPv6], and a port from 1 to 65535",
+	        "not HOST:PORT");
+	err_where(why, "--permit-open '%s'", v);
 	return false;
 }
 
-bool permit_listen_valid(const char *v, char *why, size_t len)
+bool permit_listen_valid(const char *v, struct err *why)
 {
 	if (host_port_valid(v, true))
 		return true;
-	snprintf(why, len, "--permit-listen '%s': not PORT or HOST:PORT (a port from 1 to 65535)",
-	         v);
+	err_set(why, NULL, "give a port from 1 to 65535, with a name or an address before it",
+	        "not PORT or HOST:PORT");
+	err_where(why, "--permit-listen '%s'", v);
 	return false;
 }

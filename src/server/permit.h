@@ -5,12 +5,14 @@
 #define SSHDIAL_PERMIT_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
-/* HOST:PORT, HOST a name, an IPv4 address or [IPv6], PORT 1-65535.  False with why. */
-bool permit_open_valid(const char *v, char *why, size_t len);
-/* PORT or HOST:PORT, the same forms. */
-bool permit_listen_valid(const char *v, char *why, size_t len);
+struct err;
+
+/* HOST:PORT, HOST a name, an IPv4 address or [IPv6], PORT 1-65535.  False with why set:
+ * where the option and its value ("--permit-open 'x'"), what is wrong, the form to give. */
+bool permit_open_valid(const char *v, struct err *why);
+/* PORT or HOST:PORT, the same forms; why as for permit_open_valid. */
+bool permit_listen_valid(const char *v, struct err *why);
 
 /* What a key with forwards but no --permit-listen gets as its only listen permission:
  * sshd has no "none" there, and port-forwarding alone would allow any.  The name is in

@@ -9,6 +9,7 @@
 
 #include "server/authorized_keys.h"
 #include "fuzz_util.h"
+#include "lib/err.h"
 #include "server/serve_request.h"
 #include "lib/strv.h"
 
@@ -36,8 +37,8 @@ static void round_trip(const char *key, size_t size)
 	strv_push(more, "1400");
 	const struct authorize_spec spec = {
 	    .sshdial = serve_argv[0], .name = "office", .serve = more, .old_sshd = size & 1};
-	char why[256];
-	char *line = authorized_keys_line(&spec, key, why, sizeof(why));
+	struct err why;
+	char *line = authorized_keys_line(&spec, key, &why);
 	if (!line)
 		abort(); /* every word is plain: nothing needs quoting */
 	if (locate((const uint8_t *)line, strlen(line), SERVE_ARGC) != 1)
@@ -51,12 +52,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)locate(data, size, SERVE_ARGC);
 	(void)locate(data, size, 4);
 	char *text = fuzz_strdup(data, size);
-	char why[256] = "";
-	char *key = authorized_key_check(text, why, sizeof(why));
+	struct err why;
+	err_clear(&why);
+	char *key = authorized_key_check(text, &why);
 	if (key)
 		round_trip(key, size);
-	else if (!why[0])
-		abort(); /* a refusal must say why */
+	else if (!err_is_set(&why) || !why.fix[0])
+		abort(); /* a refusal must say why, and what to give instead */
 	free(key);
 	/* The probe is asked for in its own words only: anything else serves a link. */
 	if (serve_request_classify(text) == SERVE_REQUEST_PROBE && !strstr(text, "--probe"))

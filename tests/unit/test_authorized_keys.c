@@ -7,27 +7,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/err.h"
 #include "server/authorized_keys.h"
 #include "tmpdir.h"
 
 #define ED25519 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEiuXCk122ynR6uPIoaCKB1mRZwlcEmqG+5OxCNCl/lL"
 
-static char why[512];
+static struct err why;
 
 static void assert_key(const char *text, const char *expected)
 {
-	char *k = authorized_key_check(text, why, sizeof(why));
+	char *k = authorized_key_check(text, &why);
 	if (!k)
-		fail_msg("refused: %s", why);
+		fail_msg("refused: %s", why.what);
 	assert_string_equal(k, expected);
 	free(k);
 }
 
-static void assert_refused(const char *text, const char *message)
+/* The refusal's what and fix; its where is the caller's (the --key file). */
+static void assert_refused(const char *text, const char *what, const char *fix)
 {
-	char *k = authorized_key_check(text, why, sizeof(why));
+	err_set(&why, "stale", NULL, "stale");
+	char *k = authorized_key_check(text, &why);
 	assert_null(k);
-	assert_string_equal(why, message);
+	assert_string_equal(why.where, "");
+	assert_string_equal(why.what, what);
+	assert_string_equal(why.fix, fix);
 }
 
 static void test_key_check(void **state)
@@ -36,23 +41,31 @@ static void test_key_check(void **state)
 	assert_key(ED25519 " alice@laptop\n", ED25519 " alice@laptop");
 	assert_key("\n  " ED25519 "\r\n\n", ED25519);
 	assert_key(ED25519 "   two words  \n", ED25519 " two words");
-	assert_refused("", "it is empty; give a public key (.pub)");
-	assert_refused("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n",
-	               "it is a private key; give the public key (the .pub file)");
-	assert_refused(ED25519 "\n" ED25519 "\n",
-	               "it holds more than one line; give a single public key (.pub)");
+	assert_refused("", "it is empty", "give a public key (.pub)");
+	assert_refused("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n", "it is a private key",
+	               "give the public key (the .pub file)");
+	assert_refused(ED25519 "\n" ED25519 "\n", "it holds more than one line",
+	               "give a single public key (.pub)");
 	assert_refused("restrict " ED25519,
 	               "'restrict' is not a public key type (ssh-ed25519, ssh-rsa, "
-	               "ecdsa-sha2-...); give the .pub file, without authorized_keys options");
+	               "ecdsa-sha2-...)",
+	               "give the .pub file, without authorized_keys options");
 	/* The type inside the blob must be the one named. */
 	assert_refused(
 	    "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIEiuXCk122ynR6uPIoaCKB1mRZwlcEmqG+5OxCNCl/lL",
-	    "the ssh-rsa key data does not decode; is the file cut short?");
+	    "the ssh-rsa key data does not decode", "is the file cut short?");
 	assert_refused("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI",
-	               "the ssh-ed25519 key data does not decode; is the file cut short?");
-	assert_refused("ssh-ed25519 AAAA!!!!", "the ssh-ed25519 key data does not decode; is the "
-	                                       "file cut short?");
-	assert_refused(ED25519 " evil\x01", "the key's comment contains a control character");
+	               "the ssh-ed25519 key data does not decode", "is the file cut short?");
+	assert_refused("ssh-ed25519 AAAA!!!!", "the ssh-ed25519 key data does not decode",
+	               "is the file cut short?");
+	assert_refused(ED25519 " evil\x01", "the key's comment contains a control character",
+	               "edit the comment at the end of the .pub file");
+	/* Formatted after the caller's where, it reads as the message did before. */
+	char line[ERR_LINE_MAX];
+	assert_null(authorized_key_check("", &why));
+	err_where(&why, "--key a.pub");
+	assert_string_equal(err_format(&why, line, sizeof(line)),
+	                    "--key a.pub: it is empty; give a public key (.pub)");
 }
 
 static void test_line(void **state)
@@ -62,33 +75,39 @@ static void test_line(void **state)
 	strv_push(serve, "--address");
 	strv_push(serve, "192.168.77.10");
 	struct authorize_spec s = {.sshdial = "/usr/local/sbin/sshdial", .name = "alice"};
-	char *line = authorized_keys_line(&s, ED25519 " alice@laptop", why, sizeof(why));
+	char *line = authorized_keys_line(&s, ED25519 " alice@laptop", &why);
 	assert_string_equal(
 	    line, "restrict,command=\"/usr/local/sbin/sshdial serve --key alice\" " ED25519
 	          " alice@laptop");
 	free(line);
 	s.serve = serve;
 	s.old_sshd = true;
-	line = authorized_keys_line(&s, ED25519, why, sizeof(why));
+	line = authorized_keys_line(&s, ED25519, &why);
 	assert_string_equal(line, "no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty,"
 	                          "command=\"/usr/local/sbin/sshdial serve --key alice --address "
 	                          "192.168.77.10\" " ED25519);
 	free(line);
 
 	s.name = "a\"b";
-	assert_null(authorized_keys_line(&s, ED25519, why, sizeof(why)));
-	assert_string_equal(why, "the name 'a\"b' would need quoting in the line");
+	assert_null(authorized_keys_line(&s, ED25519, &why));
+	assert_string_equal(why.where, "--name");
+	assert_string_equal(why.what, "'a\"b' would need quoting in the line");
+	assert_string_equal(why.fix, "use letters, digits, '.', '_' and '-'");
 	s.name = "alice";
 	s.sshdial = "/opt/my tools/sshdial";
-	assert_null(authorized_keys_line(&s, ED25519, why, sizeof(why)));
-	assert_string_equal(why, "the path '/opt/my tools/sshdial' of sshdial would need quoting "
-	                         "in the line; install it under a plain path such as "
-	                         "/usr/local/sbin");
+	assert_null(authorized_keys_line(&s, ED25519, &why));
+	assert_string_equal(why.where, "");
+	assert_string_equal(why.what,
+	                    "the path '/opt/my tools/sshdial' of sshdial would need quoting in "
+	                    "the line");
+	assert_string_equal(why.fix, "install it under a plain path such as /usr/local/sbin, or "
+	                             "name one with --sshdial");
 	s.sshdial = "/usr/sbin/sshdial";
 	strv_push(serve, "--dns");
 	strv_push(serve, "$(reboot)");
-	assert_null(authorized_keys_line(&s, ED25519, why, sizeof(why)));
-	assert_string_equal(why, "'$(reboot)' would need quoting in the line");
+	assert_null(authorized_keys_line(&s, ED25519, &why));
+	assert_string_equal(why.what, "'$(reboot)' would need quoting in the line");
+	assert_string_equal(why.fix, "give it without spaces, quotes or shell characters");
 	strv_free(serve);
 }
 
@@ -105,7 +124,7 @@ static void test_forward_line(void **state)
 	                           .permit_open = open,
 	                           .permit_listen = listen,
 	                           .forward_only = true};
-	char *line = authorized_keys_line(&s, ED25519, why, sizeof(why));
+	char *line = authorized_keys_line(&s, ED25519, &why);
 	assert_string_equal(
 	    line, "restrict,port-forwarding,permitopen=\"127.0.0.1:110\","
 	          "permitopen=\"[fd00::5]:80\","
@@ -114,7 +133,7 @@ static void test_forward_line(void **state)
 	free(line);
 	strv_push(listen, "8022");
 	s.forward_only = false;
-	line = authorized_keys_line(&s, ED25519, why, sizeof(why));
+	line = authorized_keys_line(&s, ED25519, &why);
 	assert_string_equal(line, "restrict,port-forwarding,permitopen=\"127.0.0.1:110\","
 	                          "permitopen=\"[fd00::5]:80\",permitlisten=\"8022\","
 	                          "command=\"/usr/sbin/sshdial serve --key mail\" " ED25519);
@@ -122,7 +141,7 @@ static void test_forward_line(void **state)
 	/* Listeners only: no local forward reaches anything (no permitopen would allow all). */
 	struct strv *none = strv_new();
 	s.permit_open = none;
-	line = authorized_keys_line(&s, ED25519, why, sizeof(why));
+	line = authorized_keys_line(&s, ED25519, &why);
 	assert_string_equal(line,
 	                    "restrict,port-forwarding,permitopen=\"sshdial-no-open.invalid:1\","
 	                    "permitlisten=\"8022\","
@@ -131,15 +150,30 @@ static void test_forward_line(void **state)
 	strv_free(none);
 	s.permit_open = open;
 	strv_push(open, "host\",command=\"sh");
-	assert_null(authorized_keys_line(&s, ED25519, why, sizeof(why)));
-	assert_non_null(strstr(why, "--permit-open 'host\",command=\"sh': not HOST:PORT"));
+	assert_null(authorized_keys_line(&s, ED25519, &why));
+	assert_string_equal(why.where, "--permit-open 'host\",command=\"sh'");
+	assert_string_equal(why.what, "not HOST:PORT");
+	assert_string_equal(why.fix,
+	                    "give a name, an address or [IPv6], and a port from 1 to 65535");
+	strv_free(listen);
+	listen = strv_new();
+	strv_push(listen, "99999");
+	s.permit_listen = listen;
+	strv_free(open);
+	open = strv_new();
+	s.permit_open = open;
+	assert_null(authorized_keys_line(&s, ED25519, &why));
+	assert_string_equal(why.where, "--permit-listen '99999'");
+	assert_string_equal(why.what, "not PORT or HOST:PORT");
 	strv_free(open);
 	open = strv_new();
 	strv_push(open, "a:1");
 	s.permit_open = open;
 	s.old_sshd = true;
-	assert_null(authorized_keys_line(&s, ED25519, why, sizeof(why)));
-	assert_non_null(strstr(why, "before OpenSSH 7.8"));
+	assert_null(authorized_keys_line(&s, ED25519, &why));
+	assert_string_equal(why.where, "--old-sshd");
+	assert_non_null(strstr(why.what, "before OpenSSH 7.8"));
+	assert_string_equal(why.fix, "drop --old-sshd or the forwards");
 	strv_free(open);
 	strv_free(listen);
 }

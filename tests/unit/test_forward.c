@@ -12,6 +12,7 @@
 #include "conf/config.h"
 #include "conf/forward_spec.h"
 #include "conf/jump_spec.h"
+#include "lib/err.h"
 #include "link/failure.h"
 #include "link/ssh_argv.h"
 #include "tmpdir.h"
@@ -20,21 +21,21 @@ static void forward_forms(void **state)
 {
 	(void)state;
 	struct forward_spec f;
-	char err[600];
-	assert_true(forward_spec_parse("local 1110 127.0.0.1:110", &f, err, sizeof(err)));
+	struct err err;
+	assert_true(forward_spec_parse("local 1110 127.0.0.1:110", &f, &err));
 	assert_int_equal(f.kind, FORWARD_LOCAL);
 	assert_string_equal(f.ssh_arg, "1110:127.0.0.1:110");
 	assert_string_equal(forward_spec_option(&f), "-L");
-	assert_true(forward_spec_parse("local 127.0.0.1:8080 web.lan:80", &f, err, sizeof(err)));
+	assert_true(forward_spec_parse("local 127.0.0.1:8080 web.lan:80", &f, &err));
 	assert_string_equal(f.ssh_arg, "127.0.0.1:8080:web.lan:80");
-	assert_true(forward_spec_parse("local [::1]:8080 [fd00::5]:80", &f, err, sizeof(err)));
+	assert_true(forward_spec_parse("local [::1]:8080 [fd00::5]:80", &f, &err));
 	assert_string_equal(f.ssh_arg, "[::1]:8080:[fd00::5]:80");
-	assert_true(forward_spec_parse("local /run/pop.sock mail:110", &f, err, sizeof(err)));
+	assert_true(forward_spec_parse("local /run/pop.sock mail:110", &f, &err));
 	assert_string_equal(f.ssh_arg, "/run/pop.sock:mail:110");
-	assert_true(forward_spec_parse("remote 2222 localhost:22", &f, err, sizeof(err)));
+	assert_true(forward_spec_parse("remote 2222 localhost:22", &f, &err));
 	assert_string_equal(forward_spec_option(&f), "-R");
 	assert_string_equal(f.ssh_arg, "2222:localhost:22");
-	assert_true(forward_spec_parse("socks 1080", &f, err, sizeof(err)));
+	assert_true(forward_spec_parse("socks 1080", &f, &err));
 	assert_string_equal(forward_spec_option(&f), "-D");
 	assert_string_equal(f.ssh_arg, "1080");
 }
@@ -43,7 +44,7 @@ static void forward_refusals(void **state)
 {
 	(void)state;
 	struct forward_spec f;
-	char err[600];
+	struct err err;
 	const char *bad[] = {"local 0 a:1",        "local 65536 a:1",
 	                     "local 80 a:0",       "local 80",
 	                     "socks 80 a:1",       "tunnel 80 a:1",
@@ -52,33 +53,44 @@ static void forward_refusals(void **state)
 	                     "local [zz]:80 a:1",  "local 80 a:99999",
 	                     "local 12a a:1",      ""};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (forward_spec_parse(bad[i], &f, err, sizeof(err)))
+		if (forward_spec_parse(bad[i], &f, &err))
 			fail_msg("'%s' was taken", bad[i]);
-		assert_non_null(strstr(err, "forward "));
+		assert_string_equal(err.where, ""); /* the peer file's line: the caller's */
+		assert_non_null(strstr(err.fix, "forward "));
 	}
-	assert_false(forward_spec_parse("local 0 a:1", &f, err, sizeof(err)));
-	assert_non_null(strstr(err, "'0' is not [BIND:]PORT with PORT from 1 to 65535"));
+	assert_false(forward_spec_parse("local 0 a:1", &f, &err));
+	assert_string_equal(err.what, "'0' is not [BIND:]PORT with PORT from 1 to 65535 and BIND "
+	                              "an address or name");
+	assert_string_equal(err.fix, "write 'forward local [BIND:]PORT HOST:PORT', 'forward local "
+	                             "/PATH HOST:PORT', 'forward remote [BIND:]PORT HOST:PORT' or "
+	                             "'forward socks [BIND:]PORT'");
 }
 
 static void jump_forms(void **state)
 {
 	(void)state;
 	struct jump_spec j;
-	char err[400];
-	assert_true(jump_spec_parse("bastion.example.net", &j, err, sizeof(err)));
+	struct err err;
+	assert_true(jump_spec_parse("bastion.example.net", &j, &err));
 	assert_string_equal(j.host, "bastion.example.net");
 	assert_int_equal(j.port, 0);
-	assert_true(jump_spec_parse("ops@10.0.0.1:2222", &j, err, sizeof(err)));
+	assert_true(jump_spec_parse("ops@10.0.0.1:2222", &j, &err));
 	assert_string_equal(j.user, "ops");
 	assert_string_equal(j.host, "10.0.0.1");
 	assert_int_equal(j.port, 2222);
-	assert_true(jump_spec_parse("[fd00::1]:22", &j, err, sizeof(err)));
+	assert_true(jump_spec_parse("[fd00::1]:22", &j, &err));
 	assert_string_equal(j.host, "fd00::1");
-	assert_false(jump_spec_parse("a:0", &j, err, sizeof(err)));
-	assert_false(jump_spec_parse("@host", &j, err, sizeof(err)));
-	assert_false(jump_spec_parse("-oProxyCommand=x", &j, err, sizeof(err)));
-	assert_false(jump_spec_parse("a'b@host", &j, err, sizeof(err)));
-	assert_non_null(strstr(err, "write 'jump [USER@]HOST[:PORT]'"));
+	assert_false(jump_spec_parse("a:0", &j, &err));
+	assert_false(jump_spec_parse("@host", &j, &err));
+	assert_false(jump_spec_parse("-oProxyCommand=x", &j, &err));
+	assert_false(jump_spec_parse("a'b@host", &j, &err));
+	assert_string_equal(err.where, "");
+	assert_string_equal(err.what, "'a'b' is not a user name");
+	assert_string_equal(err.fix, "write 'jump [USER@]HOST[:PORT]'");
+	assert_false(jump_spec_parse("ops@a:0", &j, &err));
+	assert_string_equal(err.what,
+	                    "'a:0' is not HOST or HOST:PORT (a name or an address, PORT 1 "
+	                    "to 65535)");
 }
 
 static struct peer *read_peer(const char *const *lines, struct diag *d)

@@ -58,13 +58,18 @@ struct world {
 	FILE *log;
 	unsigned done_calls;
 	enum failure_class done_as;
+	struct err done_err; /* the failure done was told of; not set after a stop */
 };
 
-static void on_done(void *arg, enum failure_class cls)
+static void on_done(void *arg, const struct link_failure *f)
 {
 	struct world *w = arg;
 	w->done_calls++;
-	w->done_as = cls;
+	w->done_as = f ? f->cls : FAILURE_NONE;
+	if (f)
+		w->done_err = f->err;
+	else
+		err_clear(&w->done_err);
 }
 
 /* The link tells the test of its states while run_until waits (until_loop), and asks the
@@ -197,12 +202,12 @@ static void ip_up(struct world *w)
 }
 
 /* The log so far, as one string (static). */
-/* The link's last failure, as status reads it. */
+/* The link's last failure, as status reads it: its what. */
 static const char *last_failure(const struct world *w)
 {
 	struct link_info info;
 	link_get_info(w->link, &info);
-	return info.last_failure;
+	return info.last_failure ? info.last_failure->err.what : "";
 }
 
 static const char *log_text(struct world *w)
@@ -369,6 +374,15 @@ static void a_permanent_failure_ends_the_link(void **state)
 	assert_int_equal(link_state(w->link), LINK_FAILED);
 	assert_int_equal(w->done_calls, 1);
 	assert_int_equal(w->done_as, FAILURE_PERMANENT);
+	/* The failure reaches the owner as a value, the same that status reads, with its class. */
+	struct link_info info;
+	link_get_info(w->link, &info);
+	assert_non_null(info.last_failure);
+	assert_int_equal(info.last_failure->cls, FAILURE_PERMANENT);
+	assert_true(info.last_failure->at > 0);
+	assert_string_equal(w->done_err.where, peer_name(w->peer));
+	assert_string_equal(w->done_err.what, info.last_failure->err.what);
+	assert_non_null(strstr(w->done_err.what, "host key"));
 	run_for(w, 300);
 	assert_int_equal(fk.starts, 1);
 	world_free(w);
@@ -384,6 +398,9 @@ static void a_dial_that_cannot_start_fails(void **state)
 	assert_int_equal(link_state(w->link), LINK_FAILED);
 	assert_int_equal(w->done_calls, 1);
 	assert_int_equal(w->done_as, FAILURE_SYSTEM);
+	assert_string_equal(w->done_err.where, peer_name(w->peer));
+	assert_string_equal(w->done_err.what, "cannot start the attempt");
+	assert_string_equal(w->done_err.fix, "see the messages above");
 	world_free(w);
 }
 

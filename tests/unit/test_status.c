@@ -6,10 +6,23 @@
 #include <string.h>
 
 #include "daemon/status.h"
+#include "lib/err.h"
+
+/* A link's last failure as the link keeps it: where names the peer, which status leaves out
+ * (the row names it). */
+static const struct link_failure *failure(struct link_failure *f, const char *peer,
+                                          const char *what, const char *fix)
+{
+	err_set(&f->err, peer, fix, "%s", what);
+	f->cls = FAILURE_PERMANENT;
+	f->at = 1700000000;
+	return f;
+}
 
 static void test_json_up_and_idle(void **state)
 {
 	(void)state;
+	struct link_failure f;
 	struct status_row rows[2] = {
 	    {.name = "a",
 	     .state = "up",
@@ -23,7 +36,6 @@ static void test_json_up_and_idle(void **state)
 	              .local = "192.168.77.10",
 	              .remote = "192.168.77.1",
 	              .uptime_s = 61.4,
-	              .last_failure = "",
 	              .rtt_us = 1500,
 	              .server = "gw.example.org",
 	              .transport = "frames",
@@ -32,8 +44,8 @@ static void test_json_up_and_idle(void **state)
 	     .state = "failed",
 	     .info = {.state = LINK_FAILED,
 	              .attempts = 1,
-	              .last_failure = "host key \x1b[31m",
-	              .last_failure_at = 1700000000,
+	              .last_failure = failure(&f, "b\"q", "host key \x1b[31m",
+	                                      "remove the old key from known_hosts"),
 	              .rtt_us = -1}},
 	};
 	struct textbuf out = {0};
@@ -46,14 +58,16 @@ static void test_json_up_and_idle(void **state)
 	    "\"last_failure\":null,\"last_failure_time\":null,\"rx_bytes\":1234,\"tx_bytes\":99,"
 	    "\"rtt_ms\":1.500,\"path\":\"dev eth0 via 10.0.0.1 src 10.0.0.5\",\"path_dev\":null,"
 	    "\"path_via\":null,\"blocked\":null,\"phase\":null,\"next_retry\":null,"
-	    "\"kill_switch\":null,\"kill_switch_always\":false,\"forwards\":[],\"refused\":null},"
+	    "\"kill_switch\":null,\"kill_switch_always\":false,\"forwards\":[],\"refused\":null,"
+	    "\"last_failure_fix\":null},"
 	    "{\"name\":\"b\\\"q\",\"state\":\"failed\",\"autostart\":false,\"server\":null,"
 	    "\"transport\":null,\"ifname\":null,"
 	    "\"local\":null,\"peer\":null,\"uptime\":0,\"attempts\":1,"
 	    "\"last_failure\":\"host key \\u001b[31m\",\"last_failure_time\":1700000000,"
 	    "\"rx_bytes\":null,\"tx_bytes\":null,\"rtt_ms\":null,\"path\":null,\"path_dev\":null,"
 	    "\"path_via\":null,\"blocked\":null,\"phase\":null,\"next_retry\":null,"
-	    "\"kill_switch\":null,\"kill_switch_always\":false,\"forwards\":[],\"refused\":null}]"
+	    "\"kill_switch\":null,\"kill_switch_always\":false,\"forwards\":[],\"refused\":null,"
+	    "\"last_failure_fix\":\"remove the old key from known_hosts\"}]"
 	    "\n");
 	textbuf_free(&out);
 }
@@ -67,20 +81,27 @@ static void test_json_empty(void **state)
 	textbuf_free(&out);
 }
 
+/* The last failure with its fix, and its cause; its where (the peer) left to the row. */
 static void test_text(void **state)
 {
 	(void)state;
+	struct link_failure f;
+	failure(&f, "office", "cannot start pppd", "install the ppp package");
+	err_cause(&f.err, 2, "No such file or directory");
 	struct status_row row = {.name = "office",
-	                         .state = "backoff",
-	                         .info = {.attempts = 3,
-	                                  .last_failure = "ssh: connection refused",
-	                                  .last_failure_at = 1700000000,
-	                                  .rtt_us = -1}};
+	                         .state = "failed",
+	                         .info = {.attempts = 3, .last_failure = &f, .rtt_us = -1}};
 	struct textbuf out = {0};
 	status_render_text(&out, &row, 1);
-	assert_string_equal(out.data,
-	                    "office: backoff, attempts 3\n"
-	                    "  last failure at 2023-11-14T22:13:20Z: ssh: connection refused\n");
+	assert_string_equal(out.data, "office: failed, attempts 3\n"
+	                              "  last failure at 2023-11-14T22:13:20Z: cannot start pppd: "
+	                              "No such file or directory; install the ppp package\n");
+	textbuf_free(&out);
+	/* JSON: the fix in a key of its own. */
+	status_render_json(&out, &row, 1, NULL, 0);
+	assert_non_null(strstr(out.data, "\"last_failure\":\"cannot start pppd: No such file or "
+	                                 "directory\",\"last_failure_time\":1700000000,"));
+	assert_non_null(strstr(out.data, "\"last_failure_fix\":\"install the ppp package\"}"));
 	textbuf_free(&out);
 }
 
@@ -193,6 +214,7 @@ static void test_kill_switch_words(void **state)
 static void test_table(void **state)
 {
 	(void)state;
+	struct link_failure f;
 	struct forward_status fwd[2] = {
 	    {.text = "forward local 1110 -> 127.0.0.1:110", .state = "up", .reason = ""},
 	    {.text = "forward local 2222 -> 10.0.0.9:22",
@@ -212,7 +234,6 @@ static void test_table(void **state)
 	              .local = "192.168.77.10",
 	              .remote = "192.168.77.1",
 	              .uptime_s = 725,
-	              .last_failure = "",
 	              .rtt_us = 1500,
 	              .server = "gw.example.org",
 	              .transport = "frames",
@@ -221,8 +242,7 @@ static void test_table(void **state)
 	     .state = "backoff",
 	     .info = {.state = LINK_BACKOFF,
 	              .attempts = 3,
-	              .last_failure = "ssh: connection refused",
-	              .last_failure_at = 1700000000,
+	              .last_failure = failure(&f, "s", "ssh: connection refused", NULL),
 	              .rtt_us = -1,
 	              .server = "b.example.org",
 	              .retrying = true,
@@ -297,9 +317,11 @@ static void test_json_new_keys(void **state)
 	    ",\"blocked\":null,\"phase\":\"authenticating\",\"next_retry\":null,"
 	    "\"kill_switch\":\"holding\",\"kill_switch_always\":true,"
 	    "\"forwards\":[{\"forward\":\"forward socks 1080\",\"state\":\"down\","
-	    "\"reason\":\"not set up yet\"}],\"refused\":\"/etc/sshdial/peers/office:2: bad\"},"
+	    "\"reason\":\"not set up yet\"}],\"refused\":\"/etc/sshdial/peers/office:2: bad\","
+	    "\"last_failure_fix\":null},"
 	    "{\"name\":\"broken\",\"state\":\"refused\",\"autostart\":false,"));
-	assert_non_null(strstr(out.data, "\"refused\":\"/p/broken:3: \\\"x\\\"\"}]\n"));
+	assert_non_null(strstr(out.data, "\"refused\":\"/p/broken:3: \\\"x\\\"\","
+	                                 "\"last_failure_fix\":null}]\n"));
 	textbuf_free(&out);
 
 	row = (struct status_row){
