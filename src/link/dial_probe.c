@@ -28,7 +28,6 @@
 
 struct probe {
 	struct event_loop *loop;
-	const struct peer *peer;
 	struct child *ssh;
 	struct exec_report report;
 	int in;  /* ssh's stdin, ours to close once the answer is read */
@@ -192,7 +191,7 @@ static int nonblocking_pipe(int fds[2])
 /* 0 with r filled, or -1 when ssh could not be started (said on stderr). */
 int dial_probe(const struct peer *p, const char *command, struct dial_probe_result *r)
 {
-	struct probe pr = {.peer = p, .in = -1, .out = -1, .err = -1};
+	struct probe pr = {.in = -1, .out = -1, .err = -1};
 	failure_clear(&pr.failure);
 	pr.failure.host = peer_host(p);
 	exec_report_init(&pr.report, -1);
