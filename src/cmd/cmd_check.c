@@ -15,7 +15,7 @@
 #include "lib/diag.h"
 #include "lib/log.h"
 #include "cmd/check_dial.h"
-#include "cmd/peer_checks.h"
+#include "conf/peer_checks.h"
 #include "lib/str_prefix.h"
 #include "netconf/leakcheck.h"
 

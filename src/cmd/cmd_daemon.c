@@ -2,7 +2,6 @@
  * /run/sshdial/control (sshdial up/down/restart/status/reload). */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,24 +80,6 @@ static void on_watchdog(void *arg)
 	event_timer_set(d->loop, d->watchdog_ms / 2, on_watchdog, d);
 }
 
-/* Members of the group reach the socket: /run/sshdial becomes root:GROUP 0710, the
- * socket root:GROUP 0660; the per-peer files keep their own modes. */
-static gid_t status_group(const char *name)
-{
-	struct group *g = getgrnam(name);
-	if (!g) {
-		log_warn("group '%s' does not exist: only root can use the control socket "
-		         "(groupadd %s, or --status-group GROUP)",
-		         name, name);
-		return (gid_t)-1;
-	}
-	if (chown(RUNDIR, 0, g->gr_gid) < 0 || chmod(RUNDIR, 0710) < 0) {
-		log_warn("cannot open %s to group %s: %s", RUNDIR, name, strerror(errno));
-		return (gid_t)-1;
-	}
-	return g->gr_gid;
-}
-
 static int daemon_run(const char *peers_dir, const char *group, unsigned max_dialing)
 {
 	struct daemon d = {0};
@@ -121,7 +102,7 @@ static int daemon_run(const char *peers_dir, const char *group, unsigned max_dia
 		status = errno == EWOULDBLOCK ? EXIT_CONFIG : EXIT_SYSTEM;
 		goto out;
 	}
-	gid_t gid = status_group(group);
+	gid_t gid = rundir_open_to_group(group);
 	d.m = manager_new(d.loop, peers_dir, max_dialing);
 	if (event_signal_add(d.loop, SIGINT, on_stop_signal, &d) < 0 ||
 	    event_signal_add(d.loop, SIGTERM, on_stop_signal, &d) < 0 ||

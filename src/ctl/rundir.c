@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <limits.h>
 #include <stdio.h>
@@ -177,4 +178,20 @@ void rundir_unlock(const char *peer, int fd)
 	rundir_path(path, sizeof(path), peer, "pid");
 	unlink(path);
 	close(fd);
+}
+
+gid_t rundir_open_to_group(const char *name)
+{
+	struct group *g = getgrnam(name);
+	if (!g) {
+		log_warn("group '%s' does not exist: only root can use the control socket "
+		         "(groupadd %s, or --status-group GROUP)",
+		         name, name);
+		return (gid_t)-1;
+	}
+	if (chown(RUNDIR, 0, g->gr_gid) < 0 || chmod(RUNDIR, 0710) < 0) {
+		log_warn("cannot open %s to group %s: %s", RUNDIR, name, strerror(errno));
+		return (gid_t)-1;
+	}
+	return g->gr_gid;
 }

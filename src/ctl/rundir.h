@@ -45,4 +45,9 @@ const char *rundir_hook(enum hook_kind kind);
 /* The basenames main() recognises in argv[0]. */
 const char *rundir_hook_name(enum hook_kind kind);
 
+/* Members of group name reach the daemon's socket: RUNDIR becomes root:GROUP 0710 (the
+ * socket itself root:GROUP 0660, the per-peer files keep their own modes).  The group's
+ * id, or (gid_t)-1 after a warning saying what to do. */
+gid_t rundir_open_to_group(const char *name);
+
 #endif

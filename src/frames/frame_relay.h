@@ -33,6 +33,9 @@
  * ends with an error whose code is FRAME_RELAY_REFUSED and whose cause is the reason. */
 #define FRAME_REFUSED "SSHDIAL-REFUSED/1 "
 #define FRAME_RELAY_REFUSED (-0x5245)
+/* What starts each line sshdial serve writes on its stderr (server/serve.c's refuse():
+ * "key NAME: WHY" after it), which the client reads from ssh's (link/failure.c). */
+#define SERVE_SAYS "sshdial serve: "
 
 struct l2tp_link;
 struct frame_relay;

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "conf/jump_spec.h"
+#include "frames/frame_relay.h"
 #include "lib/str_prefix.h"
 
 void failure_clear(struct failure *f)
@@ -103,7 +104,7 @@ static bool ssh_network_error(const char *line)
 
 /* sshdial serve's refusal on its stderr: "sshdial serve: key NAME: WHY" (server/serve.c's
  * refuse(); its other lines, the log-file's, are no refusal). */
-#define SERVE_REFUSAL "sshdial serve: key "
+#define SERVE_REFUSAL SERVE_SAYS "key "
 
 /* pppd's option_error() before it detaches: "ARGV0: MESSAGE", ARGV0 "pppd" or a path to it. */
 static const char *server_pppd_text(const char *line)

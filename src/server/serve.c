@@ -64,7 +64,7 @@ static void refuse(const char *fmt, ...)
 	va_end(ap);
 	log_error("%s", msg);
 	char line[1100];
-	snprintf(line, sizeof(line), "sshdial serve: %s", msg);
+	snprintf(line, sizeof(line), SERVE_SAYS "%s", msg);
 	log_print_line(stderr, line); /* escaped: msg quotes the request and the files */
 	if (refuse_on_stream) {
 		/* One line, the first refusal only: the reason, not what followed from it. */

@@ -3,7 +3,7 @@
  * know ends the dial with status 2; these checks say so before the first dial.  Looking a
  * name up in known_hosts is ssh-keygen -F's (it knows hashed names), run within a deadline:
  * check is a command line tool, never the daemon's loop. */
-#include "cmd/peer_checks.h"
+#include "conf/peer_checks.h"
 
 #include <errno.h>
 #include <pwd.h>
