@@ -218,11 +218,13 @@ bench-forwards: $(B)/sshdial
 SHELL_SCRIPTS = $(sort $(wildcard tests/e2e/*.sh bench/*.sh scripts/completion/sshdial) \
                   $(shell grep -lsIE '^.! */(usr/)?bin/(env +)?(ba|da)?sh\b' scripts/* tests/*/* bench/*))
 
-# Dependencies between subsystems follow the order of docs/architecture.md (scripts/check-layers).
+# Dependencies between subsystems follow the order of docs/architecture.md (scripts/check-layers);
+# its file map is the one the files' opening comments make (scripts/file-map).
 # shellcheck at its default "warning" level: a `# shellcheck disable=` names its reason on
 # the line above.
 lint:
 	scripts/check-layers
+	scripts/file-map --check
 	shellcheck --severity=warning $(SHELL_SCRIPTS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Isrc src tests/unit tests/fuzz bench

@@ -1,3 +1,5 @@
+/* The peer file's whole-file checks: required, conflicting and meaningless keywords, the
+ * default secrets file of pap-user, and the health probe's timing. */
 #include "conf/config_reader.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* Accessors for a loaded peer (config.h), and freeing it. */
 #include "conf/config.h"
 
 #include <stdlib.h>
