@@ -64,8 +64,9 @@ $(B)/obj/%.o: src/%.c
 	@mkdir -p "$(@D)"
 	$(Q)$(CC) $(DEPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Made anew each time: a source that was removed or renamed leaves no member behind.
 $(B)/libsshdial.a: $(LIB_OBJS)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(B)/sshdial: $(B)/obj/cmd/main.o $(B)/libsshdial.a
 	@$(if $(Q),echo "  LD      $@")
@@ -126,7 +127,7 @@ $(FUZZ_B)/obj/%.o: src/%.c
 		-c -o $@ $<
 
 $(FUZZ_B)/libsshdial.a: $(FUZZ_OBJS)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libsshdial.a
 	@$(if $(Q),echo "  FUZZLD  $@")

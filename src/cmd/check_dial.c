@@ -12,13 +12,13 @@
 
 #include "cmd/commands.h"
 #include "frames/frame_relay.h"
-#include "lib/control_char.h"
+#include "lib/text.h"
 #include "lib/log.h"
 #include "link/dial_probe.h"
 #include "link/failure.h"
 #include "server/serve_request.h"
 
-/* What the forced command sent from byte from on, for a message (lib/control_char.h), a
+/* What the forced command sent from byte from on, for a message (lib/text.h), a
  * line's last newline left out. */
 static void quote(const struct dial_probe_result *pr, size_t from, char *buf, size_t len)
 {

@@ -12,7 +12,7 @@
 #include "cmd/commands.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "lib/self_exe.h"
+#include "lib/proc.h"
 #include "server/serve_install.h"
 #include "server/server_conf.h"
 #include "lib/xalloc.h"

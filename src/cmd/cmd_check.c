@@ -16,7 +16,7 @@
 #include "lib/log.h"
 #include "cmd/check_dial.h"
 #include "conf/peer_checks.h"
-#include "lib/str_prefix.h"
+#include "lib/text.h"
 #include "netconf/leakcheck.h"
 
 static void check_usage(FILE *f)

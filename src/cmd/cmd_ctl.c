@@ -12,7 +12,7 @@
 #include "ctl/ctl_request.h"
 #include "lib/log.h"
 #include "lib/textbuf.h"
-#include "lib/write_all.h"
+#include "lib/file_write.h"
 
 static int exit_of(enum ctl_status st)
 {

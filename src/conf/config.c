@@ -14,8 +14,8 @@
 #include "conf/config_reader.h"
 #include "conf/keyword.h"
 #include "conf/pppd_options.h"
-#include "lib/safe_name.h"
-#include "lib/trusted_file.h"
+#include "lib/text.h"
+#include "lib/file_read.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
 

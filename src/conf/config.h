@@ -42,7 +42,7 @@ void config_read_abort(struct config_reader *r);
 struct kw_table;
 const struct kw_table *config_keywords(void);
 
-/* A peer name becomes file and socket names: the rule of lib/safe_name.h (1-32 of
+/* A peer name becomes file and socket names: the rule of lib/text.h (1-32 of
  * [A-Za-z0-9._-], no leading '.'). */
 bool peer_name_valid(const char *name);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lib/control_char.h"
+#include "lib/text.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/secret_file.h"
+#include "lib/file_read.h"
 #include "lib/words.h"
 #include "lib/xalloc.h"
 

@@ -16,8 +16,7 @@
 #include "conf/jump_spec.h"
 #include "conf/known_hosts.h"
 #include "conf/secret.h"
-#include "lib/access_as.h"
-#include "lib/account_use.h"
+#include "lib/account.h"
 #include "lib/run_bounded.h"
 
 #define SSH_KEYGEN_PATH "/usr/bin/ssh-keygen"

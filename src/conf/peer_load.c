@@ -10,7 +10,7 @@
 
 #include "lib/lines.h"
 #include "conf/pppd_peer.h"
-#include "lib/trusted_file.h"
+#include "lib/file_read.h"
 #include "lib/xalloc.h"
 
 static void peer_file_line(void *arg, const char *line, unsigned lineno)

@@ -4,7 +4,7 @@
 
 #include "lib/log.h"
 #include "conf/pap_secrets.h"
-#include "lib/secret_file.h"
+#include "lib/file_read.h"
 
 /* Room for the longest secret pppd takes and a trailing newline. */
 #define MAX_PASSWORD_FILE (SECRET_MAX + 1)

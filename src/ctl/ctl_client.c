@@ -16,7 +16,7 @@
 
 #include "ctl/ctl_request.h"
 #include "lib/log.h"
-#include "lib/write_all.h"
+#include "lib/file_write.h"
 
 static int connect_quiet(void)
 {

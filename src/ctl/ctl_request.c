@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/safe_name.h"
+#include "lib/text.h"
 
 static const char *const verbs[] = {
     [CTL_UP] = "up",         [CTL_DOWN] = "down",     [CTL_RESTART] = "restart",

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "lib/safe_name.h"
-#include "lib/write_all.h"
+#include "lib/text.h"
+#include "lib/file_write.h"
 
 static void path_of(char *buf, size_t len, const char *peer)
 {

@@ -13,8 +13,8 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
-#include "lib/self_exe.h"
-#include "lib/symlink_replace.h"
+#include "lib/proc.h"
+#include "lib/file_write.h"
 
 static const char *const hook_names[] = {
     [HOOK_IP_UP] = "sshdial-ip-up", [HOOK_IP_DOWN] = "sshdial-ip-down"};

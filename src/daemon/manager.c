@@ -17,7 +17,7 @@
 #include "daemon/orphans.h"
 #include "daemon/status.h"
 #include "lib/log.h"
-#include "lib/safe_name.h"
+#include "lib/text.h"
 #include "lib/xalloc.h"
 
 /* The list of links, in name order (status lists them so). */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "frames/frame_relay.h"
-#include "lib/control_char.h"
+#include "lib/text.h"
 #include "lib/xalloc.h"
 
 #define REFUSAL_MAX 1024

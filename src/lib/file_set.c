@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "lib/write_all.h"
+#include "lib/file_write.h"
 #include "lib/xalloc.h"
 
 #define PATH_LEN 4096

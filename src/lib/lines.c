@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/regular_file.h"
+#include "lib/file_read.h"
 
 int lines_open(const char *path, struct diag *d)
 {

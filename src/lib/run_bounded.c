@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/write_all.h"
+#include "lib/file_write.h"
 
 static long long now_ms(void)
 {

@@ -1,6 +1,6 @@
 #include "link/attempt_deadline.h"
 
-#include "lib/str_prefix.h"
+#include "lib/text.h"
 
 #include <stdbool.h>
 #include <string.h>

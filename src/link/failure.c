@@ -8,7 +8,7 @@
 
 #include "conf/jump_spec.h"
 #include "frames/frame_relay.h"
-#include "lib/str_prefix.h"
+#include "lib/text.h"
 
 void failure_clear(struct failure *f)
 {

@@ -17,7 +17,7 @@
 #include "lib/child.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "lib/str_prefix.h"
+#include "lib/text.h"
 #include "lib/xalloc.h"
 #include "link/dial.h"
 #include "ctl/rundir.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "conf/jump_spec.h"
-#include "lib/account_use.h"
+#include "lib/account.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "netconf/guard.h"

@@ -15,7 +15,7 @@
 #include "lib/child.h"
 #include "lib/log.h"
 #include "lib/script_run.h"
-#include "lib/trusted_file.h"
+#include "lib/file_read.h"
 #include "link/dial.h"
 #include "link/dial_driver.h"
 #include "link/script_env.h"

@@ -27,7 +27,7 @@
 #include "netconf/journal.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "lib/write_all.h"
+#include "lib/file_write.h"
 
 static const char *const was_names[] = {
     [RESOLV_WAS_FILE] = "file", [RESOLV_WAS_LINK] = "link", [RESOLV_WAS_ABSENT] = "absent"};

@@ -11,7 +11,7 @@
 #include "lib/child.h"
 #include "lib/err.h"
 #include "lib/run_bounded.h"
-#include "lib/safe_name.h"
+#include "lib/text.h"
 #include "netconf/change.h"
 
 int dns_resolvconf_record(char *buf, size_t len, const char *ifname, const char *label)

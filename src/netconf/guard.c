@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/safe_name.h"
+#include "lib/text.h"
 #include "netconf/change.h"
 
 /* The ICMPv6 the underlying network needs: router and neighbour discovery, and the

@@ -15,8 +15,8 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
-#include "lib/regular_file.h"
-#include "lib/write_all.h"
+#include "lib/file_read.h"
+#include "lib/file_write.h"
 
 /* A journal is a few lines per route; anything far larger is not ours to parse. */
 #define JOURNAL_FILE_MAX (16u << 20)

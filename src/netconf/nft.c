@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "lib/write_all.h"
+#include "lib/file_write.h"
 
 #define NFT_OUT_MAX 4096
 

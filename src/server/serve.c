@@ -25,7 +25,7 @@
 #include "lib/log.h"
 #include "conf/pppd_options.h"
 #include "lib/exit_status.h"
-#include "lib/proc_ids.h"
+#include "lib/proc.h"
 #include "frames/frame_relay.h"
 #include "frames/l2tp_link.h"
 #include "server/serve_forward.h"

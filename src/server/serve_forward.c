@@ -14,7 +14,7 @@
 
 #include "lib/exit_status.h"
 #include "lib/log.h"
-#include "lib/write_all.h"
+#include "lib/file_write.h"
 #include "server/serve_request.h"
 #include "server/server_conf.h"
 

@@ -28,7 +28,7 @@
 #include "netconf/nft.h"
 #include "frames/ppp_queue.h"
 #include "conf/pppd_options.h"
-#include "lib/proc_ids.h"
+#include "lib/proc.h"
 #include "ctl/rundir.h"
 #include "server/serve_log.h"
 #include "server/server_conf.h"

@@ -12,8 +12,8 @@
 #include "server/lease.h"
 #include "lib/err.h"
 #include "lib/log.h"
-#include "lib/self_exe.h"
-#include "lib/symlink_replace.h"
+#include "lib/proc.h"
+#include "lib/file_write.h"
 #include "server/serve_pppd.h"
 #include "server/sshd_dropin.h"
 

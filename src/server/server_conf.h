@@ -13,7 +13,7 @@
 
 #include "lib/cidr.h"
 #include "lib/diag.h"
-#include "lib/safe_name.h"
+#include "lib/text.h"
 
 #define SERVER_CONF_PATH "/etc/sshdial/server.conf"
 #define SERVER_LEASE_DIR "/var/lib/sshdial/leases"
@@ -37,7 +37,7 @@ struct kw_table;
 const struct kw_table *server_conf_keywords(void);
 
 /* A key name becomes a syslog tag, a pppd ipparam and a lease's owner: the rule of
- * lib/safe_name.h (1-32 of [A-Za-z0-9._-], no leading '.'), as for a peer name. */
+ * lib/text.h (1-32 of [A-Za-z0-9._-], no leading '.'), as for a peer name. */
 bool server_key_name_valid(const char *name);
 
 const struct cidr *server_conf_pool(const struct server_conf *c);

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/account_use.h"
+#include "lib/account.h"
 
 static void test_nobody_refused(void **state)
 {

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "lib/control_char.h"
+#include "lib/text.h"
 
 static bool has(const char *s)
 {

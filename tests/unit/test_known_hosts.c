@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "conf/known_hosts.h"
-#include "lib/access_as.h"
+#include "lib/account.h"
 
 static void test_name(void **state)
 {

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/regular_file.h"
+#include "lib/file_read.h"
 #include "tmpdir.h"
 
 static int setup(void **state)

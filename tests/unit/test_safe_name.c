@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "lib/safe_name.h"
+#include "lib/text.h"
 
 static void test_accepted(void **state)
 {

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/self_exe.h"
+#include "lib/proc.h"
 
 /* The path names this very test binary. */
 static void test_names_this_binary(void **state)

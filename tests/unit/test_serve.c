@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/proc_ids.h"
+#include "lib/proc.h"
 #include "server/serve_pppd.h"
 #include "server/serve_request.h"
 

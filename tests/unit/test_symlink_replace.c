@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/symlink_replace.h"
+#include "lib/file_write.h"
 #include "tmpdir.h"
 
 static int setup(void **state)

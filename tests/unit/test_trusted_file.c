@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "conf/config.h"
-#include "lib/trusted_file.h"
+#include "lib/file_read.h"
 #include "tmpdir.h"
 
 static int setup(void **state)

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lib/write_all.h"
+#include "lib/file_write.h"
 
 /* More than a pipe takes at once: a reader drains it while the writes go on. */
 static void test_whole_buffer_through_a_pipe(void **state)

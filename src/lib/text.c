@@ -1,8 +1,13 @@
-#include "lib/control_char.h"
+#include "lib/text.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
 
 bool has_control_char(const char *s, size_t n)
 {
@@ -27,4 +32,12 @@ void quote_bytes(char *dst, size_t dstlen, const void *src, size_t n)
 		memcpy(dst + o, piece, (size_t)len + 1);
 		o += (size_t)len;
 	}
+}
+
+bool safe_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 0 && n <= SAFE_NAME_MAX && name[0] != '.' &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+	           n;
 }

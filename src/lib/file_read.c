@@ -1,4 +1,4 @@
-#include "lib/trusted_file.h"
+#include "lib/file_read.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,8 +8,67 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/regular_file.h"
 #include "lib/xalloc.h"
+
+int regular_file_open(const char *path, struct diag *d)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		diag_errno(d, path, 0, errno, "cannot open");
+	return fd;
+}
+
+bool regular_file_stat(int fd, const char *path, const char *hint, struct stat *st, struct diag *d)
+{
+	if (fstat(fd, st) < 0) {
+		diag_errno(d, path, 0, errno, "cannot stat");
+		return false;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		diag_add(d, path, 0, "not a regular file%s", hint);
+		return false;
+	}
+	return true;
+}
+
+char *regular_file_read(int fd, size_t max, size_t *len)
+{
+	/* One allocation, never grown: realloc would leave copies behind.  The file may have
+	 * grown since it was checked, so read one byte more than allowed to see it. */
+	char *buf = xmalloc(max + 2);
+	size_t got = 0;
+	while (got < max + 1) {
+		ssize_t n = pread(fd, buf + got, max + 1 - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				break;
+			int e = errno;
+			regular_file_free(buf, got);
+			errno = e;
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	if (got > max) {
+		regular_file_free(buf, got);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+void regular_file_free(char *text, size_t len)
+{
+	if (!text)
+		return;
+	explicit_bzero(text, len + 1);
+	free(text);
+}
 
 static bool trusted_uid(uid_t uid, uid_t owner)
 {
@@ -124,4 +183,50 @@ int trusted_file_open(const char *path, uid_t owner, struct diag *d)
 	free(resolved);
 	free(dir);
 	return fd;
+}
+
+/* Checked on the open descriptor, so the file read is the file checked. */
+static bool check_mode(int fd, const char *path, struct diag *d)
+{
+	struct stat st;
+	if (!regular_file_stat(fd, path, "", &st, d))
+		return false;
+	if (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) {
+		diag_add(d, path, 0,
+		         "readable or writable by group or others (mode %04o); run 'chmod 600 %s'",
+		         (unsigned)(st.st_mode & 07777), path);
+		return false;
+	}
+	return true;
+}
+
+static char *read_content(int fd, const char *path, size_t max, size_t *len, struct diag *d)
+{
+	char *buf = regular_file_read(fd, max, len);
+	if (!buf && errno == EFBIG)
+		diag_add(d, path, 0, "too large for a secrets file");
+	else if (!buf)
+		diag_errno(d, path, 0, errno, "cannot read");
+	else if (memchr(buf, '\0', *len)) {
+		diag_add(d, path, 0, "contains a NUL byte; a secrets file is text");
+		secret_file_free(buf, *len);
+		return NULL;
+	}
+	return buf;
+}
+
+char *secret_file_read(const char *path, size_t max, size_t *len, struct diag *d)
+{
+	/* Opened without blocking: check_mode refuses a FIFO instead of waiting on it. */
+	int fd = regular_file_open(path, d);
+	if (fd < 0)
+		return NULL;
+	char *content = check_mode(fd, path, d) ? read_content(fd, path, max, len, d) : NULL;
+	close(fd);
+	return content;
+}
+
+void secret_file_free(char *content, size_t len)
+{
+	regular_file_free(content, len);
 }

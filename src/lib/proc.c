@@ -1,5 +1,6 @@
-#include "lib/proc_ids.h"
+#include "lib/proc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,4 +86,22 @@ bool proc_comm_is(pid_t pid, const char *name)
 		return false;
 	comm[strcspn(comm, "\n")] = '\0';
 	return strcmp(comm, name) == 0;
+}
+
+int self_exe(char *buf, size_t len)
+{
+	if (len == 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	ssize_t n = readlink("/proc/self/exe", buf, len);
+	if (n < 0)
+		return -1;
+	/* readlink neither terminates nor says it cut: a path that fills buf may be cut. */
+	if ((size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
 }

@@ -1,11 +1,14 @@
-/* Who a running process is, as the kernel says in /proc/PID: its name and its real user
- * and groups (a setuid pppd keeps the real ones of the account that started it). */
-#ifndef SSHDIAL_PROC_IDS_H
-#define SSHDIAL_PROC_IDS_H
+/* What /proc says about processes: a process's name, real user and groups, and the
+ * running binary's own path. */
+#ifndef SSHDIAL_PROC_H
+#define SSHDIAL_PROC_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+/* Who a running process is, as the kernel says in /proc/PID: its name and its real user
+ * and groups (a setuid pppd keeps the real ones of the account that started it). */
 
 #define PROC_IDS_GROUPS_MAX 64
 
@@ -24,5 +27,11 @@ bool proc_ids_read(pid_t pid, struct proc_ids *ids);
 bool proc_ids_in_group(const struct proc_ids *ids, gid_t gid);
 /* /proc/PID/comm is name. */
 bool proc_comm_is(pid_t pid, const char *name);
+
+/* The path of the running sshdial binary, for the links that make pppd run it again. */
+
+/* Writes the binary's path (readlink of /proc/self/exe) into buf, NUL-terminated; 0, or
+ * -1 with errno set (ENAMETOOLONG when it does not fit in len bytes). */
+int self_exe(char *buf, size_t len);
 
 #endif
