@@ -1,4 +1,5 @@
 #include "frames/frame_relay.h"
+#include "frames/frame_relay_priv.h"
 #include "frames/frame_relay_tuning.h"
 
 #include <errno.h>
@@ -21,51 +22,6 @@
 #include "frames/l2tp_link.h"
 #include "frames/rx_time.h"
 
-struct frame_relay {
-	struct event_loop *loop;
-	int udp, in, out;
-	uint8_t header[L2TP_DATA_HEADER_LEN];
-	enum frame_relay_role role;
-	char where[256];
-	const struct frame_relay_ops *ops;
-	void *arg;
-	bool ended;
-	struct frame_relay_stats stats;
-	/* The kernel's counters (l2tp_tx_verdict), NULL when there are none to check
-	 * (frame_relay_new_fd without frame_relay_set_counters). */
-	int (*counters)(void *arg, bool tunnel, uint64_t *out);
-	void *counters_arg;
-	bool confirming;   /* the counters are read again on a timer */
-	bool confirm_long; /* that timer is CONFIRM_MS's (it counts a foreign verdict) */
-	int foreign_seen;  /* times they said another session sent, in a row */
-
-	/* Toward the stream */
-	struct frame_queue *q;
-	size_t hold_bytes; /* FRAME_RELAY_HOLD_BYTES, or frame_relay_set_hold's */
-	uint64_t hold_ns;
-	bool out_watched, udp_paused, udp_watched, hold_timer;
-	struct codel *codel;
-
-	/* The kernel's datagrams read and not yet proven ours: the first `unproven` of
-	 * UNPROVEN_SLOTS, each with its arrival time. */
-	uint8_t *slots;
-	struct mmsghdr *msgs;
-	struct iovec *iov;
-	uint64_t *arrived;
-	int unproven;
-	size_t unproven_bytes;
-	bool stamped; /* the socket gives each datagram the kernel's time (SO_TIMESTAMPNS) */
-	union rx_ctl {
-		char buf[RX_TIME_SPACE];
-		struct cmsghdr align;
-	} * ctl; /* each datagram's stamp, when stamped */
-
-	/* From the stream */
-	struct frame_stream *stream;
-	uint8_t *inbuf;
-	struct greeting *greeting; /* client: the server's greeting, until it is done */
-};
-
 static uint64_t now_ns(const struct frame_relay *r)
 {
 	struct timespec ts;
@@ -74,7 +30,7 @@ static uint64_t now_ns(const struct frame_relay *r)
 }
 
 /* Ends the relay once: no more watching, then the owner hears why (and may free it). */
-static void end(struct frame_relay *r, const struct err *e)
+void frame_relay_end(struct frame_relay *r, const struct err *e)
 {
 	if (r->ended)
 		return;
@@ -87,11 +43,11 @@ static void end(struct frame_relay *r, const struct err *e)
 	r->ops->ended(r->arg, e);
 }
 
-static void end_errno(struct frame_relay *r, int errnum, const char *what)
+void frame_relay_end_errno(struct frame_relay *r, int errnum, const char *what)
 {
 	struct err e;
 	err_errno(&e, errnum, r->where, NULL, "%s", what);
-	end(r, &e);
+	frame_relay_end(r, &e);
 }
 
 /* The stream's descriptors are watched by one callback when they are one descriptor. */
@@ -215,7 +171,8 @@ static void flush_out(struct frame_relay *r)
 		if (n < 0 && errno == EAGAIN)
 			break;
 		if (n <= 0) {
-			end_errno(r, n < 0 ? errno : EPIPE, "cannot write to the ssh channel");
+			frame_relay_end_errno(r, n < 0 ? errno : EPIPE,
+			                      "cannot write to the ssh channel");
 			return;
 		}
 		frame_queue_written(r->q, (size_t)n, &r->stats.frames_to_stream,
@@ -242,8 +199,8 @@ static int tx_verdict(struct frame_relay *r, uint64_t *sure)
 		if (rc == 0 && t != s1)
 			rc = r->counters(r->counters_arg, false, &s2);
 		if (rc < 0) {
-			end_errno(r, -rc,
-			          "cannot read the L2TP tunnel's counters (PPPIOCGL2TPSTATS)");
+			frame_relay_end_errno(
+			    r, -rc, "cannot read the L2TP tunnel's counters (PPPIOCGL2TPSTATS)");
 			return -1;
 		}
 		v = l2tp_tx_verdict(s1, t, s2);
@@ -269,7 +226,7 @@ static void foreign_session(struct frame_relay *r, uint64_t frames)
 	        (unsigned)(r->header[2] << 8 | r->header[3]), (unsigned long long)frames,
 	        (unsigned long long)r->stats.dropped_foreign);
 	log_warn("%s: %s", e.where, e.what);
-	end(r, &e);
+	frame_relay_end(r, &e);
 }
 
 /* Queues the datagrams read so far, proven ours, as frames, and writes what it can. */
@@ -311,7 +268,8 @@ static void confirm_later(struct frame_relay *r, unsigned ms)
 	r->confirming = event_timer_set(r->loop, ms, on_confirm, r) == 0;
 	r->confirm_long = ms >= CONFIRM_MS;
 	if (!r->confirming)
-		end_errno(r, errno, "cannot set a timer to read the L2TP tunnel's counters again");
+		frame_relay_end_errno(
+		    r, errno, "cannot set a timer to read the L2TP tunnel's counters again");
 }
 
 /* The datagrams read so far go into the stream only when a read of the counters, taken
@@ -377,7 +335,8 @@ static int read_datagrams(struct frame_relay *r)
 			/* ECONNREFUSED: an earlier send met no socket; the kernel's end is closed
 			 * only when the link is, which its owner hears of from pppd. */
 			if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED) {
-				end_errno(r, errno, "cannot read the L2TP tunnel's datagrams");
+				frame_relay_end_errno(r, errno,
+				                      "cannot read the L2TP tunnel's datagrams");
 				return -1;
 			}
 			return 0;
@@ -414,109 +373,6 @@ static void on_udp(void *arg, int fd, uint32_t events)
 		prove(r, false);
 }
 
-/* Gives the kernel the batch of frames parsed so far: one sendmmsg. */
-static void send_batch(struct frame_relay *r, struct mmsghdr *m, struct iovec (*iov)[2], int *n)
-{
-	int sent = 0;
-	while (sent < *n) {
-		int k = sendmmsg(r->udp, m + sent, (unsigned)(*n - sent), MSG_DONTWAIT);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			/* UDP on loopback: a full socket buffer drops, as a wire would. */
-			r->stats.dropped_udp += (uint64_t)(*n - sent);
-			break;
-		}
-		for (int i = sent; i < sent + k; i++) {
-			r->stats.frames_from_stream++;
-			r->stats.bytes_from_stream += iov[i][1].iov_len;
-		}
-		sent += k;
-	}
-	*n = 0;
-}
-
-static void broken_stream(struct frame_relay *r)
-{
-	struct err e;
-	err_set(&e, r->where, "check that both ends run sshdial with the same frame transport",
-	        "the ssh channel's frame stream is broken (a frame of length 0)");
-	end(r, &e);
-}
-
-/* Parses one read of the stream and hands its frames to the kernel. */
-static int take_stream(struct frame_relay *r, const uint8_t *buf, size_t len)
-{
-	struct mmsghdr m[SEND_BATCH];
-	struct iovec iov[SEND_BATCH][2];
-	int n = 0;
-	size_t at = 0;
-	while (at < len) {
-		long took = frame_stream_feed(r->stream, buf + at, len - at);
-		if (took < 0) {
-			send_batch(r, m, iov, &n);
-			broken_stream(r);
-			return -1;
-		}
-		at += (size_t)took;
-		size_t flen;
-		const uint8_t *f = frame_stream_frame(r->stream, &flen);
-		if (!f)
-			continue;
-		iov[n][0] = (struct iovec){.iov_base = r->header, .iov_len = sizeof(r->header)};
-		iov[n][1] = (struct iovec){.iov_base = (void *)f, .iov_len = flen};
-		m[n] = (struct mmsghdr){.msg_hdr = {.msg_iov = iov[n], .msg_iovlen = 2}};
-		n++;
-		/* A frame in the stream's own buffer goes before the buffer is reused. */
-		bool copied = f < buf || f >= buf + len;
-		if (n == SEND_BATCH || copied)
-			send_batch(r, m, iov, &n);
-		frame_stream_next(r->stream);
-	}
-	send_batch(r, m, iov, &n);
-	return 0;
-}
-
-static void read_stream(struct frame_relay *r)
-{
-	for (int reads = 0; reads < IN_READS_PER_TURN; reads++) {
-		ssize_t n = read(r->in, r->inbuf, IN_BUF);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		if (n < 0) {
-			end_errno(r, errno, "cannot read the ssh channel");
-			return;
-		}
-		struct err e;
-		bool greeting = r->greeting && !greeting_done(r->greeting);
-		if (n == 0 && greeting && greeting_refused_at_end(r->greeting, &e)) {
-			end(r, &e);
-			return;
-		}
-		if (n == 0) {
-			err_set(&e, r->where, NULL,
-			        greeting
-			            ? "the ssh channel ended before the server's frame transport "
-			              "greeting"
-			            : "the ssh channel ended");
-			end(r, &e);
-			return;
-		}
-		long at = 0;
-		if (greeting && (at = greeting_feed(r->greeting, r->inbuf, (size_t)n, &e)) < 0) {
-			if (at == GREETING_END)
-				end(r, &e);
-			return;
-		}
-		if (take_stream(r, r->inbuf + at, (size_t)(n - at)) < 0)
-			return;
-		if (n < IN_BUF)
-			return;
-	}
-}
-
 static void on_stream(void *arg, int fd, uint32_t events)
 {
 	struct frame_relay *r = arg;
@@ -526,12 +382,12 @@ static void on_stream(void *arg, int fd, uint32_t events)
 			return;
 		/* The reader is gone (reported even when not watched for writing). */
 		if ((events & EPOLLERR) && fd != r->in) {
-			end_errno(r, EPIPE, "the ssh channel was closed");
+			frame_relay_end_errno(r, EPIPE, "the ssh channel was closed");
 			return;
 		}
 	}
 	if (fd == r->in && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-		read_stream(r);
+		frame_relay_read_stream(r);
 }
 
 static int nonblocking(int fd)
