@@ -35,35 +35,6 @@
 #define BACKOFF_BASE_MS 1000
 #define BACKOFF_CAP_MS 30000
 
-static const char *const state_names[] = {
-    [LINK_IDLE] = "idle",       [LINK_DIALING] = "dialing", [LINK_UP] = "up",
-    [LINK_CLOSING] = "closing", [LINK_BACKOFF] = "backoff", [LINK_FAILED] = "failed",
-    [LINK_STOPPED] = "stopped", [LINK_QUEUED] = "queued",
-};
-_Static_assert(sizeof(state_names) / sizeof(state_names[0]) == LINK_STATE_COUNT,
-               "a name for each link state");
-
-const char *link_state_name(enum link_state s)
-{
-	return (unsigned)s < LINK_STATE_COUNT && state_names[s] ? state_names[s] : "unknown";
-}
-
-enum link_state link_state(const struct link *l)
-{
-	return l->state;
-}
-
-void link_set_state(struct link *l, enum link_state s)
-{
-	if (l->state != s)
-		log_debug("%s: %s -> %s", peer_name(l->peer), link_state_name(l->state),
-		          link_state_name(s));
-	bool changed = l->state != s;
-	l->state = s;
-	if (changed && l->ops->state_changed)
-		l->ops->state_changed(l->arg, s);
-}
-
 static void link_dial(struct link *l);
 
 static void on_backoff_over(void *arg)
