@@ -94,20 +94,25 @@ _roam_send() {
 	in_cli ping -c 1 -W 1 "$E2E_SERVER_IP" >/dev/null 2>&1
 }
 
-_roam_stamped_n() { [ "$(grep -c ': up after ' "$E2E_DIR/stamped")" -ge "$1" ]; }
+# _roam_up_since T: prints the number of the first 'up after' line stamped after T (false
+# while there is none).
+_roam_up_since() {
+	grep ': up after ' "$E2E_DIR/stamped" | awk -v t="$1" '$1 > t { print NR; f = 1; exit } END { exit !f }'
+}
 
 roam_check() {
 	local what=$1 move=$2 n t_up took hs limit
-	# The first 'up after' line after the move is the one to wait for (a link that a
-	# loaded machine's probe declared dead before may have come up more often).
-	n=$(($(grep -c ': up after ' "$ROAM_LOG") + 1))
+	# The first 'up after' line stamped after the new default route is the one to wait for:
+	# a link that a loaded machine's probe declared dead before may come up more often, also
+	# while the move's commands run (counting lines before the move let such an earlier up
+	# count, "back -3.1s").
 	[ -z "${ROAM_KILL_SWITCH:-}" ] ||
 		ip netns exec "$E2E_RTR" nft reset counters table inet roam >/dev/null
 	"$move"
 	[ -z "${ROAM_KILL_SWITCH:-}" ] || _roam_send
-	wait_for 150 _roam_up_n "$n" ||
+	wait_for 150 _roam_up_since "$ROAM_ROUTE_AT" >/dev/null ||
 		fail "$what: the link was not back within 150 s of the new default route: $(_roam_story)"
-	wait_for 30 _roam_stamped_n "$n" || fail "$what: the stamped log lacks 'up after' line $n"
+	n=$(_roam_up_since "$ROAM_ROUTE_AT")
 	t_up=$(grep ': up after ' "$E2E_DIR/stamped" | sed -n "${n}p" | cut -d' ' -f1)
 	took=$(awk -v a="$ROAM_ROUTE_AT" -v b="$t_up" 'BEGIN { printf "%.1f", b - a }')
 	hs=$(roam_max "$(roam_up_after 1)" "$(roam_up_after "$n")")
