@@ -371,7 +371,7 @@ static void json_row(struct textbuf *out, const struct status_row *r)
 	str_or_null(out, "path_dev", li->route.family ? li->route.ifname : "");
 	str_or_null(out, "path_via", via);
 	str_or_null(out, "blocked", r->blocked);
-	/* Added by issue 24: after the keys above, which keep their order. */
+	/* Newer keys go after the older ones, which keep their order for existing readers. */
 	str_or_null(out, "phase", li->phase);
 	key(out, "next_retry");
 	if (li->retrying)
@@ -383,7 +383,7 @@ static void json_row(struct textbuf *out, const struct status_row *r)
 	textbuf_printf(out, "%s", li->kill_switch_always ? "true" : "false");
 	json_forwards(out, r);
 	str_or_null(out, "refused", r->refused);
-	/* Added by issue 25, after the keys above. */
+	/* The newest key, last for the same reason. */
 	str_or_null(out, "last_failure_fix", f ? f->err.fix : NULL);
 	textbuf_printf(out, "}");
 }

@@ -1,4 +1,4 @@
-/* Taking over a dead run's kill switch (issue 21): after a crash, the next run of a peer
+/* Taking over a dead run's kill switch: after a crash, the next run of a peer
  * keeps what the dead one's journal lists in the session's scope (route-all's kill switch:
  * its rules, unreachable routes, and whatever else a kill switch journals there) instead of
  * undoing it, and replaces it add-before-delete: every change the new run asks for that the

@@ -2,7 +2,7 @@
 # (issue 4, a) The path to the server goes silent while the link is up (the router drops
 # everything, no ICMP error, no RST): sshdial's health check says 'link dead' and dials
 # again; when the path comes back, so does the link, with its routes, and pings pass.
-# (issue 23) Both times asserted: 'link dead' within health-timeout + 1 s of the
+# Both times asserted: 'link dead' within health-timeout + 1 s of the
 # blackhole, and up again within one handshake + the longest backoff + 2 s of the path's
 # return (below: why not a handshake + 2 s yet) (the handshake
 # measured in this run: the longer of the first 'up after' and the redial's own). The log

@@ -4,7 +4,7 @@
 # the client runs sshdial with one pppd and one ssh as before, sshdial holds as many
 # descriptors as after the first 'up', the routing tables are as they were (the peer's
 # routes once each), and no child of sshdial is a zombie.
-# (issue 23) Each recovery is asserted: up again within one handshake (the longer of the
+# Each recovery is asserted: up again within one handshake (the longer of the
 # first 'up after' and the redial's own) + the link's longest backoff (30 s, link.c's
 # BACKOFF_CAP_MS) + 5 s of the fault's end (the kill; the blackhole's end), and the
 # blackholed link down within health-timeout + 5 s of the blackhole.

@@ -4,7 +4,7 @@
 # mailbox through it. The key gets exactly that forward (sshdial authorize --forward-only).
 # The path goes silent: the dead connection is found within seconds, the peer dials again,
 # and once the path is back the forward is too and the next fetch works.
-# (issue 23) Both times asserted, with generous bounds: the dead connection found within
+# Both times asserted, with generous bounds: the dead connection found within
 # 15 s (ssh's keepalives for a forward-only peer: ssh_argv.c, 3 x 1 s), and forwarding
 # again within one handshake (the longer of the two 'up after' lines) + the link's longest
 # backoff (30 s) + 5 s of the path's return.
