@@ -214,6 +214,7 @@ static void attempt_ended(struct link *l)
 	}
 
 	if (l->stopping) {
+		link_reach_stop(l);
 		link_set_state(l, LINK_STOPPED);
 		link_scripts_done(l, NULL);
 		return;
@@ -231,6 +232,7 @@ static void attempt_ended(struct link *l)
 	bool server_given_up = link_give_up_server(l);
 	if (l->failure.cls > FAILURE_TRANSIENT && !server_given_up) {
 		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
+		link_reach_stop(l);
 		link_set_state(l, LINK_FAILED);
 		link_scripts_done(l, &l->last);
 		return;
@@ -242,8 +244,11 @@ static void attempt_ended(struct link *l)
 	if (l->failure.ssh.timed_out) /* a slow server, most likely: the next waits longer */
 		l->missed_deadlines++;
 	link_next_server(l);
-	if (l->path.watched != link_server_index(l))
+	if (l->path.watched != link_server_index(l)) {
 		link_unwatch_path(l);
+		link_reach_stop(l);
+	}
+	link_reach_start(l); /* a silent path's return cuts the wait short */
 	size_t usable = link_usable_servers(l);
 	bool round_left = usable > 1 && l->failed_in_row % usable != 0;
 	unsigned delay = round_left ? 0 : backoff_next(&l->backoff);
@@ -328,6 +333,7 @@ static void on_dial_failed(void *arg, enum failure_class status, const struct er
 {
 	struct link *l = arg;
 	attempt_release(l);
+	link_reach_stop(l);
 	link_failed(l, status, e);
 	if (l->stopping) {
 		link_set_state(l, LINK_STOPPED);
@@ -446,6 +452,7 @@ static void link_dial_granted(struct link *l)
 	l->attempt.relay_down = false;
 	l->attempt.progress = (struct attempt_progress){0};
 	clock_gettime(CLOCK_MONOTONIC, &l->attempt.dial_started);
+	link_reach_dialed(l);
 	/* After the server refused frames the attempt goes on over the pty: no new attempt. */
 	if (l->transport.redial_pty)
 		log_info("%s: dialing %s over a pseudo-terminal, still attempt %u",
@@ -484,6 +491,7 @@ static void on_forwards_ready(void *arg)
 		return;
 	l->attempt.came_up = true;
 	l->missed_deadlines = 0;
+	link_reach_stop(l);
 	event_timer_cancel(l->loop, on_dial_timeout, l);
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
 	clock_gettime(CLOCK_MONOTONIC, &l->attempt.up_since);
@@ -499,6 +507,7 @@ void link_went_up(struct link *l, const char *ifname, const char *remote)
 	event_timer_set(l->loop, STABLE_MS, on_stable, l);
 	l->failed_in_row = 0;
 	l->missed_deadlines = 0;
+	link_reach_stop(l);
 	if (peer_health(l->peer))
 		l->health = health_start(l->loop, peer_name(l->peer), ifname, remote,
 		                         peer_health_interval_ms(l->peer),
@@ -534,6 +543,7 @@ void link_free(struct link *l)
 	event_timer_cancel_all(l->loop, l);
 	health_stop(l->health);
 	link_unwatch_path(l);
+	link_reach_stop(l);
 	link_route_all_free(l);
 	link_scripts_free(l);
 	link_dial_driver()->free(l->dial);
@@ -566,6 +576,7 @@ void link_stop(struct link *l)
 	if (l->stopping)
 		return;
 	l->stopping = true;
+	link_reach_stop(l);
 	if (!l->dial) {
 		event_timer_cancel_all(l->loop, l);
 		link_undo_network(l, !link_keeps_block(l));

@@ -62,6 +62,7 @@ static void on_resolved(void *arg, const struct resolve_result *r)
 		log_debug("%s: %s; not watching the route to it", peer_name(l->peer), r->error);
 		return;
 	}
+	l->path.addr = r->addrs[0];
 	l->path.watch =
 	    netwatch_start(l->loop, peer_name(l->peer), &r->addrs[0], on_path_changed, l);
 	if (l->path.watch && peer_route_all(l->peer))
@@ -95,4 +96,5 @@ void link_unwatch_path(struct link *l)
 	l->path.resolving = NULL;
 	netwatch_free(l->path.watch);
 	l->path.watch = NULL;
+	l->path.addr = (struct net_addr){0};
 }

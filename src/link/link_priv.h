@@ -19,10 +19,12 @@
 #include "lib/backoff.h"
 #include "netconf/dns.h"
 #include "netconf/route_all.h"
+#include "net/netpath.h"
 
 struct dial;
 struct health;
 struct netwatch;
+struct reach;
 struct resolve;
 struct forwards;
 struct guard_spec;
@@ -82,6 +84,16 @@ struct link_path {
 	struct netwatch *watch;
 	struct resolve *resolving; /* the ssh server's name */
 	size_t watched;            /* the server the watch is for */
+	struct net_addr addr;      /* its address, as resolved for the watch; family 0: none */
+};
+
+/* Whether the server answers again after an attempt failed (net/reach.h): the first
+ * answer after silence ends the wait, or the attempt that met the silence.  Owned by
+ * link_reach.c. */
+struct link_reach {
+	struct reach *probe;
+	bool silence_seen;       /* a connect went unanswered, unreachable or refused */
+	bool silence_in_attempt; /* one sent after the current attempt's dial */
 };
 
 struct link {
@@ -111,6 +123,7 @@ struct link {
 	struct link_transport transport;
 	struct link_route_all route_all;
 	struct link_path path;
+	struct link_reach reach;
 };
 
 /* Undoes the attempt's changes, or all of them (the session's too: stop, unlock). */
@@ -179,6 +192,13 @@ void link_scripts_free(struct link *l);
 void link_watch_path(struct link *l);
 void link_unwatch_path(struct link *l);
 bool link_path_unrouted(const struct link *l);
+
+/* The reach probe (link_reach.c): started when an attempt ended in a transient failure
+ * (at most one connect when the path is not the cause: it must first see silence), told
+ * of each new dial, and stopped when the link is up, ends, or moves to another server. */
+void link_reach_start(struct link *l);
+void link_reach_dialed(struct link *l);
+void link_reach_stop(struct link *l);
 
 /* Seconds from t0 (CLOCK_MONOTONIC) to now. */
 double link_seconds_since(const struct timespec *t0);

@@ -86,7 +86,7 @@ static struct peer *peer_text(const char *name, const char *extra)
 {
 	char text[512];
 	snprintf(text, sizeof(text),
-	         "host 192.0.2.1\nssh-user pppuser\nlocal-user sys\nhealth no\n%s", extra);
+	         "host 127.0.0.1\nport 1\nssh-user pppuser\nlocal-user sys\nhealth no\n%s", extra);
 	char *path = tmpdir_file(scratch, name, text, 0600);
 	struct diag *d = diag_new();
 	struct peer *p = config_load_file(name, path, d);

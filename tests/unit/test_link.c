@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -134,10 +137,12 @@ static void world_free(struct world *w)
 	link_set_dial_driver(NULL);
 }
 
-static const char *const one_server[] = {"host 192.0.2.1", "ssh-user pppuser", "local-user nobody",
-                                         NULL};
-static const char *const two_servers[] = {"host 192.0.2.1", "host 192.0.2.2", "ssh-user pppuser",
-                                          "local-user nobody", NULL};
+/* Loopback servers on port 1, where nothing listens: the link's knock on the server's
+ * port after a failure (link_reach.c) is refused and never leaves the machine. */
+static const char *const one_server[] = {"host 127.0.0.1", "port 1", "ssh-user pppuser",
+                                         "local-user nobody", NULL};
+static const char *const two_servers[] = {"host 127.0.0.1",   "host 127.0.0.2",    "port 1",
+                                          "ssh-user pppuser", "local-user nobody", NULL};
 
 static void on_run_over(void *arg)
 {
@@ -481,6 +486,128 @@ static void down_while_backing_off(void **state)
 	world_free(w);
 }
 
+/* --- the knock on the server's port after a failure (link_reach.c) ---------------------- */
+
+/* A loopback port of the test's, bound and not yet listening (a knock is refused); the
+ * peer dials it. */
+struct knock_server {
+	int fd;
+	char port_line[32];
+	const char *lines[6];
+};
+
+static void knock_server_init(struct knock_server *k)
+{
+	k->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(k->fd >= 0);
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(bind(k->fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	socklen_t len = sizeof(sin);
+	assert_int_equal(getsockname(k->fd, (struct sockaddr *)&sin, &len), 0);
+	snprintf(k->port_line, sizeof(k->port_line), "port %u", ntohs(sin.sin_port));
+	const char *lines[] = {"host 127.0.0.1",    k->port_line, "ssh-user pppuser",
+	                       "local-user nobody", "health no",  NULL};
+	memcpy(k->lines, lines, sizeof(lines));
+}
+
+/* Fails the current attempt as a dead path would (ssh's connect timed out). */
+static void fail_timed_out(void)
+{
+	fk_line(DIAL_SSH, "ssh: connect to host 127.0.0.1 port 22: Connection timed out");
+	fk_exit(DIAL_SSH, EXITED(255));
+	fk_exit(DIAL_PPPD, EXITED(16));
+}
+
+/* The server refused the knocks while the link backed off; it answers: the link dials
+ * at once, long before the backoff's 4 s (its fourth step) are over. */
+static void the_server_answering_again_ends_the_backoff(void **state)
+{
+	(void)state;
+	struct knock_server k;
+	knock_server_init(&k);
+	struct world *w = world_new(k.lines);
+	link_start(w->link);
+	run_for(w, 300);                   /* the server's address is resolved off the loop */
+	for (unsigned i = 0; i < 3; i++) { /* the backoff: at once, 1 s, 2 s */
+		fail_timed_out();
+		run_until(w, LINK_DIALING, 5000);
+	}
+	fail_timed_out();
+	unsigned delay = last_redial_delay_ms(w); /* 4 s +- 25 % */
+	assert_true(delay >= 3000);
+	run_for(w, 1500); /* knocks refused meanwhile */
+	assert_int_equal(link_state(w->link), LINK_BACKOFF);
+	assert_int_equal(listen(k.fd, 4), 0);
+	unsigned took = run_until(w, LINK_DIALING, delay);
+	assert_true(took + 1500 < delay);
+	assert_int_equal(fk.starts, 5);
+	assert_non_null(strstr(log_text(w), "office: 127.0.0.1 answers again on port "));
+	link_stop(w->link);
+	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
+	fk_exit(DIAL_SSH, KILLED(SIGTERM));
+	world_free(w);
+	close(k.fd);
+}
+
+/* An attempt dialed while the server was silent, its connect lost: the first answer
+ * ends it, and the next attempt is dialed at once, with no backoff. */
+static void an_attempt_that_met_the_silence_is_dialed_again(void **state)
+{
+	(void)state;
+	struct knock_server k;
+	knock_server_init(&k);
+	struct world *w = world_new(k.lines);
+	link_start(w->link);
+	run_for(w, 300);
+	fail_timed_out();
+	run_until(w, LINK_DIALING, 5000);
+	run_for(w, 1500); /* a knock sent after this dial is refused */
+	assert_int_equal(link_state(w->link), LINK_DIALING);
+	assert_int_equal(listen(k.fd, 4), 0);
+	run_until(w, LINK_CLOSING, 3000);
+	assert_int_equal(fk.cur->signo[DIAL_SSH], SIGTERM);
+	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
+	fk_exit(DIAL_SSH, KILLED(SIGTERM));
+	assert_int_equal(last_redial_delay_ms(w), 0);
+	run_until(w, LINK_DIALING, 2000);
+	assert_int_equal(fk.starts, 3);
+	assert_non_null(strstr(last_failure(w), "answered again after this attempt's connect met "
+	                                        "the silence"));
+	link_stop(w->link);
+	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
+	fk_exit(DIAL_SSH, KILLED(SIGTERM));
+	world_free(w);
+	close(k.fd);
+}
+
+/* The server answered the first knock: the path was not the cause, and the backoff
+ * stands (no early dial, no 'answers again'). */
+static void an_answer_at_the_first_knock_leaves_the_backoff(void **state)
+{
+	(void)state;
+	struct knock_server k;
+	knock_server_init(&k);
+	assert_int_equal(listen(k.fd, 4), 0);
+	struct world *w = world_new(k.lines);
+	link_start(w->link);
+	run_for(w, 300);
+	for (unsigned i = 0; i < 2; i++) { /* the backoff: at once, 1 s */
+		fail_timed_out();
+		run_until(w, LINK_DIALING, 5000);
+	}
+	fail_timed_out();
+	unsigned delay = last_redial_delay_ms(w); /* 2 s +- 25 % */
+	assert_true(delay >= 1400);
+	unsigned took = run_until(w, LINK_DIALING, delay + 5000);
+	assert_true(took + 100 >= delay);
+	assert_null(strstr(log_text(w), "answers again"));
+	link_stop(w->link);
+	fk_exit(DIAL_PPPD, KILLED(SIGTERM));
+	fk_exit(DIAL_SSH, KILLED(SIGTERM));
+	world_free(w);
+	close(k.fd);
+}
+
 /* --- the frame transport --------------------------------------------------------------- */
 
 /* transport frames: the relay's stream ended (ssh's stdout closed), as it does whenever
@@ -563,6 +690,9 @@ int main(void)
 	    cmocka_unit_test(a_link_that_came_up_counts_afresh),
 	    cmocka_unit_test(down_while_backing_off),
 	    cmocka_unit_test(frames_refused_connection_is_named_every_attempt),
+	    cmocka_unit_test(the_server_answering_again_ends_the_backoff),
+	    cmocka_unit_test(an_attempt_that_met_the_silence_is_dialed_again),
+	    cmocka_unit_test(an_answer_at_the_first_knock_leaves_the_backoff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
