@@ -21,8 +21,10 @@
 static void on_held_reassert(void *arg)
 {
 	struct entry *e = arg;
+	unsigned what = e->held_what;
 	e->held_pending = false;
-	if (e->held && !e->link && e->nc && netconf_reassert(e->nc) < 0)
+	e->held_what = 0;
+	if (e->held && !e->link && e->nc && netconf_reassert_after(e->nc, what) < 0)
 		log_error("%s: the kill switch held: could not put back a rule, route or its "
 		          "nftables guard (see above)",
 		          peer_name(e->peer));
@@ -31,8 +33,10 @@ static void on_held_reassert(void *arg)
 static void on_held_changed(void *arg, unsigned what)
 {
 	struct entry *e = arg;
-	(void)what;
-	if (e->held && !e->link && !e->held_pending) {
+	if (!e->held || e->link)
+		return;
+	e->held_what |= what;
+	if (!e->held_pending) {
 		e->held_pending = true;
 		event_timer_set(e->loop, HELD_REASSERT_MS, on_held_reassert, e);
 	}
@@ -49,6 +53,7 @@ void entry_set_held(struct entry *e, bool held)
 		e->held_watch = NULL;
 		event_timer_cancel(e->loop, on_held_reassert, e);
 		e->held_pending = false;
+		e->held_what = 0;
 	}
 }
 

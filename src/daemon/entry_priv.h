@@ -46,6 +46,7 @@ struct entry {
 	bool held;
 	struct nlmon_sub *held_watch; /* while held: what someone deletes is put back */
 	bool held_pending;            /* a reassert of the held kill switch is due */
+	unsigned held_what;           /* nlmon's kinds of change seen since it was set */
 	char hold_why[200];
 	char held_text[200]; /* a running link's kill switch holding traffic, for status */
 	bool up_record;      /* the daemon's: RUNDIR/PEER.up while the peer is wanted up */

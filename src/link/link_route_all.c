@@ -26,12 +26,9 @@ static void on_reassert(void *arg)
 	struct link *l =
 	    (struct link *)((char *)arg - offsetof(struct link, route_all.heal_pending));
 	l->route_all.heal_pending = false;
-	/* The guard is looked at (nft(8), blocking the loop: under load seconds in which the
-	 * link's frames wait) only when nftables changed, or may have. */
 	unsigned what = l->route_all.heal_what;
 	l->route_all.heal_what = 0;
-	bool nft = (what & (NLMON_NFT | NLMON_LOST)) || !nlmon_reports_nft();
-	if (netconf_reassert_some(l->nc, nft) < 0)
+	if (netconf_reassert_after(l->nc, what) < 0)
 		log_error("%s: route-all: could not put back a rule or route (see above)",
 		          peer_name(l->peer));
 }

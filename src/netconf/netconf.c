@@ -10,6 +10,7 @@
 #include "netconf/journal.h"
 #include "lib/err.h"
 #include "lib/log.h"
+#include "net/nlmon.h"
 #include "net/nlreq.h"
 
 struct netconf {
@@ -369,12 +370,19 @@ static int reassert_one(struct netconf *nc, struct change_env *env, const struct
 	return 1;
 }
 
+static int reassert_some(struct netconf *nc, bool nft);
+
 int netconf_reassert(struct netconf *nc)
 {
-	return netconf_reassert_some(nc, true);
+	return reassert_some(nc, true);
 }
 
-int netconf_reassert_some(struct netconf *nc, bool nft)
+int netconf_reassert_after(struct netconf *nc, unsigned what)
+{
+	return reassert_some(nc, (what & (NLMON_NFT | NLMON_LOST)) || !nlmon_reports_nft());
+}
+
+static int reassert_some(struct netconf *nc, bool nft)
 {
 	struct change_env env = env_of(nc);
 	int put_back = 0;

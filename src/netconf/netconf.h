@@ -68,10 +68,11 @@ int netconf_unreachable_add(struct netconf *nc, enum journal_scope scope, const 
  * over and not claimed yet (held with no link) too.  Returns how many were put back, or -1
  * if one could not be. */
 int netconf_reassert(struct netconf *nc);
-/* netconf_reassert, with nftables' part (the guard) only when nft is true: each of its
- * checks runs nft(8), which blocks the loop, so a caller that knows that no nftables
- * change came (nlmon's NLMON_NFT) leaves it out. */
-int netconf_reassert_some(struct netconf *nc, bool nft);
+/* netconf_reassert after the changes what (nlmon's mask, net/nlmon.h) were seen: the
+ * guard is looked at only when nftables changed, events were lost, or the kernel does not
+ * report nftables' changes at all, since each of its checks runs nft(8), which blocks the
+ * loop (under load, seconds in which a link's frames wait). */
+int netconf_reassert_after(struct netconf *nc, unsigned what);
 
 /* Adds a policy routing rule (tagged with SSHDIAL_RTPROT; refused if an equal rule exists).
  * 0, or -1 after logging "label: rule ...: reason". */
