@@ -12,6 +12,7 @@
 
 #include "ctl/rundir.h"
 #include "lib/log.h"
+#include "lib/proc.h"
 
 /* Whether argv (NUL-separated, n bytes) holds the word pair "a b". */
 static bool has_pair(const char *argv, size_t n, const char *a, const char *b)
@@ -27,20 +28,14 @@ static bool has_pair(const char *argv, size_t n, const char *a, const char *b)
 
 static bool is_our_pppd(pid_t pid, const char *peer)
 {
-	char path[64], argv[4096];
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char argv[4096];
+	size_t n = proc_read(pid, "cmdline", argv, sizeof(argv));
+	if (!n)
 		return false;
-	ssize_t n = read(fd, argv, sizeof(argv) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	argv[n] = 0;
 	const char *base = strrchr(argv, '/');
 	return strcmp(base ? base + 1 : argv, "pppd") == 0 &&
-	       has_pair(argv, (size_t)n, "ip-up-script", rundir_hook(HOOK_IP_UP)) &&
-	       has_pair(argv, (size_t)n, "linkname", peer);
+	       has_pair(argv, n, "ip-up-script", rundir_hook(HOOK_IP_UP)) &&
+	       has_pair(argv, n, "linkname", peer);
 }
 
 int orphans_end(const char *peer)

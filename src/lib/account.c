@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/proc.h"
+
 /* Access as another account.  A forked child changes its ids and reports
  * faccessat's errno as its exit status; the parent's ids never change. */
 static int access_here(const char *path, int mode)
@@ -46,37 +48,13 @@ int access_as(const char *user, uid_t uid, gid_t gid, const char *path, int mode
 /* Deeper than any real chain of parents: a loop of bad reads ends here. */
 #define ANCESTORS_MAX 128
 
-/* The parent and name of pid from /proc/PID/stat ("PID (COMM) S PPID ..."; COMM may hold
- * spaces and parentheses, so it ends at the last ')').  False when pid is gone. */
-static bool stat_of(pid_t pid, pid_t *ppid, char *comm, size_t len)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	char *open_paren = strchr(buf, '('), *close_paren = strrchr(buf, ')');
-	int parent;
-	if (!open_paren || !close_paren || close_paren < open_paren ||
-	    sscanf(close_paren + 1, " %*c %d", &parent) != 1)
-		return false;
-	snprintf(comm, len, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
-	*ppid = (pid_t)parent;
-	return true;
-}
-
 static bool sshdials_own(pid_t pid, char *comm, size_t len)
 {
 	char name[64];
 	pid_t ppid;
 
 	for (int depth = 0; pid > 0 && depth < ANCESTORS_MAX; depth++) {
-		if (!stat_of(pid, &ppid, name, sizeof(name)))
+		if (!proc_stat(pid, &ppid, name, sizeof(name)))
 			return false;
 		if (depth == 0)
 			snprintf(comm, len, "%.15s", name);

@@ -12,6 +12,7 @@
 
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/proc.h"
 
 struct child {
 	struct event_loop *loop;
@@ -122,19 +123,6 @@ void child_describe(int wstatus, char *buf, unsigned len)
 
 pid_t process_parent(pid_t pid)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	/* The command name may hold spaces and parentheses: the state follows the last ')'. */
-	const char *p = strrchr(buf, ')');
-	int ppid;
-	char state;
-	if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
-		return -1;
-	return (pid_t)ppid;
+	pid_t ppid;
+	return proc_stat(pid, &ppid, NULL, 0) ? ppid : -1;
 }

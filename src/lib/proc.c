@@ -7,19 +7,39 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The text of /proc/PID/FILE (at most len - 1 bytes), or false. */
-static bool read_proc(pid_t pid, const char *file, char *buf, size_t len)
+size_t proc_read(pid_t pid, const char *file, char *buf, size_t len)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
+		return 0;
 	ssize_t n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
-		return false;
+		return 0;
 	buf[n] = '\0';
+	return (size_t)n;
+}
+
+static bool read_proc(pid_t pid, const char *file, char *buf, size_t len)
+{
+	return proc_read(pid, file, buf, len) > 0;
+}
+
+bool proc_stat(pid_t pid, pid_t *ppid, char *comm, size_t len)
+{
+	char buf[512];
+	if (!read_proc(pid, "stat", buf, sizeof(buf)))
+		return false;
+	char *open_paren = strchr(buf, '('), *close_paren = strrchr(buf, ')');
+	int parent;
+	if (!open_paren || !close_paren || close_paren < open_paren ||
+	    sscanf(close_paren + 1, " %*c %d", &parent) != 1)
+		return false;
+	if (comm)
+		snprintf(comm, len, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+	*ppid = (pid_t)parent;
 	return true;
 }
 

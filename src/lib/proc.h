@@ -27,6 +27,13 @@ bool proc_ids_read(pid_t pid, struct proc_ids *ids);
 bool proc_ids_in_group(const struct proc_ids *ids, gid_t gid);
 /* /proc/PID/comm is name. */
 bool proc_comm_is(pid_t pid, const char *name);
+/* The contents of /proc/PID/FILE, at most len - 1 bytes, NUL-terminated (cmdline's own
+ * NULs kept): their length, 0 when pid is gone or the file is empty or unreadable. */
+size_t proc_read(pid_t pid, const char *file, char *buf, size_t len);
+/* The parent and name of pid from /proc/PID/stat ("PID (COMM) S PPID ..."; COMM may hold
+ * spaces and parentheses, so it ends at the last ')'); comm may be NULL.  False when pid
+ * is gone. */
+bool proc_stat(pid_t pid, pid_t *ppid, char *comm, size_t len);
 
 /* The path of the running sshdial binary, for the links that make pppd run it again. */
 
