@@ -8,7 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/fsuid.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +19,7 @@
 
 #include "lib/event.h"
 #include "net/reach.h"
+#include "skip.h"
 
 struct seen {
 	struct event_loop *loop;
@@ -121,12 +125,76 @@ static void a_dropped_syn_is_silence_until_answered(void **state)
 	close(l);
 }
 
+/* Made as another account (route-all: local-user's, the way ssh goes): the socket's owner,
+ * which the route's uidrange and netfilter's skuid read, is that account; the process's
+ * own ids are unchanged. */
+struct as_uid {
+	struct event_loop *loop;
+	int listener;
+	bool answered;
+	struct reach *probe;
+};
+
+/* The uid column of the /proc/net/tcp line whose local port is port. */
+static uid_t tcp_owner_of_port(unsigned port)
+{
+	FILE *f = fopen("/proc/net/tcp", "re");
+	assert_non_null(f);
+	char line[512];
+	uid_t uid = (uid_t)-1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned lport, u;
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %*x %*x:%*x %*x:%*x %*x %u", &lport, &u) ==
+		        2 &&
+		    lport == port)
+			uid = u;
+	}
+	fclose(f);
+	return uid;
+}
+
+static void on_as_uid(void *arg, enum reach_result r, const struct timespec *sent)
+{
+	struct as_uid *a = arg;
+	(void)sent;
+	a->answered = r == REACH_ANSWERED;
+	event_loop_exit(a->loop, 0);
+}
+
+static void a_probe_made_as_an_account_is_that_accounts(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip_because("making a socket as another account needs root (setfsuid)");
+	struct net_addr a;
+	unsigned port;
+	struct as_uid t = {.listener = listener(8, &a, &port)};
+	t.loop = event_loop_new();
+	t.probe = reach_start(t.loop, "test", &a, port, 65534, 1000, on_as_uid, &t);
+	assert_int_equal(event_loop_run(t.loop), 0);
+	assert_true(t.answered);
+	/* The probe closed its end on the answer; closed, it is still listed (FIN_WAIT2, the
+	 * listener's end being open) with the owner it was made with. */
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+	int c = accept(t.listener, (struct sockaddr *)&peer, &len);
+	assert_true(c >= 0);
+	assert_int_equal(tcp_owner_of_port(ntohs(peer.sin_port)), 65534);
+	reach_free(t.probe);
+	event_loop_free(t.loop);
+	close(c);
+	close(t.listener);
+	assert_int_equal(geteuid(), 0);
+	assert_int_equal(setfsuid((uid_t)-1), 0); /* the fsuid is back to root's */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(a_listener_answers),
 	    cmocka_unit_test(a_port_without_listener_refuses),
 	    cmocka_unit_test(a_dropped_syn_is_silence_until_answered),
+	    cmocka_unit_test(a_probe_made_as_an_account_is_that_accounts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
