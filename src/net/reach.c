@@ -89,8 +89,6 @@ static void on_connected(void *arg, int fd, uint32_t events)
 	r->fn(r->arg, result_of_errno(e), &sent);
 }
 
-static void on_tick(void *arg);
-
 static void on_tick(void *arg)
 {
 	struct reach *r = arg;
