@@ -153,8 +153,8 @@ tp_cost_sshdial() {
 	tp_sshdial_up "$1"
 	tp_cost "$1" "$TP_TUN_SRV" "$TP_PORT"
 	tp_sshdial_down
-	# The frame relays' end lines (none on the pty): what each dropped, and why (issue 20:
-	# a datagram dropped for want of a proof of its session costs the inner TCP a
+	# The frame relays' end lines (none on the pty): what each dropped, and why
+	# (a datagram dropped for want of a proof of its session costs the inner TCP a
 	# retransmission).
 	if wait_for 20 sh -c "[ \"\$(grep -c 'frame relay ended:' '$SERVE_LOG')\" -gt '${ended:-0}' ]"; then
 		tp_note "cost $1: client relay: $(grep -o 'frame relay: .*' "$CALL_LOG" | tail -n1)"

@@ -117,7 +117,7 @@ tp_report() {
 	done
 	n="sshdial (defaults)"
 	[ -n "${TCP_CS["sshdial before"]:-}" ] &&
-		echo "sshdial now / sshdial before issue 12 (same run): client->server $(ratio "${TCP_CS[$n]:-NA}" "${TCP_CS["sshdial before"]}")," \
+		echo "sshdial now / sshdial before the frame transport (same run): client->server $(ratio "${TCP_CS[$n]:-NA}" "${TCP_CS["sshdial before"]}")," \
 			"server->client $(ratio "${TCP_SC[$n]:-NA}" "${TCP_SC["sshdial before"]}")"
 	[ -n "${TCP_CS["sshdial frames"]:-}" ] && [ -n "${TCP_CS[$n]:-}" ] &&
 		echo "sshdial frames / sshdial pty (same run): client->server $(ratio "${TCP_CS["sshdial frames"]}" "${TCP_CS[$n]}")," \

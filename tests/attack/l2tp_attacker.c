@@ -1,4 +1,4 @@
-/* A local user's attacks on the frame transport's L2TP tunnels (issue 20), for
+/* A local user's attacks on the frame transport's L2TP tunnels, for
  * tests/e2e/77-frames-local-attacker.sh, run as an unprivileged account (nobody).  Built
  * by the test build only (build/tests/l2tp_attacker), never installed.
  *

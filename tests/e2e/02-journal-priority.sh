@@ -1,7 +1,7 @@
 #!/bin/bash
 # e2e-needs: systemd
 # shellcheck disable=SC2015 # "a && b || fail" means: fail if either fails.
-# (issue 24) journald and systemd: `sshdial@PEER` (Type=notify) is active once started,
+# journald and systemd: `sshdial@PEER` (Type=notify) is active once started,
 # `systemctl status` shows the link's state (STATUS=), and a link going down reaches the
 # journal as a warning: `journalctl -p warning` shows the `link down` line and not the
 # information lines around it, which a plain `journalctl` shows.

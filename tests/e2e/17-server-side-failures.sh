@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 7) The server cannot start the link, and redialing cannot change that: its forced
+# The server cannot start the link, and redialing cannot change that: its forced
 # command is not executable (ssh exits 126) or does not exist (127), its pppd rejects an
 # option, or its pppd finds no PAP secret for the client. Each ends sshdial with status 2
 # after exactly one attempt, with a message that says it is the server's side and names

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 7) What the server's command prints on stderr reaches sshdial on ssh's stderr,
+# What the server's command prints on stderr reaches sshdial on ssh's stderr,
 # but it is not ssh speaking: a forced command that prints ssh's own words for a failed
 # host key and a refused login, then runs the server's pppd, brings the link up, and when
 # the link later breaks sshdial dials again instead of giving up for good.

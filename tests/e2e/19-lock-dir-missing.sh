@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 7) A local system failure is not redialed: with the lock directory missing, pppd
+# A local system failure is not redialed: with the lock directory missing, pppd
 # cannot create its lock file (pppd exit 6). sshdial ends with status 3 after one attempt
 # and names the lock file.
 . tests/e2e/lib.sh

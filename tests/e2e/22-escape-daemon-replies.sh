@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 22, 5) The daemon's text replies cannot drive root's terminal either: a server
+# The daemon's text replies cannot drive root's terminal either: a server
 # whose forced command prints escape sequences and fails for good reaches `sshdial up`'s
 # answer and `sshdial status` with every control character escaped, as the log and
 # --json already do (e2e 21 for `call`).

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 22, 7 and 6) A forward-only peer is up only when its ssh master connection is:
+# A forward-only peer is up only when its ssh master connection is:
 # with a key the server refuses, `sshdial up` fails (status 2) quoting ssh's reason, and
 # the daemon never says the peer came up. The local user's own ~/.ssh/config asks for
 # LogLevel QUIET, which silences ssh's control clients and once made sshdial take their

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 10, part 8) masquerade yes: while a key's link is up, its packets reach an
+# masquerade yes: while a key's link is up, its packets reach an
 # "internet" behind the server (which has no route back to the tunnel) with the server's
 # address as their source; the nftables ruleset is byte-identical before and after, also
 # after a kill -9 of the server's pppd (no ip-down) followed by the next link, and after a

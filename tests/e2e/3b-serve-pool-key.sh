@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 22, item 9) A pool-leased key gets what server.conf grants, on both transports.
+# A pool-leased key gets what server.conf grants, on both transports.
 # The server is set up as the README says: `authorize --install`, the account in
 # sshdial-serve, the default lease directory (/var/lib/sshdial/leases), server-wide
 # 'forwarding yes', 'masquerade yes' and 'ipv6-prefix', and key alice with no section,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 22, item 4) A server whose `sshdial serve` refuses the link on the frame
+# A server whose `sshdial serve` refuses the link on the frame
 # transport: its lease directory is not writable by the serve account ("cannot open lease
 # file ...: Permission denied").  serve says so on the stream (FRAME_REFUSED's line)
 # instead of the frame transport's greeting, and the client's verdict quotes it: exit

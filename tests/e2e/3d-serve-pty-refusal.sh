@@ -1,5 +1,5 @@
 #!/bin/bash
-# (task G, item 3; issue 22, item 4 on the pty transport) A server whose `sshdial serve`
+# A server whose `sshdial serve`
 # refuses the link on the pty transport: its lease directory is not writable by the serve
 # account.  serve says so on its stderr and exits 3; the client's verdict quotes serve's
 # line, as on the frame transport (3c), rather than "ssh exited with status 3": exit

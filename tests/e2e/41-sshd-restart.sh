@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 4, b) The server's sshd restarts and takes its sessions with it (the listener,
+# The server's sshd restarts and takes its sessions with it (the listener,
 # each session's sshd and the server's pppd all die, as in a server reboot): sshdial
 # sees the link end, redials through a few refused connections, and the link comes back
 # with its routes.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 4, c) The client's pppd is killed outright (SIGKILL: no ip-down, its interface
+# The client's pppd is killed outright (SIGKILL: no ip-down, its interface
 # and the routes through it vanish with it), later its ssh: each time the link comes back
 # and the routes are applied again, once each.
 . tests/e2e/lib.sh

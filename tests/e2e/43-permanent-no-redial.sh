@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 4, d) Permanent failures are not redialed: a wrong PAP secret (pppd exit 19),
+# Permanent failures are not redialed: a wrong PAP secret (pppd exit 19),
 # then a key the server does not accept (Permission denied). Each ends sshdial with
 # status 2 after exactly one attempt and leaves nothing behind. sshdial is watched from
 # its start until it exits (at most 150 s; a redial loop would still be running then), so

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 7, 3.3) A descriptor open when `sshdial call` starts does not reach its children:
+# A descriptor open when `sshdial call` starts does not reach its children:
 # a file only root may read, open on descriptor 7 of the starting shell, is in neither
 # ssh (the unprivileged local-user) nor pppd. (OpenSSH's ssh closes what it inherits
 # itself; pppd and a pty command's shell do not.)

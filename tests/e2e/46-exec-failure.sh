@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 9) pppd or ssh that cannot be executed: the dial learns it from the event loop, not
+# pppd or ssh that cannot be executed: the dial learns it from the event loop, not
 # from a blocking wait, and the verdict stays what it was: a system failure (status 3) after
 # one attempt, naming the program and the system's reason, with nothing left behind.
 . tests/e2e/lib.sh

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 10, e) dns yes with the file backend: while the link is up, /etc/resolv.conf names
+# dns yes with the file backend: while the link is up, /etc/resolv.conf names
 # only the server's DNS server (pppd's DNS1), and names resolve through it (dnsmasq on the
 # server); after SIGTERM the file is byte-identical to before; after kill -9 of sshdial
 # the next start of the peer restores it before it dials.

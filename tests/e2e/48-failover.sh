@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 9, part 6) A peer with two servers ('host' twice). The second server is the same
+# A peer with two servers ('host' twice). The second server is the same
 # machine at a second address, with an sshd of its own whose forced command gives the
 # client another tunnel address (192.168.78.2), so the client's own address says which
 # server it is on.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 10, e) dns yes with the resolvconf backend: Debian's resolvconf unpacked into the
+# dns yes with the resolvconf backend: Debian's resolvconf unpacked into the
 # scenario's private /etc and /usr (from the .deb scripts/install-deps keeps) and set up as
 # its package scripts do, /etc/resolv.conf its symlink.  While the link is up, resolvconf holds the link's record
 # (named after the interface and the peer) and names resolve through the server's dnsmasq;

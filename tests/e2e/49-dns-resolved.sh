@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 10, e) dns yes with the systemd-resolved backend: systemd-resolved (its .deb,
+# dns yes with the systemd-resolved backend: systemd-resolved (its .deb,
 # kept by scripts/install-deps, unpacked into the scenario's private /etc and /usr) runs
 # without systemd as PID 1, on a private D-Bus system bus, in the client's namespace, with
 # /etc/resolv.conf its stub.  While a route-all link is up, resolved's per-link settings of

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 23, 1) Roaming under `sshdial call`: the client moves from one uplink to another
+# Roaming under `sshdial call`: the client moves from one uplink to another
 # (the old interface goes down with its address and default route; the new one comes up
 # with an address and a default route), and back. Each time the link is back within one
 # ssh handshake plus 1 s of the new default route: the path watch redials at once, the

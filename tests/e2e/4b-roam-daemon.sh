@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 23, 1) Roaming under `sshdial daemon`, as 4a does it under `call`: the client
+# Roaming under `sshdial daemon`, as 4a does it under `call`: the client
 # moves to another uplink and back, and the link is back within one ssh handshake plus
 # 1 s of each new default route. Then a reload turns route-all on (the link is dialed
 # again with it), and the same moves again, with no packet outside the link meanwhile (the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 23, 5) The fault soak, short: bench/soak with one cycle (SOAK_CYCLES) of its six
+# The fault soak, short: bench/soak with one cycle (SOAK_CYCLES) of its six
 # faults under the daemon (ssh and pppd killed, a blackhole, sshd restarted, a move to the
 # other uplink, reload with a changed route): the link is up and carries a ping after each;
 # down and SIGTERM leave nothing. (The descriptors and RSS are compared from the first

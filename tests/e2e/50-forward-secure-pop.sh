@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 11) Secure POP, as the old recipe: a forward-only peer ('link no') forwards a local
+# Secure POP, as the old recipe: a forward-only peer ('link no') forwards a local
 # port to Debian's dovecot, which listens only on the server's loopback, and curl reads the
 # mailbox through it. The key gets exactly that forward (sshdial authorize --forward-only).
 # The path goes silent: the dead connection is found within seconds, the peer dials again,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 11) Forwards beside a PPP link, on the same ssh connection, for a key with a link
+# Forwards beside a PPP link, on the same ssh connection, for a key with a link
 # that is also given forwards (authorize --permit-open/--permit-listen):
 #  - a web server behind the gateway (busybox httpd on the server's 10.99.0.1:80) through
 #    'forward local';

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 11) Jump host: client -> jump -> server, each hop's host key checked against the
+# Jump host: client -> jump -> server, each hop's host key checked against the
 # peer's known-hosts. The jump is a second sshd on the router between the two (routed
 # topology). With the jump's key unknown, sshdial exits 2 after one attempt and names
 # that hop; with it known, the forward works and the server sees the login come from the

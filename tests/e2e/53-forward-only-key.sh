@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 11) A forward-only key (sshdial authorize --forward-only) gets exactly the forwards
+# A forward-only key (sshdial authorize --forward-only) gets exactly the forwards
 # named and nothing else: no shell, no pty, no pppd, no other local forward, no remote
 # listener but the one permitted. Through sshdial, a forward the key was not given is
 # named when it is set up: the server's permitopen refuses it, and the log says which.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 22, 1 and 2) What a forward key cannot do. A key given only --permit-listen (see
+# What a forward key cannot do. A key given only --permit-listen (see
 # sshdial(8), authorize --permit-listen) gets a permitopen that matches nothing: ssh -W
 # to sshd's own port and to a loopback service is refused. And `authorize --install`
 # writes an sshd drop-in for group sshdial-serve (no unix-socket forwarding, tunnel, X11

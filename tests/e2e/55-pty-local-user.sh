@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 22, 8) A pty command without local-user runs as uid 0: `sshdial check` says that
+# A pty command without local-user runs as uid 0: `sshdial check` says that
 # this is root-equivalent and how to avoid it. The safer set-up works: an sshdial peer
 # file with the classic pty command and `local-user dialer` dials, and the command (and
 # the ssh it runs) runs as dialer, not as uid 0.

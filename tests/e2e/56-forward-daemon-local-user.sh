@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 22, item 3) A forward of a peer whose local-user is not root, under the daemon,
+# A forward of a peer whose local-user is not root, under the daemon,
 # with the runtime directory as sshdial makes it (/run/sshdial 0700, or 0710 for the
 # status group: the local-user cannot enter it).  ssh, run as the local-user, makes its
 # control socket in /run/sshdial-ssh/PEER (the local-user's, 0700, in root's 0711

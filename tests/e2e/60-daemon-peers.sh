@@ -1,5 +1,5 @@
 #!/bin/bash
-# The daemon (issue 9): three peers under one `sshdial daemon`, two of them on one sshd
+# The daemon: three peers under one `sshdial daemon`, two of them on one sshd
 # and one on a second sshd. READY=1 reaches a notify socket once the autostart links are
 # dialing, and WATCHDOG=1 with WATCHDOG_USEC set; `status --json` is read with jq field by field; `down` of one leaves the
 # others' routes and processes untouched; after `kill -9` of the daemon nothing of its

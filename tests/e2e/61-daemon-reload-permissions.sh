@@ -1,5 +1,5 @@
 #!/bin/bash
-# The daemon (issue 9): `reload` with one peer unchanged, one changed, one removed, one
+# The daemon: `reload` with one peer unchanged, one changed, one removed, one
 # made invalid and one added, each as sshdial(8) says (SIGHUP does the same); the control
 # socket's permissions (a member of the status group reads status but may not take a
 # link down; anyone else gets nothing; a member holding every connection it can still

@@ -1,6 +1,6 @@
 #!/bin/bash
 # `sshdial call PEER` is the daemon's own per-peer code for one peer in the foreground
-# (issue 9): beside a running daemon it takes only its peer's lock and socket, never the
+#: beside a running daemon it takes only its peer's lock and socket, never the
 # daemon's. A call of a peer the daemon holds exits 1 naming the daemon's pid; a call of
 # another peer comes up while the daemon keeps answering on its control socket, and the
 # daemon's `up` of that peer is refused naming the call's pid; the call's SIGTERM undoes

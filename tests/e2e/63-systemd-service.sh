@@ -1,7 +1,7 @@
 #!/bin/bash
 # e2e-needs: systemd
 # shellcheck disable=SC2015 # "a && b || fail" means: fail if either fails.
-# The systemd units (issue 9): in a guest that boots systemd as PID 1 (the runner uses
+# The systemd units: in a guest that boots systemd as PID 1 (the runner uses
 # scripts/vm-run --systemd for this header line), `make install` as a user would run it,
 # a peer with `autostart yes` in /etc/sshdial/peers, then `systemctl start sshdial`:
 # the unit is active once start returns (Type=notify, READY=1), `sshdial status --json`
@@ -9,7 +9,7 @@
 # changed peer with its new route, and `systemctl stop sshdial` leaves the routes and
 # rules as they were before, with no pppd or ssh left. Then `systemctl start
 # sshdial@PEER` brings the same peer up as `sshdial call`, and stop takes it down cleanly.
-# All of it under the units' hardening, unchanged: (issue 20) address families with
+# All of it under the units' hardening, unchanged: address families with
 # AF_PPPOX, a capability bounding set, @system-service system calls and DevicePolicy=closed
 # with /dev/ppp and the ptys; both links run on the frame transport (transport auto):
 # status says "frames" and the root namespace's /proc/net/pppol2tp has the session.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 10, a, f, g, d) route-all in the four-namespace test bed (topo4.sh): the client
+# route-all in the four-namespace test bed (topo4.sh): the client
 # fetches a page from the internet host through the link and resolves a name with the
 # internet's DNS server, while ssh's own connection stays on the café's network; the leak
 # self-test finds nothing; a deleted rule and table route are put back; SIGTERM leaves

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 10, b) The leak test.  With route-all and the kill switch, the router blackholes
+# The leak test.  With route-all and the kill switch, the router blackholes
 # the path; while sshdial finds the link dead and redials, the client sends ping, UDP,
 # TCP, a DNS query to the café's resolver and an IPv6 ping: the router's counters count no
 # packet from the client but ssh's, and the same after the link is back.  status says the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 10, c, g, d) allow-lan: the café's router is reached directly, a public prefix
+# allow-lan: the café's router is reached directly, a public prefix
 # it advertises is not, and DNS to its resolver still goes through the link.  The leak
 # self-test reports a route-all peer whose rules are not in force as leaking.  kill -9 of
 # sshdial, then the next start: it undoes what the dead one left, and after its SIGTERM

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 10, a and part 4) route-all to an sshdial server in the four-namespace test bed
+# route-all to an sshdial server in the four-namespace test bed
 # (topo4.sh), the server with 'masquerade yes' and 'ipv6-prefix', its default route towards
 # the internet namespace.  (a) The client fetches a page from the internet host, which sees
 # the server's address, not the client's tunnel address.  With 'ipv6 yes' the client's

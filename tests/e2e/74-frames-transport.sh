@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 12) transport frames: a client whose peer file says 'transport frames' dials
+# transport frames: a client whose peer file says 'transport frames' dials
 # `sshdial serve` and the link carries PPP without a tty: the kernel's L2TP channel on both
 # ends (/proc/net/pppol2tp lists a tunnel with a session), pppd on the plugin pppol2tp
 # with no pseudo-terminal among its descriptors, ssh on pipes and never holding pppd's

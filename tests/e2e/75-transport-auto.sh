@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 12) transport auto, the default: a peer file with no 'transport' line dials the
+# transport auto, the default: a peer file with no 'transport' line dials the
 # frame transport when the server runs `sshdial serve` with it, and the pty otherwise.
 # (a) Against `sshdial serve` (through the daemon): up over frames, the client's kernel
 #     holds the L2TP tunnel, pppd has no pseudo-terminal, `status --json` says frames, and

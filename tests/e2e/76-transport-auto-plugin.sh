@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 12) transport auto on a machine that gets pppd's L2TP plugin while the link runs:
+# transport auto on a machine that gets pppd's L2TP plugin while the link runs:
 # the link starts without pppol2tp.so on the client (the server, `sshdial serve`, has it),
 # logs once why it dials the pty and comes up over the pty; the SIGUSR1 status line says
 # 'transport pty'.  The plugin is installed, the link redials (its ssh killed), and the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 20) The frame transport against a local user: tests/attack/l2tp_attacker, run as
+# The frame transport against a local user: tests/attack/l2tp_attacker, run as
 # nobody, does what any account may do with the kernel's L2TP.
 #  (a) On the client it holds tunnel IDs (a tunnel each on a UDP socket of its own,
 #      session 0 closed), and sshdial call is made to draw exactly those IDs first

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 21, 1) The kill switch's netfilter guard.  Routing rules cannot hold a socket that
+# The kill switch's netfilter guard.  Routing rules cannot hold a socket that
 # names its interface: with IP_UNICAST_IF or IP_PKTINFO (no privilege needed) the kernel
 # sends "on link" when the FIB lookup fails.  During an outage of a route-all link (the
 # router blackholes the ssh path, the link is down and redialing), an ordinary user

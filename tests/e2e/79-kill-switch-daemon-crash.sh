@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 21, 2) A crash does not undo the kill switch.  An ordinary user (nobody) floods UDP
+# A crash does not undo the kill switch.  An ordinary user (nobody) floods UDP
 # toward an address beyond the café's router the whole time, and an nft counter in the
 # router counts what reaches it: 0 through each of these.
 #   a. `sshdial up` of a route-all peer under the daemon, a blackhole (the link dies and

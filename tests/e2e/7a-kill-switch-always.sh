@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 21, 3) kill-switch always: the lockdown.  An ordinary user (nobody) floods UDP toward
+# kill-switch always: the lockdown.  An ordinary user (nobody) floods UDP toward
 # an address beyond the café's router; an nft counter in the router counts what reaches it.
 #   - `sshdial down` under the daemon leaves the block: 0 datagrams, status "blocked", and
 #     the lockdown record under /var/lib/sshdial/lockdown;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 21, 4) DNS that survives a reboot.  A link is up with dns yes (the file backend);
+# DNS that survives a reboot.  A link is up with dns yes (the file backend);
 # then a power loss: kill -9 of every process of the client (sshdial, pppd, ssh) and an
 # empty /run/sshdial, as after a reboot.  /etc/resolv.conf still names the link's server.
 # The next start of the daemon (no peer of it dials) puts back the original, byte for

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 21, 5) check --leaks on a client whose resolver is systemd-resolved (/etc/resolv.conf
+# check --leaks on a client whose resolver is systemd-resolved (/etc/resolv.conf
 # its stub 127.0.0.53, which always answers through lo).  The café's network gives e2e0 a
 # DNS server of its own (10.77.0.53), as DHCP would.  With a route-all link up, resolved
 # sends every name to the link's server (routing domain ~. on the ppp interface), bound to

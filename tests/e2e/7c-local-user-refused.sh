@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 21, 5) route-all refuses a local-user that other programs run as: its traffic
+# route-all refuses a local-user that other programs run as: its traffic
 # stays outside the link, so theirs would too.  nobody (shared by daemons) is refused by
 # `check` and by `call`, each saying why; so is dialer while it runs a process that is not
 # sshdial's (a sleep standing for a login or a service).  dialer with nothing running is

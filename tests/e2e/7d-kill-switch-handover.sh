@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 21) The kill switch is handed over, never lifted, and a held one is put back.  An
+# The kill switch is handed over, never lifted, and a held one is put back.  An
 # ordinary user (nobody) floods UDP toward an address beyond the café's router; an nft counter
 # in the router counts what reaches it.  A route-all peer (kill switch on) under the daemon:
 #   a. `sshdial restart` with the link up, then

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 24) From nothing to a first link with `sshdial init`: a client account with no key
+# From nothing to a first link with `sshdial init`: a client account with no key
 # and no known_hosts runs only `sshdial init` (non-interactive, --accept-new-host-key), the
 # server runs the command it printed (as step 5 of the README's "The server in five steps" installs a line),
 # and `sshdial call` fetches a page from the network behind the server.  Also: a wrong

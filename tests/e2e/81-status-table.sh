@@ -1,5 +1,5 @@
 #!/bin/bash
-# `sshdial status` for people (issue 24): under the daemon, a peer up with a forward, a
+# `sshdial status` for people: under the daemon, a peer up with a forward, a
 # peer whose server refuses connections (backing off), and a peer file that is refused.
 #  - `up` on a terminal (script(1) gives it one) shows the states as they pass, and the
 #    answer's line last; through a pipe it prints the answer alone, as before;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 24, hooks) up-script and down-script: the up-script runs once the link's routes
+# up-script and down-script: the up-script runs once the link's routes
 # and DNS are in, with every SSHDIAL_* variable true of the real link (interface and
 # addresses as `ip addr` shows them, the server, the DNS offered); the down-script runs
 # after down, once the routes and DNS are gone, and `call` waits for it before it exits.

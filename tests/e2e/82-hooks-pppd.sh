@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 24, hooks) A pppd peer file keeps what /etc/ppp/ip-up.d and ip-down.d did under
+# A pppd peer file keeps what /etc/ppp/ip-up.d and ip-down.d did under
 # pppd: sshdial runs them (run-parts, as Debian's /etc/ppp/ip-up) with pppd's arguments
 # (interface tty speed local remote ipparam) and environment, ip-up.d once the link is up
 # and ip-down.d after down.  check names each option it drops and what replaces it.

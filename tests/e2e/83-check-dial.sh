@@ -1,5 +1,5 @@
 #!/bin/bash
-# (issue 24, item 2) `sshdial check --dial PEER` logs in once with the peer's own ssh and
+# `sshdial check --dial PEER` logs in once with the peer's own ssh and
 # says what the server's forced command answered, without bringing the link up: sshdial
 # serve (its probe's answer, exit 0), sshdial serve refusing the key (its lease directory
 # not writable, as in 3c: its line quoted, exit 2), a classic `pppd notty` forced command

@@ -80,7 +80,7 @@ assert_nothing_left() {
 	[ ! -e "/run/sshdial/$name.journal" ] || fail "/run/sshdial/$name.journal is left over"
 }
 
-# --- link health and redial (issue 4) ------------------------------------------------------
+# --- link health and redial ------------------------------------------------------
 
 # The health verdict and the end of an attempt, as whole log lines go: ': link dead: '
 # alone would also match the 'link down: link dead: ...' line that follows a verdict.
@@ -147,7 +147,7 @@ ping_through() {
 	wait_for "${2:-60}" in_cli ping -c 1 -W 2 "$1" || fail "no ping through the link to $1 within ${2:-60}s"
 }
 
-# --- failures named right (issue 7) -----------------------------------------------------------
+# --- failures named right -----------------------------------------------------------
 
 # call_verdict: sshdial's last error line, the verdict it exited with, without "sshdial: error: ".
 call_verdict() { grep -E '^sshdial: error: ' "$CALL_LOG" | tail -n 1 | sed 's/^sshdial: error: //'; }

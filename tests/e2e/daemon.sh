@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers for scenarios of `sshdial daemon` (issue 9). Source after lib.sh, e2e_setup,
+# Helpers for scenarios of `sshdial daemon`. Source after lib.sh, e2e_setup,
 # call.sh and serve.sh.
 #
 # daemon_start [ARGS...]: starts `sshdial daemon --verbose --peers-dir $E2E_PEERS ARGS` in

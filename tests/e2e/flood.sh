@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# flood.sh: an ordinary sender and a counter for the kill switch's scenarios (issue 21).
+# flood.sh: an ordinary sender and a counter for the kill switch's scenarios.
 # Source after topo4.sh and topo4_setup.
 #
 # flood_setup: a counter "flood" in the router's table (inet topo4) counting the client's

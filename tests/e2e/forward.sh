@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers for the scenarios of port forwards and forward-only peers (issue 11).  Source
+# Helpers for the scenarios of port forwards and forward-only peers.  Source
 # after lib.sh, e2e_setup, call.sh and serve.sh.
 #
 # fwd_peer NAME [LINES...]: a peer file in $E2E_PEERS for the test server with no PAP

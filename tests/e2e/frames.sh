@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers for scenarios of the frame transport (issue 12: transport frames and auto).
+# Helpers for scenarios of the frame transport (transport frames and auto).
 # Source after lib.sh, e2e_setup, call.sh and serve.sh.
 #
 # frames_setup [PEER LINES...]: fails unless this kernel has l2tp_ppp; makes the test

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# roam.sh: a second uplink for the client, for the roaming scenarios (issue 23). Source
+# roam.sh: a second uplink for the client, for the roaming scenarios. Source
 # after lib.sh, e2e_setup (E2E_TOPOLOGY=routed) and call.sh, then call roam_setup:
 #
 #   client e2e0 10.77.1.1/24 (uplink A, as lib.sh made it) <-> rtr-cli 10.77.1.254

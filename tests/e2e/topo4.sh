@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# topo4.sh: the four-namespace test bed of route-all (issue 10).  Source after lib.sh,
+# topo4.sh: the four-namespace test bed of route-all.  Source after lib.sh,
 # e2e_setup (with E2E_TOPOLOGY=routed) and call.sh, then call topo4_setup:
 #
 #   client  e2e0 10.77.1.1/24, fd00:cafe::1/64; default routes via the router

@@ -105,7 +105,7 @@ static void test_text(void **state)
 	textbuf_free(&out);
 }
 
-/* A peer whose kill switch is held with no link (issue 21): status says why and what lifts it. */
+/* A peer whose kill switch is held with no link: status says why and what lifts it. */
 static void test_blocked(void **state)
 {
 	(void)state;
@@ -292,7 +292,7 @@ static void test_table_refused_only(void **state)
 	textbuf_free(&out);
 }
 
-/* The keys issue 24 added, after the stable ones; a refused file is an object of state
+/* The newer keys, after the stable ones; a refused file is an object of state
  * "refused" after the links. */
 static void test_json_new_keys(void **state)
 {
