@@ -1,5 +1,5 @@
-/* What /proc says about processes: a process's name, real user and groups, and the
- * running binary's own path. */
+/* What /proc says about processes: a process's name, parent, real user and groups, any
+ * file of its, and the running binary's own path. */
 #ifndef SSHDIAL_PROC_H
 #define SSHDIAL_PROC_H
 
