@@ -103,8 +103,8 @@ static int verdict(const struct peer *peer, const struct dial_probe_result *pr)
 	struct failure f = pr->failure;
 	failure_from_ssh_exit(&f, peer, pr->wstatus, pr->signalled ? FAILURE_SSH_SIGNALLED : 0);
 	/* ssh's and the server's words, quoted in the reason: escaped */
-	char line[sizeof(f.reason) + 100];
-	snprintf(line, sizeof(line), "%s: %s", name, f.reason);
+	char text[FAILURE_TEXT_MAX], line[FAILURE_TEXT_MAX + 100];
+	snprintf(line, sizeof(line), "%s: %s", name, failure_format(&f, text, sizeof(text)));
 	log_print_line(stderr, line);
 	return f.cls == FAILURE_TRANSIENT ? EXIT_SYSTEM : exit_status_of(f.cls);
 }

@@ -16,15 +16,37 @@ void failure_clear(struct failure *f)
 	f->cls = FAILURE_NONE;
 }
 
-void failure_set(struct failure *f, enum failure_class cls, const char *fmt, ...)
+static void failure_vset(struct failure *f, enum failure_class cls, const char *fix,
+                         const char *fmt, va_list ap)
 {
 	if (cls <= f->cls)
 		return;
+	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
+	snprintf(f->fix, sizeof(f->fix), "%s", fix ? fix : "");
+	f->cls = cls;
+}
+
+void failure_set(struct failure *f, enum failure_class cls, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
+	failure_vset(f, cls, NULL, fmt, ap);
 	va_end(ap);
-	f->cls = cls;
+}
+
+void failure_set_fix(struct failure *f, enum failure_class cls, const char *fix, const char *fmt,
+                     ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	failure_vset(f, cls, fix, fmt, ap);
+	va_end(ap);
+}
+
+const char *failure_format(const struct failure *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", f->reason, f->fix[0] ? "; " : "", f->fix);
+	return buf;
 }
 
 static const char *or_default(const char *s, const char *dflt)
@@ -180,37 +202,37 @@ static void ssh_own_verdict(struct failure *f, const struct peer *p)
 	const struct failure_ssh_notes *n = &f->ssh;
 	size_t hop = hostkey_hop(n, p);
 	if (hop) {
-		failure_set(f, FAILURE_PERMANENT,
-		            "host key verification failed for jump host '%s' (hop %zu of %zu): "
-		            "its key %s %s; check that host's key and put it there",
-		            peer_jump(p, hop - 1)->host, hop, peer_jump_count(p),
-		            n->hostkey_changed ? "has CHANGED from the one in" : "is not in",
-		            or_default(peer_known_hosts(p), "the local user's known_hosts"));
+		failure_set_fix(f, FAILURE_PERMANENT, "check that host's key and put it there",
+		                "host key verification failed for jump host '%s' (hop %zu of %zu): "
+		                "its key %s %s",
+		                peer_jump(p, hop - 1)->host, hop, peer_jump_count(p),
+		                n->hostkey_changed ? "has CHANGED from the one in" : "is not in",
+		                or_default(peer_known_hosts(p), "the local user's known_hosts"));
 		return;
 	}
 	const char *host = or_default(f->host ? f->host : peer_host(p), "the server");
 	const char *known = or_default(peer_known_hosts(p), "the local user's known_hosts");
 
+	char fix[ERR_FIX_MAX];
 	if (strcmp(n->last, SSH_HOSTKEY_FAILED) == 0 && n->hostkey_changed) {
-		failure_set(f, FAILURE_PERMANENT,
-		            "host key verification failed for '%s': its key has CHANGED from the "
-		            "one in %s; if the server's key was really replaced, replace its line "
-		            "there, otherwise someone may be between you and the server",
-		            host, known);
+		failure_set_fix(f, FAILURE_PERMANENT,
+		                "if the server's key was really replaced, replace its line there, "
+		                "otherwise someone may be between you and the server",
+		                "host key verification failed for '%s': its key has CHANGED from "
+		                "the one in %s",
+		                host, known);
 	} else if (strcmp(n->last, SSH_HOSTKEY_FAILED) == 0) {
-		failure_set(f, FAILURE_PERMANENT,
-		            "host key verification failed for '%s': %s; check the server's key "
-		            "and add it to %s",
-		            host,
-		            n->hostkey_unknown
-		                ? "its key is not in the known hosts"
-		                : "its key is missing from or differs from the known hosts",
-		            known);
+		snprintf(fix, sizeof(fix), "check the server's key and add it to %s", known);
+		failure_set_fix(
+		    f, FAILURE_PERMANENT, fix, "host key verification failed for '%s': %s", host,
+		    n->hostkey_unknown ? "its key is not in the known hosts"
+		                       : "its key is missing from or differs from the known hosts");
 	} else if (ssh_permission_denied(n->last)) {
-		failure_set(f, FAILURE_PERMANENT,
-		            "the ssh server refused the login (ssh said '%s'): check identity and "
-		            "ssh-user in %s and the server's authorized_keys",
-		            n->last, peer_file(p));
+		snprintf(fix, sizeof(fix),
+		         "check identity and ssh-user in %s and the server's authorized_keys",
+		         peer_file(p));
+		failure_set_fix(f, FAILURE_PERMANENT, fix,
+		                "the ssh server refused the login (ssh said '%s')", n->last);
 	} else if (ssh_network_error(n->last)) {
 		failure_set(f, FAILURE_TRANSIENT, "%s", n->last);
 	} else if (n->last[0]) {
@@ -260,8 +282,8 @@ static void server_cannot_run(struct failure *f, const struct peer *p, int code)
 		return;
 	}
 	const char *file = shell_failed_path(n->last, path, sizeof(path));
-	char where[400];
-	snprintf(where, sizeof(where),
+	char fix[ERR_FIX_MAX];
+	snprintf(fix, sizeof(fix),
 	         "fix the command=\"...\" option of this key's line in the authorized_keys of "
 	         "%s on %s%s%s",
 	         or_default(peer_ssh_user(p), "the ssh-user"),
@@ -269,15 +291,15 @@ static void server_cannot_run(struct failure *f, const struct peer *p, int code)
 	         peer_remote_command(p) ? ", or remote-command in " : "",
 	         peer_remote_command(p) ? peer_file(p) : "");
 	if (file)
-		failure_set(f, FAILURE_PERMANENT,
-		            "the server cannot run the command for this login: '%s' %s there "
-		            "(ssh exit status %d, %s); %s",
-		            file, what, code, said, where);
+		failure_set_fix(f, FAILURE_PERMANENT, fix,
+		                "the server cannot run the command for this login: '%s' %s there "
+		                "(ssh exit status %d, %s)",
+		                file, what, code, said);
 	else
-		failure_set(f, FAILURE_PERMANENT,
-		            "the server cannot run the command for this login (ssh exit status %d, "
-		            "%s); %s",
-		            code, said, where);
+		failure_set_fix(f, FAILURE_PERMANENT, fix,
+		                "the server cannot run the command for this login (ssh exit status "
+		                "%d, %s)",
+		                code, said);
 }
 
 /* Before the link came up, on the frame transport, without a verdict of ssh's own. */
@@ -316,22 +338,21 @@ void failure_from_ssh_exit(struct failure *f, const struct peer *p, int wstatus,
 	} else if (code == 126 || code == 127) {
 		server_cannot_run(f, p, code);
 	} else if (code != 0 && f->ssh.server_serve[0]) {
-		failure_set(f, FAILURE_PERMANENT,
-		            "%s refused the link: '%s'; fix this on the server (its log says the "
-		            "same)",
-		            or_default(f->host ? f->host : peer_host(p), "the server"),
-		            f->ssh.server_serve);
+		failure_set_fix(f, FAILURE_PERMANENT, FAILURE_FIX_ON_SERVER,
+		                "%s refused the link: '%s'",
+		                or_default(f->host ? f->host : peer_host(p), "the server"),
+		                f->ssh.server_serve);
 	} else if (code != 0 && f->ssh.server_pppd[0]) {
 		char quoted[sizeof(f->ssh.server_pppd)];
 		snprintf(quoted, sizeof(quoted), "%s", f->ssh.server_pppd);
 		char *nl = strchr(quoted, '\n');
 		if (nl)
 			*nl = ' ';
-		failure_set(f, FAILURE_PERMANENT,
-		            "the server's pppd refused to start (status %d): '%s'; fix this on "
-		            "the server (its pppd options, or /etc/ppp/pap-secrets for this "
-		            "login)",
-		            code, quoted);
+		failure_set_fix(f, FAILURE_PERMANENT,
+		                "fix this on the server (its pppd options, or /etc/ppp/pap-secrets "
+		                "for this login)",
+		                "the server's pppd refused to start (status %d): '%s'", code,
+		                quoted);
 	} else if (how & FAILURE_SSH_FRAMES) {
 		failure_set(f, FAILURE_TRANSIENT, STREAM_ENDED "; ssh exited with status %d)",
 		            code);
@@ -376,11 +397,14 @@ static void pppd_lock_failed(struct failure *f, const struct peer *p)
 		    "why");
 		return;
 	}
-	failure_set(f, FAILURE_SYSTEM,
-	            "pppd cannot create its lock file %.*s: %s (pppd exit 6); make sure its "
-	            "directory exists and root can write it (on Debian /var/lock is a link to "
-	            "/run/lock, mode 1777), or add 'pppd-option nolock' to %s",
-	            (int)(sep - what), what, sep + 2, peer_file(p));
+	char fix[ERR_FIX_MAX];
+	snprintf(fix, sizeof(fix),
+	         "make sure its directory exists and root can write it (on Debian /var/lock is a "
+	         "link to /run/lock, mode 1777), or add 'pppd-option nolock' to %s",
+	         peer_file(p));
+	failure_set_fix(f, FAILURE_SYSTEM, fix,
+	                "pppd cannot create its lock file %.*s: %s (pppd exit 6)",
+	                (int)(sep - what), what, sep + 2);
 }
 
 /* Exit 4: pppd could not open /dev/ppp.  Its own line says why; only a missing device or
@@ -390,16 +414,17 @@ static void pppd_no_device(struct failure *f)
 	const char *why = f->pppd_dev;
 	if (!why[0] || strcmp(why, "No such device") == 0 ||
 	    strcmp(why, "No such device or address") == 0) {
-		failure_set(f, FAILURE_SYSTEM,
-		            "pppd could not run (exit 4): the kernel lacks PPP support (modprobe "
-		            "ppp_generic ppp_async)");
+		failure_set_fix(f, FAILURE_SYSTEM, "run modprobe ppp_generic ppp_async",
+		                "pppd could not run (exit 4): the kernel lacks PPP support");
 		return;
 	}
-	failure_set(f, FAILURE_SYSTEM, "pppd could not open /dev/ppp: %s (pppd exit 4); %s", why,
-	            strcmp(why, "No such file or directory") == 0
-	                ? "create the device node (mknod /dev/ppp c 108 0)"
-	                : "if sshdial runs under a sandbox (a systemd unit's PrivateDevices= or "
-	                  "DeviceAllow=, a container), let it use /dev/ppp");
+	failure_set_fix(
+	    f, FAILURE_SYSTEM,
+	    strcmp(why, "No such file or directory") == 0
+	        ? "create the device node (mknod /dev/ppp c 108 0)"
+	        : "if sshdial runs under a sandbox (a systemd unit's PrivateDevices= or "
+	          "DeviceAllow=, a container), let it use /dev/ppp",
+	    "pppd could not open /dev/ppp: %s (pppd exit 4)", why);
 }
 
 void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus)
@@ -414,23 +439,23 @@ void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus
 	 * our pppd may then see the hangup (exit 16) before its own exit 19. */
 	if (f->pap_rejected)
 		code = 19;
+	char fix[ERR_FIX_MAX];
 	switch (code) {
 	case 0:
 	case 5: /* sshdial asked it to stop, or ssh hung up first */
 		failure_set(f, FAILURE_TRANSIENT, "pppd ended (status %d)", code);
 		break;
 	case 19:
-		failure_set(f, FAILURE_PERMANENT,
-		            "the server rejected our PAP authentication (pppd exit 19): check "
-		            "pap-user '%s' and its secret in %s",
-		            or_default(peer_pap_user(p), "?"),
-		            or_default(peer_secret_path(p), "the secrets file"));
+		snprintf(fix, sizeof(fix), "check pap-user '%s' and its secret in %s",
+		         or_default(peer_pap_user(p), "?"),
+		         or_default(peer_secret_path(p), "the secrets file"));
+		failure_set_fix(f, FAILURE_PERMANENT, fix,
+		                "the server rejected our PAP authentication (pppd exit 19)");
 		break;
 	case 2:
-		failure_set(f, FAILURE_CONFIG,
-		            "pppd refused its options (exit 2); its message above says which; "
-		            "check the pppd-option lines of %s",
-		            peer_file(p));
+		snprintf(fix, sizeof(fix), "check the pppd-option lines of %s", peer_file(p));
+		failure_set_fix(f, FAILURE_CONFIG, fix,
+		                "pppd refused its options (exit 2); its message above says which");
 		break;
 	case 4:
 		pppd_no_device(f);
@@ -450,9 +475,9 @@ void failure_from_pppd_exit(struct failure *f, const struct peer *p, int wstatus
 		            "above says why");
 		break;
 	case 10:
-		failure_set(f, FAILURE_TRANSIENT,
-		            "PPP negotiation failed (pppd exit 10): is the server's forced command "
-		            "running pppd?");
+		failure_set_fix(f, FAILURE_TRANSIENT,
+		                "check that the server's forced command runs pppd",
+		                "PPP negotiation failed (pppd exit 10)");
 		break;
 	case 15:
 		failure_set(f, FAILURE_TRANSIENT,

@@ -3,6 +3,7 @@
 #define SSHDIAL_FAILURE_H
 
 #include "conf/config.h"
+#include "lib/err.h"
 
 /* Ordered by severity: a more severe verdict replaces a milder one. */
 enum failure_class {
@@ -30,9 +31,12 @@ struct failure_ssh_notes {
 	char hostkey_host[FAILURE_LINE_MAX]; /* the host that ssh's message names */
 };
 
+/* A verdict is what happened (reason) and, apart, what to do about it (fix: empty when
+ * the reason says all); a user reads them as one line, "REASON; FIX". */
 struct failure {
 	enum failure_class cls;
 	char reason[640];
+	char fix[ERR_FIX_MAX]; /* as a link's last failure keeps it: struct err's fix */
 	struct failure_ssh_notes ssh;
 	char pppd_lock[FAILURE_LINE_MAX]; /* pppd's "Can't create lock file ..." */
 	char pppd_dev[FAILURE_LINE_MAX];  /* pppd's "Couldn't open the /dev/ppp device: ..." */
@@ -49,9 +53,23 @@ enum {
 	FAILURE_SSH_FRAMES = 1 << 2,
 };
 
+/* The fix of a refusal by the server's sshdial serve, whichever way it came. */
+#define FAILURE_FIX_ON_SERVER "fix this on the server (its log says the same)"
+
+/* "REASON; FIX" at most, NUL included. */
+#define FAILURE_TEXT_MAX (sizeof(((struct failure *)0)->reason) + 2 + ERR_FIX_MAX)
+
 void failure_clear(struct failure *f);
+/* Sets the verdict when cls is more severe than the one f holds (a later, milder one
+ * leaves it): the reason printf-formatted, no fix. */
 void failure_set(struct failure *f, enum failure_class cls, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same with what to do (fix: NULL or empty for none), kept apart from the reason. */
+void failure_set_fix(struct failure *f, enum failure_class cls, const char *fix, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+/* Writes the text a user reads, "REASON; FIX" (or REASON), into buf (len > 0); returns
+ * buf, for use as a printf argument. */
+const char *failure_format(const struct failure *f, char *buf, size_t len);
 /* Notes one line of ssh's stderr; the verdict waits for failure_from_ssh_exit. */
 void failure_from_ssh_line(struct failure *f, const char *line);
 /* Reads ssh's wait status together with the lines noted (how: FAILURE_SSH_* flags). */

@@ -209,8 +209,9 @@ static void attempt_ended(struct link *l)
 	l->attempt.local6[0] = 0;
 	if (l->failure.cls && !l->transport.redial_pty) {
 		struct err e;
-		link_failed(l, l->failure.cls,
-		            err_set(&e, peer_name(l->peer), NULL, "%s", l->failure.reason));
+		link_failed(
+		    l, l->failure.cls,
+		    err_set(&e, peer_name(l->peer), l->failure.fix, "%s", l->failure.reason));
 	}
 
 	if (l->stopping) {
@@ -224,14 +225,16 @@ static void attempt_ended(struct link *l)
 		retry_in(l, 0);
 		return;
 	}
-	const char *why = l->failure.cls ? l->failure.reason : "ssh and pppd ended";
+	char text[FAILURE_TEXT_MAX];
+	const char *why =
+	    l->failure.cls ? failure_format(&l->failure, text, sizeof(text)) : "ssh and pppd ended";
 	if (l->redial_now && l->failure.cls <= FAILURE_TRANSIENT) {
 		link_redial_new_path(l, why);
 		return;
 	}
 	bool server_given_up = link_give_up_server(l);
 	if (l->failure.cls > FAILURE_TRANSIENT && !server_given_up) {
-		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
+		log_error("%s: %s", peer_name(l->peer), why);
 		link_reach_stop(l);
 		link_set_state(l, LINK_FAILED);
 		link_scripts_done(l, &l->last);
@@ -357,10 +360,9 @@ static void on_relay_ended(void *arg, const struct err *e, bool stream_ended)
 		return; /* link_hang_up already told pppd, and ssh follows it */
 	if (e->code == FRAME_RELAY_REFUSED) {
 		/* sshdial serve's own refusal, said on the stream: its setup, not the network. */
-		failure_set(&l->failure, FAILURE_PERMANENT,
-		            "%s refused the link: '%s'; fix this on the server (its log says the "
-		            "same)",
-		            link_server(l) ? link_server(l) : "the server", e->cause);
+		failure_set_fix(&l->failure, FAILURE_PERMANENT, FAILURE_FIX_ON_SERVER,
+		                "%s refused the link: '%s'",
+		                link_server(l) ? link_server(l) : "the server", e->cause);
 		link_hang_up_now(l);
 		return;
 	}
@@ -386,14 +388,17 @@ static void on_relay_ended(void *arg, const struct err *e, bool stream_ended)
 	}
 	struct err why = *e;
 	why.where[0] = 0; /* the reason is logged after the peer's name */
+	char fix[ERR_FIX_MAX];
+	snprintf(fix, sizeof(fix), "%s", e->fix);
+	why.fix[0] = 0; /* kept apart, in the failure's fix */
 	if (!l->attempt.came_up)
-		err_fix(&why,
-		        "if the server runs pppd rather than 'sshdial serve', write "
-		        "'transport pty' in %s",
-		        peer_file(l->peer));
+		snprintf(fix, sizeof(fix),
+		         "if the server runs pppd rather than 'sshdial serve', write 'transport "
+		         "pty' in %s",
+		         peer_file(l->peer));
 	char text[ERR_LINE_MAX];
-	failure_set(&l->failure, l->attempt.came_up ? FAILURE_TRANSIENT : FAILURE_PERMANENT, "%s",
-	            err_format(&why, text, sizeof(text)));
+	failure_set_fix(&l->failure, l->attempt.came_up ? FAILURE_TRANSIENT : FAILURE_PERMANENT,
+	                fix, "%s", err_format(&why, text, sizeof(text)));
 	link_hang_up_now(l);
 }
 

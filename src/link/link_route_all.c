@@ -116,7 +116,9 @@ int link_route_all_start(struct link *l)
 		return -1;
 	l->route_all.policy.guard = l->route_all.guard;
 	if (link_block(l, JOURNAL_SESSION) < 0) {
-		log_error("%s: %s", peer_name(l->peer), l->failure.reason);
+		char text[FAILURE_TEXT_MAX];
+		log_error("%s: %s", peer_name(l->peer),
+		          failure_format(&l->failure, text, sizeof(text)));
 		link_undo_network(l, true);
 		return -1;
 	}

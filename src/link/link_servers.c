@@ -44,9 +44,10 @@ bool link_give_up_server(struct link *l)
 	l->servers.permanent[link_server_index(l)]++;
 	if (link_usable_servers(l) == 0)
 		return false;
+	char text[FAILURE_TEXT_MAX];
 	log_error("%s: %s: %s; not dialing this server again, %zu other%s left", peer_name(l->peer),
-	          link_server(l), l->failure.reason, link_usable_servers(l),
-	          link_usable_servers(l) == 1 ? "" : "s");
+	          link_server(l), failure_format(&l->failure, text, sizeof(text)),
+	          link_usable_servers(l), link_usable_servers(l) == 1 ? "" : "s");
 	return true;
 }
 

@@ -4,9 +4,9 @@
 # file ...: Permission denied").  serve says so on the stream (FRAME_REFUSED's line)
 # instead of the frame transport's greeting, and the client's verdict quotes it: exit
 # status 2 after exactly one attempt, nothing left behind; under the daemon, the peer is
-# not dialed again and its status says why.  Then, with the directory fixed, a stream that
-# ends after the link was up (the server's sshd session killed) is named as that, and
-# dialed again.
+# not dialed again and its status says why (and, in a key of its own, what to do).  Then,
+# with the directory fixed, a stream that ends after the link was up (the server's sshd
+# session killed) is named as that, and dialed again.
 . tests/e2e/lib.sh
 e2e_setup "$@"
 . tests/e2e/call.sh
@@ -37,6 +37,9 @@ assert_eq "$rc" 2 "the status of 'sshdial up alice'"
 assert_match "$out" "refused the link: 'sshdial serve: key alice: cannot open lease file" "the answer of 'sshdial up alice'"
 assert_eq "$(field alice state)" failed "alice's state"
 assert_match "$(field alice last_failure)" "cannot open lease file" "alice's last failure in status --json"
+# What happened and what to do, each in its key.
+assert_eq "$(field alice last_failure_fix)" "fix this on the server (its log says the same)" "alice's last_failure_fix"
+[[ $(field alice last_failure) == *"fix this"* ]] && fail "alice's last_failure carries its fix: $(field alice last_failure)"
 # Longer than a first redial's back-off: a second attempt would show by now.
 until_t=$(($(date +%s) + 40))
 while [ "$(date +%s)" -lt $until_t ]; do sleep 2; done

@@ -55,9 +55,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check(const struct failure *f)
 {
-	if (memchr(f->reason, '\0', sizeof(f->reason)) == NULL)
+	if (memchr(f->reason, '\0', sizeof(f->reason)) == NULL ||
+	    memchr(f->fix, '\0', sizeof(f->fix)) == NULL)
 		abort();
-	if (f->cls == FAILURE_NONE && f->reason[0])
+	if (f->cls == FAILURE_NONE && (f->reason[0] || f->fix[0]))
+		abort();
+	/* a fix is what to do about a verdict: never one without its reason */
+	if (f->fix[0] && !f->reason[0])
 		abort();
 	(void)exit_status_of(f->cls);
 	(void)failure_class_name(f->cls);

@@ -58,9 +58,16 @@ static void host_key_is_permanent(void **state)
 	                          "Host key verification failed.", NULL},
 	         exited(255), 0);
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
-	assert_non_null(strstr(f.reason, "host key verification failed for 'vpn.example.net'"));
-	assert_non_null(strstr(f.reason, "not in the known hosts"));
-	assert_non_null(strstr(f.reason, "/etc/sshdial/known_hosts"));
+	/* what happened, and apart what to do: the known_hosts file to add the key to */
+	assert_string_equal(f.reason, "host key verification failed for 'vpn.example.net': its "
+	                              "key is not in the known hosts");
+	assert_string_equal(f.fix, "check the server's key and add it to /etc/sshdial/known_hosts");
+	/* read as one line, as before the fix had a field of its own */
+	char text[FAILURE_TEXT_MAX];
+	assert_string_equal(failure_format(&f, text, sizeof(text)),
+	                    "host key verification failed for 'vpn.example.net': its key is not "
+	                    "in the known hosts; check the server's key and add it to "
+	                    "/etc/sshdial/known_hosts");
 	/* pppd's later hangup must not soften the verdict */
 	failure_from_pppd_exit(&f, peer, exited(16));
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
@@ -80,7 +87,10 @@ static void changed_host_key_is_named(void **state)
 	                          "Host key verification failed.", NULL},
 	         exited(255), 0);
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
-	assert_non_null(strstr(f.reason, "CHANGED"));
+	assert_string_equal(f.reason, "host key verification failed for 'vpn.example.net': its "
+	                              "key has CHANGED from the one in /etc/sshdial/known_hosts");
+	assert_string_equal(f.fix, "if the server's key was really replaced, replace its line "
+	                           "there, otherwise someone may be between you and the server");
 }
 
 /* The remote command's stderr shares the stream: its words are not ssh's verdict. */
@@ -130,8 +140,10 @@ static void permission_denied_is_permanent(void **state)
 	ssh_said(&f, (const char *[]){"pppuser@10.77.0.2: Permission denied (publickey).", NULL},
 	         exited(255), 0);
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
-	assert_non_null(strstr(f.reason, "Permission denied"));
-	assert_non_null(strstr(f.reason, "/etc/sshdial/peers/office"));
+	assert_string_equal(f.reason, "the ssh server refused the login (ssh said "
+	                              "'pppuser@10.77.0.2: Permission denied (publickey).')");
+	assert_string_equal(f.fix, "check identity and ssh-user in /etc/sshdial/peers/office and "
+	                           "the server's authorized_keys");
 	/* OpenSSH before 8: without USER@HOST */
 	ssh_said(&f, (const char *[]){"Permission denied (publickey,password).", NULL}, exited(255),
 	         0);
@@ -148,6 +160,9 @@ static void server_cannot_run_its_command(void **state)
 	assert_int_equal(exit_status_of(f.cls), EXIT_PERMANENT);
 	assert_non_null(strstr(f.reason, "'/usr/local/bin/nope' does not exist"));
 	assert_non_null(strstr(f.reason, "sh: 1: /usr/local/bin/nope: not found"));
+	assert_null(strstr(f.reason, "authorized_keys"));
+	assert_string_equal(f.fix, "fix the command=\"...\" option of this key's line in the "
+	                           "authorized_keys of the ssh-user on vpn.example.net");
 	ssh_said(&f, (const char *[]){"sh: 1: /home/pppuser/serve: Permission denied", NULL},
 	         exited(126), 0);
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
@@ -160,6 +175,7 @@ static void server_cannot_run_its_command(void **state)
 	ssh_said(&f, (const char *[]){NULL}, exited(127), 0);
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
 	assert_non_null(strstr(f.reason, "said nothing"));
+	assert_non_null(strstr(f.fix, "authorized_keys"));
 }
 
 static void server_pppd_refusing_is_permanent(void **state)
@@ -175,6 +191,9 @@ static void server_pppd_refusing_is_permanent(void **state)
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
 	assert_non_null(strstr(f.reason, "'pppd: The remote system is required to authenticate "
 	                                 "itself but I couldn't find any suitable secret"));
+	assert_null(strstr(f.reason, "fix this"));
+	assert_string_equal(f.fix, "fix this on the server (its pppd options, or "
+	                           "/etc/ppp/pap-secrets for this login)");
 	ssh_said(&f,
 	         (const char *[]){"/usr/sbin/pppd: unrecognized option 'frobnicate'",
 	                          "pppd version 2.4.9", "Usage: /usr/sbin/pppd [ options ]", NULL},
@@ -206,10 +225,10 @@ static void serve_refusing_is_quoted_and_permanent(void **state)
 	         exited(3), 0);
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
 	assert_int_equal(exit_status_of(f.cls), EXIT_PERMANENT);
-	assert_non_null(strstr(f.reason, "vpn.example.net refused the link: 'sshdial serve: key "
-	                                 "alice: cannot open lease file "
-	                                 "/var/lib/sshdial/leases/192.168.77.10: Permission "
-	                                 "denied'; fix this on the server"));
+	assert_string_equal(f.reason, "vpn.example.net refused the link: 'sshdial serve: key "
+	                              "alice: cannot open lease file "
+	                              "/var/lib/sshdial/leases/192.168.77.10: Permission denied'");
+	assert_string_equal(f.fix, "fix this on the server (its log says the same)");
 	/* its log-file line alone, or a status of 0: no refusal */
 	ssh_said(&f,
 	         (const char *[]){"sshdial serve: log-file /var/log/x: Permission denied", NULL},
@@ -229,8 +248,9 @@ static void pppd_lock_failure_is_a_system_failure(void **state)
 	failure_from_pppd_exit(&f, peer, exited(6));
 	assert_int_equal(f.cls, FAILURE_SYSTEM);
 	assert_int_equal(exit_status_of(f.cls), EXIT_SYSTEM);
-	assert_non_null(strstr(f.reason, "lock file /var/lock/LCK..pts_3: No such file or "
-	                                 "directory"));
+	assert_string_equal(f.reason, "pppd cannot create its lock file /var/lock/LCK..pts_3: No "
+	                              "such file or directory (pppd exit 6)");
+	assert_non_null(strstr(f.fix, "add 'pppd-option nolock' to /etc/sshdial/peers/office"));
 	failure_clear(&f);
 	failure_from_pppd_exit(&f, peer, exited(6));
 	assert_int_equal(f.cls, FAILURE_SYSTEM);
@@ -244,12 +264,14 @@ static void pppd_without_dev_ppp_says_why(void **state)
 	failure_from_pppd_exit(&f, peer, exited(4));
 	assert_int_equal(f.cls, FAILURE_SYSTEM);
 	assert_non_null(strstr(f.reason, "the kernel lacks PPP support"));
+	assert_string_equal(f.fix, "run modprobe ppp_generic ppp_async");
 	failure_clear(&f);
 	failure_from_pppd_line(&f, "Couldn't open the /dev/ppp device: Operation not permitted");
 	failure_from_pppd_exit(&f, peer, exited(4));
 	assert_int_equal(f.cls, FAILURE_SYSTEM);
 	assert_non_null(strstr(f.reason, "/dev/ppp: Operation not permitted"));
-	assert_non_null(strstr(f.reason, "PrivateDevices="));
+	assert_null(strstr(f.reason, "PrivateDevices="));
+	assert_non_null(strstr(f.fix, "PrivateDevices="));
 	assert_null(strstr(f.reason, "lacks PPP"));
 	/* The same words inside another line are not pppd's verdict. */
 	failure_clear(&f);
@@ -266,7 +288,8 @@ static void pap_rejected_is_permanent(void **state)
 	failure_set(&f, FAILURE_TRANSIENT, "ssh exited with status 255");
 	failure_from_pppd_exit(&f, peer, exited(19));
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
-	assert_non_null(strstr(f.reason, "PAP"));
+	assert_string_equal(f.reason, "the server rejected our PAP authentication (pppd exit 19)");
+	assert_string_equal(f.fix, "check pap-user '?' and its secret in the secrets file");
 	assert_int_equal(exit_status_of(f.cls), EXIT_PERMANENT);
 }
 
@@ -287,7 +310,7 @@ static void pap_rejected_before_hangup_is_permanent(void **state)
 	failure_set(&f, FAILURE_TRANSIENT, "ssh exited with status 11");
 	failure_from_pppd_exit(&f, peer, exited(16));
 	assert_int_equal(f.cls, FAILURE_PERMANENT);
-	assert_non_null(strstr(f.reason, "pap-user"));
+	assert_non_null(strstr(f.fix, "pap-user"));
 }
 
 static void network_failures_are_transient(void **state)
@@ -300,6 +323,7 @@ static void network_failures_are_transient(void **state)
 	    exited(255), 0);
 	assert_int_equal(f.cls, FAILURE_TRANSIENT);
 	assert_string_equal(f.reason, "ssh: connect to host 10.0.0.1 port 22: Connection refused");
+	assert_string_equal(f.fix, ""); /* nothing to do but wait: the link dials again */
 	assert_int_equal(exit_status_of(f.cls), EXIT_OK);
 	failure_clear(&f);
 	failure_from_pppd_exit(&f, peer, exited(16));
@@ -345,6 +369,35 @@ static void lcp_echo_death_is_named(void **state)
 	                              "response to 4 echo-requests)");
 }
 
+/* The fix goes with its verdict: set with it, replaced with it (a more severe verdict
+ * without one leaves none), kept when a milder one comes later, cleared with it. */
+static void a_fix_goes_with_its_verdict(void **state)
+{
+	(void)state;
+	struct failure f;
+	char text[FAILURE_TEXT_MAX];
+	failure_clear(&f);
+	failure_set_fix(&f, FAILURE_CONFIG, "check line 3", "bad option %s", "x");
+	assert_string_equal(failure_format(&f, text, sizeof(text)), "bad option x; check line 3");
+	failure_set(&f, FAILURE_TRANSIENT, "ssh exited with status 255");
+	assert_string_equal(failure_format(&f, text, sizeof(text)), "bad option x; check line 3");
+	failure_set(&f, FAILURE_PERMANENT, "refused");
+	assert_string_equal(f.fix, "");
+	assert_string_equal(failure_format(&f, text, sizeof(text)), "refused");
+	failure_clear(&f);
+	failure_set_fix(&f, FAILURE_SYSTEM, NULL, "no fix");
+	assert_string_equal(failure_format(&f, text, sizeof(text)), "no fix");
+	failure_set_fix(&f, FAILURE_PERMANENT, "do this", "worse");
+	failure_clear(&f);
+	assert_int_equal(f.cls, FAILURE_NONE);
+	assert_string_equal(f.fix, "");
+	/* pppd's options: its own message says which, the fix names the peer's file */
+	failure_from_pppd_exit(&f, peer, exited(2));
+	assert_string_equal(f.reason, "pppd refused its options (exit 2); its message above says "
+	                              "which");
+	assert_string_equal(f.fix, "check the pppd-option lines of /etc/sshdial/peers/office");
+}
+
 static void pppd_exit_classes(void **state)
 {
 	(void)state;
@@ -382,6 +435,7 @@ int main(void)
 	    cmocka_unit_test(network_failures_are_transient),
 	    cmocka_unit_test(lcp_echo_death_is_named),
 	    cmocka_unit_test(pppd_exit_classes),
+	    cmocka_unit_test(a_fix_goes_with_its_verdict),
 	    cmocka_unit_test(pppd_without_dev_ppp_says_why),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

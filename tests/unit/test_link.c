@@ -393,6 +393,67 @@ static void a_permanent_failure_ends_the_link(void **state)
 	world_free(w);
 }
 
+/* The failure's fix travels apart from what happened: the last failure's what is the
+ * verdict alone, its fix what to do (status --json's last_failure_fix), and the log reads
+ * them as one line, as before the fix had a field of its own. */
+static void a_permanent_failure_keeps_its_fix_apart(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {"host 127.0.0.1",
+	                                    "port 1",
+	                                    "ssh-user pppuser",
+	                                    "local-user nobody",
+	                                    "known-hosts /etc/sshdial/known_hosts",
+	                                    NULL};
+	struct world *w = world_new(lines);
+	link_start(w->link);
+	fk_line(DIAL_SSH, "No ED25519 host key is known for 127.0.0.1 and you have requested "
+	                  "strict checking.");
+	fk_line(DIAL_SSH, "Host key verification failed.");
+	fk_exit(DIAL_SSH, EXITED(255));
+	fk_exit(DIAL_PPPD, EXITED(16));
+	assert_int_equal(link_state(w->link), LINK_FAILED);
+	struct link_info info;
+	link_get_info(w->link, &info);
+	assert_non_null(info.last_failure);
+	const struct err *e = &info.last_failure->err;
+	assert_string_equal(e->what, "host key verification failed for '127.0.0.1': its key is "
+	                             "not in the known hosts");
+	assert_string_equal(e->fix,
+	                    "check the server's key and add it to /etc/sshdial/known_hosts");
+	assert_string_equal(w->done_err.fix, e->fix);
+	assert_non_null(strstr(log_text(w), "office: host key verification failed for '127.0.0.1': "
+	                                    "its key is not in the known hosts; check the server's "
+	                                    "key and add it to /etc/sshdial/known_hosts\n"));
+	world_free(w);
+}
+
+/* transport frames: a server that answered with something else than the frame transport
+ * (a classic pppd) is told apart from what to do about it, writing 'transport pty'. */
+static void a_server_without_frames_says_what_to_write(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {"host 127.0.0.1",   "port 1",
+	                                    "ssh-user pppuser", "local-user nobody",
+	                                    "transport frames", NULL};
+	struct world *w = world_new(lines);
+	fk.frames = true;
+	link_start(w->link);
+	struct err e;
+	err_set(&e, "office", "check that both ends run sshdial with the same frame transport",
+	        "the server's first bytes are not the frame transport's greeting");
+	fk.cur->ops->relay_ended(fk.cur->arg, &e, false);
+	fk_exit(DIAL_PPPD, EXITED(5));
+	fk_exit(DIAL_SSH, KILLED(SIGTERM));
+	assert_int_equal(link_state(w->link), LINK_FAILED);
+	assert_int_equal(w->done_as, FAILURE_PERMANENT);
+	assert_string_equal(w->done_err.what, "the server's first bytes are not the frame "
+	                                      "transport's greeting");
+	assert_string_equal(w->done_err.fix, "if the server runs pppd rather than 'sshdial "
+	                                     "serve', write 'transport pty' in office");
+	world_free(w);
+}
+
 /* The attempt cannot be started (pppd missing): failed with the system's class. */
 static void a_dial_that_cannot_start_fails(void **state)
 {
@@ -686,6 +747,8 @@ int main(void)
 	    cmocka_unit_test(down_during_a_dial),
 	    cmocka_unit_test(a_permanent_failure_ends_the_link),
 	    cmocka_unit_test(a_dial_that_cannot_start_fails),
+	    cmocka_unit_test(a_permanent_failure_keeps_its_fix_apart),
+	    cmocka_unit_test(a_server_without_frames_says_what_to_write),
 	    cmocka_unit_test(every_server_failed_then_back_off),
 	    cmocka_unit_test(a_link_that_came_up_counts_afresh),
 	    cmocka_unit_test(down_while_backing_off),
