@@ -3,6 +3,7 @@
  * own line for messages), authorized_key_check over it as a .pub file (authorize), and
  * serve_request_classify/quote over it as SSH_ORIGINAL_COMMAND (serve's log).  A key that
  * authorize accepts must give a line that locate then finds. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "lib/err.h"
 #include "server/serve_request.h"
 #include "lib/strv.h"
+#include "lib/words.h"
 
 static char *const serve_argv[] = {
     "/usr/local/sbin/sshdial", "serve", "--key", "office", "--mtu", "1400"};
@@ -47,6 +49,17 @@ static void round_trip(const char *key, size_t size)
 	strv_free(more);
 }
 
+static bool has_word(const char *text, const char *word)
+{
+	const char *why;
+	struct strv *w = words_split(text, &why);
+	bool found = false;
+	for (size_t i = 0; w && i < strv_len(w); i++)
+		found |= strcmp(strv_get(w, i), word) == 0;
+	strv_free(w);
+	return found;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	(void)locate(data, size, SERVE_ARGC);
@@ -60,8 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (!err_is_set(&why) || !why.fix[0])
 		abort(); /* a refusal must say why, and what to give instead */
 	free(key);
-	/* The probe is asked for in its own words only: anything else serves a link. */
-	if (serve_request_classify(text) == SERVE_REQUEST_PROBE && !strstr(text, "--probe"))
+	/* The probe is asked for in its own words only, as the command's words read (quotes and
+	 * backslashes as a shell takes them: "--p\\robe" is the word --probe). */
+	if (serve_request_classify(text) == SERVE_REQUEST_PROBE && !has_word(text, "--probe"))
 		abort();
 	char quoted[128];
 	serve_request_quote(text, quoted, sizeof(quoted));
