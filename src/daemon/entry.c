@@ -215,7 +215,12 @@ static void teardown(void *arg)
 	bool lockdown = peer_lockdown(e->peer) && !e->removed && peer_lockdown(next);
 	bool hand_over =
 	    kept && e->redial && !e->removed && peer_route_all(next) && peer_kill_switch(next);
-	bool hold = (lockdown || hand_over) && netconf_applied(e->nc) > 0;
+	/* A kill switch taken over (a dead run's, or one held) that this run never replaced,
+	 * because it failed first: a failure does not lift it, only down, unlock or a file
+	 * without it do. */
+	bool standing = netconf_taking_over(e->nc) && !e->removed && peer_route_all(next) &&
+	                peer_kill_switch(next);
+	bool hold = (lockdown || hand_over || standing) && netconf_applied(e->nc) > 0;
 	if (hold) {
 		netconf_adopt_own(e->nc);
 		entry_set_held(e, true);
@@ -253,8 +258,10 @@ static void teardown(void *arg)
 		entry_start(e);
 	} else {
 		entry_mark_up(e, false);
-		if (hold)
+		if (hold && lockdown)
 			entry_hold_as_lockdown(e);
+		else if (hold)
+			entry_hold_standing(e);
 		if (e->failed)
 			err_format(&e->last.err, text, sizeof(text));
 		else

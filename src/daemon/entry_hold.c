@@ -68,6 +68,19 @@ void entry_hold_as_lockdown(struct entry *e)
 	log_warn("%s: blocked: %s", name, e->hold_why);
 }
 
+/* The kill switch taken over stays after a run that failed before its own was in. */
+void entry_hold_standing(struct entry *e)
+{
+	const char *name = peer_name(e->peer);
+	entry_set_held(e, true);
+	e->last_state = "blocked";
+	snprintf(e->hold_why, sizeof(e->hold_why),
+	         "the link failed before it was up (see the last failure); 'sshdial up %s' or "
+	         "'sshdial unlock %s'",
+	         name, name);
+	log_warn("%s: blocked: %s", name, e->hold_why);
+}
+
 /* After the unlock's answer: the socket that carried it may go now. */
 static void release_unlocked(void *arg)
 {

@@ -78,6 +78,8 @@ void entry_start(struct entry *e);
 void entry_set_held(struct entry *e, bool held);
 /* The held kill switch is a lockdown's: status says so. */
 void entry_hold_as_lockdown(struct entry *e);
+/* The held kill switch is one taken over that a failed run never replaced: status says so. */
+void entry_hold_standing(struct entry *e);
 /* Keeps e as the entry's last failure, of class cls: the run ended on it. */
 void entry_failed(struct entry *e, enum failure_class cls, const struct err *why);
 /* The lock, hook socket and journal of a run: 0, or -1 with e's failure set

@@ -81,6 +81,11 @@ void account_use_scan(uint32_t uid, struct account_use *use)
 		if (stat(path, &st) < 0 || st.st_uid != uid ||
 		    sshdials_own((pid_t)pid, comm, sizeof(comm)))
 			continue;
+		/* A zombie has no sockets left: an ssh of a killed run that its new parent has
+		 * not reaped yet sends nothing. */
+		char state = proc_state((pid_t)pid);
+		if (state == 'Z' || state == 'X')
+			continue;
 		if (!comm[0])
 			continue; /* gone meanwhile */
 		if (use->foreign++ == 0) {

@@ -27,7 +27,8 @@ static bool read_proc(pid_t pid, const char *file, char *buf, size_t len)
 	return proc_read(pid, file, buf, len) > 0;
 }
 
-bool proc_stat(pid_t pid, pid_t *ppid, char *comm, size_t len)
+/* /proc/PID/stat's name, state and parent. */
+static bool stat_read(pid_t pid, pid_t *ppid, char *state, char *comm, size_t len)
 {
 	char buf[512];
 	if (!read_proc(pid, "stat", buf, sizeof(buf)))
@@ -35,12 +36,25 @@ bool proc_stat(pid_t pid, pid_t *ppid, char *comm, size_t len)
 	char *open_paren = strchr(buf, '('), *close_paren = strrchr(buf, ')');
 	int parent;
 	if (!open_paren || !close_paren || close_paren < open_paren ||
-	    sscanf(close_paren + 1, " %*c %d", &parent) != 1)
+	    sscanf(close_paren + 1, " %c %d", state, &parent) != 2)
 		return false;
 	if (comm)
 		snprintf(comm, len, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
 	*ppid = (pid_t)parent;
 	return true;
+}
+
+bool proc_stat(pid_t pid, pid_t *ppid, char *comm, size_t len)
+{
+	char state;
+	return stat_read(pid, ppid, &state, comm, len);
+}
+
+char proc_state(pid_t pid)
+{
+	pid_t ppid;
+	char state;
+	return stat_read(pid, &ppid, &state, NULL, 0) ? state : 0;
 }
 
 /* The first number after "NAME:" at the start of a line of text. */

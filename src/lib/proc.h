@@ -34,6 +34,9 @@ size_t proc_read(pid_t pid, const char *file, char *buf, size_t len);
  * spaces and parentheses, so it ends at the last ')'); comm may be NULL.  False when pid
  * is gone. */
 bool proc_stat(pid_t pid, pid_t *ppid, char *comm, size_t len);
+/* The state letter of pid from /proc/PID/stat ('R', 'S', 'Z' for a zombie, ...); 0 when pid
+ * is gone. */
+char proc_state(pid_t pid);
 
 /* The path of the running sshdial binary, for the links that make pppd run it again. */
 

@@ -119,7 +119,10 @@ int link_route_all_start(struct link *l)
 		char text[FAILURE_TEXT_MAX];
 		log_error("%s: %s", peer_name(l->peer),
 		          failure_format(&l->failure, text, sizeof(text)));
-		link_undo_network(l, true);
+		/* A kill switch taken over stays whole, with what of this one went in: the
+		 * daemon holds it (entry.c's teardown).  Undoing all would lift it. */
+		if (!netconf_taking_over(l->nc))
+			link_undo_network(l, true);
 		return -1;
 	}
 	l->route_all.blocked = true;

@@ -505,6 +505,11 @@ unsigned netconf_adopted(const struct netconf *nc)
 	return (unsigned)unclaimed(nc);
 }
 
+bool netconf_taking_over(const struct netconf *nc)
+{
+	return nc->nold > 0;
+}
+
 int netconf_undo_attempt(struct netconf *nc)
 {
 	return undo_entries(nc, JOURNAL_ATTEMPT, false, 0);

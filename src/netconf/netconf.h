@@ -6,6 +6,7 @@
 #ifndef SSHDIAL_NETCONF_H
 #define SSHDIAL_NETCONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,11 @@ void netconf_adopt_own(struct netconf *nc);
 
 /* Changes taken over and not claimed yet (0 once netconf_adopt_finish has run). */
 unsigned netconf_adopted(const struct netconf *nc);
+
+/* Whether a kill switch taken over still stands in for this run's (claimed in part or not
+ * at all): from netconf_open_adopting or netconf_adopt_own until netconf_adopt_finish.
+ * Undoing everything now would lift it: a run that fails meanwhile keeps it in force. */
+bool netconf_taking_over(const struct netconf *nc);
 
 /* Keeps the resolver file's lines (netconf_resolv_replace) and their backups in a journal of
  * their own at path, from now on: one in /var/lib that a reboot keeps, so that the start

@@ -6,10 +6,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/account.h"
+#include "lib/proc.h"
+#include "skip.h"
 
 static void test_nobody_refused(void **state)
 {
@@ -68,6 +73,47 @@ static void test_scan_finds_this_process(void **state)
 	assert_int_equal(use.foreign, 0);
 }
 
+/* A process of the account counts while it runs, and not once it is a zombie (an ssh of a
+ * killed sshdial whose new parent has not reaped it yet): a zombie sends nothing. */
+static void test_zombie_not_counted(void **state)
+{
+	(void)state;
+	const uid_t uid = 54321; /* no account's: only this test's child runs as it */
+	if (geteuid() != 0)
+		skip_because("needs root: a child process of another uid");
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		if (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+			_exit(1);
+		(void)!read(go[0], &c, 1); /* runs until the parent closes its end */
+		_exit(0);
+	}
+	close(go[0]);
+	struct account_use use;
+	for (int i = 0; i < 1000; i++) { /* until the child has changed its ids */
+		account_use_scan(uid, &use);
+		if (use.foreign)
+			break;
+		nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+	}
+	assert_int_equal(use.foreign, 1);
+	assert_int_equal(use.example, pid);
+	close(go[1]);
+	for (int i = 0; i < 1000 && proc_state(pid) != 'Z'; i++)
+		nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+	assert_int_equal(proc_state(pid), 'Z');
+	account_use_scan(uid, &use);
+	assert_int_equal(use.foreign, 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(proc_state(pid), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -75,6 +121,7 @@ int main(void)
 	    cmocka_unit_test(test_busy_account_refused),
 	    cmocka_unit_test(test_quiet_account_accepted),
 	    cmocka_unit_test(test_scan_finds_this_process),
+	    cmocka_unit_test(test_zombie_not_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

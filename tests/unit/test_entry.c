@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -80,13 +81,14 @@ static void run_for(unsigned ms)
 	assert_int_equal(event_loop_run(loop), 0);
 }
 
-/* A peer file NAME in scratch with the lines given, loaded.  local-user is sys: an account
- * that runs nothing (route-all refuses nobody and accounts that run processes). */
+/* A peer file NAME in scratch with the lines given, loaded.  local-user is sys unless they
+ * name one: an account that runs nothing (route-all refuses nobody and accounts that run
+ * processes). */
 static struct peer *peer_text(const char *name, const char *extra)
 {
 	char text[512];
-	snprintf(text, sizeof(text),
-	         "host 127.0.0.1\nport 1\nssh-user pppuser\nlocal-user sys\nhealth no\n%s", extra);
+	snprintf(text, sizeof(text), "host 127.0.0.1\nport 1\nssh-user pppuser\n%shealth no\n%s",
+	         strstr(extra, "local-user ") ? "" : "local-user sys\n", extra);
 	char *path = tmpdir_file(scratch, name, text, 0600);
 	struct diag *d = diag_new();
 	struct peer *p = config_load_file(name, path, d);
@@ -446,6 +448,48 @@ static void lockdown_dropped_kill_switch_kept(void **state)
 	entry_free(e);
 }
 
+/* A dead run's kill switch, taken over, stays in force when the next run fails before its
+ * own is in: here route-all refuses the file's local-user (nobody).  The peer is held,
+ * blocked, until down lifts it.  (A child process applies the kill switch and ends without
+ * cleaning up, as a daemon killed with -9 does.) */
+static void a_failed_start_keeps_the_kill_switch_taken_over(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct entry *dead = entry_new(loop, NULL, peer_text("office", "route-all yes\n"),
+		                               true, on_idle, NULL);
+		entry_up(dead, NULL, NULL);
+		_exit(table_handle("sshdial_guard_office") < 0 ? 3 : 0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+		skip_because("no nftables here (nft, nf_tables): the guard cannot be made");
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	long h = table_handle("sshdial_guard_office");
+	assert_true(h >= 0);
+
+	struct entry *e =
+	    entry_new(loop, NULL, peer_text("office", "route-all yes\nlocal-user nobody\n"), true,
+	              on_idle, NULL);
+	entry_up(e, on_reply, NULL);
+	run_for(50);
+	assert_int_equal(last_reply.calls, 1);
+	assert_int_not_equal(last_reply.st, CTL_OK);
+	assert_string_equal(state_of(e), "blocked");
+	assert_true(entry_held(e));
+	assert_int_equal(table_handle("sshdial_guard_office"), h);
+	assert_int_equal(system("ip rule show | grep -q '^8340:.*proto 83'"), 0);
+	entry_down(e, on_reply, NULL);
+	assert_string_equal(last_reply.text, "office: down, its kill switch lifted");
+	assert_int_equal(table_handle("sshdial_guard_office"), -1);
+	assert_int_not_equal(system("ip rule show | grep -q 'proto 83'"), 0);
+	entry_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +502,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(reload_toggles_route_all, setup, teardown),
 	    cmocka_unit_test_setup_teardown(restart_hands_the_kill_switch_over, setup, teardown),
 	    cmocka_unit_test_setup_teardown(held_kill_switch_is_put_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_failed_start_keeps_the_kill_switch_taken_over, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(lockdown_dropped_kill_switch_kept, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
