@@ -329,9 +329,15 @@ void entry_start(struct entry *e)
 	e->link = link_new(e->loop, e->peer, e->nc, &entry_link_ops, e);
 	if (!e->link) {
 		struct err why;
-		entry_release(e);
+		/* as in teardown: a kill switch taken over stays, held */
+		bool keep = netconf_taking_over(e->nc) && peer_route_all(e->peer) &&
+		            peer_kill_switch(e->peer);
+		if (!keep)
+			entry_release(e);
 		entry_failed(e, FAILURE_SYSTEM,
 		             err_set(&why, name, "see the daemon's log", "cannot start"));
+		if (keep)
+			entry_hold_standing(e);
 		start_failed(e);
 		return;
 	}
