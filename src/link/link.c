@@ -563,9 +563,16 @@ void link_start(struct link *l)
 	clock_gettime(CLOCK_MONOTONIC, &l->started);
 	if (peer_route_all(l->peer) && link_route_all_start(l) < 0) {
 		struct err e;
-		link_failed(l, FAILURE_CONFIG,
-		            err_set(&e, peer_name(l->peer), "see the log for why",
-		                    "route-all: cannot put its rules and kill switch in"));
+		/* Why, when it is known (local-user refused, a rule refused): status shows it. */
+		if (l->failure.cls)
+			link_failed(l, l->failure.cls,
+			            err_set(&e, peer_name(l->peer),
+			                    l->failure.fix[0] ? l->failure.fix : NULL, "%s",
+			                    l->failure.reason));
+		else
+			link_failed(l, FAILURE_CONFIG,
+			            err_set(&e, peer_name(l->peer), "see the log for why",
+			                    "route-all: cannot put its rules and kill switch in"));
 		link_set_state(l, LINK_FAILED);
 		l->ops->done(l->arg, &l->last);
 		return;

@@ -11,6 +11,10 @@
 #      dead call's kill switch, status "blocked: the daemon restarted; 'sshdial up ...' or
 #      'sshdial unlock ...'"; `up` replaces it and brings the link up (unlock of a held peer:
 #      7a).
+#   c. `kill -9` of the daemon with the peer up, and a process of local-user's that is not
+#      sshdial's when it starts again: route-all refuses the account, and the kill switch
+#      taken over stays in force, the peer held ("the link failed before it was up"), until
+#      the account is free and `up` brings the link up.
 E2E_TOPOLOGY=routed
 . tests/e2e/lib.sh
 e2e_setup "$@"
@@ -110,6 +114,32 @@ note "b: kill -9 of the call, daemon start, held, up: $b datagrams of the flood 
 assert_eq "$b" 0 "datagrams of the flood at the router through the dead call and the daemon's hold"
 
 ctl down e2e-ks >/dev/null || fail "down failed"
+
+# --- c. the restarted daemon's dial fails before its own kill switch is in -----------------
+# A process of local-user's that is not sshdial's makes route-all refuse the account: the
+# kill switch taken over stays in force, the peer held, until the account is free and up.
+out=$(ctl up --timeout 600 e2e-ks) || fail "sshdial up e2e-ks (c) failed: $out"
+topo4_reset_counters
+daemon_kill9
+in_cli setpriv --reuid="$E2E_LOCAL_USER" --regid="$E2E_LOCAL_USER" --clear-groups sleep 600 &
+FOREIGN_PID=$!
+daemon_start
+daemon_wait_state e2e-ks blocked 300
+assert_match "$(blocked)" "the link failed before it was up" "status of the peer whose dial was refused"
+assert_match "$(field e2e-ks last_failure)" "local-user '$E2E_LOCAL_USER' .* runs 1 process" \
+	"the refusal in last_failure"
+sleep 3 # the flood goes on while the peer is held
+c=$(flood_packets)
+note "c: kill -9 of the daemon, its dial refused at the restart: $c datagrams of the flood at the router"
+assert_eq "$c" 0 "datagrams of the flood at the router while the refused peer is held"
+[ -n "$(in_cli ip rule show | grep 'proto 83')" ] || fail "no rule of sshdial's while the peer is held"
+pkill -u "$E2E_LOCAL_USER" -x sleep
+wait "$FOREIGN_PID" 2>/dev/null
+wait_for 30 sh -c "! pgrep -u '$E2E_LOCAL_USER' >/dev/null" || fail "$E2E_LOCAL_USER's sleep did not end"
+out=$(ctl up --timeout 600 e2e-ks) || fail "sshdial up e2e-ks (held after the refusal) failed: $out"
+ping_through "$E2E_TUN_SERVER" 120
+assert_eq "$(flood_packets)" 0 "datagrams of the flood at the router once up again (c)"
+ctl down e2e-ks >/dev/null || fail "down failed (c)"
 flood_stop
 daemon_stop
 topo4_state >"$E2E_DIR/state-after"
