@@ -124,14 +124,16 @@ daemon_kill9
 in_cli setpriv --reuid="$E2E_LOCAL_USER" --regid="$E2E_LOCAL_USER" --clear-groups sleep 600 &
 FOREIGN_PID=$!
 daemon_start
-daemon_wait_state e2e-ks blocked 300
+wait_for 120 grep -q "e2e-ks: route-all: local-user '$E2E_LOCAL_USER' .* runs 1 process" "$DAEMON_LOG" ||
+	fail "the restarted daemon did not refuse $E2E_LOCAL_USER, which runs a process of its own"
+sleep 3 # the flood goes on after the refusal
+c=$(flood_packets)
+note "c: kill -9 of the daemon, its dial refused at the restart: $c datagrams of the flood at the router"
+assert_eq "$c" 0 "datagrams of the flood at the router after the restart's dial was refused"
+assert_eq "$(field e2e-ks state)" blocked "state of the peer whose dial was refused"
 assert_match "$(blocked)" "the link failed before it was up" "status of the peer whose dial was refused"
 assert_match "$(field e2e-ks last_failure)" "local-user '$E2E_LOCAL_USER' .* runs 1 process" \
 	"the refusal in last_failure"
-sleep 3 # the flood goes on while the peer is held
-c=$(flood_packets)
-note "c: kill -9 of the daemon, its dial refused at the restart: $c datagrams of the flood at the router"
-assert_eq "$c" 0 "datagrams of the flood at the router while the refused peer is held"
 [ -n "$(in_cli ip rule show | grep 'proto 83')" ] || fail "no rule of sshdial's while the peer is held"
 pkill -u "$E2E_LOCAL_USER" -x sleep
 wait "$FOREIGN_PID" 2>/dev/null
