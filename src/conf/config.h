@@ -86,6 +86,10 @@ size_t peer_server_count(const struct peer *p);
 const char *peer_server_host(const struct peer *p, size_t i);
 /* The server's own port ('host NAME PORT'), else the peer's 'port'; 0: ssh's default. */
 unsigned peer_server_port(const struct peer *p, size_t i);
+/* ssh's default port, what 0 means above. */
+#define SSH_DEFAULT_PORT 22
+/* The port ssh connects to on server i: peer_server_port, or ssh's default. */
+unsigned peer_server_port_or_default(const struct peer *p, size_t i);
 bool peer_host_random(const struct peer *p);               /* host-order random */
 const char *peer_ssh_user(const struct peer *p);           /* NULL: ssh's default */
 const char *peer_identity(const struct peer *p);           /* NULL: ssh's default */

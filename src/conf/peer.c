@@ -65,6 +65,12 @@ unsigned peer_server_port(const struct peer *p, size_t i)
 	return p->port;
 }
 
+unsigned peer_server_port_or_default(const struct peer *p, size_t i)
+{
+	unsigned port = peer_server_port(p, i);
+	return port ? port : SSH_DEFAULT_PORT;
+}
+
 bool peer_host_random(const struct peer *p)
 {
 	return p->host_random;

@@ -184,7 +184,7 @@ static bool ran_ok(const struct run_result *r)
 static struct strv *scan_host(const struct init *in)
 {
 	char port[16];
-	snprintf(port, sizeof(port), "%u", in->s.port ? in->s.port : 22);
+	snprintf(port, sizeof(port), "%u", in->s.port ? in->s.port : SSH_DEFAULT_PORT);
 	const char *argv[] = {"ssh-keyscan",       "-T", "90",       "-p", port, "-t",
 	                      "ed25519,ecdsa,rsa", "--", in->s.host, NULL};
 	struct run_result r;
@@ -260,7 +260,7 @@ static struct strv *trusted_keys(const struct init *in, int *status)
 		        in->s.peer);
 	} else if (!in->s.fingerprint && !in->s.accept_new && ok) {
 		fprintf(stderr, "The host key of %s port %u:\n", in->s.host,
-		        in->s.port ? in->s.port : 22);
+		        in->s.port ? in->s.port : SSH_DEFAULT_PORT);
 		for (size_t i = 0; i < strv_len(fps); i++)
 			fprintf(stderr, "    %s\n", strv_get(fps, i));
 		if (!isatty(STDIN_FILENO)) {

@@ -12,8 +12,6 @@
 #include "net/reach.h"
 
 #define REACH_PERIOD_MS 1000
-#define SSH_PORT 22
-
 static bool sent_after(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
@@ -21,8 +19,7 @@ static bool sent_after(const struct timespec *a, const struct timespec *b)
 
 static unsigned reach_port(const struct link *l)
 {
-	unsigned port = peer_server_port(l->peer, l->path.watched);
-	return port ? port : SSH_PORT;
+	return peer_server_port_or_default(l->peer, l->path.watched);
 }
 
 static void on_reach(void *arg, enum reach_result r, const struct timespec *sent)
