@@ -18,6 +18,10 @@
 #include "lib/sd_notify.h"
 #include "lib/xalloc.h"
 
+/* A peer resumed after a restart and held after its start failed is dialed once more this
+ * long after (entry_resume). */
+#define RESUME_RETRY_MS 3000
+
 struct entry *entry_new(struct event_loop *loop, struct dial_queue *dq, struct peer *p, bool listed,
                         entry_idle_fn idle, void *arg)
 {
@@ -190,6 +194,14 @@ static bool on_gate(void *arg)
 	return false;
 }
 
+/* A peer resumed after a restart whose start failed: once more, if still held. */
+static void resume_again(void *arg)
+{
+	struct entry *e = arg;
+	if (e->held && !e->link && !e->removed)
+		entry_up(e, NULL, NULL);
+}
+
 /* After the link's done callback has returned (link.c may still be on the stack): free
  * the link, undo the journal, give up the socket and the lock; then answer, and dial
  * again when asked to. */
@@ -262,6 +274,13 @@ static void teardown(void *arg)
 			entry_hold_as_lockdown(e);
 		else if (hold)
 			entry_hold_standing(e);
+		if (hold && !lockdown && e->resumed) {
+			e->resumed = false;
+			log_info("%s: dialing it again in %d s, once (the dead run's processes may "
+			         "have been ending)",
+			         name, RESUME_RETRY_MS / 1000);
+			event_timer_set(e->loop, RESUME_RETRY_MS, resume_again, e);
+		}
 		if (e->failed)
 			err_format(&e->last.err, text, sizeof(text));
 		else
@@ -287,6 +306,8 @@ static void on_state(void *arg, enum link_state s)
 	if (s != LINK_DIALING && s != LINK_QUEUED)
 		entry_release_slot(e);
 	char text[200], status[240];
+	if (s == LINK_UP)
+		e->resumed = false;
 	if (s != LINK_UP) {
 		/* The latest change, for `systemctl status` (sd_notify's STATUS=). */
 		snprintf(status, sizeof(status), "STATUS=%s: %s", peer_name(e->peer),
@@ -344,6 +365,12 @@ void entry_start(struct entry *e)
 	if (peer_lockdown(e->peer))
 		lockdown_mark(name); /* before the block: a crash in between still blocks at boot */
 	link_start(e->link);
+}
+
+void entry_resume(struct entry *e)
+{
+	e->resumed = true;
+	entry_up(e, NULL, NULL);
 }
 
 void entry_up(struct entry *e, manager_reply_fn fn, void *arg)

@@ -45,6 +45,10 @@ bool entry_removed(const struct entry *e);
 
 /* fn (may be NULL) is answered when the link is up or has failed for good. */
 void entry_up(struct entry *e, manager_reply_fn fn, void *arg);
+/* entry_up for a peer the dead daemon had up: should its start fail before its own kill
+ * switch is in (held, the one taken over kept), it is dialed once more RESUME_RETRY_MS
+ * later: the dead run's processes of local-user may have been ending. */
+void entry_resume(struct entry *e);
 /* fn (may be NULL) is answered when everything the link changed is undone. */
 void entry_down(struct entry *e, manager_reply_fn fn, void *arg);
 /* Down, then up; fn answered as for up. */

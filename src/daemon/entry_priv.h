@@ -50,6 +50,7 @@ struct entry {
 	char hold_why[200];
 	char held_text[200]; /* a running link's kill switch holding traffic, for status */
 	bool up_record;      /* the daemon's: RUNDIR/PEER.up while the peer is wanted up */
+	bool resumed;        /* dialed again after the daemon restarted: one more try if held */
 	/* The last failure: the link's, or why it could not start (status, up's answer). */
 	struct link_failure last;
 	bool failed; /* the last run ended on it, not on a stop (entry_failure) */

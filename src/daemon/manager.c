@@ -282,7 +282,7 @@ static void resume(struct manager *m, const struct recovered *r)
 		log_info("%s: was up when the daemon ended: dialing it again, its kill switch kept "
 		         "in force meanwhile",
 		         r->name);
-		entry_up(e, NULL, NULL);
+		entry_resume(e);
 	} else if (r->kill_switch) {
 		entry_hold(e, "the daemon restarted");
 	}

@@ -27,6 +27,7 @@
 #include "daemon/entry.h"
 #include "lib/diag.h"
 #include "lib/event.h"
+#include "lib/proc.h"
 #include "link/dial_driver.h"
 #include "skip.h"
 #include "fake_dial.h"
@@ -337,6 +338,13 @@ static void reload_toggles_route_all(void **state)
 	entry_free(e);
 }
 
+/* The real uid of pid, (uid_t)-1 when it is gone. */
+static uid_t proc_ids_uid(pid_t pid)
+{
+	struct proc_ids ids;
+	return proc_ids_read(pid, &ids) ? ids.ruid : (uid_t)-1;
+}
+
 /* The handle of nftables table inet NAME in this namespace (it changes when the table is
  * deleted and made again), or -1 when there is none. */
 static long table_handle(const char *name)
@@ -490,6 +498,60 @@ static void a_failed_start_keeps_the_kill_switch_taken_over(void **state)
 	entry_free(e);
 }
 
+/* A peer dialed again after a restart (entry_resume) whose start is refused because
+ * local-user still runs a process (the dead run's, ending) is held, and dialed once more a
+ * few seconds later: once that process is gone, it dials. */
+static void a_resumed_peer_refused_is_dialed_once_more(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	pid_t dead = fork();
+	assert_true(dead >= 0);
+	if (dead == 0) {
+		struct entry *d = entry_new(loop, NULL, peer_text("office", "route-all yes\n"),
+		                            true, on_idle, NULL);
+		entry_up(d, NULL, NULL);
+		_exit(table_handle("sshdial_guard_office") < 0 ? 3 : 0);
+	}
+	int status;
+	assert_int_equal(waitpid(dead, &status, 0), dead);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+		skip_because("no nftables here (nft, nf_tables): the guard cannot be made");
+	/* a process of local-user's (sys) that is no sshdial's, until its pipe closes */
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	pid_t busy = fork();
+	assert_true(busy >= 0);
+	if (busy == 0) {
+		char c;
+		close(go[1]);
+		if (setresgid(3, 3, 3) < 0 || setresuid(3, 3, 3) < 0)
+			_exit(1);
+		(void)!read(go[0], &c, 1);
+		_exit(0);
+	}
+	close(go[0]);
+	while (proc_ids_uid(busy) != 3)
+		run_for(10);
+	struct entry *e =
+	    entry_new(loop, NULL, peer_text("office", "route-all yes\n"), true, on_idle, NULL);
+	entry_resume(e);
+	run_for(50);
+	assert_string_equal(state_of(e), "blocked");
+	assert_int_equal(fk.starts, 0);
+	close(go[1]);
+	assert_int_equal(waitpid(busy, &status, 0), busy);
+	run_for(3500);
+	assert_string_equal(state_of(e), "dialing");
+	assert_int_equal(fk.starts, 1);
+	entry_down(e, on_reply, NULL);
+	fk_end(0, SIGTERM, SIGTERM);
+	run_for(50);
+	assert_string_equal(last_reply.text, "office: down, everything it changed undone");
+	assert_int_equal(table_handle("sshdial_guard_office"), -1);
+	entry_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -503,6 +565,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(restart_hands_the_kill_switch_over, setup, teardown),
 	    cmocka_unit_test_setup_teardown(held_kill_switch_is_put_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(a_failed_start_keeps_the_kill_switch_taken_over, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(a_resumed_peer_refused_is_dialed_once_more, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(lockdown_dropped_kill_switch_kept, setup, teardown),
 	};
