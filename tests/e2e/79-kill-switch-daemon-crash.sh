@@ -13,8 +13,9 @@
 #      7a).
 #   c. `kill -9` of the daemon with the peer up, and a process of local-user's that is not
 #      sshdial's when it starts again: route-all refuses the account, and the kill switch
-#      taken over stays in force, the peer held ("the link failed before it was up"), until
-#      the account is free and `up` brings the link up.
+#      taken over stays in force, the peer held ("the link failed before it was up"); it is
+#      dialed once more 3 s later (refused again), and `up` brings the link up once the
+#      account is free.
 E2E_TOPOLOGY=routed
 . tests/e2e/lib.sh
 e2e_setup "$@"
@@ -130,7 +131,11 @@ sleep 3 # the flood goes on after the refusal
 c=$(flood_packets)
 note "c: kill -9 of the daemon, its dial refused at the restart: $c datagrams of the flood at the router"
 assert_eq "$c" 0 "datagrams of the flood at the router after the restart's dial was refused"
-assert_eq "$(field e2e-ks state)" blocked "state of the peer whose dial was refused"
+# It is dialed once more 3 s later (refused again: the process still runs), then held.
+wait_for 60 sh -c "[ \"\$(grep -c \"e2e-ks: route-all: local-user '$E2E_LOCAL_USER' .* runs 1 process\" '$DAEMON_LOG')\" -ge 2 ]" ||
+	fail "the held peer was not dialed once more"
+grep -q 'e2e-ks: dialing it again in 3 s, once' "$DAEMON_LOG" || fail "no line saying it is dialed once more"
+daemon_wait_state e2e-ks blocked 60
 assert_match "$(blocked)" "the link failed before it was up" "status of the peer whose dial was refused"
 assert_match "$(field e2e-ks last_failure)" "local-user '$E2E_LOCAL_USER' .* runs 1 process" \
 	"the refusal in last_failure"
