@@ -194,6 +194,15 @@ static bool on_gate(void *arg)
 	return false;
 }
 
+/* A kill switch taken over (a dead run's, or one held) that this run never replaced,
+ * because it failed first, stays: a failure does not lift it, only down, unlock or a file
+ * (next) without it do. */
+static bool keeps_taken_over(const struct entry *e, const struct peer *next)
+{
+	return netconf_taking_over(e->nc) && !e->removed && peer_route_all(next) &&
+	       peer_kill_switch(next);
+}
+
 /* A peer resumed after a restart whose start failed: once more, if still held. */
 static void resume_again(void *arg)
 {
@@ -227,11 +236,7 @@ static void teardown(void *arg)
 	bool lockdown = peer_lockdown(e->peer) && !e->removed && peer_lockdown(next);
 	bool hand_over =
 	    kept && e->redial && !e->removed && peer_route_all(next) && peer_kill_switch(next);
-	/* A kill switch taken over (a dead run's, or one held) that this run never replaced,
-	 * because it failed first: a failure does not lift it, only down, unlock or a file
-	 * without it do. */
-	bool standing = netconf_taking_over(e->nc) && !e->removed && peer_route_all(next) &&
-	                peer_kill_switch(next);
+	bool standing = keeps_taken_over(e, next);
 	bool hold = (lockdown || hand_over || standing) && netconf_applied(e->nc) > 0;
 	if (hold) {
 		netconf_adopt_own(e->nc);
@@ -350,9 +355,7 @@ void entry_start(struct entry *e)
 	e->link = link_new(e->loop, e->peer, e->nc, &entry_link_ops, e);
 	if (!e->link) {
 		struct err why;
-		/* as in teardown: a kill switch taken over stays, held */
-		bool keep = netconf_taking_over(e->nc) && peer_route_all(e->peer) &&
-		            peer_kill_switch(e->peer);
+		bool keep = keeps_taken_over(e, e->peer);
 		if (!keep)
 			entry_release(e);
 		entry_failed(e, FAILURE_SYSTEM,
